@@ -1,0 +1,63 @@
+//! `runbook init`: a new project that builds at once (book.toml, one procedure in English and
+//! Japanese, a home page, and the JSON Schemas the YAML files point editors at).
+
+use std::path::Path;
+
+use crate::schema;
+
+/// Files of a new project, path → text.
+const FILES: &[(&str, &str)] = &[
+    ("book.toml", include_str!("init/book.toml")),
+    ("content/products.yaml", include_str!("init/products.yaml")),
+    (
+        "content/categories.yaml",
+        include_str!("init/categories.yaml"),
+    ),
+    (
+        "content/first-procedure.yaml",
+        include_str!("init/first-procedure.yaml"),
+    ),
+    ("content/index.md", include_str!("init/index.md")),
+    ("content/index.ja.md", include_str!("init/index.ja.md")),
+    (".gitignore", "/build/\n"),
+];
+
+/// Scaffolds a project in `dir` (created if missing) and returns the files written.
+///
+/// # Errors
+/// `dir` already holds a `book.toml` or `content/` (nothing is overwritten), or a file cannot be
+/// written.
+pub fn init(dir: &Path) -> Result<Vec<String>, String> {
+    for existing in ["book.toml", "content"] {
+        if dir.join(existing).exists() {
+            return Err(format!(
+                "`{}` already exists; `runbook init` only writes into a new or empty project",
+                dir.join(existing).display()
+            ));
+        }
+    }
+    let mut written = Vec::new();
+    let schemas = schema::KINDS.iter().filter_map(|kind| {
+        schema::schema(kind).map(|s| {
+            (
+                format!("schemas/{}", schema::file_name(kind)),
+                schema::to_json(&s),
+            )
+        })
+    });
+    let files = FILES
+        .iter()
+        .map(|(path, text)| ((*path).to_string(), (*text).to_string()))
+        .chain(schemas);
+    for (path, text) in files {
+        let target = dir.join(&path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+        }
+        std::fs::write(&target, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}

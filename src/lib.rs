@@ -1,0 +1,256 @@
+//! `runbook`: localized escalation guides and printable checklists from YAML procedures and
+//! Markdown pages.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! book.toml ─ config ─▶ Config
+//! content/  ─ load ───▶ Site ─ validate ─▶ Vec<Diagnostic>
+//!                       Site ─ render ───▶ Vec<OutputFile> (one Renderer per format)
+//!                                          Vec<OutputFile> ─ write ─▶ output directory
+//! ```
+//!
+//! ```no_run
+//! let options = runbook::BuildOptions::new("path/to/project");
+//! match runbook::build(&options) {
+//!     Ok(report) => println!("{}", report.summary()),
+//!     Err(error) => eprintln!("{error}"),
+//! }
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod diagnostic;
+pub mod init;
+pub mod load;
+pub mod markup;
+pub mod model;
+pub mod render;
+pub mod schema;
+pub mod source;
+pub mod ui;
+pub mod validate;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, has_errors};
+use crate::model::Site;
+use crate::render::html::HtmlRenderer;
+use crate::render::markdown::MarkdownRenderer;
+use crate::render::{OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates};
+use crate::source::SourceMap;
+use crate::write::{MANIFEST, WriteError};
+
+/// What `build` is asked to do.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The project root (holding `book.toml`).
+    pub root: PathBuf,
+    /// The output directory; default: `[runbook] output-dir` under the root.
+    pub out: Option<PathBuf>,
+}
+
+impl BuildOptions {
+    /// Build the project at `root` into its configured output directory.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            out: None,
+        }
+    }
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The content or configuration has errors; nothing was written.
+    #[error("{}", diagnostic::summary(.diagnostics))]
+    Content {
+        /// The files the diagnostics point into.
+        sources: SourceMap,
+        /// Every problem found (errors and warnings).
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// A template failed; nothing was written.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// Writing failed; the previous output is unchanged.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// The project loaded and validated, with every diagnostic.
+pub struct Checked {
+    /// The configuration.
+    pub config: Config,
+    /// The content.
+    pub site: Site,
+    /// The files read.
+    pub sources: SourceMap,
+    /// Every problem found; the site is only usable when none is an error.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads and validates the project at `root` without writing anything.
+///
+/// # Errors
+/// Only a configuration that cannot be read ([`Error::Content`]); content problems are in
+/// [`Checked::diagnostics`].
+pub fn check(root: &Path) -> Result<Checked, Error> {
+    let mut sources = SourceMap::new();
+    let config = match config::load(root, &mut sources) {
+        Ok(config) => config,
+        Err(diagnostics) => {
+            return Err(Error::Content {
+                sources,
+                diagnostics,
+            });
+        }
+    };
+    let loaded = load::load(&config, &mut sources);
+    let mut diagnostics = loaded.diagnostics;
+    // Relations between files are only worth checking once every file parsed.
+    if !has_errors(&diagnostics) {
+        diagnostics.extend(validate::validate(&loaded.site, &config));
+    }
+    Ok(Checked {
+        config,
+        site: loaded.site,
+        sources,
+        diagnostics,
+    })
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// The output directory written.
+    pub out: PathBuf,
+    /// Warnings (a successful build has no errors).
+    pub warnings: Vec<Diagnostic>,
+    /// The files the warnings point into.
+    pub sources: SourceMap,
+    /// HTML pages written per locale, in locale order.
+    pub pages_per_locale: Vec<(String, usize)>,
+    /// Files written in all.
+    pub files: usize,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    /// The one-line summary: pages per locale, files, time.
+    pub fn summary(&self) -> String {
+        let locales: Vec<String> = self
+            .pages_per_locale
+            .iter()
+            .map(|(locale, n)| format!("{locale}: {n}"))
+            .collect();
+        format!(
+            "built {} pages per locale ({}), {} files in `{}`, in {:.2} s",
+            self.pages_per_locale.first().map_or(0, |(_, n)| *n),
+            locales.join(", "),
+            self.files,
+            self.out.display(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Builds the project: load, validate, render every format, then replace the output directory.
+///
+/// # Errors
+/// Content errors (nothing written), a failing template, or a write failure (the previous output
+/// is left as it was).
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let Checked {
+        config,
+        site,
+        sources,
+        diagnostics,
+    } = check(&options.root)?;
+    if has_errors(&diagnostics) {
+        return Err(Error::Content {
+            sources,
+            diagnostics,
+        });
+    }
+    let out = match &options.out {
+        Some(out) => out.clone(),
+        None => config.root.join(&config.output_dir),
+    };
+    write::check_output_dir(&config.root, &out)?;
+    let files = render_all(&site, &config, &sources)?;
+    let pages_per_locale = config
+        .locales
+        .iter()
+        .map(|locale| {
+            let pages = files
+                .iter()
+                .filter(|f| f.path.starts_with("html/") && f.locale.as_deref() == Some(locale))
+                .filter(|f| f.kind != OutputKind::Asset)
+                .count();
+            (locale.clone(), pages)
+        })
+        .collect();
+    write::write(&out, &files)?;
+    Ok(BuildReport {
+        out,
+        warnings: diagnostics,
+        sources,
+        pages_per_locale,
+        files: files.len(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Every output file of every format, sorted by path, with `manifest.json` listing them.
+///
+/// # Errors
+/// A template that fails to load or render.
+pub fn render_all(
+    site: &Site,
+    config: &Config,
+    sources: &SourceMap,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let templates = Templates::load(&config.templates_dir())?;
+    let cx = RenderContext::new(site, config);
+    let renderers: [&dyn Renderer; 2] = [
+        &HtmlRenderer::new(&templates, sources),
+        &MarkdownRenderer::new(sources),
+    ];
+    let mut files = Vec::new();
+    for renderer in renderers {
+        files.extend(renderer.render(&cx)?);
+    }
+    files.push(manifest(&files));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `manifest.json`: every output file's path, locale, kind and source, itself included.
+fn manifest(files: &[OutputFile]) -> OutputFile {
+    #[derive(Serialize)]
+    struct Manifest<'a> {
+        files: Vec<&'a OutputFile>,
+    }
+    let entry = OutputFile {
+        path: MANIFEST.to_string(),
+        locale: None,
+        kind: OutputKind::Manifest,
+        source: None,
+        bytes: Vec::new(),
+    };
+    let mut listed: Vec<&OutputFile> = files.iter().chain(std::iter::once(&entry)).collect();
+    listed.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut bytes = serde_json::to_vec_pretty(&Manifest { files: listed }).unwrap_or_default();
+    bytes.push(b'\n');
+    OutputFile { bytes, ..entry }
+}

@@ -1,0 +1,320 @@
+//! Load: `content/` → [`Site`].
+//!
+//! Walks the content tree (walkdir, sorted, so every run sees files in the same order), reads each
+//! file into the [`SourceMap`] and parses it by kind: YAML definitions in [`yaml`], Markdown pages
+//! in [`pages`]. A file that fails to parse becomes a [`Diagnostic`] and loading goes on, so one
+//! run reports every broken file. Loading checks the shape of each file; relations between files
+//! (references, duplicates) are `validate`'s job.
+
+pub mod pages;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::config::{Config, is_locale_tag};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Asset, Page, Site};
+use crate::source::SourceMap;
+
+/// Files that are not procedures although they are YAML.
+const PRODUCTS_FILE: &str = "products.yaml";
+const CATEGORIES_FILE: &str = "categories.yaml";
+const UI_FILE: &str = "ui.yaml";
+
+/// What the loader made of the content tree.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The model (partial when `diagnostics` has errors).
+    pub site: Site,
+    /// Problems found while reading and parsing.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every file under `content/` into `sources` and parses it into the model.
+///
+/// Never fails: unreadable files, syntax errors, unknown fields and wrong types become
+/// diagnostics.
+pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
+    let mut site = Site::default();
+    let mut diagnostics = Vec::new();
+    let content_dir = config.content_dir();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(
+                "missing-content",
+                format!("no `content/` directory in `{}`", config.root.display()),
+            )
+            .help("put procedures (*.yaml) and pages (*.md) under content/, or run `runbook init`"),
+        );
+        return Loaded { site, diagnostics };
+    }
+    let mut pages: BTreeMap<String, Page> = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_ignored(entry.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                diagnostics.push(Diagnostic::error(
+                    "unreadable-file",
+                    format!("cannot read the content tree: {error}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(relative) = relative_path(&content_dir, entry.path()) else {
+            diagnostics.push(Diagnostic::error(
+                "invalid-file-name",
+                format!("`{}` is not a UTF-8 file name", entry.path().display()),
+            ));
+            continue;
+        };
+        let display_path = format!("content/{relative}");
+        let kind = FileKind::of(&relative, config);
+        if let FileKind::Asset = kind {
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => site.assets.push(Asset {
+                    path: relative,
+                    bytes,
+                }),
+                Err(error) => diagnostics.push(Diagnostic::error(
+                    "unreadable-file",
+                    format!("`{display_path}`: {error}"),
+                )),
+            }
+            continue;
+        }
+        let text = match read_text(entry.path()) {
+            Ok(text) => text,
+            Err(message) => {
+                diagnostics.push(
+                    Diagnostic::error("unreadable-file", format!("`{display_path}`: {message}"))
+                        .help("save the file as UTF-8"),
+                );
+                continue;
+            }
+        };
+        let file = sources.add(display_path, text);
+        let text = sources.file(file).text.as_str();
+        match kind {
+            FileKind::Products => {
+                site.products_file = Some(file);
+                if let Some(parsed) = yaml::parse_products(text, file, &mut diagnostics) {
+                    site.products = parsed.products;
+                }
+            }
+            FileKind::Categories => {
+                site.categories_file = Some(file);
+                if let Some(parsed) = yaml::parse_categories(text, file, &mut diagnostics) {
+                    site.categories = parsed.categories;
+                }
+            }
+            FileKind::Ui => {
+                if let Some(parsed) = yaml::parse_ui(text, file, &mut diagnostics) {
+                    site.ui = parsed.0;
+                }
+            }
+            FileKind::Procedure { path } => {
+                if let Some(procedure) = yaml::parse_procedure(text, file, path, &mut diagnostics) {
+                    site.procedures.push(procedure);
+                }
+            }
+            FileKind::Page { path, locale } => {
+                if let Some(version) = pages::parse_page(text, file, &mut diagnostics) {
+                    let locale = locale.unwrap_or_else(|| config.source_locale().to_string());
+                    let page = pages.entry(path.clone()).or_insert_with(|| Page {
+                        path,
+                        versions: BTreeMap::new(),
+                    });
+                    if let Some(first) = page.versions.get(&locale) {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "duplicate-page",
+                                format!(
+                                    "`{}` and `{}` are both the `{locale}` version of `{}`",
+                                    sources.file(first.file).path,
+                                    sources.file(file).path,
+                                    page.path
+                                ),
+                            )
+                            .help("remove or rename one of them"),
+                        );
+                    } else {
+                        page.versions.insert(locale, version);
+                    }
+                }
+            }
+            FileKind::UnknownLocalePage { locale } => diagnostics.push(
+                Diagnostic::error(
+                    "unknown-locale",
+                    format!(
+                        "`{}` is a translation into `{locale}`, which is not a configured locale",
+                        sources.file(file).path
+                    ),
+                )
+                .help(format!(
+                    "add `{locale}` to `[runbook] locales` in book.toml, or rename the file"
+                )),
+            ),
+            FileKind::Asset => {}
+        }
+    }
+    site.pages = pages.into_values().collect();
+    site.procedures.sort_by(|a, b| a.path.cmp(&b.path));
+    Loaded { site, diagnostics }
+}
+
+/// The kind of a content file, from its path.
+#[derive(Debug, PartialEq, Eq)]
+enum FileKind {
+    Products,
+    Categories,
+    Ui,
+    Procedure {
+        path: String,
+    },
+    Page {
+        path: String,
+        locale: Option<String>,
+    },
+    UnknownLocalePage {
+        locale: String,
+    },
+    Asset,
+}
+
+impl FileKind {
+    fn of(relative: &str, config: &Config) -> FileKind {
+        match relative {
+            PRODUCTS_FILE => return FileKind::Products,
+            CATEGORIES_FILE => return FileKind::Categories,
+            UI_FILE => return FileKind::Ui,
+            _ => {}
+        }
+        if let Some(stem) = relative
+            .strip_suffix(".yaml")
+            .or_else(|| relative.strip_suffix(".yml"))
+        {
+            return FileKind::Procedure {
+                path: stem.to_string(),
+            };
+        }
+        let Some(stem) = relative.strip_suffix(".md") else {
+            return FileKind::Asset;
+        };
+        let (dir, name) = match stem.rfind('/') {
+            Some(i) => (&stem[..=i], &stem[i + 1..]),
+            None => ("", stem),
+        };
+        if let Some((base, suffix)) = name.rsplit_once('.')
+            && is_locale_tag(suffix)
+        {
+            if !config.has_locale(suffix) {
+                return FileKind::UnknownLocalePage {
+                    locale: suffix.to_string(),
+                };
+            }
+            let locale = (suffix != config.source_locale()).then(|| suffix.to_string());
+            return FileKind::Page {
+                path: format!("{dir}{base}"),
+                locale,
+            };
+        }
+        FileKind::Page {
+            path: stem.to_string(),
+            locale: None,
+        }
+    }
+}
+
+/// Hidden files and `_drafts`-style names are not content.
+fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    name.to_str()
+        .is_none_or(|name| name.starts_with('.') || name.starts_with('_'))
+}
+
+fn relative_path(base: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(base).ok()?;
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    Some(parts?.join("/"))
+}
+
+/// Reads a text file: UTF-8, with a leading byte-order mark dropped and CRLF kept as written.
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Fallback;
+
+    fn config() -> Config {
+        Config {
+            root: ".".into(),
+            title: "T".into(),
+            authors: vec![],
+            description: None,
+            locales: vec!["en".into(), "ja".into()],
+            titles: BTreeMap::new(),
+            output_dir: "build".into(),
+            fallback: Fallback::Source,
+        }
+    }
+
+    #[test]
+    fn file_kinds_follow_names() {
+        let c = config();
+        assert_eq!(FileKind::of("products.yaml", &c), FileKind::Products);
+        assert_eq!(
+            FileKind::of("guides/x.yml", &c),
+            FileKind::Procedure {
+                path: "guides/x".into()
+            }
+        );
+        assert_eq!(
+            FileKind::of("a/page.ja.md", &c),
+            FileKind::Page {
+                path: "a/page".into(),
+                locale: Some("ja".into())
+            }
+        );
+        assert_eq!(
+            FileKind::of("page.en.md", &c),
+            FileKind::Page {
+                path: "page".into(),
+                locale: None
+            }
+        );
+        assert_eq!(
+            FileKind::of("page.fr.md", &c),
+            FileKind::UnknownLocalePage {
+                locale: "fr".into()
+            }
+        );
+        assert_eq!(
+            FileKind::of("v1.2.md", &c),
+            FileKind::Page {
+                path: "v1.2".into(),
+                locale: None
+            }
+        );
+        assert_eq!(FileKind::of("img/a.png", &c), FileKind::Asset);
+    }
+}

@@ -1,0 +1,105 @@
+//! Markdown pages: front matter (YAML between `---` lines) and body.
+
+use crate::diagnostic::Diagnostic;
+use crate::load::yaml;
+use crate::model::{FrontMatter, PageVersion};
+use crate::source::{FileId, Span};
+
+/// The parts of a page file: front matter YAML and body, with their byte offsets.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines.
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    /// The Markdown after the closing `---` line.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Splits a page into front matter and body; `None` when it does not start with a `---` line or
+/// the front matter is not closed.
+pub fn split_front_matter(text: &str) -> Option<Split<'_>> {
+    let first_line_end = text.find('\n')?;
+    if text[..first_line_end].trim_end() != "---" {
+        return None;
+    }
+    let front_offset = first_line_end + 1;
+    let mut offset = front_offset;
+    for line in text[front_offset..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let body_offset = offset + line.len();
+            return Some(Split {
+                front: &text[front_offset..offset],
+                front_offset,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Parses one page file, or records why it cannot be read.
+pub fn parse_page(
+    text: &str,
+    file: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<PageVersion> {
+    let Some(split) = split_front_matter(text) else {
+        diagnostics.push(
+            Diagnostic::error("missing-front-matter", "page has no front matter")
+                .at(Span::new(
+                    file,
+                    0..text.find('\n').unwrap_or(text.len()).min(80),
+                ))
+                .help("start the page with `---`, a line `title: ...`, and `---`"),
+        );
+        return None;
+    };
+    let front: FrontMatter = yaml::parse(split.front, file, split.front_offset, diagnostics)?;
+    Some(PageVersion {
+        file,
+        front,
+        front_offset: split.front_offset,
+        body: split.body.to_string(),
+        body_offset: split.body_offset,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    #[test]
+    fn splits_front_matter_and_body_with_offsets() {
+        let text = "---\ntitle: X\n---\n# Body\n";
+        let split = split_front_matter(text).unwrap();
+        assert_eq!(split.front, "title: X\n");
+        assert_eq!(split.body, "# Body\n");
+        assert_eq!(&text[split.body_offset..], "# Body\n");
+        let crlf = "---\r\ntitle: X\r\n---\r\nBody";
+        assert_eq!(split_front_matter(crlf).unwrap().body, "Body");
+        assert!(split_front_matter("# No front matter\n").is_none());
+        assert!(split_front_matter("---\ntitle: X\n").is_none());
+    }
+
+    #[test]
+    fn missing_title_is_an_error_in_the_page() {
+        let text = "---\ndescription: d\n---\nBody\n";
+        let mut sources = SourceMap::new();
+        let file = sources.add("content/p.md", text);
+        let mut diagnostics = Vec::new();
+        assert!(parse_page(text, file, &mut diagnostics).is_none());
+        assert!(
+            diagnostics[0].message.contains("title"),
+            "{:?}",
+            diagnostics[0]
+        );
+        let span = diagnostics[0].span.clone().unwrap();
+        assert!(sources.line_column(file, span.range.start).0 >= 2);
+    }
+}

@@ -1,0 +1,199 @@
+//! YAML definition files → model: products, categories, UI strings and procedures.
+//!
+//! Parsing uses serde-saphyr with its default resource budget (which stops alias bombs) and
+//! duplicate keys refused; its errors carry a line and column, turned here into a [`Diagnostic`]
+//! placed in the file.
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{CategoriesFile, Procedure, ProcedureFile, ProductsFile, UiFile};
+use crate::source::{FileId, Span};
+
+/// Parses YAML `text` (from `file`, starting at byte `base` of it) into `T`, or records why not.
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: FileId,
+    base: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let options = serde_saphyr::options! { with_snippet: false };
+    match serde_saphyr::from_str_with_options::<T>(text, options) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            diagnostics.push(yaml_diagnostic(&error, text, file, base));
+            None
+        }
+    }
+}
+
+/// A diagnostic for a serde-saphyr error: its message without the location suffix, placed at its
+/// location.
+fn yaml_diagnostic(
+    error: &serde_saphyr::Error,
+    text: &str,
+    file: FileId,
+    base: usize,
+) -> Diagnostic {
+    let rendered = error.without_snippet().to_string();
+    let message = clean_message(&rendered);
+    let mut diagnostic = Diagnostic::error("invalid-yaml", message.clone());
+    if let Some(location) = error.location() {
+        let offset = location
+            .span()
+            .byte_offset()
+            .and_then(|o| usize::try_from(o).ok())
+            .unwrap_or_else(|| offset_of(text, location.line(), location.column()));
+        let len = location
+            .span()
+            .byte_len()
+            .and_then(|l| usize::try_from(l).ok())
+            .unwrap_or(0);
+        let len = if len == 0 {
+            token_len(&text[offset.min(text.len())..])
+        } else {
+            len
+        };
+        diagnostic = diagnostic.at(Span::new(file, base + offset..base + offset + len));
+    }
+    if message.contains("unknown field") {
+        diagnostic =
+            diagnostic.help("check the spelling against `runbook schema`, or remove the field");
+    } else if message.contains("missing field") {
+        diagnostic = diagnostic.help("add the field: it is required");
+    } else if message.contains("tab") {
+        diagnostic = diagnostic.help("indent YAML with spaces, not tabs");
+    }
+    diagnostic
+}
+
+/// serde-saphyr appends ` at line L, column C` (and similar); the diagnostic shows the place
+/// itself, so the message keeps the reason only.
+fn clean_message(rendered: &str) -> String {
+    let first_line = rendered.lines().next().unwrap_or(rendered).trim();
+    let message = match first_line.find(" at line ") {
+        Some(i) => &first_line[..i],
+        None => first_line,
+    };
+    let message = message.trim_start_matches("error: ").trim();
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "invalid YAML".to_string(),
+    }
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: u64, column: u64) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let rest = &text[line_start.min(text.len())..];
+    line_start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1) as usize)
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+/// Length of the token at the start of `rest` (a key or scalar), at least one character.
+fn token_len(rest: &str) -> usize {
+    let end = rest
+        .find(|c: char| c == ':' || c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}')
+        .unwrap_or(rest.len());
+    let end = rest[..end].trim_end().len();
+    if end == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        end
+    }
+}
+
+/// Parses `content/products.yaml`.
+pub fn parse_products(
+    text: &str,
+    file: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ProductsFile> {
+    parse(text, file, 0, diagnostics)
+}
+
+/// Parses `content/categories.yaml`.
+pub fn parse_categories(
+    text: &str,
+    file: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<CategoriesFile> {
+    parse(text, file, 0, diagnostics)
+}
+
+/// Parses `content/ui.yaml`.
+pub fn parse_ui(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<UiFile> {
+    parse(text, file, 0, diagnostics)
+}
+
+/// Parses a procedure file; `path` is its content path without extension.
+pub fn parse_procedure(
+    text: &str,
+    file: FileId,
+    path: String,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Procedure> {
+    let parsed: ProcedureFile = parse(text, file, 0, diagnostics)?;
+    Some(Procedure {
+        path,
+        file,
+        title: parsed.title,
+        applies_to: parsed.applies_to,
+        introduction: parsed.introduction,
+        steps: parsed.steps,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn first_error(text: &str) -> (String, (usize, usize)) {
+        let mut sources = SourceMap::new();
+        let file = sources.add("p.yaml", text);
+        let mut diagnostics = Vec::new();
+        assert!(parse_procedure(text, file, "p".into(), &mut diagnostics).is_none());
+        let d = &diagnostics[0];
+        let span = d.span.clone().expect("a position");
+        (
+            d.message.clone(),
+            sources.line_column(file, span.range.start),
+        )
+    }
+
+    #[test]
+    fn unknown_field_names_the_field_and_its_place() {
+        let (message, place) =
+            first_error("title: T\nsteps:\n  - id: a\n    title: A\n    colour: red\n");
+        assert!(message.contains("unknown field `colour`"), "{message}");
+        assert_eq!(place, (5, 5));
+    }
+
+    #[test]
+    fn wrong_type_and_syntax_errors_have_places() {
+        let (message, place) = first_error("title: T\nsteps: 3\n");
+        assert!(
+            message.contains("sequence") || message.contains("invalid type"),
+            "{message}"
+        );
+        assert_eq!(place.0, 2);
+        let (_, place) = first_error("title: T\nsteps:\n  - id: [a\n");
+        assert!(place.0 >= 3, "{place:?}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let (message, place) = first_error("title: T\ntitle: U\nsteps: []\n");
+        assert!(message.contains("duplicate"), "{message}");
+        assert_eq!(place.0, 2);
+    }
+}

@@ -1,0 +1,354 @@
+//! Markdown, through pulldown-cmark: one set of parser options, the heading slug function, heading
+//! and link extraction, and HTML rendering with cross-links rewritten.
+//!
+//! This module is the only one that knows pulldown-cmark. The slug function is shared by the HTML
+//! renderer and by validation, so an anchor that checks is an anchor that exists; it follows
+//! mdBook's rule, so anchors also work in the generated mdBook sources.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// Whether a text is a block (paragraphs, lists) or inline (a title, a label).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// Paragraphs and other blocks.
+    Block,
+    /// Inline content only: the paragraph wrapper is dropped.
+    Inline,
+}
+
+/// The parser options used everywhere: those of mdBook, so both outputs read text alike.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// The anchor of a heading: lowercase, letters and digits of any script kept, whitespace becomes
+/// `-`, other characters dropped (mdBook's rule).
+pub fn slugify(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The anchors already used on one output page, to make repeated headings unique (`x`, `x-1`,
+/// `x-2`, ...).
+#[derive(Debug, Default)]
+pub struct Anchors {
+    used: HashMap<String, usize>,
+}
+
+impl Anchors {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records an explicit id (a step id, `{#id}`) as used.
+    pub fn reserve(&mut self, id: &str) {
+        self.used.entry(id.to_string()).or_insert(0);
+    }
+
+    /// A unique anchor for a heading with this text.
+    pub fn unique(&mut self, text: &str) -> String {
+        let slug = slugify(text);
+        let base = if slug.is_empty() {
+            "section".to_string()
+        } else {
+            slug
+        };
+        let mut candidate = base.clone();
+        loop {
+            match self.used.get_mut(&base) {
+                None => {
+                    self.used.insert(base.clone(), 0);
+                    return candidate;
+                }
+                Some(count) => {
+                    *count += 1;
+                    candidate = format!("{base}-{count}");
+                    if !self.used.contains_key(&candidate) {
+                        self.used.insert(candidate.clone(), 0);
+                        return candidate;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A heading of a Markdown text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading's plain text.
+    pub text: String,
+    /// Its anchor: explicit `{#id}` or the slug.
+    pub id: String,
+}
+
+/// A link or image of a Markdown text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The destination as written.
+    pub destination: String,
+    /// Byte range of the whole link in the text.
+    pub range: Range<usize>,
+    /// Whether it is an image.
+    pub image: bool,
+}
+
+/// The headings of a text, with the anchors the HTML renderer gives them.
+pub fn headings(text: &str, anchors: &mut Anchors) -> Vec<Heading> {
+    let mut found = Vec::new();
+    for_each_heading(
+        Parser::new_ext(text, options()).collect(),
+        anchors,
+        |level, plain, id| {
+            found.push(Heading {
+                level,
+                text: plain.to_string(),
+                id: id.to_string(),
+            });
+        },
+    );
+    found
+}
+
+/// The links and images of a text, in order.
+pub fn links(text: &str) -> Vec<Link> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(Link {
+                destination: dest_url.to_string(),
+                range,
+                image: false,
+            }),
+            Event::Start(Tag::Image { dest_url, .. }) => Some(Link {
+                destination: dest_url.to_string(),
+                range,
+                image: true,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Renders Markdown to HTML: headings get unique anchors from `anchors`, and relative links to
+/// `.md` files point at the `.html` files rendered from them.
+pub fn to_html(text: &str, flavor: Flavor, anchors: &mut Anchors) -> String {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(text, options())
+        .map(|event| match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from(md_link_to_html(&dest_url)),
+                title,
+                id,
+            }),
+            other => other,
+        })
+        .filter(|event| {
+            flavor == Flavor::Block
+                || !matches!(
+                    event,
+                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+                )
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for_each_heading(events.clone(), anchors, |_, _, id| ids.push(id.to_string()));
+    let mut ids = ids.into_iter();
+    for event in &mut events {
+        if let Event::Start(Tag::Heading { id, .. }) = event {
+            *id = ids.next().map(CowStr::from);
+        }
+    }
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if flavor == Flavor::Inline {
+        html.truncate(html.trim_end().len());
+    }
+    html
+}
+
+/// Calls `visit(level, plain_text, anchor)` for each heading, in order.
+fn for_each_heading(
+    events: Vec<Event<'_>>,
+    anchors: &mut Anchors,
+    mut visit: impl FnMut(u8, &str, &str),
+) {
+    let mut current: Option<(u8, Option<String>, String)> = None;
+    for event in events {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let explicit = id.map(|id| id.to_string());
+                if let Some(id) = &explicit {
+                    anchors.reserve(id);
+                }
+                current = Some((level as u8, explicit, String::new()));
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some((_, _, plain)) = &mut current {
+                    plain.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, explicit, plain)) = current.take() {
+                    let id = explicit.unwrap_or_else(|| anchors.unique(&plain));
+                    visit(level, &plain, &id);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The plain text of Markdown (markup dropped), for `<title>` and other attribute-like places.
+pub fn plain_text(text: &str) -> String {
+    let mut plain = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => plain.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            _ => {}
+        }
+    }
+    plain
+}
+
+/// Whether a link destination is relative to the current file (no scheme, not absolute, not a
+/// bare `#fragment`).
+pub fn is_relative(destination: &str) -> bool {
+    !(destination.is_empty()
+        || destination.starts_with('/')
+        || destination.starts_with('#')
+        || has_scheme(destination))
+}
+
+fn has_scheme(destination: &str) -> bool {
+    match destination.find(':') {
+        Some(colon) => {
+            let scheme = &destination[..colon];
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// `x.md#a` → `x.html#a` for relative links; every other destination unchanged.
+pub fn md_link_to_html(destination: &str) -> String {
+    if !is_relative(destination) {
+        return destination.to_string();
+    }
+    let (path, fragment) = match destination.find(['#', '?']) {
+        Some(i) => destination.split_at(i),
+        None => (destination, ""),
+    };
+    match path.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.html{fragment}"),
+        None => destination.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_japanese_and_drop_punctuation() {
+        assert_eq!(slugify("Check service health"), "check-service-health");
+        assert_eq!(slugify("What's next?"), "whats-next");
+        assert_eq!(slugify("サービス正常性の確認"), "サービス正常性の確認");
+        assert_eq!(slugify("手順 1: 確認する"), "手順-1-確認する");
+    }
+
+    #[test]
+    fn repeated_headings_get_numbered_anchors() {
+        let mut anchors = Anchors::new();
+        let found = headings(
+            "## Notes\n\n## Notes\n\n## Other {#notes-1}\n\n## Notes\n",
+            &mut anchors,
+        );
+        let ids: Vec<_> = found.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "notes-1", "notes-1", "notes-2"]);
+    }
+
+    #[test]
+    fn html_rewrites_md_links_and_anchors_headings() {
+        let html = to_html(
+            "## Next steps\n\nSee [health](check-service-health.md#status) and [site](https://example.com/a.md).\n",
+            Flavor::Block,
+            &mut Anchors::new(),
+        );
+        assert!(
+            html.contains(r#"<h2 id="next-steps">Next steps</h2>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"href="check-service-health.html#status""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"href="https://example.com/a.md""#),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn inline_text_has_no_paragraph() {
+        let html = to_html("Is it *known*?", Flavor::Inline, &mut Anchors::new());
+        assert_eq!(html, "Is it <em>known</em>?");
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(plain_text("Is it *known* in `x`?"), "Is it known in x?");
+    }
+
+    #[test]
+    fn links_are_found_with_their_positions() {
+        let text = "A [b](c.md#d) and ![i](img.png).";
+        let found = links(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].destination, "c.md#d");
+        assert_eq!(&text[found[0].range.clone()], "[b](c.md#d)");
+        assert!(found[1].image);
+    }
+
+    #[test]
+    fn relative_links_are_told_apart() {
+        assert!(is_relative("x.md"));
+        assert!(is_relative("../dir/x.md#a"));
+        assert!(!is_relative("#a"));
+        assert!(!is_relative("https://example.com"));
+        assert!(!is_relative("mailto:a@example.com"));
+        assert!(!is_relative("/abs.md"));
+        assert_eq!(md_link_to_html("a/b.md?x#y"), "a/b.html?x#y");
+        assert_eq!(md_link_to_html("img.png"), "img.png");
+    }
+}

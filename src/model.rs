@@ -1,0 +1,384 @@
+//! The content model: inert data read from `content/`.
+//!
+//! [`Site`] holds every product, escalation category, procedure and page. The YAML file kinds
+//! ([`ProductsFile`], [`CategoriesFile`], [`ProcedureFile`], [`UiFile`]) and page front matter
+//! ([`FrontMatter`]) deserialize straight into these types, which also generate the JSON Schemas of
+//! `runbook schema`, so the schema can never disagree with what the loader accepts. Values that
+//! diagnostics point at are [`Located`]. Nothing here does IO or knows about output formats.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::source::{FileId, Located};
+use crate::ui::UiOverrides;
+
+/// Localized text: a plain string (the source locale's text) or a map from locale to text.
+///
+/// Text is Markdown; whether inline or block depends on the field.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Text {
+    /// Text in the source locale only.
+    Source(String),
+    /// Text per locale, keyed by locale.
+    Localized(BTreeMap<String, String>),
+}
+
+/// A [`Text`] with the position of its YAML node.
+///
+/// (The position is taken around the untagged [`Text`], which loses positions inside it.)
+pub type LocalizedText = Located<Text>;
+
+impl Text {
+    /// The text in `locale`, if written. A plain string counts as the `source` locale's text.
+    pub fn get<'a>(&'a self, locale: &str, source: &str) -> Option<&'a str> {
+        match self {
+            Text::Source(text) => (locale == source).then_some(text.as_str()),
+            Text::Localized(map) => map.get(locale).map(String::as_str),
+        }
+    }
+
+    /// The locales this text is written in (a plain string: only `source`).
+    pub fn locales<'a>(&'a self, source: &'a str) -> Vec<&'a str> {
+        match self {
+            Text::Source(_) => vec![source],
+            Text::Localized(map) => map.keys().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Site {
+    /// Products and services procedures apply to, in file order.
+    pub products: Vec<Product>,
+    /// Escalation categories, in file order.
+    pub categories: Vec<Category>,
+    /// The file `content/categories.yaml`, when present.
+    pub categories_file: Option<FileId>,
+    /// The file `content/products.yaml`, when present.
+    pub products_file: Option<FileId>,
+    /// Procedures, sorted by path.
+    pub procedures: Vec<Procedure>,
+    /// Pages, sorted by path; `index` is the home page when present.
+    pub pages: Vec<Page>,
+    /// UI string overrides from `content/ui.yaml`, by locale.
+    pub ui: BTreeMap<String, UiOverrides>,
+    /// Other files (images, downloads); copied into every locale of every output as they are.
+    pub assets: Vec<Asset>,
+}
+
+/// A content file that is neither YAML nor Markdown (an image, a download).
+#[derive(Debug)]
+pub struct Asset {
+    /// Content path, `/`-separated, with extension.
+    pub path: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Site {
+    /// The product with this id.
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.products.iter().find(|p| p.id.value == id)
+    }
+
+    /// The category with this id.
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id.value == id)
+    }
+
+    /// The procedure at this content path.
+    pub fn procedure(&self, path: &str) -> Option<&Procedure> {
+        self.procedures.iter().find(|p| p.path == path)
+    }
+
+    /// The page at this content path.
+    pub fn page(&self, path: &str) -> Option<&Page> {
+        self.pages.iter().find(|p| p.path == path)
+    }
+}
+
+/// `content/products.yaml`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductsFile {
+    /// The products and services procedures apply to.
+    pub products: Vec<Product>,
+}
+
+/// A product or service that procedures apply to (the "Applies to" list).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    /// Unique id, referred to by procedures' `applies-to`.
+    pub id: Located<String>,
+    /// Localized name (inline Markdown).
+    pub name: LocalizedText,
+}
+
+/// `content/categories.yaml`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoriesFile {
+    /// The escalation categories.
+    pub categories: Vec<Category>,
+}
+
+/// A kind of problem that must be escalated, with whom to escalate it to.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Category {
+    /// Unique id; also the anchor of the category on the categories page.
+    pub id: Located<String>,
+    /// Localized title (inline Markdown).
+    pub title: LocalizedText,
+    /// What the category covers (block Markdown).
+    pub description: Option<LocalizedText>,
+    /// Typical cases (inline Markdown each).
+    #[serde(default)]
+    pub examples: Vec<LocalizedText>,
+    /// Whom to escalate to and how (block Markdown).
+    pub escalate_to: LocalizedText,
+    /// How urgent problems of this category are.
+    pub severity: Option<Severity>,
+}
+
+/// How urgent an escalation category is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Service down or widespread impact.
+    Critical,
+    /// Major impact on one customer.
+    High,
+    /// Degraded but usable.
+    Moderate,
+    /// Minor.
+    Low,
+}
+
+impl Severity {
+    /// The kebab-case name, as written in YAML and used as UI string key.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Moderate => "moderate",
+            Severity::Low => "low",
+        }
+    }
+}
+
+/// A procedure file, `content/**/ID.yaml`: one procedure.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProcedureFile {
+    /// Localized title (inline Markdown).
+    pub title: LocalizedText,
+    /// Ids of the products this procedure applies to.
+    #[serde(default)]
+    pub applies_to: Vec<Located<String>>,
+    /// Text before the steps (block Markdown).
+    pub introduction: Option<LocalizedText>,
+    /// The ordered steps; at least one.
+    pub steps: Vec<Step>,
+}
+
+/// A procedure: ordered steps with decisions and escalations.
+#[derive(Debug)]
+pub struct Procedure {
+    /// Content path without extension, `/`-separated (`escalate-problems-to-microsoft`); also
+    /// its id and output path.
+    pub path: String,
+    /// The file it was read from.
+    pub file: FileId,
+    /// Localized title (inline Markdown).
+    pub title: LocalizedText,
+    /// Ids of the products this procedure applies to.
+    pub applies_to: Vec<Located<String>>,
+    /// Text before the steps (block Markdown).
+    pub introduction: Option<LocalizedText>,
+    /// The ordered steps.
+    pub steps: Vec<Step>,
+}
+
+impl Procedure {
+    /// The index of the step with this id.
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id.value == id)
+    }
+}
+
+/// One step of a procedure. A step is ordinary, a decision or an escalation; it flows to the next
+/// step unless `next` or a decision says otherwise.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Unique id within the procedure; the step's anchor. `end` is reserved.
+    pub id: Located<String>,
+    /// What to do, or the question of a decision (inline Markdown).
+    pub title: LocalizedText,
+    /// Details (block Markdown).
+    pub text: Option<LocalizedText>,
+    /// Notes (block Markdown each).
+    #[serde(default)]
+    pub notes: Vec<LocalizedText>,
+    /// Warnings (block Markdown each).
+    #[serde(default)]
+    pub warnings: Vec<LocalizedText>,
+    /// Where to go after this step; default: the next step (the end after the last).
+    pub next: Option<Located<Target>>,
+    /// Makes the step a decision.
+    pub decision: Option<Decision>,
+    /// Makes the step an escalation.
+    pub escalation: Option<Escalation>,
+}
+
+/// The branches of a decision step; the step's title is the question.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The possible answers, each with where it leads.
+    pub branches: Vec<Branch>,
+}
+
+/// One answer of a decision.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    /// The answer (inline Markdown), e.g. "Yes".
+    pub label: LocalizedText,
+    /// Where this answer leads.
+    pub goto: Located<Target>,
+}
+
+/// An escalation step: the categories it applies to and what to submit.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Ids of the escalation categories this step is for.
+    pub categories: Vec<Located<String>>,
+    /// What to submit (block Markdown).
+    pub submit: Option<LocalizedText>,
+}
+
+/// Where a step or branch leads. Written as a string: a step id of the same procedure, `end`, or
+/// another procedure as a relative link (`other-procedure.md`).
+#[derive(Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[schemars(with = "String")]
+pub enum Target {
+    /// A step of the same procedure, by id.
+    Step(String),
+    /// Another procedure, as a relative link to its `.md` path.
+    Procedure(String),
+    /// The end of the procedure.
+    End,
+}
+
+impl Target {
+    /// Parses the written form.
+    pub fn parse(text: &str) -> Target {
+        let text = text.trim();
+        if text == "end" {
+            Target::End
+        } else if text.ends_with(".md") || text.contains(".md#") {
+            Target::Procedure(text.to_string())
+        } else {
+            Target::Step(text.to_string())
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| Target::parse(&s))
+    }
+}
+
+/// Front matter of a page (the YAML between `---` lines at the top).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The page title (plain text).
+    pub title: Located<String>,
+    /// A one-sentence summary.
+    pub description: Option<String>,
+}
+
+/// A Markdown page with its translations.
+#[derive(Debug)]
+pub struct Page {
+    /// Content path without extension and locale suffix (`check-service-health`).
+    pub path: String,
+    /// The page in each locale it is written in.
+    pub versions: BTreeMap<String, PageVersion>,
+}
+
+/// A page in one locale: one file.
+#[derive(Debug)]
+pub struct PageVersion {
+    /// The file.
+    pub file: FileId,
+    /// Front matter.
+    pub front: FrontMatter,
+    /// Byte offset of the front matter's YAML in the file (for positions).
+    pub front_offset: usize,
+    /// The Markdown body.
+    pub body: String,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
+/// `content/ui.yaml`: UI string overrides per locale.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct UiFile(pub BTreeMap<String, UiOverrides>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_belongs_to_the_source_locale() {
+        let text = Text::Source("Hello".into());
+        assert_eq!(text.get("en", "en"), Some("Hello"));
+        assert_eq!(text.get("ja", "en"), None);
+        let map = Text::Localized(BTreeMap::from([("ja".into(), "こんにちは".into())]));
+        assert_eq!(map.get("ja", "en"), Some("こんにちは"));
+        assert_eq!(map.get("en", "en"), None);
+    }
+
+    #[test]
+    fn targets_parse_from_their_written_form() {
+        assert_eq!(Target::parse("end"), Target::End);
+        assert_eq!(Target::parse("check"), Target::Step("check".into()));
+        assert_eq!(
+            Target::parse("other.md"),
+            Target::Procedure("other.md".into())
+        );
+        assert_eq!(
+            Target::parse("../x/other.md#step"),
+            Target::Procedure("../x/other.md#step".into())
+        );
+    }
+
+    #[test]
+    fn procedure_files_reject_unknown_fields_with_a_position() {
+        let text = "title: X\nsteps:\n  - id: a\n    titel: A\n";
+        let error = serde_saphyr::from_str::<ProcedureFile>(text).unwrap_err();
+        let location = error.location().unwrap();
+        assert_eq!((location.line(), location.column()), (4, 5));
+    }
+
+    #[test]
+    fn localized_text_reads_both_forms_and_keeps_its_position() {
+        let text = "title: Plain\nsteps:\n  - id: a\n    title:\n      en: A\n      ja: エー\n";
+        let file: ProcedureFile = serde_saphyr::from_str(text).unwrap();
+        assert_eq!(file.title.value, Text::Source("Plain".into()));
+        assert_eq!(&text[file.title.range.clone()], "Plain");
+        assert_eq!(file.steps[0].title.get("ja", "en"), Some("エー"));
+    }
+}

@@ -1,0 +1,380 @@
+//! The HTML site: per locale a home page, a page per procedure and per Markdown page, and the
+//! escalation categories; a root page offering the languages; the stylesheet. Readable without
+//! JavaScript. Text is converted here (markup) and laid out by the Tera templates.
+
+use serde_json::{Value, json};
+
+use crate::markup::{self, Anchors, Flavor};
+use crate::model::{Page, Procedure};
+use crate::render::view::{Destination, LocaleView, NavEntry, Shown, to_locale_root};
+use crate::render::{
+    CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
+    Templates, relative_url,
+};
+use crate::source::SourceMap;
+use crate::ui::UiKey;
+
+/// Directory of the HTML output inside the output directory.
+const DIR: &str = "html";
+/// The stylesheet's path inside the HTML output.
+const STYLESHEET_PATH: &str = "assets/runbook.css";
+
+/// Renders the static HTML site.
+pub struct HtmlRenderer<'t> {
+    templates: &'t Templates,
+    sources: &'t SourceMap,
+}
+
+impl<'t> HtmlRenderer<'t> {
+    /// A renderer using `templates`; `sources` names the files pages came from.
+    pub fn new(templates: &'t Templates, sources: &'t SourceMap) -> Self {
+        Self { templates, sources }
+    }
+}
+
+impl Renderer for HtmlRenderer<'_> {
+    fn name(&self) -> &'static str {
+        DIR
+    }
+
+    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
+        let mut files = Vec::new();
+        let views: Vec<LocaleView<'_>> = cx
+            .config
+            .locales
+            .iter()
+            .map(|locale| LocaleView::new(cx.site, cx.config, locale))
+            .collect();
+        files.push(self.languages(&views)?);
+        files.push(OutputFile {
+            path: format!("{DIR}/{STYLESHEET_PATH}"),
+            locale: None,
+            kind: OutputKind::Asset,
+            source: None,
+            bytes: self.templates.stylesheet().as_bytes().to_vec(),
+        });
+        for view in &views {
+            let locale_pages = LocalePages {
+                renderer: self,
+                view,
+                all: &views,
+            };
+            files.push(locale_pages.home()?);
+            for procedure in &cx.site.procedures {
+                files.push(locale_pages.procedure(procedure)?);
+            }
+            for page in cx.site.pages.iter().filter(|p| p.path != INDEX_PATH) {
+                if let Some(file) = locale_pages.page(page)? {
+                    files.push(file);
+                }
+            }
+            if !cx.site.categories.is_empty() {
+                files.push(locale_pages.categories()?);
+            }
+            files.extend(super::copy_assets(
+                cx.site,
+                &format!("{DIR}/{}", view.locale),
+                view.locale,
+            ));
+        }
+        Ok(files)
+    }
+}
+
+impl HtmlRenderer<'_> {
+    /// The root `index.html`: one link per locale, each in its own language.
+    fn languages(&self, views: &[LocaleView<'_>]) -> Result<OutputFile, RenderError> {
+        let path = "index.html";
+        let source = &views[0];
+        let languages: Vec<Value> = views
+            .iter()
+            .map(|v| {
+                json!({
+                    "lang": v.locale,
+                    "name": v.ui.get(UiKey::LanguageName),
+                    "title": v.config.title_in(v.locale),
+                    "choose": v.ui.get(UiKey::ChooseLanguage),
+                    "url": format!("{}/index.html", v.locale),
+                })
+            })
+            .collect();
+        let context = json!({
+            "lang": source.locale,
+            "site_title": source.config.title_in(source.locale),
+            "stylesheet_url": STYLESHEET_PATH,
+            "languages": languages,
+        });
+        let html = self
+            .templates
+            .render("languages.html", &tera_context(&context), path)?;
+        Ok(OutputFile {
+            path: format!("{DIR}/{path}"),
+            locale: None,
+            kind: OutputKind::Languages,
+            source: None,
+            bytes: html.into_bytes(),
+        })
+    }
+}
+
+/// Renders the files of one locale.
+struct LocalePages<'r, 'a> {
+    renderer: &'r HtmlRenderer<'r>,
+    view: &'r LocaleView<'a>,
+    all: &'r [LocaleView<'a>],
+}
+
+impl<'a> LocalePages<'_, 'a> {
+    fn output_path(&self, content_path: &str) -> String {
+        format!("{}/{content_path}.html", self.view.locale)
+    }
+
+    /// Converts shown text to HTML, marking text in another language with `lang`.
+    fn html(&self, shown: Shown<'_>, flavor: Flavor, anchors: &mut Anchors) -> String {
+        let html = markup::to_html(shown.markdown, flavor, anchors);
+        match (shown.fallback_locale, flavor) {
+            (None, _) => html,
+            (Some(lang), Flavor::Inline) => format!(r#"<span lang="{lang}">{html}</span>"#),
+            (Some(lang), Flavor::Block) => format!("<div lang=\"{lang}\">\n{html}</div>\n"),
+        }
+    }
+
+    fn inline(&self, shown: Shown<'_>) -> String {
+        self.html(shown, Flavor::Inline, &mut Anchors::new())
+    }
+
+    /// The context every page template shares: site, languages, navigation.
+    fn common(&self, content_path: &str, title: &str, fallback: Option<&str>) -> Value {
+        let here = self.output_path(content_path);
+        let view = self.view;
+        let languages: Vec<Value> = self
+            .all
+            .iter()
+            .map(|other| {
+                json!({
+                    "lang": other.locale,
+                    "name": other.ui.get(UiKey::LanguageName),
+                    "url": relative_url(&here, &format!("{}/{content_path}.html", other.locale)),
+                    "current": other.locale == view.locale,
+                })
+            })
+            .collect();
+        let nav_entry = |entry: NavEntry<'_>| {
+            json!({
+                "url": relative_url(&here, &self.output_path(entry.path)),
+                "title": self.inline(entry.title),
+                "current": entry.path == content_path,
+            })
+        };
+        let procedures: Vec<Value> = view.nav_procedures().into_iter().map(nav_entry).collect();
+        let pages: Vec<Value> = view.nav_pages().into_iter().map(nav_entry).collect();
+        let categories = (!view.site.categories.is_empty()).then(|| {
+            json!({
+                "url": relative_url(&here, &self.output_path(CATEGORIES_PATH)),
+                "title": view.ui.get(UiKey::Categories),
+                "current": content_path == CATEGORIES_PATH,
+            })
+        });
+        let fallback_notice = fallback.map(|source| {
+            let name = self
+                .all
+                .iter()
+                .find(|v| v.locale == source)
+                .map_or(source, |v| v.ui.get(UiKey::LanguageName));
+            view.ui.fill(UiKey::Untranslated, &[("language", name)])
+        });
+        json!({
+            "lang": view.locale,
+            "site_title": view.config.title_in(view.locale),
+            "page_title": title,
+            "ui": view.ui.for_templates(),
+            "stylesheet_url": relative_url(&here, STYLESHEET_PATH),
+            "home_url": relative_url(&here, &self.output_path(INDEX_PATH)),
+            "languages": languages,
+            "nav": { "procedures": procedures, "pages": pages, "categories": categories },
+            "fallback_notice": fallback_notice,
+            "fallback_lang": fallback,
+        })
+    }
+
+    fn file(
+        &self,
+        content_path: &str,
+        kind: OutputKind,
+        source: Option<String>,
+        html: String,
+    ) -> OutputFile {
+        OutputFile {
+            path: format!("{DIR}/{}", self.output_path(content_path)),
+            locale: Some(self.view.locale.to_string()),
+            kind,
+            source,
+            bytes: html.into_bytes(),
+        }
+    }
+
+    fn render(
+        &self,
+        template: &str,
+        context: &Value,
+        content_path: &str,
+    ) -> Result<String, RenderError> {
+        let page = format!("{DIR}/{}", self.output_path(content_path));
+        self.renderer
+            .templates
+            .render(template, &tera_context(context), &page)
+    }
+
+    fn home(&self) -> Result<OutputFile, RenderError> {
+        let view = self.view;
+        let site_title = view.config.title_in(view.locale);
+        let (body, title, fallback, source) = match view.home().and_then(|p| view.page_version(p)) {
+            Some((version, fallback)) => (
+                self.html(
+                    Shown {
+                        markdown: &version.body,
+                        fallback_locale: fallback,
+                    },
+                    Flavor::Block,
+                    &mut Anchors::new(),
+                ),
+                version.front.title.value.as_str(),
+                fallback,
+                Some(self.renderer.sources.file(version.file).path.clone()),
+            ),
+            None => (String::new(), site_title, None, None),
+        };
+        let mut context = self.common(INDEX_PATH, title, fallback);
+        context["home"] = json!({ "title": title, "body": body });
+        let html = self.render("home.html", &context, INDEX_PATH)?;
+        Ok(self.file(INDEX_PATH, OutputKind::Index, source, html))
+    }
+
+    fn procedure(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
+        let view = self.view;
+        let shown = view.procedure(procedure);
+        let mut anchors = Anchors::new();
+        for step in &procedure.steps {
+            anchors.reserve(&step.id);
+        }
+        let categories_url = format!("{}{CATEGORIES_PATH}.html", to_locale_root(&procedure.path));
+        let steps: Vec<Value> = shown
+            .steps
+            .iter()
+            .map(|step| {
+                let destination = |to: &Destination<'_>| {
+                    let (url, title) = match to {
+                        Destination::Step { id, title, .. } => (Some(format!("#{id}")), self.inline(*title)),
+                        Destination::Procedure { link, title } => {
+                            (Some(markup::md_link_to_html(link)), self.inline(*title))
+                        }
+                        Destination::End => (None, String::new()),
+                    };
+                    json!({ "url": url, "text": view.destination_sentence(to, &title) })
+                };
+                json!({
+                    "number": step.number,
+                    "id": step.id,
+                    "kind": if !step.branches.is_empty() { "decision" } else if step.escalation.is_some() { "escalation" } else { "step" },
+                    "title": self.inline(step.title),
+                    "text": step.text.map(|t| self.html(t, Flavor::Block, &mut anchors)),
+                    "notes": step.notes.iter().map(|t| self.html(*t, Flavor::Block, &mut anchors)).collect::<Vec<_>>(),
+                    "warnings": step.warnings.iter().map(|t| self.html(*t, Flavor::Block, &mut anchors)).collect::<Vec<_>>(),
+                    "branches": step.branches.iter().map(|b| json!({
+                        "label": self.inline(b.label),
+                        "to": destination(&b.to),
+                    })).collect::<Vec<_>>(),
+                    "escalation": step.escalation.as_ref().map(|e| json!({
+                        "categories": e.categories.iter().map(|(id, title)| json!({
+                            "url": format!("{categories_url}#{id}"),
+                            "title": self.inline(*title),
+                        })).collect::<Vec<_>>(),
+                        "submit": e.submit.map(|t| self.html(t, Flavor::Block, &mut anchors)),
+                    })),
+                    "then": step.then.as_ref().map(destination),
+                })
+            })
+            .collect();
+        let title_text = markup::plain_text(shown.title.markdown);
+        let mut context = self.common(&procedure.path, &title_text, None);
+        context["procedure"] = json!({
+            "title": self.inline(shown.title),
+            "applies_to": shown.applies_to.iter().map(|p| self.inline(*p)).collect::<Vec<_>>(),
+            "introduction": shown.introduction.map(|t| self.html(t, Flavor::Block, &mut anchors)),
+            "steps": steps,
+        });
+        let html = self.render("procedure.html", &context, &procedure.path)?;
+        let source = Some(self.renderer.sources.file(procedure.file).path.clone());
+        Ok(self.file(&procedure.path, OutputKind::Procedure, source, html))
+    }
+
+    fn page(&self, page: &Page) -> Result<Option<OutputFile>, RenderError> {
+        let Some((version, fallback)) = self.view.page_version(page) else {
+            return Ok(None);
+        };
+        let body = self.html(
+            Shown {
+                markdown: &version.body,
+                fallback_locale: fallback,
+            },
+            Flavor::Block,
+            &mut Anchors::new(),
+        );
+        let title = version.front.title.value.as_str();
+        let mut context = self.common(&page.path, title, fallback);
+        context["page"] = json!({
+            "title": title,
+            "description": version.front.description,
+            "body": body,
+        });
+        let html = self.render("page.html", &context, &page.path)?;
+        let source = Some(self.renderer.sources.file(version.file).path.clone());
+        Ok(Some(self.file(&page.path, OutputKind::Page, source, html)))
+    }
+
+    fn categories(&self) -> Result<OutputFile, RenderError> {
+        let view = self.view;
+        let mut anchors = Anchors::new();
+        for category in &view.site.categories {
+            anchors.reserve(&category.id);
+        }
+        let categories: Vec<Value> = view
+            .site
+            .categories
+            .iter()
+            .map(|c| {
+                let severity = c.severity.map(|s| {
+                    let key = match s.name() {
+                        "critical" => UiKey::SeverityCritical,
+                        "high" => UiKey::SeverityHigh,
+                        "moderate" => UiKey::SeverityModerate,
+                        _ => UiKey::SeverityLow,
+                    };
+                    json!({ "level": s.name(), "name": view.ui.get(key) })
+                });
+                json!({
+                    "id": c.id.as_str(),
+                    "title": self.inline(view.text(&c.title)),
+                    "description": c.description.as_ref().map(|t| self.html(view.text(t), Flavor::Block, &mut anchors)),
+                    "examples": c.examples.iter().map(|t| self.inline(view.text(t))).collect::<Vec<_>>(),
+                    "escalate_to": self.html(view.text(&c.escalate_to), Flavor::Block, &mut anchors),
+                    "severity": severity,
+                })
+            })
+            .collect();
+        let title = view.ui.get(UiKey::Categories);
+        let mut context = self.common(CATEGORIES_PATH, title, None);
+        context["categories"] = json!(categories);
+        let html = self.render("categories.html", &context, CATEGORIES_PATH)?;
+        let source = view
+            .site
+            .categories_file
+            .map(|f| self.renderer.sources.file(f).path.clone());
+        Ok(self.file(CATEGORIES_PATH, OutputKind::Categories, source, html))
+    }
+}
+
+fn tera_context(value: &Value) -> tera::Context {
+    // A JSON object always converts; anything else is a bug in this module.
+    tera::Context::from_serialize(value).unwrap_or_default()
+}

@@ -1,0 +1,409 @@
+//! Markdown output: per locale, a complete mdBook source (`book.toml`, `src/SUMMARY.md`, one
+//! chapter per home page, procedure, page and the categories), so `mdbook build
+//! build/markdown/LOCALE` works. Cross-links stay `x.md`, which mdBook itself turns into pages;
+//! step and category anchors are explicit heading ids (`{#id}`), which mdBook supports.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::markup;
+use crate::model::Procedure;
+use crate::render::view::{Destination, LocaleView, Shown, to_locale_root};
+use crate::render::{
+    CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
+};
+use crate::source::SourceMap;
+use crate::ui::UiKey;
+
+/// Directory of the Markdown output inside the output directory.
+const DIR: &str = "markdown";
+
+/// Renders one mdBook source per locale.
+pub struct MarkdownRenderer<'t> {
+    sources: &'t SourceMap,
+}
+
+impl<'t> MarkdownRenderer<'t> {
+    /// A renderer; `sources` names the files chapters came from.
+    pub fn new(sources: &'t SourceMap) -> Self {
+        Self { sources }
+    }
+}
+
+impl Renderer for MarkdownRenderer<'_> {
+    fn name(&self) -> &'static str {
+        DIR
+    }
+
+    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
+        let mut files = Vec::new();
+        for locale in &cx.config.locales {
+            let view = LocaleView::new(cx.site, cx.config, locale);
+            let book = Book {
+                view: &view,
+                sources: self.sources,
+            };
+            files.push(book.book_toml());
+            files.push(book.summary());
+            files.push(book.home());
+            for procedure in &cx.site.procedures {
+                files.push(book.procedure(procedure));
+            }
+            for page in cx.site.pages.iter().filter(|p| p.path != INDEX_PATH) {
+                if let Some((version, fallback)) = view.page_version(page) {
+                    let mut text = format!("# {}\n\n", version.front.title.value);
+                    if let Some(source) = fallback {
+                        text.push_str(&book.fallback_notice(source));
+                    }
+                    text.push_str(&version.body);
+                    let source = Some(self.sources.file(version.file).path.clone());
+                    files.push(book.chapter(&page.path, OutputKind::Page, source, text));
+                }
+            }
+            if !cx.site.categories.is_empty() {
+                files.push(book.categories());
+            }
+            files.extend(super::copy_assets(
+                cx.site,
+                &format!("{DIR}/{locale}/src"),
+                locale,
+            ));
+        }
+        Ok(files)
+    }
+}
+
+/// One locale's book.
+struct Book<'v, 'a> {
+    view: &'v LocaleView<'a>,
+    sources: &'v SourceMap,
+}
+
+#[derive(Serialize)]
+struct BookToml<'a> {
+    book: BookTable<'a>,
+    build: BuildTable,
+}
+
+#[derive(Serialize)]
+struct BookTable<'a> {
+    title: &'a str,
+    authors: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    language: &'a str,
+    src: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct BuildTable {
+    create_missing: bool,
+}
+
+impl Book<'_, '_> {
+    fn locale(&self) -> &str {
+        self.view.locale
+    }
+
+    fn chapter(
+        &self,
+        content_path: &str,
+        kind: OutputKind,
+        source: Option<String>,
+        text: String,
+    ) -> OutputFile {
+        OutputFile {
+            path: format!("{DIR}/{}/src/{content_path}.md", self.locale()),
+            locale: Some(self.locale().to_string()),
+            kind,
+            source,
+            bytes: text.into_bytes(),
+        }
+    }
+
+    fn book_toml(&self) -> OutputFile {
+        let config = self.view.config;
+        let toml = BookToml {
+            book: BookTable {
+                title: config.title_in(self.locale()),
+                authors: &config.authors,
+                description: config.description.as_deref(),
+                language: self.locale(),
+                src: "src",
+            },
+            build: BuildTable {
+                create_missing: false,
+            },
+        };
+        OutputFile {
+            path: format!("{DIR}/{}/book.toml", self.locale()),
+            locale: Some(self.locale().to_string()),
+            kind: OutputKind::BookConfig,
+            source: Some("book.toml".to_string()),
+            bytes: toml::to_string(&toml).unwrap_or_default().into_bytes(),
+        }
+    }
+
+    fn summary(&self) -> OutputFile {
+        let view = self.view;
+        let home_title = view
+            .home()
+            .and_then(|p| view.page_version(p))
+            .map_or(view.config.title_in(view.locale), |(v, _)| {
+                v.front.title.as_str()
+            });
+        let mut text = String::from("# Summary\n\n");
+        let _ = writeln!(
+            text,
+            "[{}]({INDEX_PATH}.md)\n",
+            escape_link_text(home_title)
+        );
+        let procedures = view.nav_procedures();
+        if !procedures.is_empty() {
+            let _ = writeln!(text, "# {}\n", view.ui.get(UiKey::Procedures));
+            for entry in procedures {
+                let title = markup::plain_text(entry.title.markdown);
+                let _ = writeln!(text, "- [{}]({}.md)", escape_link_text(&title), entry.path);
+            }
+            text.push('\n');
+        }
+        let pages = view.nav_pages();
+        if !pages.is_empty() || !view.site.categories.is_empty() {
+            let _ = writeln!(text, "# {}\n", view.ui.get(UiKey::Pages));
+            for entry in pages {
+                let _ = writeln!(
+                    text,
+                    "- [{}]({}.md)",
+                    escape_link_text(entry.title.markdown),
+                    entry.path
+                );
+            }
+            if !view.site.categories.is_empty() {
+                let _ = writeln!(
+                    text,
+                    "- [{}]({CATEGORIES_PATH}.md)",
+                    view.ui.get(UiKey::Categories)
+                );
+            }
+        }
+        OutputFile {
+            path: format!("{DIR}/{}/src/SUMMARY.md", self.locale()),
+            locale: Some(self.locale().to_string()),
+            kind: OutputKind::BookConfig,
+            source: None,
+            bytes: text.into_bytes(),
+        }
+    }
+
+    fn fallback_notice(&self, source: &str) -> String {
+        let name = if source == self.view.config.source_locale() {
+            crate::ui::UiStrings::resolve(source, &self.view.site.ui)
+                .get(UiKey::LanguageName)
+                .to_string()
+        } else {
+            source.to_string()
+        };
+        format!(
+            "> {}\n\n",
+            self.view
+                .ui
+                .fill(UiKey::Untranslated, &[("language", &name)])
+        )
+    }
+
+    fn home(&self) -> OutputFile {
+        let view = self.view;
+        match view.home().and_then(|p| view.page_version(p)) {
+            Some((version, fallback)) => {
+                let mut text = format!("# {}\n\n", version.front.title.value);
+                if let Some(source) = fallback {
+                    text.push_str(&self.fallback_notice(source));
+                }
+                text.push_str(&version.body);
+                let source = Some(self.sources.file(version.file).path.clone());
+                self.chapter(INDEX_PATH, OutputKind::Index, source, text)
+            }
+            None => {
+                let text = format!("# {}\n", view.config.title_in(view.locale));
+                self.chapter(INDEX_PATH, OutputKind::Index, None, text)
+            }
+        }
+    }
+
+    fn procedure(&self, procedure: &Procedure) -> OutputFile {
+        let view = self.view;
+        let shown = view.procedure(procedure);
+        let categories_link = format!("{}{CATEGORIES_PATH}.md", to_locale_root(&procedure.path));
+        let mut text = format!("# {}\n\n", shown.title.markdown);
+        if !shown.applies_to.is_empty() {
+            let names: Vec<&str> = shown.applies_to.iter().map(|p| p.markdown).collect();
+            let _ = writeln!(
+                text,
+                "**{}:** {}\n",
+                view.ui.get(UiKey::AppliesTo),
+                names.join(", ")
+            );
+        }
+        if let Some(introduction) = shown.introduction {
+            push_block(&mut text, introduction.markdown);
+        }
+        for step in &shown.steps {
+            let _ = writeln!(
+                text,
+                "## {} {}. {} {{#{}}}\n",
+                view.ui.get(UiKey::Step),
+                step.number,
+                one_line(step.title.markdown),
+                step.id
+            );
+            if let Some(body) = step.text {
+                push_block(&mut text, body.markdown);
+            }
+            for (label, notes) in [(UiKey::Note, &step.notes), (UiKey::Warning, &step.warnings)] {
+                for note in notes.iter() {
+                    let _ = writeln!(
+                        text,
+                        "> **{}:** {}\n",
+                        view.ui.get(label),
+                        quote(note.markdown)
+                    );
+                }
+            }
+            for branch in &step.branches {
+                let _ = writeln!(
+                    text,
+                    "- **{}** → {}",
+                    one_line(branch.label.markdown),
+                    self.destination(&branch.to)
+                );
+            }
+            if !step.branches.is_empty() {
+                text.push('\n');
+            }
+            if let Some(escalation) = &step.escalation {
+                let _ = writeln!(text, "**{}:**\n", view.ui.get(UiKey::EscalateWhen));
+                for (id, title) in &escalation.categories {
+                    let _ = writeln!(
+                        text,
+                        "- [{}]({categories_link}#{id})",
+                        one_line(title.markdown)
+                    );
+                }
+                text.push('\n');
+                if let Some(submit) = escalation.submit {
+                    let _ = writeln!(text, "**{}:**\n", view.ui.get(UiKey::WhatToSubmit));
+                    push_block(&mut text, submit.markdown);
+                }
+            }
+            if let Some(then) = &step.then {
+                let _ = writeln!(text, "{}\n", self.destination(then));
+            }
+        }
+        let source = Some(self.sources.file(procedure.file).path.clone());
+        self.chapter(
+            &procedure.path,
+            OutputKind::Procedure,
+            source,
+            trim_end(text),
+        )
+    }
+
+    /// Where a step leads, as Markdown (a link when it leads somewhere).
+    fn destination(&self, to: &Destination<'_>) -> String {
+        let view = self.view;
+        match to {
+            Destination::Step { id, title, .. } => {
+                format!(
+                    "[{}](#{id})",
+                    view.destination_sentence(to, &one_line(title.markdown))
+                )
+            }
+            Destination::Procedure { link, title } => {
+                format!(
+                    "[{}]({link})",
+                    view.destination_sentence(to, &one_line(title.markdown))
+                )
+            }
+            Destination::End => view.destination_sentence(to, ""),
+        }
+    }
+
+    fn categories(&self) -> OutputFile {
+        let view = self.view;
+        let mut text = format!("# {}\n\n", view.ui.get(UiKey::Categories));
+        for category in &view.site.categories {
+            let title: Shown<'_> = view.text(&category.title);
+            let _ = writeln!(
+                text,
+                "## {} {{#{}}}\n",
+                one_line(title.markdown),
+                category.id.as_str()
+            );
+            if let Some(severity) = category.severity {
+                let key = match severity.name() {
+                    "critical" => UiKey::SeverityCritical,
+                    "high" => UiKey::SeverityHigh,
+                    "moderate" => UiKey::SeverityModerate,
+                    _ => UiKey::SeverityLow,
+                };
+                let _ = writeln!(
+                    text,
+                    "**{}:** {}\n",
+                    view.ui.get(UiKey::SeverityLabel),
+                    view.ui.get(key)
+                );
+            }
+            if let Some(description) = &category.description {
+                push_block(&mut text, view.text(description).markdown);
+            }
+            if !category.examples.is_empty() {
+                let _ = writeln!(text, "**{}:**\n", view.ui.get(UiKey::Examples));
+                for example in &category.examples {
+                    let _ = writeln!(text, "- {}", one_line(view.text(example).markdown));
+                }
+                text.push('\n');
+            }
+            let _ = writeln!(text, "**{}:**\n", view.ui.get(UiKey::EscalateTo));
+            push_block(&mut text, view.text(&category.escalate_to).markdown);
+        }
+        let source = view
+            .site
+            .categories_file
+            .map(|f| self.sources.file(f).path.clone());
+        self.chapter(
+            CATEGORIES_PATH,
+            OutputKind::Categories,
+            source,
+            trim_end(text),
+        )
+    }
+}
+
+/// Appends a block of Markdown followed by one blank line.
+fn push_block(text: &mut String, block: &str) {
+    text.push_str(block.trim_end());
+    text.push_str("\n\n");
+}
+
+/// Inline text on one line (a heading or list item cannot span lines).
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Block text inside a `>` quote: every line prefixed.
+fn quote(text: &str) -> String {
+    text.trim_end().replace('\n', "\n> ")
+}
+
+/// Square brackets in link text would end the link early.
+fn escape_link_text(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]")
+}
+
+fn trim_end(mut text: String) -> String {
+    text.truncate(text.trim_end().len());
+    text.push('\n');
+    text
+}

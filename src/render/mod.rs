@@ -1,0 +1,166 @@
+//! Render: [`Site`] → `Vec<OutputFile>`, one [`Renderer`] per output format.
+//!
+//! Renderers return files instead of writing them (only `write` touches the disk), which gives
+//! in-memory tests and leaves the previous output alone when any renderer fails. They share the
+//! locale-resolved [`view`] of the content (fallback text, step numbers, where each step leads) so
+//! that HTML and Markdown say the same thing, and they do not know about each other.
+
+pub mod html;
+pub mod markdown;
+mod templates;
+pub mod view;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::model::Site;
+
+pub use templates::Templates;
+
+/// Content path of each locale's home page (`index.md` in content, `index.html` in output).
+pub const INDEX_PATH: &str = "index";
+/// Content path of the generated escalation categories page.
+pub const CATEGORIES_PATH: &str = "categories";
+
+/// What a renderer reads.
+#[non_exhaustive]
+pub struct RenderContext<'a> {
+    /// The validated content.
+    pub site: &'a Site,
+    /// The project's configuration.
+    pub config: &'a Config,
+}
+
+impl<'a> RenderContext<'a> {
+    /// A context over a validated site.
+    pub fn new(site: &'a Site, config: &'a Config) -> Self {
+        Self { site, config }
+    }
+}
+
+/// One output format.
+///
+/// # Contract
+/// `render` is pure: it reads the context (and files the renderer was built with) and returns
+/// every file of its format with paths relative to the output directory, under `name()/`. The
+/// same context gives byte-identical files in the same order.
+pub trait Renderer {
+    /// The format's name, also its directory in the output (`html`, `markdown`).
+    fn name(&self) -> &'static str;
+
+    /// Renders every file of this format.
+    ///
+    /// # Errors
+    /// A template that fails to render.
+    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError>;
+}
+
+/// A file to write, with what the manifest says about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutputFile {
+    /// Path relative to the output directory, `/`-separated.
+    pub path: String,
+    /// The locale it belongs to, if any.
+    pub locale: Option<String>,
+    /// What kind of file it is.
+    pub kind: OutputKind,
+    /// The content file it was rendered from (relative to the project root), if one.
+    pub source: Option<String>,
+    /// The bytes.
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
+/// What an output file is, as listed in `manifest.json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputKind {
+    /// The root page offering the languages.
+    Languages,
+    /// A locale's home page.
+    Index,
+    /// A Markdown page.
+    Page,
+    /// A procedure.
+    Procedure,
+    /// The escalation categories page.
+    Categories,
+    /// A stylesheet or a copied content file.
+    Asset,
+    /// mdBook's `book.toml` or `SUMMARY.md`.
+    BookConfig,
+    /// `manifest.json` itself.
+    Manifest,
+}
+
+/// A renderer failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template failed to render a page.
+    #[error("template `{template}` failed while rendering `{page}`: {message}")]
+    Template {
+        /// The template's name.
+        template: String,
+        /// The output file being rendered.
+        page: String,
+        /// Tera's explanation.
+        message: String,
+    },
+    /// A template file could not be read or parsed.
+    #[error("template `{template}`: {message}")]
+    TemplateLoad {
+        /// The template's name or path.
+        template: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// The content's assets copied under `dir/` (a locale's root in one output), so relative links
+/// from pages find them.
+pub fn copy_assets(site: &Site, dir: &str, locale: &str) -> Vec<OutputFile> {
+    site.assets
+        .iter()
+        .map(|asset| OutputFile {
+            path: format!("{dir}/{}", asset.path),
+            locale: Some(locale.to_string()),
+            kind: OutputKind::Asset,
+            source: Some(format!("content/{}", asset.path)),
+            bytes: asset.bytes.clone(),
+        })
+        .collect()
+}
+
+/// A path to `to` relative to the directory of `from` (both relative to the same root,
+/// `/`-separated): `en/a/b.html` → `ja/c.html` is `../../ja/c.html`.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len() - 1);
+    let mut url = "../".repeat(from_dirs.len() - common);
+    url.push_str(&to_parts[common..].join("/"));
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_climb_and_descend() {
+        assert_eq!(relative_url("en/a.html", "en/b.html"), "b.html");
+        assert_eq!(
+            relative_url("en/g/a.html", "ja/g/a.html"),
+            "../../ja/g/a.html"
+        );
+        assert_eq!(relative_url("en/a.html", "assets/x.css"), "../assets/x.css");
+        assert_eq!(relative_url("index.html", "en/index.html"), "en/index.html");
+        assert_eq!(relative_url("en/a.html", "en/g/b.html"), "g/b.html");
+    }
+}

@@ -1,0 +1,107 @@
+//! Tera templates: the defaults embedded in the binary, overridden by files of the same name in the
+//! project's `templates/` directory (Zola's rule). The only module that knows Tera.
+
+use std::path::Path;
+
+use crate::render::RenderError;
+
+/// The default templates, embedded at compile time from the repository's `templates/`.
+const DEFAULTS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    (
+        "procedure.html",
+        include_str!("../../templates/procedure.html"),
+    ),
+    ("page.html", include_str!("../../templates/page.html")),
+    (
+        "categories.html",
+        include_str!("../../templates/categories.html"),
+    ),
+    (
+        "languages.html",
+        include_str!("../../templates/languages.html"),
+    ),
+];
+
+/// The default stylesheet, overridable like a template.
+const STYLESHEET: (&str, &str) = ("runbook.css", include_str!("../../templates/runbook.css"));
+
+/// Compiled templates and the stylesheet, loaded once per build.
+pub struct Templates {
+    tera: tera::Tera,
+    stylesheet: String,
+}
+
+impl Templates {
+    /// The embedded defaults, each replaced by `dir/NAME` when that file exists.
+    ///
+    /// # Errors
+    /// An override that cannot be read, or a template that does not parse.
+    pub fn load(dir: &Path) -> Result<Self, RenderError> {
+        let mut tera = tera::Tera::new();
+        let mut sources = Vec::with_capacity(DEFAULTS.len());
+        for (name, default) in DEFAULTS {
+            sources.push((
+                *name,
+                read_override(dir, name)?.unwrap_or_else(|| (*default).to_string()),
+            ));
+        }
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (*n, t.as_str())))
+            .map_err(|error| RenderError::TemplateLoad {
+                template: "templates/".to_string(),
+                message: tera_message(&error),
+            })?;
+        let stylesheet =
+            read_override(dir, STYLESHEET.0)?.unwrap_or_else(|| STYLESHEET.1.to_string());
+        Ok(Self { tera, stylesheet })
+    }
+
+    /// Renders template `name` with `context` for the output file `page`.
+    ///
+    /// # Errors
+    /// Tera's error (a missing variable, a failing filter), with template and page named.
+    pub fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        page: &str,
+    ) -> Result<String, RenderError> {
+        self.tera
+            .render(name, context)
+            .map_err(|error| RenderError::Template {
+                template: name.to_string(),
+                page: page.to_string(),
+                message: tera_message(&error),
+            })
+    }
+
+    /// The stylesheet's text.
+    pub fn stylesheet(&self) -> &str {
+        &self.stylesheet
+    }
+}
+
+fn read_override(dir: &Path, name: &str) -> Result<Option<String>, RenderError> {
+    let path = dir.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(RenderError::TemplateLoad {
+            template: format!("templates/{name}"),
+            message: error.to_string(),
+        }),
+    }
+}
+
+/// Tera's error with its chain of causes on one line.
+fn tera_message(error: &tera::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}

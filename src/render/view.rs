@@ -1,0 +1,296 @@
+//! The content as one locale shows it: text resolved with the fallback policy, steps numbered, and
+//! every branch and `next` turned into where it leads. Shared by all renderers, so HTML, Markdown
+//! and later formats agree on numbering and flow. Text stays Markdown here; each renderer converts
+//! it.
+
+use crate::config::Config;
+use crate::model::{Page, PageVersion, Procedure, Site, Target, Text};
+use crate::render::{CATEGORIES_PATH, INDEX_PATH};
+use crate::ui::{UiKey, UiStrings};
+use crate::validate::resolve_md_link;
+
+/// Markdown text in a locale, or in the source locale when not translated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown<'a> {
+    /// The Markdown.
+    pub markdown: &'a str,
+    /// The locale the text is in, when it is not the page's locale (a fallback).
+    pub fallback_locale: Option<&'a str>,
+}
+
+/// One locale's view of the site.
+pub struct LocaleView<'a> {
+    /// The content.
+    pub site: &'a Site,
+    /// The configuration.
+    pub config: &'a Config,
+    /// The locale shown.
+    pub locale: &'a str,
+    /// The locale's UI strings.
+    pub ui: UiStrings,
+}
+
+/// An entry of the navigation.
+#[derive(Clone, Debug)]
+pub struct NavEntry<'a> {
+    /// Content path (`check-service-health`), also the output path without extension.
+    pub path: &'a str,
+    /// Title in this locale (inline Markdown for procedures; plain text for pages).
+    pub title: Shown<'a>,
+}
+
+/// A procedure in one locale.
+pub struct ProcedureView<'a> {
+    /// The procedure.
+    pub procedure: &'a Procedure,
+    /// Title (inline).
+    pub title: Shown<'a>,
+    /// Product names (inline).
+    pub applies_to: Vec<Shown<'a>>,
+    /// Introduction (block).
+    pub introduction: Option<Shown<'a>>,
+    /// Steps in order.
+    pub steps: Vec<StepView<'a>>,
+}
+
+/// A step in one locale.
+pub struct StepView<'a> {
+    /// 1-based position.
+    pub number: usize,
+    /// Id, also the anchor.
+    pub id: &'a str,
+    /// Title (inline).
+    pub title: Shown<'a>,
+    /// Details (block).
+    pub text: Option<Shown<'a>>,
+    /// Notes (block).
+    pub notes: Vec<Shown<'a>>,
+    /// Warnings (block).
+    pub warnings: Vec<Shown<'a>>,
+    /// The answers of a decision.
+    pub branches: Vec<BranchView<'a>>,
+    /// The escalation, for an escalation step.
+    pub escalation: Option<EscalationView<'a>>,
+    /// Where the step leads when it is not a decision: `None` for the plain flow to the next step.
+    pub then: Option<Destination<'a>>,
+}
+
+/// A decision's answer.
+pub struct BranchView<'a> {
+    /// The answer (inline).
+    pub label: Shown<'a>,
+    /// Where it leads.
+    pub to: Destination<'a>,
+}
+
+/// Where a branch or step leads.
+#[derive(Clone, Debug)]
+pub enum Destination<'a> {
+    /// A step of the same procedure.
+    Step {
+        /// 1-based number.
+        number: usize,
+        /// Anchor.
+        id: &'a str,
+        /// Title (inline).
+        title: Shown<'a>,
+    },
+    /// Another procedure.
+    Procedure {
+        /// The link as written (`other.md`, `other.md#step`).
+        link: &'a str,
+        /// Its title (inline).
+        title: Shown<'a>,
+    },
+    /// The end of the procedure.
+    End,
+}
+
+/// An escalation step's categories and what to submit.
+pub struct EscalationView<'a> {
+    /// Category ids and titles (inline).
+    pub categories: Vec<(&'a str, Shown<'a>)>,
+    /// What to submit (block).
+    pub submit: Option<Shown<'a>>,
+}
+
+impl<'a> LocaleView<'a> {
+    /// The view of `site` in `locale`.
+    pub fn new(site: &'a Site, config: &'a Config, locale: &'a str) -> Self {
+        Self {
+            site,
+            config,
+            locale,
+            ui: UiStrings::resolve(locale, &site.ui),
+        }
+    }
+
+    /// Whether this is the source locale.
+    pub fn is_source(&self) -> bool {
+        self.locale == self.config.source_locale()
+    }
+
+    /// A text in this locale, else in the source locale (validation guarantees one of the two).
+    pub fn text(&self, text: &'a Text) -> Shown<'a> {
+        let source = self.config.source_locale();
+        match text.get(self.locale, source) {
+            Some(markdown) => Shown {
+                markdown,
+                fallback_locale: None,
+            },
+            None => Shown {
+                markdown: text.get(source, source).unwrap_or(""),
+                fallback_locale: Some(source),
+            },
+        }
+    }
+
+    /// The version of `page` shown in this locale, and whether it is a fallback.
+    pub fn page_version(&self, page: &'a Page) -> Option<(&'a PageVersion, Option<&'a str>)> {
+        let source = self.config.source_locale();
+        match page.versions.get(self.locale) {
+            Some(version) => Some((version, None)),
+            None => page.versions.get(source).map(|v| (v, Some(source))),
+        }
+    }
+
+    /// The home page (`content/index.md`), if any.
+    pub fn home(&self) -> Option<&'a Page> {
+        self.site.page(INDEX_PATH)
+    }
+
+    /// Procedures, in navigation order.
+    pub fn nav_procedures(&self) -> Vec<NavEntry<'a>> {
+        self.site
+            .procedures
+            .iter()
+            .map(|p| NavEntry {
+                path: &p.path,
+                title: self.text(&p.title),
+            })
+            .collect()
+    }
+
+    /// Pages other than the home page, in navigation order.
+    pub fn nav_pages(&self) -> Vec<NavEntry<'a>> {
+        self.site
+            .pages
+            .iter()
+            .filter(|p| p.path != INDEX_PATH && p.path != CATEGORIES_PATH)
+            .filter_map(|p| {
+                let (version, fallback_locale) = self.page_version(p)?;
+                Some(NavEntry {
+                    path: &p.path,
+                    title: Shown {
+                        markdown: &version.front.title,
+                        fallback_locale,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// The procedure in this locale.
+    pub fn procedure(&self, procedure: &'a Procedure) -> ProcedureView<'a> {
+        let steps = procedure
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(index, step)| {
+                let then = match &step.next {
+                    Some(target) => Some(self.destination(procedure, &target.value)),
+                    None if index + 1 == procedure.steps.len() && step.decision.is_none() => {
+                        Some(Destination::End)
+                    }
+                    None => None,
+                };
+                StepView {
+                    number: index + 1,
+                    id: &step.id,
+                    title: self.text(&step.title),
+                    text: step.text.as_ref().map(|t| self.text(t)),
+                    notes: step.notes.iter().map(|t| self.text(t)).collect(),
+                    warnings: step.warnings.iter().map(|t| self.text(t)).collect(),
+                    branches: step
+                        .decision
+                        .iter()
+                        .flat_map(|d| &d.branches)
+                        .map(|b| BranchView {
+                            label: self.text(&b.label),
+                            to: self.destination(procedure, &b.goto.value),
+                        })
+                        .collect(),
+                    escalation: step.escalation.as_ref().map(|e| EscalationView {
+                        categories: e
+                            .categories
+                            .iter()
+                            .filter_map(|id| self.site.category(id))
+                            .map(|c| (c.id.as_str(), self.text(&c.title)))
+                            .collect(),
+                        submit: e.submit.as_ref().map(|t| self.text(t)),
+                    }),
+                    then,
+                }
+            })
+            .collect();
+        ProcedureView {
+            procedure,
+            title: self.text(&procedure.title),
+            applies_to: procedure
+                .applies_to
+                .iter()
+                .filter_map(|id| self.site.product(id))
+                .map(|p| self.text(&p.name))
+                .collect(),
+            introduction: procedure.introduction.as_ref().map(|t| self.text(t)),
+            steps,
+        }
+    }
+
+    fn destination(&self, procedure: &'a Procedure, target: &'a Target) -> Destination<'a> {
+        match target {
+            Target::End => Destination::End,
+            Target::Step(id) => match procedure.step_index(id) {
+                Some(index) => Destination::Step {
+                    number: index + 1,
+                    id,
+                    title: self.text(&procedure.steps[index].title),
+                },
+                None => Destination::End,
+            },
+            Target::Procedure(link) => {
+                let path = link.split('#').next().unwrap_or(link);
+                let title = resolve_md_link(&procedure.path, path)
+                    .and_then(|p| self.site.procedure(&p))
+                    .map_or(
+                        Shown {
+                            markdown: link,
+                            fallback_locale: None,
+                        },
+                        |p| self.text(&p.title),
+                    );
+                Destination::Procedure { link, title }
+            }
+        }
+    }
+
+    /// The sentence saying where a destination leads, with `{title}` filled by `title` (already
+    /// converted to the output format by the caller).
+    pub fn destination_sentence(&self, destination: &Destination<'_>, title: &str) -> String {
+        match destination {
+            Destination::Step { number, .. } => self.ui.fill(
+                UiKey::GoToStep,
+                &[("n", &number.to_string()), ("title", title)],
+            ),
+            Destination::Procedure { .. } => {
+                self.ui.fill(UiKey::GoToProcedure, &[("title", title)])
+            }
+            Destination::End => self.ui.get(UiKey::End).to_string(),
+        }
+    }
+}
+
+/// `../` repeated once per directory of a content path: from the file back to the locale root.
+pub fn to_locale_root(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}

@@ -1,0 +1,171 @@
+//! Source files kept in memory for diagnostics, and positions inside them.
+//!
+//! Owns [`SourceMap`] (every file read, by [`FileId`]), [`Span`] (a byte range in one file) and
+//! [`Located`] (a deserialized value with the byte range it came from). Line and column are worked
+//! out only when a diagnostic is printed, from the byte offset, so nothing else needs to know them.
+//! It deliberately does not read files: `load` and `config` add what they read.
+
+use std::ops::Range;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer};
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(u32);
+
+/// One source file: its path relative to the project root (with `/` separators) and its text.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the project root, `/`-separated, as shown in diagnostics.
+    pub path: String,
+    /// The whole text of the file.
+    pub text: String,
+}
+
+/// Every file read during a run, so diagnostics can quote source lines.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(SourceFile {
+            path: path.into(),
+            text: text.into(),
+        });
+        id
+    }
+
+    /// The file with this id.
+    ///
+    /// # Panics
+    /// Never for an id this map returned; ids are not shared between maps.
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// 1-based line and column (in characters) of a byte offset in a file.
+    pub fn line_column(&self, id: FileId, offset: usize) -> (usize, usize) {
+        let text = &self.file(id).text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A byte range in one source file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The file.
+    pub file: FileId,
+    /// Byte range within the file's text.
+    pub range: Range<usize>,
+}
+
+impl Span {
+    /// A span covering `range` in `file`.
+    pub fn new(file: FileId, range: Range<usize>) -> Self {
+        Self { file, range }
+    }
+}
+
+/// A value deserialized from YAML together with the byte range of its node in the text it was
+/// parsed from. The file is known to whoever owns the value (a procedure knows its file), so a
+/// `Located` carries only offsets; [`Located::span`] joins the two.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Byte range of the value's YAML node, relative to the parsed text.
+    pub range: Range<usize>,
+}
+
+impl<T> Located<T> {
+    /// A value with no known position (built in code, not read from a file).
+    pub fn unplaced(value: T) -> Self {
+        Self { value, range: 0..0 }
+    }
+
+    /// The span of this value in `file`, shifted by `base` (the offset of the parsed text in the
+    /// file: non-zero for front matter).
+    pub fn span(&self, file: FileId, base: usize) -> Span {
+        Span::new(file, self.range.start + base..self.range.end + base)
+    }
+}
+
+impl<T> std::ops::Deref for Located<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        let span = spanned.referenced.span();
+        let start = usize::try_from(span.byte_offset().unwrap_or(0)).unwrap_or(0);
+        let len = usize::try_from(span.byte_len().unwrap_or(0)).unwrap_or(0);
+        Ok(Self {
+            value: spanned.value,
+            range: start..start + len,
+        })
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Located<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters_not_bytes() {
+        let mut map = SourceMap::new();
+        let id = map.add("a.yaml", "title: 日本語\nsteps: x\n");
+        let offset = "title: 日本語\nsteps: ".len();
+        assert_eq!(map.line_column(id, offset), (2, 8));
+        let offset = "title: 日本".len();
+        assert_eq!(map.line_column(id, offset), (1, 10));
+    }
+
+    #[test]
+    fn located_records_the_byte_range_of_the_value() {
+        #[derive(Deserialize)]
+        struct Doc {
+            id: Located<String>,
+        }
+        let text = "# comment\nid:   hello\n";
+        let doc: Doc = serde_saphyr::from_str(text).unwrap();
+        assert_eq!(&text[doc.id.range.clone()], "hello");
+    }
+}

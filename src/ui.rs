@@ -1,0 +1,196 @@
+//! The words of the templates ("Applies to", "Step", language names), per locale.
+//!
+//! Built-in defaults exist for English and Japanese; `content/ui.yaml` overrides any string for any
+//! locale ([`UiOverrides`]), and a locale with neither falls back to English. [`UiStrings`] is the
+//! resolved set for one locale, handed to templates and renderers.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// Overrides of UI strings for one locale, as written in `content/ui.yaml`.
+pub type UiOverrides = BTreeMap<UiKey, String>;
+
+macro_rules! ui_keys {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal : $en:literal, $ja:literal; )*) => {
+        /// The name of one UI string.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+        pub enum UiKey {
+            $( $(#[doc = $doc])* #[serde(rename = $name)] $variant, )*
+        }
+
+        impl UiKey {
+            /// Every key, in declaration order.
+            pub const ALL: &'static [UiKey] = &[$(UiKey::$variant),*];
+
+            /// The key as written in `ui.yaml` (kebab-case).
+            pub fn name(self) -> &'static str {
+                match self { $(UiKey::$variant => $name,)* }
+            }
+
+            /// The built-in text in `locale`, English for locales without built-in strings.
+            pub fn default_text(self, locale: &str) -> &'static str {
+                let japanese = locale == "ja" || locale.starts_with("ja-");
+                match self { $(UiKey::$variant => if japanese { $ja } else { $en },)* }
+            }
+        }
+    };
+}
+
+ui_keys! {
+    /// The locale's name in itself, shown in the language switcher.
+    LanguageName = "language-name": "English", "日本語";
+    /// Label of the product list of a procedure.
+    AppliesTo = "applies-to": "Applies to", "適用対象";
+    /// "Step", before a step number.
+    Step = "step": "Step", "手順";
+    /// Heading of a procedure's steps.
+    Steps = "steps": "Steps", "手順";
+    /// Name of a printable checklist.
+    Checklist = "checklist": "Checklist", "チェックリスト";
+    /// Link to the next page.
+    Next = "next": "Next", "次へ";
+    /// Link to the previous page.
+    Previous = "previous": "Previous", "前へ";
+    /// Heading of the navigation.
+    Contents = "contents": "Contents", "目次";
+    /// Navigation group of procedures.
+    Procedures = "procedures": "Procedures", "手順書";
+    /// Navigation group of pages.
+    Pages = "pages": "Pages", "ページ";
+    /// Title of the escalation categories page.
+    Categories = "categories": "Escalation categories", "エスカレーション カテゴリ";
+    /// Label of a category's contact.
+    EscalateTo = "escalate-to": "Escalate to", "エスカレーション先";
+    /// Label of the categories of an escalation step.
+    EscalateWhen = "escalate-when": "Escalate when the problem is one of", "次のいずれかに該当する場合にエスカレーションします";
+    /// Label of what an escalation step submits.
+    WhatToSubmit = "what-to-submit": "What to submit", "提出する内容";
+    /// Label of a category's severity.
+    SeverityLabel = "severity": "Severity", "重大度";
+    /// Severity name.
+    SeverityCritical = "severity-critical": "Critical", "緊急";
+    /// Severity name.
+    SeverityHigh = "severity-high": "High", "高";
+    /// Severity name.
+    SeverityModerate = "severity-moderate": "Moderate", "中";
+    /// Severity name.
+    SeverityLow = "severity-low": "Low", "低";
+    /// Label of a category's examples.
+    Examples = "examples": "Examples", "例";
+    /// Label of a note.
+    Note = "note": "Note", "注";
+    /// Label of a warning.
+    Warning = "warning": "Warning", "警告";
+    /// Where a step or branch leads: `{n}` is the step number, `{title}` its title.
+    GoToStep = "go-to-step": "Go to step {n}: {title}", "手順 {n}「{title}」へ進みます";
+    /// Where a branch leads to another procedure: `{title}` is its title.
+    GoToProcedure = "go-to-procedure": "Continue with {title}", "「{title}」に進みます";
+    /// The end of a procedure.
+    End = "end": "This is the end of the procedure.", "これで手順は終了です。";
+    /// Notice on a page shown in the source locale: `{language}` is the source language's name.
+    Untranslated = "untranslated": "This text has not been translated yet; it is shown in {language}.", "この内容はまだ翻訳されていません。{language}で表示しています。";
+    /// Link that skips the navigation.
+    SkipToContent = "skip-to-content": "Skip to content", "本文へスキップ";
+    /// Label of the language switcher.
+    Language = "language": "Language", "言語";
+    /// Heading of the root page that offers the languages.
+    ChooseLanguage = "choose-language": "Choose a language", "言語を選択してください";
+    /// Link to a locale's home page.
+    Home = "home": "Home", "ホーム";
+}
+
+/// The UI strings of one locale, resolved: override, else built-in default.
+#[derive(Clone, Debug)]
+pub struct UiStrings {
+    strings: BTreeMap<UiKey, String>,
+}
+
+impl UiStrings {
+    /// Resolves the strings of `locale` with `overrides` from `ui.yaml` (all locales).
+    pub fn resolve(locale: &str, overrides: &BTreeMap<String, UiOverrides>) -> Self {
+        let local = overrides.get(locale);
+        let strings = UiKey::ALL
+            .iter()
+            .map(|&key| {
+                let text = local
+                    .and_then(|o| o.get(&key).cloned())
+                    .unwrap_or_else(|| match key {
+                        UiKey::LanguageName if !has_builtin(locale) => locale.to_string(),
+                        _ => key.default_text(locale).to_string(),
+                    });
+                (key, text)
+            })
+            .collect();
+        Self { strings }
+    }
+
+    /// The string for `key`.
+    pub fn get(&self, key: UiKey) -> &str {
+        self.strings.get(&key).map_or("", String::as_str)
+    }
+
+    /// The string for `key` with `{name}` placeholders filled in.
+    pub fn fill(&self, key: UiKey, values: &[(&str, &str)]) -> String {
+        let mut text = self.get(key).to_string();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// All strings keyed by their snake_case name, for templates (`ui.applies_to`).
+    pub fn for_templates(&self) -> BTreeMap<String, &str> {
+        self.strings
+            .iter()
+            .map(|(key, text)| (key.name().replace('-', "_"), text.as_str()))
+            .collect()
+    }
+}
+
+fn has_builtin(locale: &str) -> bool {
+    locale == "en" || locale.starts_with("en-") || locale == "ja" || locale.starts_with("ja-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_japanese_and_overrides() {
+        let none = BTreeMap::new();
+        let ja = UiStrings::resolve("ja", &none);
+        assert_eq!(ja.get(UiKey::AppliesTo), "適用対象");
+        let overrides = BTreeMap::from([(
+            "ja".to_string(),
+            UiOverrides::from([(UiKey::AppliesTo, "対象製品".to_string())]),
+        )]);
+        let ja = UiStrings::resolve("ja", &overrides);
+        assert_eq!(ja.get(UiKey::AppliesTo), "対象製品");
+        assert_eq!(ja.get(UiKey::Step), "手順");
+    }
+
+    #[test]
+    fn other_locales_fall_back_to_english_and_name_themselves_by_code() {
+        let fr = UiStrings::resolve("fr", &BTreeMap::new());
+        assert_eq!(fr.get(UiKey::AppliesTo), "Applies to");
+        assert_eq!(fr.get(UiKey::LanguageName), "fr");
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let en = UiStrings::resolve("en", &BTreeMap::new());
+        assert_eq!(
+            en.fill(UiKey::GoToStep, &[("n", "3"), ("title", "Check")]),
+            "Go to step 3: Check"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_in_ui_yaml_are_refused() {
+        let result =
+            serde_saphyr::from_str::<BTreeMap<String, UiOverrides>>("ja:\n  aplies-to: x\n");
+        assert!(result.is_err());
+    }
+}

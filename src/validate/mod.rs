@@ -1,0 +1,54 @@
+//! Validate: [`Site`] → `Vec<Diagnostic>`.
+//!
+//! Checks what no single file can know: that ids are unique, that references (products,
+//! categories, steps, procedures) point at something, that output paths do not collide, and that
+//! localized text is written in known locales. Validation reports; it never fails and does no IO.
+
+mod references;
+mod translations;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::model::Site;
+
+/// Every problem in `site` under `config`, in a stable order (by check, then by file order).
+pub fn validate(site: &Site, config: &Config) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    references::check(site, config, &mut diagnostics);
+    translations::check(site, config, &mut diagnostics);
+    diagnostics
+}
+
+/// Resolves a relative link path (without fragment) written in the file at content path `from`
+/// (e.g. `guides/a`) to a content path (`guides/b.md` → `guides/b`). `None` when it leaves the
+/// content root or is not a `.md` link.
+pub fn resolve_md_link(from: &str, link: &str) -> Option<String> {
+    let link = link.strip_suffix(".md")?;
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_links_resolve_relative_to_the_file() {
+        assert_eq!(resolve_md_link("a", "b.md").as_deref(), Some("b"));
+        assert_eq!(resolve_md_link("g/a", "b.md").as_deref(), Some("g/b"));
+        assert_eq!(resolve_md_link("g/a", "../b.md").as_deref(), Some("b"));
+        assert_eq!(resolve_md_link("g/a", "./h/b.md").as_deref(), Some("g/h/b"));
+        assert_eq!(resolve_md_link("a", "../b.md"), None);
+        assert_eq!(resolve_md_link("a", "b.png"), None);
+    }
+}

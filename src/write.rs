@@ -1,0 +1,205 @@
+//! Write: `Vec<OutputFile>` → the output directory, all or nothing.
+//!
+//! The only module that writes. Files go into a fresh temporary directory beside the output
+//! directory; only when every file is written is the old output swapped out and the new one
+//! renamed into place, so a failed build leaves the previous output as it was. It refuses output
+//! directories that would destroy the project or someone else's files.
+
+use std::path::{Path, PathBuf};
+
+use crate::render::OutputFile;
+
+/// The file whose presence marks a directory as runbook output.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Writing the output failed; the previous output is unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A filesystem operation failed.
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The output directory is one runbook must not replace.
+    #[error("refusing to use `{path}` as the output directory: {reason}")]
+    Refused {
+        /// The output directory.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Checks that `out` may be replaced: not the project root, a parent of it, `content/` or
+/// `templates/`, and, when it exists, a directory runbook wrote (it holds a manifest) or empty.
+///
+/// # Errors
+/// [`WriteError::Refused`] naming the reason.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
+    let refuse = |reason: &str| {
+        Err(WriteError::Refused {
+            path: out.to_path_buf(),
+            reason: reason.to_string(),
+        })
+    };
+    let root = std::fs::canonicalize(root).map_err(io(root))?;
+    let resolved = resolve(out);
+    if root.starts_with(&resolved) {
+        return refuse("it is the project root or contains it");
+    }
+    for protected in ["content", "templates", "src", ".git"] {
+        if resolved.starts_with(root.join(protected)) {
+            return refuse(&format!("it is inside the project's `{protected}/`"));
+        }
+    }
+    if resolved.is_file() {
+        return refuse("it is a file");
+    }
+    if resolved.is_dir() && !resolved.join(MANIFEST).is_file() {
+        let mut entries = std::fs::read_dir(&resolved).map_err(io(&resolved))?;
+        if entries.next().is_some() {
+            return refuse(
+                "it holds files runbook did not write (no manifest.json); choose another `--out`",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its existing ancestors' symlinks resolved.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(canonical) = std::fs::canonicalize(existing) {
+            let mut resolved = canonical;
+            for part in rest.iter().rev() {
+                resolved.push(part);
+            }
+            return resolved;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// Replaces `out` with exactly `files`.
+///
+/// # Errors
+/// Any filesystem error; the temporary directory is removed and `out` is left as it was.
+pub fn write(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    let name = out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("build")
+        .to_string();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = write_tree(&staging, files).and_then(|()| swap(&staging, out, &parent, &name));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(io(dir))?;
+    }
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    for file in files {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+    }
+    Ok(())
+}
+
+fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
+    if !out.exists() {
+        return std::fs::rename(staging, out).map_err(io(out));
+    }
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    std::fs::rename(out, &old).map_err(io(out))?;
+    if let Err(source) = std::fs::rename(staging, out) {
+        // Put the previous output back before reporting.
+        let _ = std::fs::rename(&old, out);
+        return Err(WriteError::Io {
+            path: out.to_path_buf(),
+            source,
+        });
+    }
+    std::fs::remove_dir_all(&old).map_err(io(&old))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::OutputKind;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            locale: None,
+            kind: OutputKind::Asset,
+            source: None,
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn replaces_the_whole_output_and_leaves_no_debris() {
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path().join("build");
+        write(&out, &[file("a/x.txt", "1"), file(MANIFEST, "{}")]).unwrap();
+        write(&out, &[file("b.txt", "2"), file(MANIFEST, "{}")]).unwrap();
+        assert!(!out.join("a/x.txt").exists());
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "2");
+        let names: Vec<_> = std::fs::read_dir(temp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["build"]);
+    }
+
+    #[test]
+    fn refuses_the_root_content_and_foreign_directories() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join("other")).unwrap();
+        std::fs::write(root.join("other/keep.txt"), "mine").unwrap();
+        assert!(check_output_dir(root, root).is_err());
+        assert!(check_output_dir(root, &root.join("content")).is_err());
+        assert!(check_output_dir(root, &root.join("content/x")).is_err());
+        assert!(check_output_dir(root, root.parent().unwrap()).is_err());
+        assert!(check_output_dir(root, &root.join("other")).is_err());
+        assert!(check_output_dir(root, &root.join("build")).is_ok());
+    }
+}
