@@ -114,7 +114,10 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         Renderer::plain()
     };
     let mut out = String::new();
-    for diagnostic in diagnostics {
+    // Errors first: they are what stops the build.
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    ordered.sort_by_key(|d| d.severity);
+    for diagnostic in ordered {
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -122,7 +125,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         let title = level
             .primary_title(diagnostic.message.as_str())
             .id(diagnostic.code);
-        let group = match &diagnostic.span {
+        let mut group = match &diagnostic.span {
             Some(span) => {
                 let file = sources.file(span.file);
                 let end = span.range.end.max(span.range.start).min(file.text.len());
@@ -136,12 +139,10 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
             }
             None => Group::with_title(title),
         };
-        let mut report: Vec<Group<'_>> = vec![group];
         if let Some(help) = &diagnostic.help {
-            report.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
-            ));
+            group = group.element(Level::HELP.message(help.as_str()));
         }
+        let report = [group];
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
     }

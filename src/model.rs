@@ -17,7 +17,7 @@ use crate::ui::UiOverrides;
 /// Localized text: a plain string (the source locale's text) or a map from locale to text.
 ///
 /// Text is Markdown; whether inline or block depends on the field.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, JsonSchema)]
 #[serde(untagged)]
 pub enum Text {
     /// Text in the source locale only.
@@ -26,9 +26,50 @@ pub enum Text {
     Localized(BTreeMap<String, String>),
 }
 
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// Reads a [`Text`] from a string or a map, with errors that say what to write instead.
+struct TextVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TextVisitor {
+    type Value = Text;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("text: a string, or a map from locale to string such as `en: ...`")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Text, E> {
+        Ok(Text::Source(text.to_string()))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Text, E> {
+        Err(E::custom(format!(
+            "this text was read as the boolean `{value}`; put it in quotes, e.g. \"Yes\""
+        )))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Text, E> {
+        Ok(Text::Source(value.to_string()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Text, E> {
+        Ok(Text::Source(value.to_string()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+        let mut texts = BTreeMap::new();
+        while let Some((locale, text)) = map.next_entry::<String, String>()? {
+            texts.insert(locale, text);
+        }
+        Ok(Text::Localized(texts))
+    }
+}
+
 /// A [`Text`] with the position of its YAML node.
-///
-/// (The position is taken around the untagged [`Text`], which loses positions inside it.)
 pub type LocalizedText = Located<Text>;
 
 impl Text {
@@ -333,9 +374,38 @@ pub struct PageVersion {
 }
 
 /// `content/ui.yaml`: UI string overrides per locale.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(transparent)]
 pub struct UiFile(pub BTreeMap<String, UiOverrides>);
+
+impl JsonSchema for UiFile {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UiFile".into()
+    }
+
+    /// A map from locale to an object of known UI string keys (unknown keys refused).
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let keys: serde_json::Map<String, serde_json::Value> = crate::ui::UiKey::ALL
+            .iter()
+            .map(|key| {
+                let schema = serde_json::json!({
+                    "type": "string",
+                    "description": format!("default: \"{}\" / \"{}\"", key.default_text("en"), key.default_text("ja")),
+                });
+                (key.name().to_string(), schema)
+            })
+            .collect();
+        schemars::json_schema!({
+            "description": "UI string overrides: locale → strings",
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "properties": keys,
+                "additionalProperties": false,
+            },
+        })
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -380,5 +450,18 @@ mod tests {
         assert_eq!(file.title.value, Text::Source("Plain".into()));
         assert_eq!(&text[file.title.range.clone()], "Plain");
         assert_eq!(file.steps[0].title.get("ja", "en"), Some("エー"));
+    }
+
+    #[test]
+    fn wrong_text_types_say_what_to_write() {
+        let error = serde_saphyr::from_str::<ProcedureFile>("title: [a]\nsteps: []\n").unwrap_err();
+        assert!(
+            error.to_string().contains("a map from locale to string"),
+            "{error}"
+        );
+        let error = serde_saphyr::from_str::<Branch>("label: yes\ngoto: end\n");
+        if let Err(error) = error {
+            assert!(error.to_string().contains("quotes"), "{error}");
+        }
     }
 }

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use crate::model::Severity;
+
 /// Overrides of UI strings for one locale, as written in `content/ui.yaml`.
 pub type UiOverrides = BTreeMap<UiKey, String>;
 
@@ -99,6 +101,18 @@ ui_keys! {
     ChooseLanguage = "choose-language": "Choose a language", "言語を選択してください";
     /// Link to a locale's home page.
     Home = "home": "Home", "ホーム";
+}
+
+impl UiKey {
+    /// The key of a severity's name.
+    pub fn severity(severity: Severity) -> UiKey {
+        match severity {
+            Severity::Critical => UiKey::SeverityCritical,
+            Severity::High => UiKey::SeverityHigh,
+            Severity::Moderate => UiKey::SeverityModerate,
+            Severity::Low => UiKey::SeverityLow,
+        }
+    }
 }
 
 /// The UI strings of one locale, resolved: override, else built-in default.

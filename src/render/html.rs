@@ -254,6 +254,10 @@ impl<'a> LocalePages<'_, 'a> {
         let view = self.view;
         let shown = view.procedure(procedure);
         let mut anchors = Anchors::new();
+        // Ids the template itself uses, then the steps': text headings never take them.
+        for id in ["main", "applies-to", "steps"] {
+            anchors.reserve(id);
+        }
         for step in &procedure.steps {
             anchors.reserve(&step.id);
         }
@@ -275,7 +279,7 @@ impl<'a> LocalePages<'_, 'a> {
                 json!({
                     "number": step.number,
                     "id": step.id,
-                    "kind": if !step.branches.is_empty() { "decision" } else if step.escalation.is_some() { "escalation" } else { "step" },
+                    "kind": if !step.branches.is_empty() { "decision" } else if step.escalation.is_some() { "escalation" } else { "action" },
                     "title": self.inline(step.title),
                     "text": step.text.map(|t| self.html(t, Flavor::Block, &mut anchors)),
                     "notes": step.notes.iter().map(|t| self.html(*t, Flavor::Block, &mut anchors)).collect::<Vec<_>>(),
@@ -344,12 +348,7 @@ impl<'a> LocalePages<'_, 'a> {
             .iter()
             .map(|c| {
                 let severity = c.severity.map(|s| {
-                    let key = match s.name() {
-                        "critical" => UiKey::SeverityCritical,
-                        "high" => UiKey::SeverityHigh,
-                        "moderate" => UiKey::SeverityModerate,
-                        _ => UiKey::SeverityLow,
-                    };
+                    let key = UiKey::severity(s);
                     json!({ "level": s.name(), "name": view.ui.get(key) })
                 });
                 json!({

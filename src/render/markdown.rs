@@ -342,12 +342,7 @@ impl Book<'_, '_> {
                 category.id.as_str()
             );
             if let Some(severity) = category.severity {
-                let key = match severity.name() {
-                    "critical" => UiKey::SeverityCritical,
-                    "high" => UiKey::SeverityHigh,
-                    "moderate" => UiKey::SeverityModerate,
-                    _ => UiKey::SeverityLow,
-                };
+                let key = UiKey::severity(severity);
                 let _ = writeln!(
                     text,
                     "**{}:** {}\n",

@@ -1,0 +1,299 @@
+//! The commands as a user runs them: exit codes, what is written, determinism, atomic output.
+
+use crate::util::{Project, read_tree, repo_root, run_in};
+
+#[test]
+fn build_renders_the_sample_in_english_and_japanese() {
+    let project = Project::sample();
+    let run = project.run(&["build"]).expect(0);
+    assert!(
+        run.stderr()
+            .contains("built 5 pages per locale (en: 5, ja: 5)"),
+        "{}",
+        run.stderr()
+    );
+    let en = project.read("build/html/en/escalate-problems-to-microsoft.html");
+    let ja = project.read("build/html/ja/escalate-problems-to-microsoft.html");
+    assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(ja.starts_with("<!DOCTYPE html>\n<html lang=\"ja\">"));
+    assert!(en.contains("<h1>Escalate problems to Microsoft</h1>"));
+    assert!(ja.contains("<h1>マイクロソフトへの問題のエスカレート</h1>"));
+    for product in [
+        "パートナー センター",
+        "米国政府機関向け Microsoft Cloud のパートナー センター",
+        "Microsoft Cloud ドイツのパートナー センター",
+    ] {
+        assert!(ja.contains(product), "{product}");
+    }
+    // Cross-links point at the HTML page in the same locale; the switcher at the other locale.
+    assert!(en.contains(r#"href="check-service-health.html""#));
+    assert!(ja.contains(r#"href="report-problems-on-behalf-of-a-customer.html""#));
+    assert!(en.contains(r#"href="../ja/escalate-problems-to-microsoft.html" hreflang="ja""#));
+    assert!(ja.contains(r#"href="../en/escalate-problems-to-microsoft.html" hreflang="en""#));
+    // The root page offers both languages.
+    let root = project.read("build/html/index.html");
+    assert!(root.contains(r#"href="en/index.html""#) && root.contains(r#"href="ja/index.html""#));
+    // Markdown keeps .md links.
+    let md = project.read("build/markdown/ja/src/escalate-problems-to-microsoft.md");
+    assert!(md.contains("(check-service-health.md)"), "{md}");
+    assert!(md.contains("{#submit-request}"), "{md}");
+    assert!(
+        project
+            .read("build/markdown/ja/book.toml")
+            .contains("language = \"ja\"")
+    );
+}
+
+#[test]
+fn manifest_lists_every_file_with_locale_kind_and_source() {
+    let project = Project::sample();
+    project.run(&["build"]).expect(0);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&project.read("build/manifest.json")).unwrap();
+    let listed: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let written: Vec<String> = project.files("build").into_keys().collect();
+    assert_eq!(listed, written);
+    let entry = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "html/ja/check-service-health.html")
+        .unwrap();
+    assert_eq!(entry["locale"], "ja");
+    assert_eq!(entry["kind"], "page");
+    assert_eq!(entry["source"], "content/check-service-health.ja.md");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let project = Project::sample();
+    let out1 = project.root().join("out1");
+    let out2 = project.root().join("out2");
+    project
+        .run(&["build", "--out", out1.to_str().unwrap()])
+        .expect(0);
+    project
+        .run(&["build", "--out", out2.to_str().unwrap()])
+        .expect(0);
+    let first = read_tree(&out1);
+    assert!(first.len() > 20, "{:?}", first.keys());
+    assert_eq!(first, read_tree(&out2));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let project = Project::sample();
+    project.run(&["build"]).expect(0);
+    let before = project.files("build");
+    project.write("content/products.yaml", "products:\n  - id: [broken\n");
+    project.run(&["build"]).expect(1);
+    assert_eq!(project.files("build"), before);
+    let debris: Vec<_> = std::fs::read_dir(project.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(debris.is_empty(), "{debris:?}");
+}
+
+#[test]
+fn build_refuses_to_replace_the_project_or_foreign_directories() {
+    let project = Project::sample();
+    let before = project.files("content");
+    let run = project
+        .run(&[
+            "build",
+            "--out",
+            project.root().join("content").to_str().unwrap(),
+        ])
+        .expect(1);
+    assert!(run.stderr().contains("refusing"), "{}", run.stderr());
+    assert_eq!(project.files("content"), before);
+    project.write("other/keep.txt", "mine");
+    project
+        .run(&[
+            "build",
+            "--out",
+            project.root().join("other").to_str().unwrap(),
+        ])
+        .expect(1);
+    assert_eq!(project.read("other/keep.txt"), "mine");
+}
+
+#[test]
+fn check_validates_without_writing() {
+    let project = Project::sample();
+    let run = project.run(&["check"]).expect(0);
+    assert!(
+        run.stderr().contains("0 errors, 0 warnings"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!project.root().join("build").exists());
+}
+
+#[test]
+fn strict_check_fails_on_missing_translations() {
+    let project = Project::fixture("minimal");
+    let run = project.run(&["check"]).expect(0);
+    assert!(
+        run.stderr().contains("0 errors, 2 warnings"),
+        "{}",
+        run.stderr()
+    );
+    let run = project.run(&["check", "--strict"]).expect(1);
+    assert!(
+        run.stderr().contains("2 errors, 0 warnings"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn fallback_error_policy_makes_missing_translations_errors() {
+    let project = Project::fixture("minimal");
+    let config = project
+        .read("book.toml")
+        .replace("[runbook]\n", "[runbook]\nfallback = \"error\"\n");
+    project.write("book.toml", &config);
+    let run = project.run(&["build"]).expect(1);
+    assert!(
+        run.stderr().contains("error[missing-translation]"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = std::env::temp_dir();
+    assert_eq!(run_in(&dir, &["build", "--no-such-flag"]).code(), 2);
+    assert_eq!(run_in(&dir, &[]).code(), 2);
+    assert_eq!(run_in(&dir, &["schema", "nope"]).code(), 2);
+}
+
+#[test]
+fn help_shows_examples_for_every_subcommand_and_version_prints() {
+    let dir = std::env::temp_dir();
+    for command in ["build", "check", "init", "schema"] {
+        let run = run_in(&dir, &[command, "--help"]).expect(0);
+        assert!(
+            run.stdout().contains("Examples:"),
+            "{command}: {}",
+            run.stdout()
+        );
+        assert!(
+            run.stdout().contains("--root <DIR>"),
+            "{command}: {}",
+            run.stdout()
+        );
+    }
+    let run = run_in(&dir, &["--version"]).expect(0);
+    assert_eq!(
+        run.stdout().trim(),
+        format!("runbook {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn missing_project_is_a_clear_error() {
+    let project = crate::util::Project::empty();
+    let run = project.run(&["build"]).expect(1);
+    assert!(run.stderr().contains("book.toml"), "{}", run.stderr());
+    assert!(run.stderr().contains("runbook init"), "{}", run.stderr());
+}
+
+#[test]
+fn init_scaffolds_a_project_that_builds_at_once() {
+    let project = Project::empty();
+    project.run(&["init", "guide"]).expect(0);
+    let guide = project.root().join("guide");
+    let procedure = std::fs::read_to_string(guide.join("content/first-procedure.yaml")).unwrap();
+    assert!(
+        procedure.starts_with("# yaml-language-server: $schema=../schemas/procedure.schema.json")
+    );
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(guide.join("schemas/procedure.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(schema["properties"]["steps"].is_object(), "{schema}");
+    let run = run_in(project.root(), &["build", "--root", "guide"]).expect(0);
+    assert!(run.stderr().contains("(en: 3, ja: 3)"), "{}", run.stderr());
+    assert!(guide.join("build/html/ja/first-procedure.html").is_file());
+    // A second init never overwrites.
+    project.run(&["init", "guide"]).expect(1);
+}
+
+#[test]
+fn schema_prints_json_schemas() {
+    let run = run_in(&std::env::temp_dir(), &["schema", "procedure"]).expect(0);
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(schema["properties"]["steps"]["type"], "array");
+    let run = run_in(&std::env::temp_dir(), &["schema"]).expect(0);
+    let all: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    for kind in ["procedure", "products", "categories", "ui", "front-matter"] {
+        assert!(all[kind].is_object(), "{kind}");
+    }
+}
+
+#[test]
+fn project_templates_and_ui_strings_override_the_defaults() {
+    let project = Project::fixture("minimal");
+    project.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>CUSTOM {{ page.title }}</h1>{% endblock content %}",
+    );
+    project.write("content/ui.yaml", "ja:\n  applies-to: 対象製品\n");
+    project.run(&["build"]).expect(0);
+    assert!(
+        project
+            .read("build/html/en/status.html")
+            .contains("<h1>CUSTOM Status page</h1>")
+    );
+    assert!(
+        project
+            .read("build/html/ja/handle-outage.html")
+            .contains("対象製品")
+    );
+}
+
+#[test]
+fn untranslated_pages_fall_back_to_the_source_marked_with_its_language() {
+    let project = Project::fixture("minimal");
+    project.run(&["build"]).expect(0);
+    let html = project.read("build/html/ja/glossary.html");
+    assert!(html.contains("<html lang=\"ja\">"));
+    assert!(html.contains("<article lang=\"en\">"), "{html}");
+    assert!(html.contains("まだ翻訳されていません"), "{html}");
+    let procedure = project.read("build/html/ja/handle-outage.html");
+    assert!(
+        procedure.contains("<div lang=\"en\">\n<p>The incident id and the time it started.</p>"),
+        "{procedure}"
+    );
+}
+
+#[test]
+fn the_repository_sample_is_what_the_readme_builds() {
+    // The README's main command builds the repository root itself.
+    let root = repo_root();
+    assert!(root.join("book.toml").is_file());
+    assert!(
+        root.join("content/escalate-problems-to-microsoft.yaml")
+            .is_file()
+    );
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains("cargo run --release -- build"),
+        "README must give the build command"
+    );
+    let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    assert!(
+        ci.contains("cargo test"),
+        ".ci/run must run the README's test command"
+    );
+}

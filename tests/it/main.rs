@@ -1,0 +1,7 @@
+//! Integration tests: the `runbook` binary run as a user runs it, on fixture projects.
+
+mod cli; // commands, options, exit codes, determinism, atomic output
+mod errors; // one broken fixture per error kind: file, line, column, message, exit 1
+mod render; // snapshots of rendered HTML, Markdown and manifest
+mod tools; // the Nu HTML Checker and mdBook on the built sample
+mod util;
