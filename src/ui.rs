@@ -101,6 +101,8 @@ ui_keys! {
     ChooseLanguage = "choose-language": "Choose a language", "言語を選択してください";
     /// Link to a locale's home page.
     Home = "home": "Home", "ホーム";
+    /// Between the items of an inline list (the products a procedure applies to).
+    ListSeparator = "list-separator": ", ", "、";
 }
 
 impl UiKey {

@@ -243,7 +243,7 @@ impl Book<'_, '_> {
                 text,
                 "**{}:** {}\n",
                 view.ui.get(UiKey::AppliesTo),
-                names.join(", ")
+                names.join(view.ui.get(UiKey::ListSeparator))
             );
         }
         if let Some(introduction) = shown.introduction {

@@ -297,3 +297,22 @@ fn the_repository_sample_is_what_the_readme_builds() {
         ".ci/run must run the README's test command"
     );
 }
+
+#[test]
+fn committed_schemas_match_the_model() {
+    // content/*.yaml point editors at schemas/; they must be what `runbook schema --out` writes.
+    let project = Project::empty();
+    project.run(&["schema", "--out", "schemas"]).expect(0);
+    let generated = project.files("schemas");
+    let committed = read_tree(&repo_root().join("schemas"));
+    assert_eq!(
+        generated.keys().collect::<Vec<_>>(),
+        committed.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in generated {
+        assert!(
+            committed[&name] == bytes,
+            "schemas/{name} is stale: run `cargo run -- schema --out schemas`"
+        );
+    }
+}
