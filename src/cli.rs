@@ -60,9 +60,9 @@ Examples:
     #[command(after_help = "\
 Examples:
   runbook init my-guide          create my-guide/ with book.toml, content/ and schemas/
-  runbook init                   scaffold into the current directory (or --root)")]
+  runbook init --root my-guide   the same: without DIR, init scaffolds the --root directory")]
     Init {
-        /// Where to create it [default: the --root directory].
+        /// Where to create it, relative to the current directory [default: the --root directory].
         dir: Option<PathBuf>,
     },
     /// Print the JSON Schema of each content file kind, for editor completion.
@@ -70,7 +70,7 @@ Examples:
 Examples:
   runbook schema                      all schemas, as one JSON object keyed by kind
   runbook schema procedure            the schema of procedure files
-  runbook schema --out schemas        write schemas/KIND.schema.json (relative to --root)")]
+  runbook schema --out schemas        write schemas/KIND.schema.json")]
     Schema {
         /// One kind: procedure, products, categories, ui or front-matter.
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(schema::KINDS))]
@@ -88,8 +88,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Build { out, quiet } => build(&cli.root, out, quiet, color),
         Command::Check { strict } => check(&cli.root, strict, color),
-        Command::Init { dir } => init(&dir.map_or(cli.root.clone(), |d| cli.root.join(d))),
-        Command::Schema { kind, out } => schemas(&cli.root, kind.as_deref(), out),
+        Command::Init { dir } => init(&dir.unwrap_or(cli.root)),
+        Command::Schema { kind, out } => schemas(kind.as_deref(), out),
     }
 }
 
@@ -146,7 +146,11 @@ fn fail(error: Error, color: bool) -> ExitCode {
             eprint!("{}", diagnostic::render(&diagnostics, &sources, color));
             eprintln!("nothing was written");
         }
-        other => print_error(&other.to_string(), color),
+        Error::Render(error) => {
+            print_error(&error.to_string(), color);
+            eprintln!("nothing was written");
+        }
+        Error::Write(error) => print_error(&error.to_string(), color),
     }
     ExitCode::FAILURE
 }
@@ -154,8 +158,12 @@ fn fail(error: Error, color: bool) -> ExitCode {
 fn print_error(message: &str, color: bool) {
     let diagnostic = Diagnostic::error("failed", message);
     let rendered = diagnostic::render(std::slice::from_ref(&diagnostic), &SourceMap::new(), color);
-    // The summary line adds nothing to a single fatal error.
-    eprintln!("{}", rendered.lines().next().unwrap_or(message));
+    // The count line adds nothing to a single fatal error.
+    let shown: Vec<&str> = rendered
+        .lines()
+        .filter(|l| !l.ends_with(" errors, 0 warnings") && *l != "1 error, 0 warnings")
+        .collect();
+    eprintln!("{}", shown.join("\n").trim_end());
 }
 
 fn init(dir: &Path) -> ExitCode {
@@ -178,11 +186,10 @@ fn init(dir: &Path) -> ExitCode {
     }
 }
 
-fn schemas(root: &Path, kind: Option<&str>, out: Option<PathBuf>) -> ExitCode {
+fn schemas(kind: Option<&str>, out: Option<PathBuf>) -> ExitCode {
     let kinds: Vec<&str> = kind.map_or_else(|| schema::KINDS.to_vec(), |k| vec![k]);
     match out {
         Some(dir) => {
-            let dir = root.join(dir);
             for kind in kinds {
                 let Some(schema) = schema::schema(kind) else {
                     continue;

@@ -125,7 +125,11 @@ pub fn load(root: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnost
         }
     };
     let file = sources.add(CONFIG_FILE, text);
-    let text = &sources.file(file).text;
+    parse(root, &sources.file(file).text, file)
+}
+
+/// Parses the text of `book.toml` (file `file` in the source map) for the project at `root`.
+fn parse(root: &Path, text: &str, file: FileId) -> Result<Config, Vec<Diagnostic>> {
     let raw: BookToml = toml::from_str(text).map_err(|error| {
         let span = error.span().unwrap_or(0..0);
         vec![
@@ -244,14 +248,7 @@ mod tests {
     fn load_text(text: &str) -> Result<Config, (SourceMap, Vec<Diagnostic>)> {
         let mut sources = SourceMap::new();
         let file = sources.add(CONFIG_FILE, text);
-        let raw: BookToml = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            (
-                SourceMap::new(),
-                vec![Diagnostic::error("invalid-config", e.message()).at(Span::new(file, span))],
-            )
-        })?;
-        resolve(Path::new("."), file, raw).map_err(|d| (sources, d))
+        parse(Path::new("."), text, file).map_err(|d| (sources, d))
     }
 
     #[test]

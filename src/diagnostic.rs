@@ -6,7 +6,7 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use crate::source::{SourceMap, Span};
+use crate::source::{SourceMap, Span, floor_char_boundary};
 
 /// How bad a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -128,8 +128,10 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         let mut group = match &diagnostic.span {
             Some(span) => {
                 let file = sources.file(span.file);
-                let end = span.range.end.max(span.range.start).min(file.text.len());
-                let start = span.range.start.min(end);
+                let text = file.text.as_str();
+                let end =
+                    floor_char_boundary(text, span.range.end.max(span.range.start).min(text.len()));
+                let start = floor_char_boundary(text, span.range.start.min(end));
                 title.element(
                     Snippet::source(file.text.as_str())
                         .path(file.path.as_str())

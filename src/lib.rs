@@ -194,7 +194,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         .map(|locale| {
             let pages = files
                 .iter()
-                .filter(|f| f.path.starts_with("html/") && f.locale.as_deref() == Some(locale))
+                .filter(|f| {
+                    f.path.starts_with(render::html::DIR) && f.locale.as_deref() == Some(locale)
+                })
                 .filter(|f| f.kind != OutputKind::Asset)
                 .count();
             (locale.clone(), pages)
@@ -228,10 +230,18 @@ pub fn render_all(
     ];
     let mut files = Vec::new();
     for renderer in renderers {
-        files.extend(renderer.render(&cx)?);
+        files.extend(renderer.render(&cx)?.into_iter().map(|mut file| {
+            file.path = format!("{}/{}", renderer.name(), file.path);
+            file
+        }));
     }
     files.push(manifest(&files));
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(pair) = files.windows(2).find(|pair| pair[0].path == pair[1].path) {
+        return Err(RenderError::DuplicateOutput {
+            path: pair[0].path.clone(),
+        });
+    }
     Ok(files)
 }
 

@@ -115,19 +115,8 @@ pub struct Link {
 
 /// The headings of a text, with the anchors the HTML renderer gives them.
 pub fn headings(text: &str, anchors: &mut Anchors) -> Vec<Heading> {
-    let mut found = Vec::new();
-    for_each_heading(
-        Parser::new_ext(text, options()).collect(),
-        anchors,
-        |level, plain, id| {
-            found.push(Heading {
-                level,
-                text: plain.to_string(),
-                id: id.to_string(),
-            });
-        },
-    );
-    found
+    let events: Vec<Event<'_>> = Parser::new_ext(text, options()).collect();
+    assign_heading_ids(&events, anchors)
 }
 
 /// The links and images of a text, in order.
@@ -176,12 +165,10 @@ pub fn to_html(text: &str, flavor: Flavor, anchors: &mut Anchors) -> String {
                 )
         })
         .collect();
-    let mut ids = Vec::new();
-    for_each_heading(events.clone(), anchors, |_, _, id| ids.push(id.to_string()));
-    let mut ids = ids.into_iter();
+    let mut ids = assign_heading_ids(&events, anchors).into_iter();
     for event in &mut events {
         if let Event::Start(Tag::Heading { id, .. }) = event {
-            *id = ids.next().map(CowStr::from);
+            *id = ids.next().map(|heading| CowStr::from(heading.id));
         }
     }
     let mut html = String::with_capacity(text.len() * 3 / 2);
@@ -192,36 +179,50 @@ pub fn to_html(text: &str, flavor: Flavor, anchors: &mut Anchors) -> String {
     html
 }
 
-/// Calls `visit(level, plain_text, anchor)` for each heading, in order.
-fn for_each_heading(
-    events: Vec<Event<'_>>,
-    anchors: &mut Anchors,
-    mut visit: impl FnMut(u8, &str, &str),
-) {
-    let mut current: Option<(u8, Option<String>, String)> = None;
+/// The headings of parsed events with their anchors, in order. Explicit `{#id}`s are reserved
+/// first, so a generated anchor never takes an id the author wrote further down.
+fn assign_heading_ids(events: &[Event<'_>], anchors: &mut Anchors) -> Vec<Heading> {
+    let mut found: Vec<(u8, Option<String>, String)> = Vec::new();
+    let mut inside = false;
     for event in events {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                let explicit = id.map(|id| id.to_string());
-                if let Some(id) = &explicit {
-                    anchors.reserve(id);
-                }
-                current = Some((level as u8, explicit, String::new()));
+                inside = true;
+                found.push((
+                    *level as u8,
+                    id.as_ref().map(|id| id.to_string()),
+                    String::new(),
+                ));
             }
-            Event::Text(text) | Event::Code(text) => {
-                if let Some((_, _, plain)) = &mut current {
-                    plain.push_str(&text);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, explicit, plain)) = current.take() {
-                    let id = explicit.unwrap_or_else(|| anchors.unique(&plain));
-                    visit(level, &plain, &id);
+            Event::Text(text) | Event::Code(text) if inside => {
+                if let Some((_, _, plain)) = found.last_mut() {
+                    plain.push_str(text);
                 }
             }
+            Event::End(TagEnd::Heading(_)) => inside = false,
             _ => {}
         }
     }
+    for (_, explicit, _) in &found {
+        if let Some(id) = explicit {
+            anchors.reserve(id);
+        }
+    }
+    found
+        .into_iter()
+        .map(|(level, explicit, text)| {
+            let id = explicit.unwrap_or_else(|| anchors.unique(&text));
+            Heading { level, text, id }
+        })
+        .collect()
+}
+
+/// Text escaped for HTML (`<`, `>`, `&`, `"` and `'`).
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut escaped, text);
+    escaped
 }
 
 /// The plain text of Markdown (markup dropped), for `<title>` and other attribute-like places.
@@ -235,6 +236,26 @@ pub fn plain_text(text: &str) -> String {
         }
     }
     plain
+}
+
+/// Whether Markdown is inline only: at most one paragraph of text, emphasis, code, links and
+/// images (no list, heading, quote, code block or table).
+pub fn is_inline(text: &str) -> bool {
+    let mut paragraphs = 0;
+    Parser::new_ext(text, options()).all(|event| match event {
+        Event::Start(Tag::Paragraph) => {
+            paragraphs += 1;
+            paragraphs == 1
+        }
+        Event::Start(tag) => matches!(
+            tag,
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+        ),
+        Event::Html(_) | Event::Rule | Event::FootnoteReference(_) | Event::TaskListMarker(_) => {
+            false
+        }
+        _ => true,
+    })
 }
 
 /// Whether a link destination is relative to the current file (no scheme, not absolute, not a
@@ -295,7 +316,7 @@ mod tests {
             &mut anchors,
         );
         let ids: Vec<_> = found.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["notes", "notes-1", "notes-1", "notes-2"]);
+        assert_eq!(ids, ["notes", "notes-2", "notes-1", "notes-3"]);
     }
 
     #[test]
@@ -323,6 +344,17 @@ mod tests {
     fn inline_text_has_no_paragraph() {
         let html = to_html("Is it *known*?", Flavor::Inline, &mut Anchors::new());
         assert_eq!(html, "Is it <em>known</em>?");
+    }
+
+    #[test]
+    fn inline_text_is_told_from_blocks() {
+        assert!(is_inline("Check the [status](s.md) *now*"));
+        assert!(is_inline(""));
+        assert!(!is_inline("1. Tell the customer"));
+        assert!(!is_inline("- item"));
+        assert!(!is_inline("# Heading"));
+        assert!(!is_inline("one\n\ntwo"));
+        assert!(is_inline("1\\. Tell the customer"));
     }
 
     #[test]

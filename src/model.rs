@@ -22,8 +22,8 @@ use crate::ui::UiOverrides;
 pub enum Text {
     /// Text in the source locale only.
     Source(String),
-    /// Text per locale, keyed by locale.
-    Localized(BTreeMap<String, String>),
+    /// Text per locale, keyed by locale; each text keeps its position.
+    Localized(BTreeMap<String, Located<String>>),
 }
 
 impl<'de> Deserialize<'de> for Text {
@@ -62,7 +62,7 @@ impl<'de> serde::de::Visitor<'de> for TextVisitor {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
         let mut texts = BTreeMap::new();
-        while let Some((locale, text)) = map.next_entry::<String, String>()? {
+        while let Some((locale, text)) = map.next_entry::<String, Located<String>>()? {
             texts.insert(locale, text);
         }
         Ok(Text::Localized(texts))
@@ -77,15 +77,7 @@ impl Text {
     pub fn get<'a>(&'a self, locale: &str, source: &str) -> Option<&'a str> {
         match self {
             Text::Source(text) => (locale == source).then_some(text.as_str()),
-            Text::Localized(map) => map.get(locale).map(String::as_str),
-        }
-    }
-
-    /// The locales this text is written in (a plain string: only `source`).
-    pub fn locales<'a>(&'a self, source: &'a str) -> Vec<&'a str> {
-        match self {
-            Text::Source(_) => vec![source],
-            Text::Localized(map) => map.keys().map(String::as_str).collect(),
+            Text::Localized(map) => map.get(locale).map(|text| text.value.as_str()),
         }
     }
 }
@@ -416,7 +408,13 @@ mod tests {
         let text = Text::Source("Hello".into());
         assert_eq!(text.get("en", "en"), Some("Hello"));
         assert_eq!(text.get("ja", "en"), None);
-        let map = Text::Localized(BTreeMap::from([("ja".into(), "こんにちは".into())]));
+        let map = Text::Localized(BTreeMap::from([(
+            "ja".into(),
+            Located {
+                value: "こんにちは".into(),
+                range: 0..0,
+            },
+        )]));
         assert_eq!(map.get("ja", "en"), Some("こんにちは"));
         assert_eq!(map.get("en", "en"), None);
     }

@@ -65,7 +65,8 @@ impl SourceMap {
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+/// The largest char boundary at or before `offset` (which must be within `text`).
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
@@ -100,11 +101,6 @@ pub struct Located<T> {
 }
 
 impl<T> Located<T> {
-    /// A value with no known position (built in code, not read from a file).
-    pub fn unplaced(value: T) -> Self {
-        Self { value, range: 0..0 }
-    }
-
     /// The span of this value in `file`, shifted by `base` (the offset of the parsed text in the
     /// file: non-zero for front matter).
     pub fn span(&self, file: FileId, base: usize) -> Span {

@@ -155,7 +155,9 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Wri
             source,
         });
     }
-    std::fs::remove_dir_all(&old).map_err(io(&old))
+    // The new output is in place: a leftover old copy is untidy, not a failed build.
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
 }
 
 #[cfg(test)]

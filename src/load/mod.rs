@@ -14,8 +14,8 @@ use std::path::Path;
 
 use crate::config::{Config, is_locale_tag};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Asset, Page, Site};
-use crate::source::SourceMap;
+use crate::model::{Asset, CategoriesFile, Page, ProductsFile, Site, UiFile};
+use crate::source::{SourceMap, Span};
 
 /// Files that are not procedures although they are YAML.
 const PRODUCTS_FILE: &str = "products.yaml";
@@ -76,6 +76,16 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
             continue;
         };
         let display_path = format!("content/{relative}");
+        if !is_link_safe(&relative) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-file-name",
+                    format!("`{display_path}`: the name cannot be used in links as it is"),
+                )
+                .help("use letters, digits, `-`, `_` and `.` only (no spaces or `#`, `?`, `%`)"),
+            );
+            continue;
+        }
         let kind = FileKind::of(&relative, config);
         if let FileKind::Asset = kind {
             match std::fs::read(entry.path()) {
@@ -91,32 +101,44 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
             continue;
         }
         let text = match read_text(entry.path()) {
-            Ok(text) => text,
-            Err(message) => {
+            Ok(Ok(text)) => text,
+            Ok(Err((lossy, bad_byte))) => {
+                // Keep a readable copy so the diagnostic can show the line with the bad byte.
+                let file = sources.add(display_path, lossy);
                 diagnostics.push(
-                    Diagnostic::error("unreadable-file", format!("`{display_path}`: {message}"))
+                    Diagnostic::error("invalid-utf8", "the file is not valid UTF-8")
+                        .at(Span::new(file, bad_byte..bad_byte + 1))
                         .help("save the file as UTF-8"),
                 );
+                continue;
+            }
+            Err(error) => {
+                diagnostics.push(Diagnostic::error(
+                    "unreadable-file",
+                    format!("cannot read `{display_path}`: {error}"),
+                ));
                 continue;
             }
         };
         let file = sources.add(display_path, text);
         let text = sources.file(file).text.as_str();
+        let first_line = Span::new(file, 0..text.find(['\r', '\n']).unwrap_or(text.len()));
         match kind {
             FileKind::Products => {
                 site.products_file = Some(file);
-                if let Some(parsed) = yaml::parse_products(text, file, &mut diagnostics) {
+                if let Some(parsed) = yaml::parse::<ProductsFile>(text, file, 0, &mut diagnostics) {
                     site.products = parsed.products;
                 }
             }
             FileKind::Categories => {
                 site.categories_file = Some(file);
-                if let Some(parsed) = yaml::parse_categories(text, file, &mut diagnostics) {
+                if let Some(parsed) = yaml::parse::<CategoriesFile>(text, file, 0, &mut diagnostics)
+                {
                     site.categories = parsed.categories;
                 }
             }
             FileKind::Ui => {
-                if let Some(parsed) = yaml::parse_ui(text, file, &mut diagnostics) {
+                if let Some(parsed) = yaml::parse::<UiFile>(text, file, 0, &mut diagnostics) {
                     site.ui = parsed.0;
                 }
             }
@@ -143,6 +165,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                                     page.path
                                 ),
                             )
+                            .at(first_line)
                             .help("remove or rename one of them"),
                         );
                     } else {
@@ -158,6 +181,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                         sources.file(file).path
                     ),
                 )
+                .at(first_line)
                 .help(format!(
                     "add `{locale}` to `[runbook] locales` in book.toml, or rename the file"
                 )),
@@ -233,6 +257,17 @@ impl FileKind {
     }
 }
 
+/// Whether every part of a content path is letters, digits (any script), `-`, `_` or `.`: names
+/// that work unchanged as URLs and in mdBook's SUMMARY.md.
+fn is_link_safe(relative: &str) -> bool {
+    relative.split('/').all(|part| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    })
+}
+
 /// Hidden files and `_drafts`-style names are not content.
 fn is_ignored(name: &std::ffi::OsStr) -> bool {
     name.to_str()
@@ -248,16 +283,17 @@ fn relative_path(base: &Path, path: &Path) -> Option<String> {
     Some(parts?.join("/"))
 }
 
-/// Reads a text file: UTF-8, with a leading byte-order mark dropped and CRLF kept as written.
-fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
-        format!(
-            "not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+/// Reads a text file as UTF-8, with a leading byte-order mark dropped and CRLF kept as written.
+/// Invalid UTF-8 gives a lossy copy and the byte offset of the first bad byte.
+fn read_text(path: &Path) -> std::io::Result<Result<String, (String, usize)>> {
+    let mut bytes = std::fs::read(path)?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        let bad_byte = e.utf8_error().valid_up_to();
+        (String::from_utf8_lossy(e.as_bytes()).into_owned(), bad_byte)
+    }))
 }
 
 #[cfg(test)]
@@ -276,6 +312,15 @@ mod tests {
             output_dir: "build".into(),
             fallback: Fallback::Source,
         }
+    }
+
+    #[test]
+    fn file_names_must_work_in_links() {
+        assert!(is_link_safe("guides/check-service-health.md"));
+        assert!(is_link_safe("手順/確認.ja.md"));
+        assert!(!is_link_safe("my glossary.md"));
+        assert!(!is_link_safe("a#b.md"));
+        assert!(!is_link_safe("50%.md"));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn parse_page(
             Diagnostic::error("missing-front-matter", "page has no front matter")
                 .at(Span::new(
                     file,
-                    0..text.find('\n').unwrap_or(text.len()).min(80),
+                    0..text.find(['\r', '\n']).unwrap_or(text.len()),
                 ))
                 .help("start the page with `---`, a line `title: ...`, and `---`"),
         );

@@ -1,4 +1,4 @@
-//! YAML definition files → model: products, categories, UI strings and procedures.
+//! YAML → model: the one parse function every YAML file and front matter goes through.
 //!
 //! Parsing uses serde-saphyr with its default resource budget (which stops alias bombs) and
 //! duplicate keys refused; its errors carry a line and column, turned here into a [`Diagnostic`]
@@ -7,7 +7,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{CategoriesFile, Procedure, ProcedureFile, ProductsFile, UiFile};
+use crate::model::{Procedure, ProcedureFile};
 use crate::source::{FileId, Span};
 
 /// Parses YAML `text` (from `file`, starting at byte `base` of it) into `T`, or records why not.
@@ -64,7 +64,7 @@ fn yaml_diagnostic(
             diagnostic.help("check the spelling against `runbook schema`, or remove the field");
     } else if message.contains("missing field") {
         diagnostic = diagnostic.help("add the field: it is required");
-    } else if message.contains("tab") {
+    } else if message.contains("tabs") || message.contains(" tab ") {
         diagnostic = diagnostic.help("indent YAML with spaces, not tabs");
     }
     diagnostic
@@ -88,6 +88,10 @@ fn clean_message(rendered: &str) -> String {
 
 /// Parser wording that authors should not need to decode, said plainly.
 fn explain(message: String) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("duplicate key `{key}`: a key may appear once in a map");
+    }
     match message.as_str() {
         "expected sequence start" => {
             "expected a list: `[a, b]`, or one `- item` per line".to_string()
@@ -149,29 +153,6 @@ fn token_len(rest: &str) -> usize {
     } else {
         end
     }
-}
-
-/// Parses `content/products.yaml`.
-pub fn parse_products(
-    text: &str,
-    file: FileId,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<ProductsFile> {
-    parse(text, file, 0, diagnostics)
-}
-
-/// Parses `content/categories.yaml`.
-pub fn parse_categories(
-    text: &str,
-    file: FileId,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<CategoriesFile> {
-    parse(text, file, 0, diagnostics)
-}
-
-/// Parses `content/ui.yaml`.
-pub fn parse_ui(text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<UiFile> {
-    parse(text, file, 0, diagnostics)
 }
 
 /// Parses a procedure file; `path` is its content path without extension.

@@ -5,17 +5,17 @@
 use serde_json::{Value, json};
 
 use crate::markup::{self, Anchors, Flavor};
-use crate::model::{Page, Procedure};
+use crate::model::{Page, PageVersion, Procedure};
 use crate::render::view::{Destination, LocaleView, NavEntry, Shown, to_locale_root};
 use crate::render::{
     CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
-    Templates, relative_url,
+    TEMPLATE_IDS, Templates, relative_url,
 };
 use crate::source::SourceMap;
 use crate::ui::UiKey;
 
 /// Directory of the HTML output inside the output directory.
-const DIR: &str = "html";
+pub const DIR: &str = "html";
 /// The stylesheet's path inside the HTML output.
 const STYLESHEET_PATH: &str = "assets/runbook.css";
 
@@ -47,7 +47,7 @@ impl Renderer for HtmlRenderer<'_> {
             .collect();
         files.push(self.languages(&views)?);
         files.push(OutputFile {
-            path: format!("{DIR}/{STYLESHEET_PATH}"),
+            path: STYLESHEET_PATH.to_string(),
             locale: None,
             kind: OutputKind::Asset,
             source: None,
@@ -71,11 +71,7 @@ impl Renderer for HtmlRenderer<'_> {
             if !cx.site.categories.is_empty() {
                 files.push(locale_pages.categories()?);
             }
-            files.extend(super::copy_assets(
-                cx.site,
-                &format!("{DIR}/{}", view.locale),
-                view.locale,
-            ));
+            files.extend(super::copy_assets(cx.site, view.locale, view.locale));
         }
         Ok(files)
     }
@@ -104,11 +100,9 @@ impl HtmlRenderer<'_> {
             "stylesheet_url": STYLESHEET_PATH,
             "languages": languages,
         });
-        let html = self
-            .templates
-            .render("languages.html", &tera_context(&context), path)?;
+        let html = self.templates.render("languages.html", &context, path)?;
         Ok(OutputFile {
-            path: format!("{DIR}/{path}"),
+            path: path.to_string(),
             locale: None,
             kind: OutputKind::Languages,
             source: None,
@@ -132,7 +126,12 @@ impl<'a> LocalePages<'_, 'a> {
     /// Converts shown text to HTML, marking text in another language with `lang`.
     fn html(&self, shown: Shown<'_>, flavor: Flavor, anchors: &mut Anchors) -> String {
         let html = markup::to_html(shown.markdown, flavor, anchors);
-        match (shown.fallback_locale, flavor) {
+        self.lang_marked(html, shown.fallback_locale, flavor)
+    }
+
+    /// HTML wrapped in an element with `lang` when it is in another locale than the page.
+    fn lang_marked(&self, html: String, fallback_locale: Option<&str>, flavor: Flavor) -> String {
+        match (fallback_locale, flavor) {
             (None, _) => html,
             (Some(lang), Flavor::Inline) => format!(r#"<span lang="{lang}">{html}</span>"#),
             (Some(lang), Flavor::Block) => format!("<div lang=\"{lang}\">\n{html}</div>\n"),
@@ -162,7 +161,11 @@ impl<'a> LocalePages<'_, 'a> {
         let nav_entry = |entry: NavEntry<'_>| {
             json!({
                 "url": relative_url(&here, &self.output_path(entry.path)),
-                "title": self.inline(entry.title),
+                "title": if entry.markdown {
+                    self.inline(entry.title)
+                } else {
+                    self.lang_marked(markup::escape_html(entry.title.markdown), entry.title.fallback_locale, Flavor::Inline)
+                },
                 "current": entry.path == content_path,
             })
         };
@@ -175,14 +178,7 @@ impl<'a> LocalePages<'_, 'a> {
                 "current": content_path == CATEGORIES_PATH,
             })
         });
-        let fallback_notice = fallback.map(|source| {
-            let name = self
-                .all
-                .iter()
-                .find(|v| v.locale == source)
-                .map_or(source, |v| v.ui.get(UiKey::LanguageName));
-            view.ui.fill(UiKey::Untranslated, &[("language", name)])
-        });
+        let fallback_notice = fallback.map(|source| view.fallback_notice(source));
         json!({
             "lang": view.locale,
             "site_title": view.config.title_in(view.locale),
@@ -205,7 +201,7 @@ impl<'a> LocalePages<'_, 'a> {
         html: String,
     ) -> OutputFile {
         OutputFile {
-            path: format!("{DIR}/{}", self.output_path(content_path)),
+            path: self.output_path(content_path),
             locale: Some(self.view.locale.to_string()),
             kind,
             source,
@@ -220,44 +216,65 @@ impl<'a> LocalePages<'_, 'a> {
         content_path: &str,
     ) -> Result<String, RenderError> {
         let page = format!("{DIR}/{}", self.output_path(content_path));
-        self.renderer
-            .templates
-            .render(template, &tera_context(context), &page)
+        self.renderer.templates.render(template, context, &page)
     }
 
     fn home(&self) -> Result<OutputFile, RenderError> {
         let view = self.view;
-        let site_title = view.config.title_in(view.locale);
-        let (body, title, fallback, source) = match view.home().and_then(|p| view.page_version(p)) {
-            Some((version, fallback)) => (
-                self.html(
-                    Shown {
-                        markdown: &version.body,
-                        fallback_locale: fallback,
-                    },
-                    Flavor::Block,
-                    &mut Anchors::new(),
-                ),
-                version.front.title.value.as_str(),
-                fallback,
-                Some(self.renderer.sources.file(version.file).path.clone()),
-            ),
-            None => (String::new(), site_title, None, None),
+        let version = view.home().and_then(|p| view.page_version(p));
+        self.markdown_page(INDEX_PATH, version, "home.html", OutputKind::Index)
+    }
+
+    fn page(&self, page: &Page) -> Result<Option<OutputFile>, RenderError> {
+        let Some(version) = self.view.page_version(page) else {
+            return Ok(None);
         };
-        let mut context = self.common(INDEX_PATH, title, fallback);
-        context["home"] = json!({ "title": title, "body": body });
-        let html = self.render("home.html", &context, INDEX_PATH)?;
-        Ok(self.file(INDEX_PATH, OutputKind::Index, source, html))
+        self.markdown_page(&page.path, Some(version), "page.html", OutputKind::Page)
+            .map(Some)
+    }
+
+    /// A page written in Markdown (the home page when `version` is `None` has no body and the
+    /// site title).
+    fn markdown_page(
+        &self,
+        content_path: &str,
+        version: Option<(&PageVersion, Option<&str>)>,
+        template: &str,
+        kind: OutputKind,
+    ) -> Result<OutputFile, RenderError> {
+        let (title, description, body, fallback, source) = match version {
+            Some((version, fallback)) => {
+                let shown = Shown {
+                    markdown: &version.body,
+                    fallback_locale: fallback,
+                };
+                (
+                    version.front.title.value.as_str(),
+                    version.front.description.as_deref(),
+                    self.html(shown, Flavor::Block, &mut page_anchors()),
+                    fallback,
+                    Some(self.renderer.sources.file(version.file).path.clone()),
+                )
+            }
+            None => (
+                self.view.config.title_in(self.view.locale),
+                None,
+                String::new(),
+                None,
+                None,
+            ),
+        };
+        let mut context = self.common(content_path, title, fallback);
+        context["page"] = json!({ "title": title, "description": description, "body": body });
+        let html = self.render(template, &context, content_path)?;
+        Ok(self.file(content_path, kind, source, html))
     }
 
     fn procedure(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
         let view = self.view;
         let shown = view.procedure(procedure);
-        let mut anchors = Anchors::new();
-        // Ids the template itself uses, then the steps': text headings never take them.
-        for id in ["main", "applies-to", "steps"] {
-            anchors.reserve(id);
-        }
+        // Step ids are anchors too: headings in the text never take them.
+        let mut anchors = page_anchors();
         for step in &procedure.steps {
             anchors.reserve(&step.id);
         }
@@ -266,11 +283,13 @@ impl<'a> LocalePages<'_, 'a> {
             .steps
             .iter()
             .map(|step| {
+                // The sentence is link text, so titles go in as plain text (a title may itself
+                // hold a link, and links do not nest); the template escapes it.
                 let destination = |to: &Destination<'_>| {
                     let (url, title) = match to {
-                        Destination::Step { id, title, .. } => (Some(format!("#{id}")), self.inline(*title)),
+                        Destination::Step { id, title, .. } => (Some(format!("#{id}")), markup::plain_text(title.markdown)),
                         Destination::Procedure { link, title } => {
-                            (Some(markup::md_link_to_html(link)), self.inline(*title))
+                            (Some(markup::md_link_to_html(link)), markup::plain_text(title.markdown))
                         }
                         Destination::End => (None, String::new()),
                     };
@@ -312,33 +331,9 @@ impl<'a> LocalePages<'_, 'a> {
         Ok(self.file(&procedure.path, OutputKind::Procedure, source, html))
     }
 
-    fn page(&self, page: &Page) -> Result<Option<OutputFile>, RenderError> {
-        let Some((version, fallback)) = self.view.page_version(page) else {
-            return Ok(None);
-        };
-        let body = self.html(
-            Shown {
-                markdown: &version.body,
-                fallback_locale: fallback,
-            },
-            Flavor::Block,
-            &mut Anchors::new(),
-        );
-        let title = version.front.title.value.as_str();
-        let mut context = self.common(&page.path, title, fallback);
-        context["page"] = json!({
-            "title": title,
-            "description": version.front.description,
-            "body": body,
-        });
-        let html = self.render("page.html", &context, &page.path)?;
-        let source = Some(self.renderer.sources.file(version.file).path.clone());
-        Ok(Some(self.file(&page.path, OutputKind::Page, source, html)))
-    }
-
     fn categories(&self) -> Result<OutputFile, RenderError> {
         let view = self.view;
-        let mut anchors = Anchors::new();
+        let mut anchors = page_anchors();
         for category in &view.site.categories {
             anchors.reserve(&category.id);
         }
@@ -373,7 +368,11 @@ impl<'a> LocalePages<'_, 'a> {
     }
 }
 
-fn tera_context(value: &Value) -> tera::Context {
-    // A JSON object always converts; anything else is a bug in this module.
-    tera::Context::from_serialize(value).unwrap_or_default()
+/// The anchors of a new page: the templates' own ids already taken.
+fn page_anchors() -> Anchors {
+    let mut anchors = Anchors::new();
+    for id in TEMPLATE_IDS {
+        anchors.reserve(id);
+    }
+    anchors
 }

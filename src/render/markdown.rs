@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::markup;
-use crate::model::Procedure;
+use crate::model::{PageVersion, Procedure};
 use crate::render::view::{Destination, LocaleView, Shown, to_locale_root};
 use crate::render::{
     CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
@@ -51,14 +51,8 @@ impl Renderer for MarkdownRenderer<'_> {
                 files.push(book.procedure(procedure));
             }
             for page in cx.site.pages.iter().filter(|p| p.path != INDEX_PATH) {
-                if let Some((version, fallback)) = view.page_version(page) {
-                    let mut text = format!("# {}\n\n", version.front.title.value);
-                    if let Some(source) = fallback {
-                        text.push_str(&book.fallback_notice(source));
-                    }
-                    text.push_str(&version.body);
-                    let source = Some(self.sources.file(version.file).path.clone());
-                    files.push(book.chapter(&page.path, OutputKind::Page, source, text));
+                if let Some(version) = view.page_version(page) {
+                    files.push(book.page(&page.path, version, OutputKind::Page));
                 }
             }
             if !cx.site.categories.is_empty() {
@@ -66,7 +60,7 @@ impl Renderer for MarkdownRenderer<'_> {
             }
             files.extend(super::copy_assets(
                 cx.site,
-                &format!("{DIR}/{locale}/src"),
+                &format!("{locale}/src"),
                 locale,
             ));
         }
@@ -115,7 +109,7 @@ impl Book<'_, '_> {
         text: String,
     ) -> OutputFile {
         OutputFile {
-            path: format!("{DIR}/{}/src/{content_path}.md", self.locale()),
+            path: format!("{}/src/{content_path}.md", self.locale()),
             locale: Some(self.locale().to_string()),
             kind,
             source,
@@ -138,7 +132,7 @@ impl Book<'_, '_> {
             },
         };
         OutputFile {
-            path: format!("{DIR}/{}/book.toml", self.locale()),
+            path: format!("{}/book.toml", self.locale()),
             locale: Some(self.locale().to_string()),
             kind: OutputKind::BookConfig,
             source: Some("book.toml".to_string()),
@@ -189,7 +183,7 @@ impl Book<'_, '_> {
             }
         }
         OutputFile {
-            path: format!("{DIR}/{}/src/SUMMARY.md", self.locale()),
+            path: format!("{}/src/SUMMARY.md", self.locale()),
             locale: Some(self.locale().to_string()),
             kind: OutputKind::BookConfig,
             source: None,
@@ -197,39 +191,32 @@ impl Book<'_, '_> {
         }
     }
 
-    fn fallback_notice(&self, source: &str) -> String {
-        let name = if source == self.view.config.source_locale() {
-            crate::ui::UiStrings::resolve(source, &self.view.site.ui)
-                .get(UiKey::LanguageName)
-                .to_string()
-        } else {
-            source.to_string()
-        };
-        format!(
-            "> {}\n\n",
-            self.view
-                .ui
-                .fill(UiKey::Untranslated, &[("language", &name)])
-        )
-    }
-
     fn home(&self) -> OutputFile {
         let view = self.view;
         match view.home().and_then(|p| view.page_version(p)) {
-            Some((version, fallback)) => {
-                let mut text = format!("# {}\n\n", version.front.title.value);
-                if let Some(source) = fallback {
-                    text.push_str(&self.fallback_notice(source));
-                }
-                text.push_str(&version.body);
-                let source = Some(self.sources.file(version.file).path.clone());
-                self.chapter(INDEX_PATH, OutputKind::Index, source, text)
-            }
+            Some(version) => self.page(INDEX_PATH, version, OutputKind::Index),
             None => {
                 let text = format!("# {}\n", view.config.title_in(view.locale));
                 self.chapter(INDEX_PATH, OutputKind::Index, None, text)
             }
         }
+    }
+
+    /// A chapter from a Markdown page: its title as heading, a notice when it is shown in the
+    /// source locale, and its body as written.
+    fn page(
+        &self,
+        content_path: &str,
+        (version, fallback): (&PageVersion, Option<&str>),
+        kind: OutputKind,
+    ) -> OutputFile {
+        let mut text = format!("# {}\n\n", version.front.title.value);
+        if let Some(source) = fallback {
+            text.push_str(&format!("> {}\n\n", self.view.fallback_notice(source)));
+        }
+        text.push_str(&version.body);
+        let source = Some(self.sources.file(version.file).path.clone());
+        self.chapter(content_path, kind, source, text)
     }
 
     fn procedure(&self, procedure: &Procedure) -> OutputFile {
@@ -265,7 +252,7 @@ impl Book<'_, '_> {
                 for note in notes.iter() {
                     let _ = writeln!(
                         text,
-                        "> **{}:** {}\n",
+                        "> **{}:**\n>\n> {}\n",
                         view.ui.get(label),
                         quote(note.markdown)
                     );
@@ -313,21 +300,14 @@ impl Book<'_, '_> {
     /// Where a step leads, as Markdown (a link when it leads somewhere).
     fn destination(&self, to: &Destination<'_>) -> String {
         let view = self.view;
-        match to {
-            Destination::Step { id, title, .. } => {
-                format!(
-                    "[{}](#{id})",
-                    view.destination_sentence(to, &one_line(title.markdown))
-                )
-            }
-            Destination::Procedure { link, title } => {
-                format!(
-                    "[{}]({link})",
-                    view.destination_sentence(to, &one_line(title.markdown))
-                )
-            }
-            Destination::End => view.destination_sentence(to, ""),
-        }
+        // Link text holds the title as plain text: a title may itself hold a link.
+        let (title, target) = match to {
+            Destination::Step { id, title, .. } => (title, format!("#{id}")),
+            Destination::Procedure { link, title } => (title, (*link).to_string()),
+            Destination::End => return view.destination_sentence(to, ""),
+        };
+        let title = escape_link_text(&markup::plain_text(title.markdown));
+        format!("[{}]({target})", view.destination_sentence(to, &title))
     }
 
     fn categories(&self) -> OutputFile {

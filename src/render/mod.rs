@@ -22,6 +22,13 @@ pub const INDEX_PATH: &str = "index";
 /// Content path of the generated escalation categories page.
 pub const CATEGORIES_PATH: &str = "categories";
 
+/// Content paths no page or procedure may take: the renderers generate files of these names
+/// (`index` is the home page, which a page may provide).
+pub const RESERVED_PATHS: &[&str] = &[CATEGORIES_PATH, "SUMMARY"];
+
+/// Element ids the default templates use themselves; no heading, step or category may take one.
+pub const TEMPLATE_IDS: &[&str] = &["main", "applies-to", "steps", "home-procedures"];
+
 /// What a renderer reads.
 #[non_exhaustive]
 pub struct RenderContext<'a> {
@@ -42,13 +49,13 @@ impl<'a> RenderContext<'a> {
 ///
 /// # Contract
 /// `render` is pure: it reads the context (and files the renderer was built with) and returns
-/// every file of its format with paths relative to the output directory, under `name()/`. The
-/// same context gives byte-identical files in the same order.
+/// every file of its format with paths relative to the format's directory; the caller places
+/// them under `name()/`. The same context gives byte-identical files in the same order.
 pub trait Renderer {
     /// The format's name, also its directory in the output (`html`, `markdown`).
     fn name(&self) -> &'static str;
 
-    /// Renders every file of this format.
+    /// Renders every file of this format, with paths relative to the format's directory.
     ///
     /// # Errors
     /// A template that fails to render.
@@ -105,6 +112,12 @@ pub enum RenderError {
         page: String,
         /// Tera's explanation.
         message: String,
+    },
+    /// Two sources rendered to the same file (validation should have refused the content).
+    #[error("internal error: two sources render to `{path}`; please report this")]
+    DuplicateOutput {
+        /// The output path.
+        path: String,
     },
     /// A template file could not be read or parsed.
     #[error("template `{template}`: {message}")]

@@ -40,40 +40,40 @@ impl Templates {
     /// An override that cannot be read, or a template that does not parse.
     pub fn load(dir: &Path) -> Result<Self, RenderError> {
         let mut tera = tera::Tera::new();
-        let mut sources = Vec::with_capacity(DEFAULTS.len());
+        // One at a time, base first (the others extend it), so an error names its file.
         for (name, default) in DEFAULTS {
-            sources.push((
-                *name,
-                read_override(dir, name)?.unwrap_or_else(|| (*default).to_string()),
-            ));
+            let (text, origin) = match read_override(dir, name)? {
+                Some(text) => (text, format!("templates/{name}")),
+                None => ((*default).to_string(), format!("built-in {name}")),
+            };
+            tera.add_raw_template(name, &text)
+                .map_err(|error| RenderError::TemplateLoad {
+                    template: origin,
+                    message: tera_message(&error),
+                })?;
         }
-        tera.add_raw_templates(sources.iter().map(|(n, t)| (*n, t.as_str())))
-            .map_err(|error| RenderError::TemplateLoad {
-                template: "templates/".to_string(),
-                message: tera_message(&error),
-            })?;
         let stylesheet =
             read_override(dir, STYLESHEET.0)?.unwrap_or_else(|| STYLESHEET.1.to_string());
         Ok(Self { tera, stylesheet })
     }
 
-    /// Renders template `name` with `context` for the output file `page`.
+    /// Renders template `name` with `context` (a JSON object) for the output file `page`.
     ///
     /// # Errors
     /// Tera's error (a missing variable, a failing filter), with template and page named.
     pub fn render(
         &self,
         name: &str,
-        context: &tera::Context,
+        context: &serde_json::Value,
         page: &str,
     ) -> Result<String, RenderError> {
-        self.tera
-            .render(name, context)
-            .map_err(|error| RenderError::Template {
-                template: name.to_string(),
-                page: page.to_string(),
-                message: tera_message(&error),
-            })
+        let error = |error: tera::Error| RenderError::Template {
+            template: name.to_string(),
+            page: page.to_string(),
+            message: tera_message(&error),
+        };
+        let context = tera::Context::from_serialize(context).map_err(error)?;
+        self.tera.render(name, &context).map_err(error)
     }
 
     /// The stylesheet's text.

@@ -35,8 +35,10 @@ pub struct LocaleView<'a> {
 pub struct NavEntry<'a> {
     /// Content path (`check-service-health`), also the output path without extension.
     pub path: &'a str,
-    /// Title in this locale (inline Markdown for procedures; plain text for pages).
+    /// Title in this locale.
     pub title: Shown<'a>,
+    /// Whether the title is inline Markdown (procedures) or plain text (page front matter).
+    pub markdown: bool,
 }
 
 /// A procedure in one locale.
@@ -125,11 +127,6 @@ impl<'a> LocaleView<'a> {
         }
     }
 
-    /// Whether this is the source locale.
-    pub fn is_source(&self) -> bool {
-        self.locale == self.config.source_locale()
-    }
-
     /// A text in this locale, else in the source locale (validation guarantees one of the two).
     pub fn text(&self, text: &'a Text) -> Shown<'a> {
         let source = self.config.source_locale();
@@ -143,6 +140,15 @@ impl<'a> LocaleView<'a> {
                 fallback_locale: Some(source),
             },
         }
+    }
+
+    /// The notice on a page shown in `source` because this locale has no translation.
+    pub fn fallback_notice(&self, source: &str) -> String {
+        let name = UiStrings::resolve(source, &self.site.ui);
+        self.ui.fill(
+            UiKey::Untranslated,
+            &[("language", name.get(UiKey::LanguageName))],
+        )
     }
 
     /// The version of `page` shown in this locale, and whether it is a fallback.
@@ -167,6 +173,7 @@ impl<'a> LocaleView<'a> {
             .map(|p| NavEntry {
                 path: &p.path,
                 title: self.text(&p.title),
+                markdown: true,
             })
             .collect()
     }
@@ -185,6 +192,7 @@ impl<'a> LocaleView<'a> {
                         markdown: &version.front.title,
                         fallback_locale,
                     },
+                    markdown: false,
                 })
             })
             .collect()

@@ -3,14 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Site, Step, Target};
-use crate::render::{CATEGORIES_PATH, INDEX_PATH};
+use crate::render::{CATEGORIES_PATH, INDEX_PATH, RESERVED_PATHS, TEMPLATE_IDS};
 use crate::source::{FileId, Located};
 use crate::validate::resolve_md_link;
 
-pub(super) fn check(site: &Site, _config: &Config, out: &mut Vec<Diagnostic>) {
+pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     if let Some(file) = site.products_file {
         unique_ids(site.products.iter().map(|p| &p.id), file, "product", out);
     }
@@ -133,6 +132,7 @@ fn step_shape(step: &Step, file: FileId, out: &mut Vec<Diagnostic>) {
             .help("give the step another id"),
         );
     }
+    reserved_anchor(&step.id, file, out);
     if !is_id(&step.id) {
         out.push(invalid_id(&step.id, file));
     }
@@ -195,6 +195,9 @@ fn unique_ids<'a>(
         if what != "step" && !is_id(id) {
             out.push(invalid_id(id, file));
         }
+        if what == "category" {
+            reserved_anchor(id, file, out);
+        }
         if seen.insert(id.as_str(), id).is_some() {
             out.push(
                 Diagnostic::error(
@@ -205,6 +208,23 @@ fn unique_ids<'a>(
                 .help("ids must be unique: rename one"),
             );
         }
+    }
+}
+
+/// Step and category ids are anchors on pages whose templates use some ids themselves.
+fn reserved_anchor(id: &Located<String>, file: FileId, out: &mut Vec<Diagnostic>) {
+    if TEMPLATE_IDS.contains(&id.as_str()) {
+        out.push(
+            Diagnostic::error(
+                "reserved-id",
+                format!("`{}` is an id the page templates use", id.value),
+            )
+            .at(id.span(file, 0))
+            .help(format!(
+                "choose another id; reserved: {}",
+                TEMPLATE_IDS.join(", ")
+            )),
+        );
     }
 }
 
@@ -222,40 +242,62 @@ fn invalid_id(id: &Located<String>, file: FileId) -> Diagnostic {
         .help("use lowercase letters, digits and `-`, e.g. `check-service-health`")
 }
 
-/// Two sources rendering to the same output file, or a source taking a generated page's name.
+/// Two sources rendering to the same output file, or a source taking a generated file's name.
 fn output_paths(site: &Site, out: &mut Vec<Diagnostic>) {
     for procedure in &site.procedures {
+        let span = procedure.title.span(procedure.file, 0);
         if site.page(&procedure.path).is_some() {
             out.push(
                 Diagnostic::error(
                     "duplicate-id",
                     format!("procedure and page both use the path `{}`", procedure.path),
                 )
-                .at(procedure.title.span(procedure.file, 0))
+                .at(span.clone())
                 .help("rename the procedure file or the page"),
             );
         }
-        if procedure.path == INDEX_PATH || procedure.path == CATEGORIES_PATH {
+        if RESERVED_PATHS.contains(&procedure.path.as_str()) || procedure.path == INDEX_PATH {
+            out.push(reserved_path(&procedure.path).at(span));
+        }
+    }
+    for page in &site.pages {
+        if RESERVED_PATHS.contains(&page.path.as_str())
+            && let Some(version) = page.versions.values().next()
+        {
             out.push(
-                Diagnostic::error(
-                    "reserved-id",
-                    format!("`{}` is the name of a generated page", procedure.path),
-                )
-                .at(procedure.title.span(procedure.file, 0))
-                .help("rename the procedure file"),
+                reserved_path(&page.path)
+                    .at(version.front.title.span(version.file, version.front_offset)),
             );
         }
     }
-    if let Some(page) = site.page(CATEGORIES_PATH)
-        && let Some(version) = page.versions.values().next()
-    {
-        out.push(
-            Diagnostic::error(
-                "reserved-id",
-                "`categories` is the name of the generated categories page",
-            )
-            .at(version.front.title.span(version.file, version.front_offset))
-            .help("rename the page"),
-        );
+    for asset in &site.assets {
+        if let Some(stem) = asset.path.strip_suffix(".html")
+            && (site.page(stem).is_some()
+                || site.procedure(stem).is_some()
+                || stem == INDEX_PATH
+                || stem == CATEGORIES_PATH)
+        {
+            out.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!(
+                        "`content/{}` would overwrite the generated page of `{stem}`",
+                        asset.path
+                    ),
+                )
+                .help("rename or remove the file"),
+            );
+        }
     }
+}
+
+fn reserved_path(path: &str) -> Diagnostic {
+    Diagnostic::error(
+        "reserved-id",
+        format!("`{path}` is the name of a generated file"),
+    )
+    .help(format!(
+        "rename the file; reserved names: index (procedures only), {}",
+        RESERVED_PATHS.join(", ")
+    ))
 }

@@ -211,7 +211,7 @@ fn missing_project_is_a_clear_error() {
 #[test]
 fn init_scaffolds_a_project_that_builds_at_once() {
     let project = Project::empty();
-    project.run(&["init", "guide"]).expect(0);
+    run_in(project.root(), &["init", "guide"]).expect(0);
     let guide = project.root().join("guide");
     let procedure = std::fs::read_to_string(guide.join("content/first-procedure.yaml")).unwrap();
     assert!(
@@ -226,7 +226,7 @@ fn init_scaffolds_a_project_that_builds_at_once() {
     assert!(run.stderr().contains("(en: 3, ja: 3)"), "{}", run.stderr());
     assert!(guide.join("build/html/ja/first-procedure.html").is_file());
     // A second init never overwrites.
-    project.run(&["init", "guide"]).expect(1);
+    run_in(project.root(), &["init", "guide"]).expect(1);
 }
 
 #[test]
@@ -293,8 +293,17 @@ fn the_repository_sample_is_what_the_readme_builds() {
     );
     let ci = std::fs::read_to_string(root.join(".ci/run")).unwrap();
     assert!(
-        ci.contains("cargo test"),
+        readme.contains("\nscripts/test "),
+        "README must give the test command"
+    );
+    assert!(
+        ci.contains("\nscripts/test\n"),
         ".ci/run must run the README's test command"
+    );
+    let script = std::fs::read_to_string(root.join("scripts/test")).unwrap();
+    assert!(
+        script.contains("\ncargo test "),
+        "scripts/test must run cargo test"
     );
 }
 
@@ -302,7 +311,10 @@ fn the_repository_sample_is_what_the_readme_builds() {
 fn committed_schemas_match_the_model() {
     // content/*.yaml point editors at schemas/; they must be what `runbook schema --out` writes.
     let project = Project::empty();
-    project.run(&["schema", "--out", "schemas"]).expect(0);
+    let out = project.root().join("schemas");
+    project
+        .run(&["schema", "--out", out.to_str().unwrap()])
+        .expect(0);
     let generated = project.files("schemas");
     let committed = read_tree(&repo_root().join("schemas"));
     assert_eq!(
@@ -315,4 +327,24 @@ fn committed_schemas_match_the_model() {
             "schemas/{name} is stale: run `cargo run -- schema --out schemas`"
         );
     }
+}
+
+#[test]
+fn links_to_steps_whose_titles_hold_links_do_not_nest() {
+    let project = Project::fixture("minimal");
+    let procedure = project
+        .read("content/handle-outage.yaml")
+        .replace("goto: tell-customer", "goto: check-status");
+    project.write("content/handle-outage.yaml", &procedure);
+    project.run(&["build"]).expect(0);
+    let html = project.read("build/html/ja/handle-outage.html");
+    assert!(
+        html.contains(r##"<a href="#check-status">手順 1「状態ページを確認する」へ進みます</a>"##),
+        "{html}"
+    );
+    let md = project.read("build/markdown/en/src/handle-outage.md");
+    assert!(
+        md.contains("[Go to step 1: Check the status page](#check-status)"),
+        "{md}"
+    );
 }

@@ -1,0 +1,181 @@
+//! Localized text: locales that are not configured, text missing in the source locale,
+//! translations missing in other locales (warnings, or errors under `fallback = "error"`), and
+//! block Markdown (lists, headings) where only inline text fits (titles, labels, names).
+
+use crate::config::{Config, Fallback};
+use crate::diagnostic::Diagnostic;
+use crate::markup::{self, Flavor};
+use crate::model::{LocalizedText, Site, Text};
+use crate::source::FileId;
+
+/// One localized text field of the YAML content.
+pub struct TextField<'a> {
+    /// The file it is written in.
+    pub file: FileId,
+    /// The text.
+    pub text: &'a LocalizedText,
+    /// Inline (titles, labels, names, examples) or block (everything longer).
+    pub flavor: Flavor,
+}
+
+/// Every localized text field of the YAML content, in file order.
+pub fn text_fields(site: &Site) -> Vec<TextField<'_>> {
+    let mut fields = Vec::new();
+    let mut add = |file, text, flavor| fields.push(TextField { file, text, flavor });
+    if let Some(file) = site.products_file {
+        for product in &site.products {
+            add(file, &product.name, Flavor::Inline);
+        }
+    }
+    if let Some(file) = site.categories_file {
+        for category in &site.categories {
+            add(file, &category.title, Flavor::Inline);
+            category
+                .description
+                .iter()
+                .for_each(|t| add(file, t, Flavor::Block));
+            category
+                .examples
+                .iter()
+                .for_each(|t| add(file, t, Flavor::Inline));
+            add(file, &category.escalate_to, Flavor::Block);
+        }
+    }
+    for procedure in &site.procedures {
+        let file = procedure.file;
+        add(file, &procedure.title, Flavor::Inline);
+        procedure
+            .introduction
+            .iter()
+            .for_each(|t| add(file, t, Flavor::Block));
+        for step in &procedure.steps {
+            add(file, &step.title, Flavor::Inline);
+            step.text.iter().for_each(|t| add(file, t, Flavor::Block));
+            step.notes
+                .iter()
+                .chain(&step.warnings)
+                .for_each(|t| add(file, t, Flavor::Block));
+            for branch in step.decision.iter().flat_map(|d| &d.branches) {
+                add(file, &branch.label, Flavor::Inline);
+            }
+            step.escalation
+                .iter()
+                .flat_map(|e| &e.submit)
+                .for_each(|t| add(file, t, Flavor::Block));
+        }
+    }
+    fields
+}
+
+pub(super) fn check(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
+    for field in text_fields(site) {
+        check_text(&field, config, out);
+    }
+    for page in &site.pages {
+        for locale in &config.locales {
+            if !page.versions.contains_key(locale)
+                && let Some(source) = page.versions.get(config.source_locale())
+            {
+                out.push(
+                    missing(
+                        config,
+                        format!("page `{}` has no `{locale}` version", page.path),
+                    )
+                    .at(source.front.title.span(source.file, source.front_offset))
+                    .help(format!(
+                        "add `{}.{locale}.md` beside it",
+                        page.path.rsplit('/').next().unwrap_or(&page.path)
+                    )),
+                );
+            }
+        }
+        if !page.versions.contains_key(config.source_locale())
+            && let Some(version) = page.versions.values().next()
+        {
+            out.push(
+                Diagnostic::error(
+                    "missing-source",
+                    format!(
+                        "page `{}` has translations but no `{}` source",
+                        page.path,
+                        config.source_locale()
+                    ),
+                )
+                .at(version.front.title.span(version.file, version.front_offset))
+                .help(format!(
+                    "add `{}.md`, the source-locale page",
+                    page.path.rsplit('/').next().unwrap_or(&page.path)
+                )),
+            );
+        }
+    }
+}
+
+fn check_text(field: &TextField<'_>, config: &Config, out: &mut Vec<Diagnostic>) {
+    let (file, text) = (field.file, field.text);
+    let source = config.source_locale();
+    match &text.value {
+        Text::Source(value) => inline_only(field, value, text.span(file, 0), out),
+        Text::Localized(map) => {
+            for (locale, value) in map {
+                if !config.has_locale(locale) {
+                    out.push(
+                        Diagnostic::error(
+                            "unknown-locale",
+                            format!("`{locale}` is not a configured locale"),
+                        )
+                        .at(value.span(file, 0))
+                        .suggest(locale, config.locales.iter().map(String::as_str))
+                        .or_help(format!("configured locales: {}", config.locales.join(", "))),
+                    );
+                }
+                inline_only(field, value, value.span(file, 0), out);
+            }
+            if !map.contains_key(source) {
+                out.push(
+                    Diagnostic::error(
+                        "missing-source",
+                        format!("no `{source}` text (the source locale)"),
+                    )
+                    .at(text.span(file, 0))
+                    .help(format!(
+                        "add `{source}: ...`: every text is written in the source locale first"
+                    )),
+                );
+                return;
+            }
+        }
+    }
+    for locale in config.locales.iter().skip(1) {
+        if text.get(locale, source).is_none() {
+            out.push(
+                missing(config, format!("no `{locale}` translation"))
+                    .at(text.span(file, 0))
+                    .help(format!("add `{locale}: ...` to this text")),
+            );
+        }
+    }
+}
+
+/// Titles, labels and names are inline: a list or heading there would break the page around it.
+fn inline_only(
+    field: &TextField<'_>,
+    value: &str,
+    span: crate::source::Span,
+    out: &mut Vec<Diagnostic>,
+) {
+    if field.flavor == Flavor::Inline && !markup::is_inline(value) {
+        out.push(
+            Diagnostic::error("block-in-inline-text", "this text must be a single line of inline Markdown")
+                .at(span)
+                .help("titles, labels and names cannot hold lists, headings or several paragraphs; a leading `1.` or `-` starts a list: escape it as `1\\.`"),
+        );
+    }
+}
+
+fn missing(config: &Config, message: String) -> Diagnostic {
+    match config.fallback {
+        Fallback::Source => Diagnostic::warning("missing-translation", message),
+        Fallback::Error => Diagnostic::error("missing-translation", message),
+    }
+}
