@@ -6,10 +6,12 @@ use serde_json::{Value, json};
 
 use crate::markup::{self, Anchors, Flavor};
 use crate::model::{Page, PageVersion, Procedure};
-use crate::render::view::{Destination, LocaleView, NavEntry, Shown, to_locale_root};
+use crate::render::view::{
+    Destination, LocaleView, NavEntry, Shown, new_page_anchors, to_locale_root,
+};
 use crate::render::{
     CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
-    TEMPLATE_IDS, Templates, relative_url,
+    Templates, relative_url,
 };
 use crate::source::SourceMap;
 use crate::ui::UiKey;
@@ -251,7 +253,7 @@ impl<'a> LocalePages<'_, 'a> {
                 (
                     version.front.title.value.as_str(),
                     version.front.description.as_deref(),
-                    self.html(shown, Flavor::Block, &mut page_anchors()),
+                    self.html(shown, Flavor::Block, &mut new_page_anchors()),
                     fallback,
                     Some(self.renderer.sources.file(version.file).path.clone()),
                 )
@@ -273,11 +275,12 @@ impl<'a> LocalePages<'_, 'a> {
     fn procedure(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
         let view = self.view;
         let shown = view.procedure(procedure);
-        // Step ids are anchors too: headings in the text never take them.
-        let mut anchors = page_anchors();
-        for step in &procedure.steps {
-            anchors.reserve(&step.id);
-        }
+        let mut anchors = view.procedure_anchors(procedure);
+        // Texts are converted in page order (introduction, then each step's text, notes,
+        // warnings and what to submit): the order `LocaleView::page_ids` assigns heading ids in.
+        let introduction = shown
+            .introduction
+            .map(|t| self.html(t, Flavor::Block, &mut anchors));
         let categories_url = format!("{}{CATEGORIES_PATH}.html", to_locale_root(&procedure.path));
         let steps: Vec<Value> = shown
             .steps
@@ -323,7 +326,7 @@ impl<'a> LocalePages<'_, 'a> {
         context["procedure"] = json!({
             "title": self.inline(shown.title),
             "applies_to": shown.applies_to.iter().map(|p| self.inline(*p)).collect::<Vec<_>>(),
-            "introduction": shown.introduction.map(|t| self.html(t, Flavor::Block, &mut anchors)),
+            "introduction": introduction,
             "steps": steps,
         });
         let html = self.render("procedure.html", &context, &procedure.path)?;
@@ -333,10 +336,7 @@ impl<'a> LocalePages<'_, 'a> {
 
     fn categories(&self) -> Result<OutputFile, RenderError> {
         let view = self.view;
-        let mut anchors = page_anchors();
-        for category in &view.site.categories {
-            anchors.reserve(&category.id);
-        }
+        let mut anchors = view.categories_anchors();
         let categories: Vec<Value> = view
             .site
             .categories
@@ -366,13 +366,4 @@ impl<'a> LocalePages<'_, 'a> {
             .map(|f| self.renderer.sources.file(f).path.clone());
         Ok(self.file(CATEGORIES_PATH, OutputKind::Categories, source, html))
     }
-}
-
-/// The anchors of a new page: the templates' own ids already taken.
-fn page_anchors() -> Anchors {
-    let mut anchors = Anchors::new();
-    for id in TEMPLATE_IDS {
-        anchors.reserve(id);
-    }
-    anchors
 }

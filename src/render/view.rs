@@ -4,8 +4,9 @@
 //! it.
 
 use crate::config::Config;
+use crate::markup::{self, Anchors};
 use crate::model::{Page, PageVersion, Procedure, Site, Target, Text};
-use crate::render::{CATEGORIES_PATH, INDEX_PATH};
+use crate::render::{CATEGORIES_PATH, INDEX_PATH, TEMPLATE_IDS};
 use crate::ui::{UiKey, UiStrings};
 use crate::validate::resolve_md_link;
 
@@ -282,6 +283,78 @@ impl<'a> LocaleView<'a> {
         }
     }
 
+    /// The anchors of a procedure's page before its texts are converted: step ids taken.
+    pub fn procedure_anchors(&self, procedure: &Procedure) -> Anchors {
+        let mut anchors = new_page_anchors();
+        for step in &procedure.steps {
+            anchors.reserve(&step.id);
+        }
+        anchors
+    }
+
+    /// The anchors of the categories page before its texts are converted: category ids taken.
+    pub fn categories_anchors(&self) -> Anchors {
+        let mut anchors = new_page_anchors();
+        for category in &self.site.categories {
+            anchors.reserve(&category.id);
+        }
+        anchors
+    }
+
+    /// Every element id of the output page of `content_path` in this locale (what a `#fragment`
+    /// may point at), computed as the HTML renderer assigns them; `None` when there is no such
+    /// page. Block texts are taken in page order, as the renderer converts them.
+    pub fn page_ids(&self, content_path: &str) -> Option<Vec<String>> {
+        let mut ids: Vec<String> = TEMPLATE_IDS.iter().map(|id| id.to_string()).collect();
+        let headings = |anchors: &mut Anchors, text: Shown<'_>, ids: &mut Vec<String>| {
+            ids.extend(
+                markup::headings(text.markdown, anchors)
+                    .into_iter()
+                    .map(|h| h.id),
+            );
+        };
+        if let Some(procedure) = self.site.procedure(content_path) {
+            let shown = self.procedure(procedure);
+            let mut anchors = self.procedure_anchors(procedure);
+            ids.extend(procedure.steps.iter().map(|s| s.id.value.clone()));
+            let blocks = shown
+                .introduction
+                .into_iter()
+                .chain(shown.steps.iter().flat_map(|step| {
+                    step.text
+                        .into_iter()
+                        .chain(step.notes.iter().copied())
+                        .chain(step.warnings.iter().copied())
+                        .chain(step.escalation.iter().filter_map(|e| e.submit))
+                }));
+            for block in blocks {
+                headings(&mut anchors, block, &mut ids);
+            }
+        } else if content_path == CATEGORIES_PATH && !self.site.categories.is_empty() {
+            let mut anchors = self.categories_anchors();
+            for category in &self.site.categories {
+                ids.push(category.id.value.clone());
+                for text in category
+                    .description
+                    .iter()
+                    .chain(Some(&category.escalate_to))
+                {
+                    headings(&mut anchors, self.text(text), &mut ids);
+                }
+            }
+        } else if let Some(page) = self.site.page(content_path) {
+            let (version, fallback_locale) = self.page_version(page)?;
+            let shown = Shown {
+                markdown: &version.body,
+                fallback_locale,
+            };
+            headings(&mut new_page_anchors(), shown, &mut ids);
+        } else if content_path != INDEX_PATH {
+            return None;
+        }
+        Some(ids)
+    }
+
     /// The sentence saying where a destination leads, with `{title}` filled by `title` (already
     /// converted to the output format by the caller).
     pub fn destination_sentence(&self, destination: &Destination<'_>, title: &str) -> String {
@@ -296,6 +369,15 @@ impl<'a> LocaleView<'a> {
             Destination::End => self.ui.get(UiKey::End).to_string(),
         }
     }
+}
+
+/// The anchors of a new output page: the templates' own ids already taken.
+pub fn new_page_anchors() -> Anchors {
+    let mut anchors = Anchors::new();
+    for id in TEMPLATE_IDS {
+        anchors.reserve(id);
+    }
+    anchors
 }
 
 /// `../` repeated once per directory of a content path: from the file back to the locale root.

@@ -6,12 +6,15 @@ use crate::config::{Config, Fallback};
 use crate::diagnostic::Diagnostic;
 use crate::markup::{self, Flavor};
 use crate::model::{LocalizedText, Site, Text};
+use crate::render::CATEGORIES_PATH;
 use crate::source::FileId;
 
 /// One localized text field of the YAML content.
 pub struct TextField<'a> {
     /// The file it is written in.
     pub file: FileId,
+    /// The content path its relative links are resolved from (the file's, without extension).
+    pub from: &'a str,
     /// The text.
     pub text: &'a LocalizedText,
     /// Inline (titles, labels, names, examples) or block (everything longer).
@@ -21,47 +24,49 @@ pub struct TextField<'a> {
 /// Every localized text field of the YAML content, in file order.
 pub fn text_fields(site: &Site) -> Vec<TextField<'_>> {
     let mut fields = Vec::new();
-    let mut add = |file, text, flavor| fields.push(TextField { file, text, flavor });
+    let mut add = |file, from, text, flavor| {
+        fields.push(TextField {
+            file,
+            from,
+            text,
+            flavor,
+        })
+    };
     if let Some(file) = site.products_file {
         for product in &site.products {
-            add(file, &product.name, Flavor::Inline);
+            add(file, "products", &product.name, Flavor::Inline);
         }
     }
     if let Some(file) = site.categories_file {
+        let from = CATEGORIES_PATH;
         for category in &site.categories {
-            add(file, &category.title, Flavor::Inline);
-            category
-                .description
-                .iter()
-                .for_each(|t| add(file, t, Flavor::Block));
-            category
-                .examples
-                .iter()
-                .for_each(|t| add(file, t, Flavor::Inline));
-            add(file, &category.escalate_to, Flavor::Block);
+            add(file, from, &category.title, Flavor::Inline);
+            if let Some(text) = &category.description {
+                add(file, from, text, Flavor::Block);
+            }
+            for text in &category.examples {
+                add(file, from, text, Flavor::Inline);
+            }
+            add(file, from, &category.escalate_to, Flavor::Block);
         }
     }
     for procedure in &site.procedures {
-        let file = procedure.file;
-        add(file, &procedure.title, Flavor::Inline);
-        procedure
-            .introduction
-            .iter()
-            .for_each(|t| add(file, t, Flavor::Block));
+        let (file, from) = (procedure.file, procedure.path.as_str());
+        add(file, from, &procedure.title, Flavor::Inline);
+        if let Some(text) = &procedure.introduction {
+            add(file, from, text, Flavor::Block);
+        }
         for step in &procedure.steps {
-            add(file, &step.title, Flavor::Inline);
-            step.text.iter().for_each(|t| add(file, t, Flavor::Block));
-            step.notes
-                .iter()
-                .chain(&step.warnings)
-                .for_each(|t| add(file, t, Flavor::Block));
-            for branch in step.decision.iter().flat_map(|d| &d.branches) {
-                add(file, &branch.label, Flavor::Inline);
+            add(file, from, &step.title, Flavor::Inline);
+            for text in step.text.iter().chain(&step.notes).chain(&step.warnings) {
+                add(file, from, text, Flavor::Block);
             }
-            step.escalation
-                .iter()
-                .flat_map(|e| &e.submit)
-                .for_each(|t| add(file, t, Flavor::Block));
+            for branch in step.decision.iter().flat_map(|d| &d.branches) {
+                add(file, from, &branch.label, Flavor::Inline);
+            }
+            for text in step.escalation.iter().flat_map(|e| &e.submit) {
+                add(file, from, text, Flavor::Block);
+            }
         }
     }
     fields
