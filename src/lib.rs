@@ -117,7 +117,7 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
     let mut diagnostics = loaded.diagnostics;
     // Relations between files are only worth checking once every file parsed.
     if !has_errors(&diagnostics) {
-        diagnostics.extend(validate::validate(&loaded.site, &config));
+        diagnostics.extend(validate::validate(&loaded.site, &config, &sources));
     }
     Ok(Checked {
         config,

@@ -74,12 +74,29 @@ pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 }
 
 /// A byte range in one source file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Span {
     /// The file.
     pub file: FileId,
     /// Byte range within the file's text.
     pub range: Range<usize>,
+}
+
+/// Spans order by file, then start, then end: the order diagnostics are read in.
+impl Ord for Span {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.file, self.range.start, self.range.end).cmp(&(
+            other.file,
+            other.range.start,
+            other.range.end,
+        ))
+    }
+}
+
+impl PartialOrd for Span {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Span {

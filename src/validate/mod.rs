@@ -4,18 +4,24 @@
 //! categories, steps, procedures) point at something, that output paths do not collide, and that
 //! localized text is written in known locales. Validation reports; it never fails and does no IO.
 
+mod flow;
+pub mod links;
 mod references;
 pub mod texts;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::Site;
+use crate::source::SourceMap;
 
 /// Every problem in `site` under `config`, in a stable order (by check, then by file order).
-pub fn validate(site: &Site, config: &Config) -> Vec<Diagnostic> {
+/// `sources` holds the files' text, to place links written inside YAML scalars.
+pub fn validate(site: &Site, config: &Config, sources: &SourceMap) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     references::check(site, &mut diagnostics);
     texts::check(site, config, &mut diagnostics);
+    flow::check(site, &mut diagnostics);
+    links::check(site, config, sources, &mut diagnostics);
     diagnostics
 }
 
@@ -23,19 +29,9 @@ pub fn validate(site: &Site, config: &Config) -> Vec<Diagnostic> {
 /// (e.g. `guides/a`) to a content path (`guides/b.md` → `guides/b`). `None` when it leaves the
 /// content root or is not a `.md` link.
 pub fn resolve_md_link(from: &str, link: &str) -> Option<String> {
-    let link = link.strip_suffix(".md")?;
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in link.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
+    links::resolve(from, link)?
+        .strip_suffix(".md")
+        .map(str::to_string)
 }
 
 #[cfg(test)]

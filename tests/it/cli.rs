@@ -334,7 +334,7 @@ fn links_to_steps_whose_titles_hold_links_do_not_nest() {
     let project = Project::fixture("minimal");
     let procedure = project
         .read("content/handle-outage.yaml")
-        .replace("goto: tell-customer", "goto: check-status");
+        .replace("    next: end\n", "    next: check-status\n");
     project.write("content/handle-outage.yaml", &procedure);
     project.run(&["build"]).expect(0);
     let html = project.read("build/html/ja/handle-outage.html");

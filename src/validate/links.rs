@@ -1,0 +1,631 @@
+//! Links in every text field and page body, checked in every locale as that locale shows them:
+//! the target page, procedure or file exists (exact case, not a directory, inside `content/`), the
+//! `#anchor` exists in the target as rendered in that locale, a translated text does not lead a
+//! reader into an untranslated page without a warning, and external links are well formed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::markup;
+use crate::model::{Site, Text};
+use crate::render::view::LocaleView;
+use crate::render::{CATEGORIES_PATH, INDEX_PATH};
+use crate::source::{FileId, SourceMap, Span};
+use crate::validate::texts::text_fields;
+
+/// A link as written in the content, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WrittenLink {
+    /// The destination as written.
+    pub destination: String,
+    /// The destination's place in its file.
+    pub span: Span,
+}
+
+/// Markdown shown in one locale, with what is needed to place and resolve its links.
+struct LinkSource<'a> {
+    file: FileId,
+    /// Content path relative links are resolved from.
+    from: &'a str,
+    /// The locale whose site shows this text.
+    locale: &'a str,
+    /// Whether the text is the source-locale text shown for lack of a translation.
+    fallback: bool,
+    markdown: &'a str,
+    /// Where `markdown` is in the file: exactly at an offset (page bodies), or somewhere after
+    /// one (YAML scalars, whose escapes and folding move characters).
+    base: Base,
+}
+
+#[derive(Clone, Copy)]
+enum Base {
+    Exact(usize),
+    After(usize),
+}
+
+/// Every Markdown text and page body as each locale shows it.
+fn link_sources<'a>(site: &'a Site, config: &'a Config) -> Vec<LinkSource<'a>> {
+    let source_locale = config.source_locale();
+    let mut sources = Vec::new();
+    for locale in &config.locales {
+        for field in text_fields(site) {
+            let (text, fallback) = match &field.text.value {
+                Text::Source(text) => (
+                    Some((text.as_str(), field.text.range.start)),
+                    locale != source_locale,
+                ),
+                Text::Localized(map) => match map.get(locale.as_str()) {
+                    Some(text) => (Some((text.value.as_str(), text.range.start)), false),
+                    None => (
+                        map.get(source_locale)
+                            .map(|t| (t.value.as_str(), t.range.start)),
+                        true,
+                    ),
+                },
+            };
+            if let Some((markdown, start)) = text {
+                sources.push(LinkSource {
+                    file: field.file,
+                    from: field.from,
+                    locale,
+                    fallback,
+                    markdown,
+                    base: Base::After(start),
+                });
+            }
+        }
+        for page in &site.pages {
+            let version = page
+                .versions
+                .get(locale)
+                .map(|v| (v, false))
+                .or_else(|| page.versions.get(source_locale).map(|v| (v, true)));
+            if let Some((version, fallback)) = version {
+                sources.push(LinkSource {
+                    file: version.file,
+                    from: &page.path,
+                    locale,
+                    fallback,
+                    markdown: &version.body,
+                    base: Base::Exact(version.body_offset),
+                });
+            }
+        }
+    }
+    sources
+}
+
+/// Where a link's destination is in its file.
+fn destination_span(source: &LinkSource<'_>, link: &markup::Link, sources: &SourceMap) -> Span {
+    let len = link.destination.len();
+    match source.base {
+        Base::Exact(offset) => {
+            let written = &source.markdown[link.range.clone()];
+            let start = offset + link.range.start + written.find(&link.destination).unwrap_or(0);
+            Span::new(source.file, start..start + len)
+        }
+        Base::After(offset) => {
+            let text = &sources.file(source.file).text;
+            let start = text
+                .get(offset..)
+                .and_then(|rest| rest.find(&link.destination))
+                .map_or(offset, |i| offset + i);
+            Span::new(source.file, start..start + len)
+        }
+    }
+}
+
+/// What the link checker knows about the output: which content paths become pages, which
+/// directories exist, which files are copied, and the element ids of every page per locale.
+struct Targets<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    pages: BTreeSet<String>,
+    directories: HashSet<String>,
+    assets: BTreeSet<&'a str>,
+    views: HashMap<&'a str, LocaleView<'a>>,
+    ids: HashMap<(&'a str, String), Option<HashSet<String>>>,
+}
+
+impl<'a> Targets<'a> {
+    fn new(site: &'a Site, config: &'a Config) -> Self {
+        let mut pages: BTreeSet<String> = site
+            .procedures
+            .iter()
+            .map(|p| p.path.clone())
+            .chain(site.pages.iter().map(|p| p.path.clone()))
+            .collect();
+        pages.insert(INDEX_PATH.to_string());
+        if !site.categories.is_empty() {
+            pages.insert(CATEGORIES_PATH.to_string());
+        }
+        let assets: BTreeSet<&str> = site.assets.iter().map(|a| a.path.as_str()).collect();
+        let mut directories = HashSet::new();
+        for path in pages
+            .iter()
+            .map(String::as_str)
+            .chain(assets.iter().copied())
+        {
+            let mut rest = path;
+            while let Some(i) = rest.rfind('/') {
+                rest = &rest[..i];
+                directories.insert(rest.to_string());
+            }
+        }
+        let views = config
+            .locales
+            .iter()
+            .map(|l| (l.as_str(), LocaleView::new(site, config, l)))
+            .collect();
+        Self {
+            site,
+            config,
+            pages,
+            directories,
+            assets,
+            views,
+            ids: HashMap::new(),
+        }
+    }
+
+    /// The ids of `path`'s page in `locale`, computed once.
+    fn ids(&mut self, locale: &'a str, path: &str) -> Option<&HashSet<String>> {
+        let views = &self.views;
+        self.ids
+            .entry((locale, path.to_string()))
+            .or_insert_with(|| {
+                views
+                    .get(locale)
+                    .and_then(|v| v.page_ids(path))
+                    .map(|ids| ids.into_iter().collect())
+            })
+            .as_ref()
+    }
+}
+
+/// A problem with one link, before it is merged across locales.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Finding {
+    span_start: usize,
+    file: FileId,
+    span_end: usize,
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+    warning: bool,
+}
+
+pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
+    let mut targets = Targets::new(site, config);
+    // Findings by (place, problem) → the locales in which the problem shows.
+    let mut findings: BTreeMap<Finding, BTreeSet<&str>> = BTreeMap::new();
+    // Links by place → the locales that show them (a source text shows wherever it falls back).
+    let mut shown: HashMap<Span, BTreeSet<&str>> = HashMap::new();
+    for source in link_sources(site, config) {
+        for link in markup::links(source.markdown) {
+            let span = destination_span(&source, &link, sources);
+            shown.entry(span.clone()).or_default().insert(source.locale);
+            for (code, message, help, warning) in
+                check_link(&source, &link.destination, &mut targets, sources)
+            {
+                let finding = Finding {
+                    span_start: span.range.start,
+                    file: span.file,
+                    span_end: span.range.end,
+                    code,
+                    message,
+                    help,
+                    warning,
+                };
+                findings.entry(finding).or_default().insert(source.locale);
+            }
+        }
+    }
+    for (finding, locales) in findings {
+        let span = Span::new(finding.file, finding.span_start..finding.span_end);
+        let mut message = finding.message;
+        if shown
+            .get(&span)
+            .is_some_and(|all| all.len() > locales.len())
+        {
+            let list: Vec<String> = locales.iter().map(|l| format!("`{l}`")).collect();
+            message.push_str(&format!(" (in the {} version)", list.join(", ")));
+        }
+        let diagnostic = if finding.warning {
+            Diagnostic::warning(finding.code, message)
+        } else {
+            Diagnostic::error(finding.code, message)
+        };
+        let diagnostic = diagnostic.at(span);
+        out.push(match finding.help {
+            Some(help) => diagnostic.help(help),
+            None => diagnostic,
+        });
+    }
+}
+
+type Problem = (&'static str, String, Option<String>, bool);
+
+fn error(code: &'static str, message: String, help: Option<String>) -> Problem {
+    (code, message, help, false)
+}
+
+/// The problems of one link in one locale.
+fn check_link(
+    source: &LinkSource<'_>,
+    destination: &str,
+    targets: &mut Targets<'_>,
+    sources: &SourceMap,
+) -> Vec<Problem> {
+    if destination.trim().is_empty() {
+        return vec![error(
+            "broken-link",
+            "empty link".into(),
+            Some("write the target between the parentheses: `[text](page.md)`".into()),
+        )];
+    }
+    if let Some(scheme) = scheme(destination) {
+        return check_external(&scheme, destination).into_iter().collect();
+    }
+    if destination.starts_with('/') {
+        return vec![error(
+            "absolute-link",
+            format!("`{destination}` is an absolute path"),
+            Some("link relative to this file (e.g. `page.md`), so the site works from any folder and from disk".into()),
+        )];
+    }
+    let (path, fragment) = match destination.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (destination, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let Ok(path) = percent_encoding::percent_decode_str(path).decode_utf8() else {
+        return vec![error(
+            "broken-link",
+            format!("`{destination}` is not valid percent-encoded UTF-8"),
+            None,
+        )];
+    };
+    let fragment = match fragment.map(|f| percent_encoding::percent_decode_str(f).decode_utf8()) {
+        Some(Ok(f)) => Some(f.into_owned()),
+        Some(Err(_)) => {
+            return vec![error(
+                "broken-anchor",
+                format!("`{destination}` has an anchor that is not valid UTF-8"),
+                None,
+            )];
+        }
+        None => None,
+    };
+    if path.is_empty() {
+        // `#anchor` on the page the text is shown on.
+        return match fragment {
+            Some(fragment) if targets.pages.contains(source.from) => {
+                anchor(source, source.from, &fragment, destination, targets)
+            }
+            _ => Vec::new(),
+        };
+    }
+    let Some(resolved) = resolve(source.from, &path) else {
+        return vec![error(
+            "link-outside",
+            format!("`{destination}` leads outside `content/`"),
+            Some("links can only reach pages, procedures and files inside content/".into()),
+        )];
+    };
+    if path.ends_with('/') || targets.directories.contains(&resolved) {
+        let index = format!("{resolved}/{INDEX_PATH}");
+        let help = targets.pages.contains(&index).then(|| {
+            format!(
+                "link the directory's page: `{}/{INDEX_PATH}.md`",
+                path.trim_end_matches('/')
+            )
+        });
+        return vec![error(
+            "link-directory",
+            format!("`{destination}` links a directory"),
+            help.or_else(|| Some("link a page (`name.md`) or a file".into())),
+        )];
+    }
+    match resolved.strip_suffix(".md") {
+        Some(target) => {
+            if !targets.pages.contains(target) {
+                return vec![missing_target(
+                    source,
+                    target,
+                    destination,
+                    targets.pages.iter().map(String::as_str),
+                    ".md",
+                )];
+            }
+            let mut problems = Vec::new();
+            if let Some(fragment) = &fragment {
+                problems.extend(anchor(source, target, fragment, destination, targets));
+            }
+            if let Some(problem) =
+                untranslated_target(source, target, destination, targets, sources)
+            {
+                problems.push(problem);
+            }
+            problems
+        }
+        None => {
+            if targets.assets.contains(resolved.as_str()) {
+                return Vec::new();
+            }
+            let stem = resolved.strip_suffix(".html").unwrap_or(&resolved);
+            if targets.pages.contains(stem) {
+                return vec![error(
+                    "broken-link",
+                    format!("`{destination}` links the output, not the source"),
+                    Some(format!(
+                        "link `{}.md`: each output turns it into its own file",
+                        relative_name(source.from, stem)
+                    )),
+                )];
+            }
+            vec![missing_target(
+                source,
+                &resolved,
+                destination,
+                targets.assets.iter().copied(),
+                "",
+            )]
+        }
+    }
+}
+
+/// A missing page or file: a case-only difference, a likely typo, or simply absent.
+fn missing_target<'k>(
+    source: &LinkSource<'_>,
+    target: &str,
+    destination: &str,
+    known: impl Iterator<Item = &'k str> + Clone,
+    extension: &str,
+) -> Problem {
+    let lower = target.to_lowercase();
+    if let Some(same) = known.clone().find(|k| k.to_lowercase() == lower) {
+        return error(
+            "link-case",
+            format!("`{destination}` differs only in case from `{same}{extension}`"),
+            Some(format!(
+                "write `{}{extension}`: the site must work on hosts where names are case-sensitive",
+                relative_name(source.from, same)
+            )),
+        );
+    }
+    let help = did_you_mean(target, known).map(|k| {
+        format!(
+            "did you mean `{}{extension}`?",
+            relative_name(source.from, k)
+        )
+    });
+    let what = if extension.is_empty() {
+        "file"
+    } else {
+        "page or procedure"
+    };
+    error(
+        "broken-link",
+        format!("no {what} `{destination}` in content/"),
+        help,
+    )
+}
+
+/// A `#fragment` that the target page does not have in this locale.
+fn anchor(
+    source: &LinkSource<'_>,
+    target: &str,
+    fragment: &str,
+    destination: &str,
+    targets: &mut Targets<'_>,
+) -> Vec<Problem> {
+    let locale = source.locale;
+    let Some(ids) = targets.ids(locale_key(targets, locale), target) else {
+        return Vec::new();
+    };
+    if ids.contains(fragment) {
+        return Vec::new();
+    }
+    let help = did_you_mean(fragment, ids.iter().map(String::as_str))
+        .map(|id| format!("did you mean `#{id}`?"))
+        .or_else(|| Some("anchors are heading slugs (`## Where to look` → `#where-to-look`), step ids and category ids".into()));
+    let page = destination.split('#').next().unwrap_or(destination);
+    let message = if page.is_empty() {
+        format!("no anchor `#{fragment}` on this page")
+    } else {
+        format!("no anchor `#{fragment}` in `{page}`")
+    };
+    vec![error("broken-anchor", message, help)]
+}
+
+/// The locale key as stored in `targets` (its lifetime), for the locale of a link source.
+fn locale_key<'a>(targets: &Targets<'a>, locale: &str) -> &'a str {
+    targets
+        .config
+        .locales
+        .iter()
+        .find(|l| *l == locale)
+        .map_or(targets.config.source_locale(), String::as_str)
+}
+
+/// A translated text linking a page that has no translation in its locale: the reader leaves
+/// their language without being told.
+fn untranslated_target(
+    source: &LinkSource<'_>,
+    target: &str,
+    destination: &str,
+    targets: &Targets<'_>,
+    sources: &SourceMap,
+) -> Option<Problem> {
+    if source.fallback || source.locale == targets.config.source_locale() {
+        return None;
+    }
+    let page = targets.site.page(target)?;
+    if page.versions.contains_key(source.locale) {
+        return None;
+    }
+    let shown = page.versions.get(targets.config.source_locale())?;
+    Some((
+        "untranslated-target",
+        format!(
+            "`{}` links `{destination}`, which has no `{}` version: readers get `{}` instead",
+            sources.file(source.file).path,
+            source.locale,
+            sources.file(shown.file).path
+        ),
+        Some(format!(
+            "translate it as `{}.{}.md`, or accept the fallback",
+            target.rsplit('/').next().unwrap_or(target),
+            source.locale
+        )),
+        true,
+    ))
+}
+
+/// The scheme of an absolute URL (`https`, `mailto`), lowercased.
+fn scheme(destination: &str) -> Option<String> {
+    let colon = destination.find(':')?;
+    let scheme = &destination[..colon];
+    (!scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
+/// Syntax of an external link (no network): http(s) with a host, mailto with an address; script
+/// and data URLs refused.
+fn check_external(scheme: &str, destination: &str) -> Option<Problem> {
+    match scheme {
+        "javascript" | "vbscript" | "data" => Some(error(
+            "unsafe-link",
+            format!("`{scheme}:` links are refused"),
+            Some("link a page or a web address (https://...)".into()),
+        )),
+        "http" | "https" => match url::Url::parse(destination) {
+            Ok(url) if url.host_str().is_some_and(|h| !h.is_empty()) => None,
+            Ok(_) => Some(error(
+                "invalid-url",
+                format!("`{destination}` has no host"),
+                None,
+            )),
+            Err(e) => Some(error(
+                "invalid-url",
+                format!("`{destination}` is not a valid URL: {e}"),
+                None,
+            )),
+        },
+        "mailto" => {
+            let address = &destination["mailto:".len()..];
+            let address = address.split('?').next().unwrap_or(address);
+            let valid = address.split_once('@').is_some_and(|(user, host)| {
+                !user.is_empty() && host.contains('.') && !host.ends_with('.')
+            });
+            (!valid).then(|| {
+                error(
+                    "invalid-url",
+                    format!("`{destination}` is not an e-mail address"),
+                    None,
+                )
+            })
+        }
+        "tel" => None,
+        other => Some((
+            "unknown-scheme",
+            format!("`{other}:` links are neither web nor e-mail links"),
+            Some("use https://, http:// or mailto:".into()),
+            true,
+        )),
+    }
+}
+
+/// Resolves a relative link path written in the file at content path `from` to a content path
+/// (extension kept); `None` when it leaves the content root.
+pub fn resolve(from: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// How a file in `from`'s directory would write a link to content path `to` (without extension).
+fn relative_name(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len() - 1);
+    format!(
+        "{}{}",
+        "../".repeat(from_dirs.len() - common),
+        to_parts[common..].join("/")
+    )
+}
+
+/// Every external link (with a scheme) in the content, once each, in file order.
+pub fn external_links(site: &Site, config: &Config, sources: &SourceMap) -> Vec<WrittenLink> {
+    let mut found = BTreeSet::new();
+    for source in link_sources(site, config) {
+        for link in markup::links(source.markdown) {
+            if scheme(&link.destination).is_some() {
+                let span = destination_span(&source, &link, sources);
+                found.insert(WrittenLink {
+                    destination: link.destination.clone(),
+                    span,
+                });
+            }
+        }
+    }
+    let mut found: Vec<WrittenLink> = found.into_iter().collect();
+    found.sort_by(|a, b| a.span.cmp(&b.span));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_resolve_and_stay_inside() {
+        assert_eq!(resolve("a", "b.md").as_deref(), Some("b.md"));
+        assert_eq!(resolve("g/a", "../b.png").as_deref(), Some("b.png"));
+        assert_eq!(resolve("a", "../../etc/passwd"), None);
+        assert_eq!(relative_name("g/a", "b"), "../b");
+        assert_eq!(relative_name("a", "g/b"), "g/b");
+    }
+
+    #[test]
+    fn external_syntax() {
+        assert!(check_external("https", "https://example.com/a").is_none());
+        assert!(check_external("https", "https://").is_some());
+        assert!(check_external("mailto", "mailto:help@example.com").is_none());
+        assert!(check_external("mailto", "mailto:help").is_some());
+        assert_eq!(
+            check_external("javascript", "javascript:alert(1)")
+                .unwrap()
+                .0,
+            "unsafe-link"
+        );
+        assert!(
+            check_external("ftp", "ftp://x").unwrap().3,
+            "unknown schemes are warnings"
+        );
+        assert_eq!(scheme("HTTPS://x").as_deref(), Some("https"));
+        assert_eq!(scheme("page.md#a:b"), None);
+    }
+}
