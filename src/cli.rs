@@ -27,6 +27,17 @@ pub struct Cli {
     command: Command,
 }
 
+/// How `check` prints diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// rustc-style, with source lines, on stderr.
+    Human,
+    /// The JSON report of docs/diagnostics.md, on stdout.
+    Json,
+    /// GitHub Actions workflow commands, on stdout.
+    Github,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Render the guide in every locale as HTML and Markdown (mdBook sources).
@@ -49,12 +60,23 @@ source per locale) and build/manifest.json (every file written).")]
     /// Load and validate the project without writing anything.
     #[command(after_help = "\
 Examples:
-  runbook check                  report errors and warnings; exit 1 on errors
-  runbook check --strict         also exit 1 on warnings (e.g. missing translations)")]
+  runbook check                        report errors and warnings; exit 1 on errors
+  runbook check --strict               also exit 1 on warnings (e.g. missing translations)
+  runbook check --format github        annotations for GitHub Actions
+  runbook check --format json > r.json the documented JSON report (docs/diagnostics.md)
+  runbook check --list-external        every external link, for a separate link checker
+
+Exit codes: 0 clean or warnings only, 1 errors, 2 usage errors.")]
     Check {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// How to print diagnostics: human (stderr), json or github (stdout).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Print every external link as `file:line:column<TAB>url` instead of checking.
+        #[arg(long)]
+        list_external: bool,
     },
     /// Create a new project that builds at once.
     #[command(after_help = "\
@@ -87,7 +109,11 @@ pub fn run(cli: Cli) -> ExitCode {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
         Command::Build { out, quiet } => build(&cli.root, out, quiet, color),
-        Command::Check { strict } => check(&cli.root, strict, color),
+        Command::Check {
+            strict,
+            format,
+            list_external,
+        } => check(&cli.root, strict, format, list_external, color),
         Command::Init { dir } => init(&dir.unwrap_or(cli.root)),
         Command::Schema { kind, out } => schemas(kind.as_deref(), out),
     }
@@ -115,25 +141,51 @@ fn build(root: &Path, out: Option<PathBuf>, quiet: bool, color: bool) -> ExitCod
     }
 }
 
-fn check(root: &Path, strict: bool, color: bool) -> ExitCode {
-    match runbook::check(root) {
-        Ok(mut checked) => {
-            if strict {
-                for diagnostic in &mut checked.diagnostics {
-                    diagnostic.severity = Severity::Error;
-                }
-            }
-            eprint!(
-                "{}",
-                diagnostic::render(&checked.diagnostics, &checked.sources, color)
-            );
-            if diagnostic::has_errors(&checked.diagnostics) {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
+fn check(root: &Path, strict: bool, format: Format, list_external: bool, color: bool) -> ExitCode {
+    let mut checked = match runbook::check(root) {
+        Ok(checked) => checked,
+        Err(Error::Content {
+            sources,
+            diagnostics,
+        }) => {
+            print_diagnostics(&diagnostics, &sources, format, color);
+            return ExitCode::FAILURE;
         }
-        Err(error) => fail(error, color),
+        Err(error) => return fail(error, color),
+    };
+    if list_external {
+        let links = runbook::validate::links::external_links(
+            &checked.site,
+            &checked.config,
+            &checked.sources,
+        );
+        for link in links {
+            let file = &checked.sources.file(link.span.file).path;
+            let (line, column) = checked
+                .sources
+                .line_column(link.span.file, link.span.range.start);
+            println!("{file}:{line}:{column}\t{}", link.destination);
+        }
+        return ExitCode::SUCCESS;
+    }
+    if strict {
+        for diagnostic in &mut checked.diagnostics {
+            diagnostic.severity = Severity::Error;
+        }
+    }
+    print_diagnostics(&checked.diagnostics, &checked.sources, format, color);
+    if diagnostic::has_errors(&checked.diagnostics) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], sources: &SourceMap, format: Format, color: bool) {
+    match format {
+        Format::Human => eprint!("{}", diagnostic::render(diagnostics, sources, color)),
+        Format::Json => print!("{}", diagnostic::to_json(diagnostics, sources)),
+        Format::Github => print!("{}", diagnostic::to_github(diagnostics, sources)),
     }
 }
 
@@ -146,7 +198,7 @@ fn fail(error: Error, color: bool) -> ExitCode {
             eprint!("{}", diagnostic::render(&diagnostics, &sources, color));
             eprintln!("nothing was written");
         }
-        Error::Render(error) => {
+        Error::Render(_) | Error::Verify(_) => {
             print_error(&error.to_string(), color);
             eprintln!("nothing was written");
         }
@@ -155,15 +207,16 @@ fn fail(error: Error, color: bool) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// A fatal error: its first line as a diagnostic, further lines (a list) as they are.
 fn print_error(message: &str, color: bool) {
-    let diagnostic = Diagnostic::error("failed", message);
+    let (first, rest) = message.split_once('\n').unwrap_or((message, ""));
+    let diagnostic = Diagnostic::error("failed", first);
     let rendered = diagnostic::render(std::slice::from_ref(&diagnostic), &SourceMap::new(), color);
     // The count line adds nothing to a single fatal error.
-    let shown: Vec<&str> = rendered
-        .lines()
-        .filter(|l| !l.ends_with(" errors, 0 warnings") && *l != "1 error, 0 warnings")
-        .collect();
-    eprintln!("{}", shown.join("\n").trim_end());
+    eprintln!("{}", rendered.lines().next().unwrap_or(first));
+    if !rest.is_empty() {
+        eprintln!("{rest}");
+    }
 }
 
 fn init(dir: &Path) -> ExitCode {

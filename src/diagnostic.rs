@@ -114,10 +114,8 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         Renderer::plain()
     };
     let mut out = String::new();
-    // Errors first: they are what stops the build.
-    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
-    ordered.sort_by_key(|d| d.severity);
-    for diagnostic in ordered {
+    // Errors first (they are what stops the build), then in file order.
+    for diagnostic in ordered(diagnostics) {
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -153,6 +151,163 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
     out
 }
 
+/// The machine-readable form of diagnostics (`runbook check --format json`); the schema is
+/// documented in docs/diagnostics.md and versioned by `version`.
+#[derive(Debug, serde::Serialize)]
+pub struct JsonReport<'a> {
+    /// Schema version; changes only when a field changes meaning or disappears.
+    pub version: u32,
+    /// Counts.
+    pub summary: JsonSummary,
+    /// Every diagnostic, errors first, then by file and position.
+    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+/// Counts of a [`JsonReport`].
+#[derive(Debug, serde::Serialize)]
+pub struct JsonSummary {
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+}
+
+/// One diagnostic in a [`JsonReport`].
+#[derive(Debug, serde::Serialize)]
+pub struct JsonDiagnostic<'a> {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// The kind of problem, e.g. `broken-link`.
+    pub code: &'a str,
+    /// One line.
+    pub message: &'a str,
+    /// A likely fix, or null.
+    pub help: Option<&'a str>,
+    /// Where, or null for a problem with no place in a file.
+    pub location: Option<JsonLocation<'a>>,
+}
+
+/// A place in a [`JsonDiagnostic`]: 1-based lines and columns (columns count characters); the end
+/// is exclusive.
+#[derive(Debug, serde::Serialize)]
+pub struct JsonLocation<'a> {
+    /// Path relative to the project root, `/`-separated.
+    pub file: &'a str,
+    /// Line of the start.
+    pub line: usize,
+    /// Column of the start.
+    pub column: usize,
+    /// Line of the end.
+    pub end_line: usize,
+    /// Column just after the end.
+    pub end_column: usize,
+}
+
+fn ordered(diagnostics: &[Diagnostic]) -> Vec<&Diagnostic> {
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    ordered.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then_with(|| a.span.cmp(&b.span))
+    });
+    ordered
+}
+
+fn location<'a>(diagnostic: &Diagnostic, sources: &'a SourceMap) -> Option<JsonLocation<'a>> {
+    let span = diagnostic.span.as_ref()?;
+    let (line, column) = sources.line_column(span.file, span.range.start);
+    let (end_line, end_column) =
+        sources.line_column(span.file, span.range.end.max(span.range.start));
+    Some(JsonLocation {
+        file: &sources.file(span.file).path,
+        line,
+        column,
+        end_line,
+        end_column,
+    })
+}
+
+/// Diagnostics as JSON ([`JsonReport`]), pretty-printed, with a final newline.
+pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let report = JsonReport {
+        version: 1,
+        summary: JsonSummary {
+            errors,
+            warnings: diagnostics.len() - errors,
+        },
+        diagnostics: ordered(diagnostics)
+            .into_iter()
+            .map(|d| JsonDiagnostic {
+                severity: match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                },
+                code: d.code,
+                message: &d.message,
+                help: d.help.as_deref(),
+                location: location(d, sources),
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Diagnostics as GitHub Actions workflow commands (`::error file=…,line=…::message`), one per
+/// line, then the count line as a notice.
+pub fn to_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    for diagnostic in ordered(diagnostics) {
+        let command = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut properties = vec![format!(
+            "title={}",
+            github_property(&format!("runbook {}", diagnostic.code))
+        )];
+        if let Some(place) = location(diagnostic, sources) {
+            properties.insert(0, format!("file={}", github_property(place.file)));
+            properties.insert(1, format!("line={}", place.line));
+            properties.insert(2, format!("col={}", place.column));
+            properties.insert(3, format!("endLine={}", place.end_line));
+            properties.insert(4, format!("endColumn={}", place.end_column));
+        }
+        let mut message = diagnostic.message.clone();
+        if let Some(help) = &diagnostic.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        out.push_str(&format!(
+            "::{command} {}::{}\n",
+            properties.join(","),
+            github_data(&message)
+        ));
+    }
+    out.push_str(&format!(
+        "::notice title=runbook check::{}\n",
+        summary(diagnostics)
+    ));
+    out
+}
+
+/// Escapes a workflow command's message.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// `2 errors, 1 warning` style count line.
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let errors = diagnostics
@@ -178,6 +333,35 @@ fn plural(n: usize, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_and_github_forms_carry_the_place() {
+        let mut sources = SourceMap::new();
+        let file = sources.add("content/a, b.md", "x\nsee [y](nope.md)\n");
+        let start = "x\nsee [y](".len();
+        let diagnostics = [
+            Diagnostic::error("broken-link", "no page `nope.md`")
+                .at(Span::new(file, start..start + 7)),
+            Diagnostic::warning("w", "100% sure"),
+        ];
+        let json: serde_json::Value =
+            serde_json::from_str(&to_json(&diagnostics, &sources)).unwrap();
+        assert_eq!(json["version"], 1);
+        assert_eq!(json["summary"]["errors"], 1);
+        let location = &json["diagnostics"][0]["location"];
+        assert_eq!(
+            (location["line"].as_u64(), location["column"].as_u64()),
+            (Some(2), Some(9))
+        );
+        assert_eq!(location["end_column"], 16);
+        assert!(json["diagnostics"][1]["location"].is_null());
+        let github = to_github(&diagnostics, &sources);
+        assert!(github.starts_with("::error file=content/a%2C b.md,line=2,col=9,endLine=2,endColumn=16,title=runbook broken-link::no page `nope.md`\n"), "{github}");
+        assert!(
+            github.contains("::warning title=runbook w::100%25 sure\n"),
+            "{github}"
+        );
+    }
 
     #[test]
     fn suggests_the_closest_known_name() {

@@ -7,7 +7,8 @@
 //! book.toml ─ config ─▶ Config
 //! content/  ─ load ───▶ Site ─ validate ─▶ Vec<Diagnostic>
 //!                       Site ─ render ───▶ Vec<OutputFile> (one Renderer per format)
-//!                                          Vec<OutputFile> ─ write ─▶ output directory
+//!                                          Vec<OutputFile> ─ verify ─▶ (every link resolves)
+//!                                          Vec<OutputFile> ─ write ──▶ output directory
 //! ```
 //!
 //! ```no_run
@@ -31,6 +32,7 @@ pub mod schema;
 pub mod source;
 pub mod ui;
 pub mod validate;
+pub mod verify;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -80,6 +82,14 @@ pub enum Error {
     /// A template failed; nothing was written.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// The rendered site links something it does not contain: a template bug; nothing was
+    /// written.
+    #[error(
+        "the rendered site has {} broken link(s), which points at a template (or a runbook bug):\n{}",
+        .0.len(),
+        .0.iter().map(|b| format!("  {b}")).collect::<Vec<_>>().join("\n")
+    )]
+    Verify(Vec<verify::BrokenOutputLink>),
     /// Writing failed; the previous output is unchanged.
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -188,6 +198,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     };
     write::check_output_dir(&config.root, &out)?;
     let files = render_all(&site, &config, &sources)?;
+    let broken = verify::verify(&files);
+    if !broken.is_empty() {
+        return Err(Error::Verify(broken));
+    }
     let pages_per_locale = config
         .locales
         .iter()
