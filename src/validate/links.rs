@@ -198,6 +198,7 @@ struct Finding {
 
 pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
     let mut targets = Targets::new(site, config);
+    duplicate_ids(&mut targets, sources, out);
     // Findings by (place, problem) → the locales in which the problem shows.
     let mut findings: BTreeMap<Finding, BTreeSet<&str>> = BTreeMap::new();
     // Links by place → the locales that show them (a source text shows wherever it falls back).
@@ -243,6 +244,56 @@ pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut
             None => diagnostic,
         });
     }
+}
+
+/// Explicit heading ids (`{#id}`) that repeat an id of their page: a link could only reach one.
+fn duplicate_ids(targets: &mut Targets<'_>, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
+    let mut reported = BTreeSet::new();
+    let pages: Vec<String> = targets.pages.iter().cloned().collect();
+    for locale in targets.config.locales.iter().map(String::as_str) {
+        let Some(view) = targets.views.get(locale) else {
+            continue;
+        };
+        for path in &pages {
+            let Some(ids) = view.page_ids(path) else {
+                continue;
+            };
+            let mut seen = HashSet::new();
+            for id in ids {
+                if seen.insert(id.clone()) || !reported.insert((path.clone(), id.clone())) {
+                    continue;
+                }
+                let file = defining_file(targets.site, view, path);
+                let written = format!("{{#{id}}}");
+                let span = file.and_then(|file| {
+                    let start = sources.file(file).text.rfind(&written)?;
+                    Some(Span::new(file, start..start + written.len()))
+                });
+                let diagnostic = Diagnostic::error(
+                    "duplicate-anchor",
+                    format!("the page of `{path}` has the id `{id}` twice"),
+                )
+                .help("give each heading its own `{#id}`; step, category and template ids are taken too");
+                out.push(match span {
+                    Some(span) => diagnostic.at(span),
+                    None => diagnostic,
+                });
+            }
+        }
+    }
+}
+
+/// The file whose texts make the page of `path` in a view's locale.
+fn defining_file(site: &Site, view: &LocaleView<'_>, path: &str) -> Option<FileId> {
+    if let Some(procedure) = site.procedure(path) {
+        return Some(procedure.file);
+    }
+    if path == CATEGORIES_PATH && !site.categories.is_empty() {
+        return site.categories_file;
+    }
+    site.page(path)
+        .and_then(|p| view.page_version(p))
+        .map(|(v, _)| v.file)
 }
 
 type Problem = (&'static str, String, Option<String>, bool);

@@ -246,7 +246,7 @@ fn project_templates_and_ui_strings_override_the_defaults() {
     let project = Project::fixture("minimal");
     project.write(
         "templates/page.html",
-        "{% extends \"base.html\" %}{% block content %}<h1>CUSTOM {{ page.title }}</h1>{% endblock content %}",
+        "{% extends \"base.html\" %}{% block content %}<h1>CUSTOM {{ page.title }}</h1>{{ page.body | safe }}{% endblock content %}",
     );
     project.write("content/ui.yaml", "ja:\n  applies-to: 対象製品\n");
     project.run(&["build"]).expect(0);

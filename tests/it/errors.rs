@@ -176,3 +176,190 @@ error_case!(
     "page.html:1:",
     "template `templates/page.html`"
 );
+
+// Links, anchors and flow (`runbook check`'s checks; `build` refuses the same content).
+error_case!(
+    broken_link,
+    "content/bad.md:5:18",
+    "no page or procedure `nope.md` in content/"
+);
+error_case!(
+    broken_anchor,
+    "content/bad.md:5:18",
+    "no anchor `#check-statu` in `handle-outage.md`"
+);
+error_case!(
+    broken_anchor_in_one_locale,
+    "content/handle-outage.yaml:12:20",
+    "no anchor `#where-to-look` in `status.md`"
+);
+error_case!(
+    link_case,
+    "content/bad.md:5:18",
+    "`Status.md` differs only in case from `status.md`"
+);
+error_case!(
+    link_directory,
+    "content/bad.md:5:18",
+    "`guides/` links a directory"
+);
+error_case!(
+    link_outside,
+    "content/bad.md:5:18",
+    "`../outside.md` leads outside `content/`"
+);
+error_case!(
+    unsafe_link,
+    "content/bad.md:5:18",
+    "`javascript:` links are refused"
+);
+error_case!(
+    invalid_url,
+    "content/bad.md:5:18",
+    "`https://` is not a valid URL"
+);
+error_case!(
+    absolute_link,
+    "content/bad.md:5:18",
+    "`/status.md` is an absolute path"
+);
+error_case!(
+    missing_file,
+    "content/bad.md:5:18",
+    "no file `diagram.png` in content/"
+);
+error_case!(
+    unreachable_step,
+    "content/handle-outage.yaml:6:9",
+    "no path from the first step reaches step 2 `forgotten`"
+);
+error_case!(
+    no_way_out,
+    "content/handle-outage.yaml:3:9",
+    "from step 1 `check-status` the procedure can never finish"
+);
+error_case!(
+    duplicate_anchor,
+    "content/glossary.md:7:15",
+    "the page of `glossary` has the id `terms` twice"
+);
+
+/// Runs `check` on the minimal fixture with `files` written over it.
+fn check_with(files: &[(&str, &str)]) -> crate::util::Run {
+    let project = Project::fixture("minimal");
+    for (path, text) in files {
+        project.write(path, text);
+    }
+    project.run(&["check"])
+}
+
+#[test]
+fn warnings_have_places_and_do_not_fail_check() {
+    let procedure = "title: Handle an outage\nsteps:\n  - id: check-status\n    title: Check\n    decision:\n      branches:\n        - {label: A, goto: end}\n        - {label: B, goto: end}\n";
+    let run = check_with(&[
+        ("content/handle-outage.yaml", procedure),
+        (
+            "content/status.ja.md",
+            "---\ntitle: 状態\n---\n\n[用語集](glossary.md)と[FTP](ftp://example.com/x)。\n",
+        ),
+    ])
+    .expect(0);
+    let stderr = run.stderr();
+    for expected in [
+        "warning[pointless-decision]: every answer of decision `check-status` leads to the same place\n --> content/handle-outage.yaml:3:9",
+        "warning[untranslated-target]: `content/status.ja.md` links `glossary.md`, which has no `ja` version: readers get `content/glossary.md` instead\n --> content/status.ja.md:5:7",
+        "warning[unknown-scheme]: `ftp:` links are neither web nor e-mail links\n --> content/status.ja.md:5:26",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "expected\n{expected}\nin\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn valid_links_of_every_kind_pass() {
+    let run = check_with(&[
+        (
+            "content/guides/index.md",
+            "---\ntitle: Guides\n---\n\n[Up](../status.md#where-to-look), [encoded](../st%61tus.md), [same](#guides), [file](../img/a.png), [site](https://example.com/a?b#c), [mail](mailto:help@example.com)\n\n## Guides\n",
+        ),
+        ("content/img/a.png", "png"),
+        (
+            "content/glossary.md",
+            "---\ntitle: Glossary\n---\n\n[Categories](categories.md#outage), [step](handle-outage.md#escalate), [home](index.md)\n",
+        ),
+    ]);
+    let stderr = run.stderr();
+    assert!(!stderr.contains("error["), "{stderr}");
+    assert_eq!(run.code(), 0, "{stderr}");
+}
+
+#[test]
+fn check_formats_json_and_github() {
+    let project = Project::fixture("minimal");
+    let overlay = fixture("errors/broken-link");
+    for (path, bytes) in crate::util::read_tree(&overlay) {
+        project.write(&path, std::str::from_utf8(&bytes).unwrap());
+    }
+    let run = project.run(&["check", "--format", "json"]).expect(1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["summary"]["errors"], 1);
+    let first = &report["diagnostics"][0];
+    assert_eq!(first["code"], "broken-link");
+    assert_eq!(first["location"]["file"], "content/bad.md");
+    assert_eq!(
+        (
+            first["location"]["line"].as_u64(),
+            first["location"]["column"].as_u64()
+        ),
+        (Some(5), Some(18))
+    );
+    let run = project.run(&["check", "--format", "github"]).expect(1);
+    assert!(
+        run.stdout().starts_with("::error file=content/bad.md,line=5,col=18,endLine=5,endColumn=25,title=runbook broken-link::no page or procedure `nope.md` in content/\n"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stdout()
+            .ends_with("::notice title=runbook check::1 error, 3 warnings\n"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn list_external_prints_every_external_link() {
+    let project = Project::fixture("minimal");
+    project.write(
+        "content/links.md",
+        "---\ntitle: Links\n---\n\n[a](https://example.com/a) and [b](mailto:help@example.com)\n",
+    );
+    let run = project.run(&["check", "--list-external"]).expect(0);
+    assert_eq!(
+        run.stdout(),
+        "content/links.md:5:5\thttps://example.com/a\ncontent/links.md:5:36\tmailto:help@example.com\n"
+    );
+}
+
+#[test]
+fn a_template_with_a_broken_link_fails_the_build() {
+    let project = Project::fixture("minimal");
+    project.run(&["build"]).expect(0);
+    let before = project.files("build");
+    project.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<a href=\"nowhere.html\">x</a>{% endblock content %}",
+    );
+    let stderr = project.run(&["build"]).expect(1).stderr();
+    assert!(stderr.contains("html/en/status.html:"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`nowhere.html` leads to `html/en/nowhere.html`, which the build does not write"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(project.files("build"), before);
+}
