@@ -384,3 +384,53 @@ mod tests {
         assert_eq!(md_link_to_html("img.png"), "img.png");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Heading texts mixing scripts, punctuation, spaces and repeats.
+    fn heading_text() -> impl Strategy<Value = String> {
+        proptest::string::string_regex(
+            "[A-Za-z0-9 _.!?()'&:-]{0,12}|[あ-んア-ン一-龯 ・（）「」]{1,8}|Notes",
+        )
+        .unwrap()
+    }
+
+    proptest! {
+        /// The ids `headings` predicts (what `check` links against) are exactly the ids the HTML
+        /// renderer writes, for any mix of headings, duplicates and explicit ids.
+        #[test]
+        fn predicted_anchors_are_the_rendered_ids(
+            texts in proptest::collection::vec((heading_text(), proptest::option::of("[a-z]{1,3}")), 1..8)
+        ) {
+            let markdown: String = texts
+                .iter()
+                .map(|(text, id)| match id {
+                    Some(id) => format!("## {} {{#{id}}}\n\nBody.\n\n", text.trim()),
+                    None => format!("## {}\n\nBody.\n\n", text.trim()),
+                })
+                .collect();
+            let predicted: Vec<String> = headings(&markdown, &mut Anchors::new()).into_iter().map(|h| h.id).collect();
+            let html = to_html(&markdown, Flavor::Block, &mut Anchors::new());
+            let rendered: Vec<String> = html
+                .match_indices("<h2 id=\"")
+                .map(|(i, m)| {
+                    let rest = &html[i + m.len()..];
+                    rest[..rest.find('"').unwrap()].to_string()
+                })
+                .collect();
+            prop_assert_eq!(predicted, rendered);
+        }
+
+        /// Slugs are stable (slugging a slug changes nothing) and never hold characters that need
+        /// escaping in a URL fragment or an HTML attribute.
+        #[test]
+        fn slugs_are_idempotent_and_safe(text in heading_text()) {
+            let slug = slugify(&text);
+            prop_assert_eq!(slugify(&slug), slug.clone());
+            prop_assert!(slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'));
+        }
+    }
+}

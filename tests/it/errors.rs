@@ -307,6 +307,27 @@ fn check_formats_json_and_github() {
     assert_eq!(report["version"], 1);
     assert_eq!(report["summary"]["errors"], 1);
     let first = &report["diagnostics"][0];
+    // Exactly the fields docs/diagnostics.md documents.
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&report), ["diagnostics", "summary", "version"]);
+    assert_eq!(keys(&report["summary"]), ["errors", "warnings"]);
+    assert_eq!(
+        keys(first),
+        ["code", "help", "location", "message", "severity"]
+    );
+    assert_eq!(
+        keys(&first["location"]),
+        ["column", "end_column", "end_line", "file", "line"]
+    );
+    let documented =
+        std::fs::read_to_string(crate::util::repo_root().join("docs/diagnostics.md")).unwrap();
+    for diagnostic in report["diagnostics"].as_array().unwrap() {
+        let code = diagnostic["code"].as_str().unwrap();
+        assert!(
+            documented.contains(&format!("`{code}`")),
+            "code `{code}` is not documented"
+        );
+    }
     assert_eq!(first["code"], "broken-link");
     assert_eq!(first["location"]["file"], "content/bad.md");
     assert_eq!(
@@ -362,4 +383,31 @@ fn a_template_with_a_broken_link_fails_the_build() {
         "{stderr}"
     );
     assert_eq!(project.files("build"), before);
+}
+
+#[test]
+fn every_code_the_fixtures_produce_is_documented() {
+    let root = crate::util::repo_root();
+    let documented = std::fs::read_to_string(root.join("docs/diagnostics.md")).unwrap();
+    let mut codes = std::collections::BTreeSet::new();
+    for (_, bytes) in crate::util::read_tree(&root.join("tests/it/snapshots")) {
+        let text = String::from_utf8(bytes).unwrap();
+        for line in text.lines() {
+            for prefix in ["error[", "warning["] {
+                if let Some(rest) = line.strip_prefix(prefix)
+                    && let Some(code) = rest.split(']').next()
+                {
+                    codes.insert(code.to_string());
+                }
+            }
+        }
+    }
+    codes.remove("failed");
+    assert!(codes.len() > 20, "{codes:?}");
+    for code in codes {
+        assert!(
+            documented.contains(&format!("`{code}`")),
+            "code `{code}` is not in docs/diagnostics.md"
+        );
+    }
 }
