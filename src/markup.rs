@@ -115,12 +115,30 @@ pub struct Link {
 
 /// The headings of a text, with the anchors the HTML renderer gives them.
 pub fn headings(text: &str, anchors: &mut Anchors) -> Vec<Heading> {
+    if !may_hold_heading(text) {
+        return Vec::new();
+    }
     let events: Vec<Event<'_>> = Parser::new_ext(text, options()).collect();
     assign_heading_ids(&events, anchors)
 }
 
+/// Whether a text can hold a heading at all: some line must start (after spaces) with `#`, with
+/// a setext underline (`=`, `-`) or inside a container (`>`, a list marker). Most texts are
+/// plain sentences and skip the parser.
+fn may_hold_heading(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.trim_start().starts_with(|c: char| {
+            matches!(c, '#' | '=' | '-' | '>' | '*' | '+') || c.is_ascii_digit()
+        })
+    })
+}
+
 /// The links and images of a text, in order.
 pub fn links(text: &str) -> Vec<Link> {
+    // Every link, image and autolink starts with `[` or `<`.
+    if !text.contains(['[', '<']) {
+        return Vec::new();
+    }
     Parser::new_ext(text, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
@@ -241,6 +259,12 @@ pub fn plain_text(text: &str) -> String {
 /// Whether Markdown is inline only: at most one paragraph of text, emphasis, code, links and
 /// images (no list, heading, quote, code block or table).
 pub fn is_inline(text: &str) -> bool {
+    // One line that starts like no block can is inline; anything else goes to the parser.
+    let block_start =
+        |c: char| "#>-*+|<`~[_=".contains(c) || c.is_ascii_digit() || c.is_whitespace();
+    if !text.contains(['\n', '\r']) && !text.starts_with(block_start) {
+        return true;
+    }
     let mut paragraphs = 0;
     Parser::new_ext(text, options()).all(|event| match event {
         Event::Start(Tag::Paragraph) => {
@@ -422,6 +446,18 @@ mod properties {
                 })
                 .collect();
             prop_assert_eq!(predicted, rendered);
+        }
+
+        /// The shortcuts that skip the parser never change an answer: a text they call
+        /// heading-free has no heading, link-free has no link, inline is inline.
+        #[test]
+        fn shortcuts_agree_with_the_parser(text in "[a-z #=>*+1.\\-\\[\\]()<>`|_~\n]{0,40}") {
+            let parsed_headings = assign_heading_ids(&Parser::new_ext(&text, options()).collect::<Vec<_>>(), &mut Anchors::new());
+            prop_assert_eq!(headings(&text, &mut Anchors::new()), parsed_headings);
+            let parsed_links = Parser::new_ext(&text, options())
+                .filter(|e| matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. })))
+                .count();
+            prop_assert_eq!(links(&text).len(), parsed_links);
         }
 
         /// Slugs are stable (slugging a slug changes nothing) and never hold characters that need

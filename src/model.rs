@@ -125,12 +125,22 @@ impl Site {
 
     /// The procedure at this content path.
     pub fn procedure(&self, path: &str) -> Option<&Procedure> {
-        self.procedures.iter().find(|p| p.path == path)
+        // `procedures` is sorted by path (the loader's invariant).
+        let index = self
+            .procedures
+            .binary_search_by(|p| p.path.as_str().cmp(path))
+            .ok()?;
+        self.procedures.get(index)
     }
 
     /// The page at this content path.
     pub fn page(&self, path: &str) -> Option<&Page> {
-        self.pages.iter().find(|p| p.path == path)
+        // `pages` is sorted by path (the loader's invariant).
+        let index = self
+            .pages
+            .binary_search_by(|p| p.path.as_str().cmp(path))
+            .ok()?;
+        self.pages.get(index)
     }
 }
 

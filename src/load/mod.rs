@@ -10,12 +10,16 @@ pub mod pages;
 pub mod yaml;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::config::{Config, is_locale_tag};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Asset, CategoriesFile, Page, ProductsFile, Site, UiFile};
-use crate::source::{SourceMap, Span};
+use crate::model::{
+    Asset, CategoriesFile, Page, PageVersion, Procedure, ProductsFile, Site, UiFile,
+};
+use crate::source::{FileId, SourceMap, Span};
 
 /// Files that are not procedures although they are YAML.
 const PRODUCTS_FILE: &str = "products.yaml";
@@ -49,8 +53,168 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         );
         return Loaded { site, diagnostics };
     }
+    let entries = walk(config, &content_dir, &mut diagnostics);
+    // Reading and parsing run on every core; results are put together in walk order, so the
+    // model and the diagnostics do not depend on scheduling.
+    let read: Vec<(Entry, std::io::Result<Read>)> = entries
+        .into_par_iter()
+        .map(|entry| {
+            let read = if entry.kind == FileKind::Asset {
+                std::fs::read(&entry.absolute).map(Read::Bytes)
+            } else {
+                read_text(&entry.absolute).map(|text| match text {
+                    Ok(text) => Read::Text(text),
+                    Err((lossy, bad_byte)) => Read::NotUtf8(lossy, bad_byte),
+                })
+            };
+            (entry, read)
+        })
+        .collect();
+    let mut to_parse: Vec<(FileKind, FileId)> = Vec::new();
+    for (entry, read) in read {
+        let display_path = format!("content/{}", entry.relative);
+        match read {
+            Ok(Read::Bytes(bytes)) => site.assets.push(Asset {
+                path: entry.relative,
+                bytes,
+            }),
+            Ok(Read::Text(text)) => to_parse.push((entry.kind, sources.add(display_path, text))),
+            Ok(Read::NotUtf8(lossy, bad_byte)) => {
+                // Keep a readable copy so the diagnostic can show the line with the bad byte.
+                let file = sources.add(display_path, lossy);
+                diagnostics.push(
+                    Diagnostic::error("invalid-utf8", "the file is not valid UTF-8")
+                        .at(Span::new(file, bad_byte..bad_byte + 1))
+                        .help("save the file as UTF-8"),
+                );
+            }
+            Err(error) => diagnostics.push(Diagnostic::error(
+                "unreadable-file",
+                format!("cannot read `{display_path}`: {error}"),
+            )),
+        }
+    }
+    let shared: &SourceMap = sources;
+    let parsed: Vec<(FileKind, FileId, Parsed, Vec<Diagnostic>)> = to_parse
+        .into_par_iter()
+        .map(|(kind, file)| {
+            let mut found = Vec::new();
+            let parsed = parse(&kind, shared.file(file).text.as_str(), file, &mut found);
+            (kind, file, parsed, found)
+        })
+        .collect();
     let mut pages: BTreeMap<String, Page> = BTreeMap::new();
-    let walker = walkdir::WalkDir::new(&content_dir)
+    for (kind, file, parsed, found) in parsed {
+        diagnostics.extend(found);
+        let text = sources.file(file).text.as_str();
+        let first_line = Span::new(file, 0..text.find(['\r', '\n']).unwrap_or(text.len()));
+        match (kind, parsed) {
+            (FileKind::Products, parsed) => {
+                site.products_file = Some(file);
+                if let Parsed::Products(products) = parsed {
+                    site.products = products.products;
+                }
+            }
+            (FileKind::Categories, parsed) => {
+                site.categories_file = Some(file);
+                if let Parsed::Categories(categories) = parsed {
+                    site.categories = categories.categories;
+                }
+            }
+            (FileKind::Ui, Parsed::Ui(ui)) => site.ui = ui.0,
+            (FileKind::Procedure { .. }, Parsed::Procedure(procedure)) => {
+                site.procedures.push(*procedure);
+            }
+            (FileKind::Page { path, locale }, Parsed::Page(version)) => {
+                let locale = locale.unwrap_or_else(|| config.source_locale().to_string());
+                let page = pages.entry(path.clone()).or_insert_with(|| Page {
+                    path,
+                    versions: BTreeMap::new(),
+                });
+                if let Some(first) = page.versions.get(&locale) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "duplicate-page",
+                            format!(
+                                "`{}` and `{}` are both the `{locale}` version of `{}`",
+                                sources.file(first.file).path,
+                                sources.file(file).path,
+                                page.path
+                            ),
+                        )
+                        .at(first_line)
+                        .help("remove or rename one of them"),
+                    );
+                } else {
+                    page.versions.insert(locale, *version);
+                }
+            }
+            (FileKind::UnknownLocalePage { locale }, _) => diagnostics.push(
+                Diagnostic::error(
+                    "unknown-locale",
+                    format!(
+                        "`{}` is a translation into `{locale}`, which is not a configured locale",
+                        sources.file(file).path
+                    ),
+                )
+                .at(first_line)
+                .help(format!(
+                    "add `{locale}` to `[runbook] locales` in book.toml, or rename the file"
+                )),
+            ),
+            _ => {}
+        }
+    }
+    site.pages = pages.into_values().collect();
+    site.procedures.sort_by(|a, b| a.path.cmp(&b.path));
+    Loaded { site, diagnostics }
+}
+
+/// A content file found by the walk.
+struct Entry {
+    relative: String,
+    absolute: PathBuf,
+    kind: FileKind,
+}
+
+/// What reading a file gave.
+enum Read {
+    Bytes(Vec<u8>),
+    Text(String),
+    NotUtf8(String, usize),
+}
+
+/// What parsing a file gave (`Failed` when its diagnostics say why).
+enum Parsed {
+    Products(ProductsFile),
+    Categories(CategoriesFile),
+    Ui(UiFile),
+    Procedure(Box<Procedure>),
+    Page(Box<PageVersion>),
+    Failed,
+}
+
+fn parse(kind: &FileKind, text: &str, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Parsed {
+    let parsed = match kind {
+        FileKind::Products => yaml::parse(text, file, 0, diagnostics).map(Parsed::Products),
+        FileKind::Categories => yaml::parse(text, file, 0, diagnostics).map(Parsed::Categories),
+        FileKind::Ui => yaml::parse(text, file, 0, diagnostics).map(Parsed::Ui),
+        FileKind::Procedure { path } => {
+            yaml::parse_procedure(text, file, path.clone(), diagnostics)
+                .map(|p| Parsed::Procedure(Box::new(p)))
+        }
+        FileKind::Page { .. } => {
+            pages::parse_page(text, file, diagnostics).map(|p| Parsed::Page(Box::new(p)))
+        }
+        FileKind::UnknownLocalePage { .. } | FileKind::Asset => None,
+    };
+    parsed.unwrap_or(Parsed::Failed)
+}
+
+/// The content files in walk order (sorted by name), with names that cannot work reported.
+fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let walker = walkdir::WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_ignored(entry.file_name()));
@@ -68,130 +232,30 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Some(relative) = relative_path(&content_dir, entry.path()) else {
+        let Some(relative) = relative_path(content_dir, entry.path()) else {
             diagnostics.push(Diagnostic::error(
                 "invalid-file-name",
                 format!("`{}` is not a UTF-8 file name", entry.path().display()),
             ));
             continue;
         };
-        let display_path = format!("content/{relative}");
         if !is_link_safe(&relative) {
             diagnostics.push(
                 Diagnostic::error(
                     "invalid-file-name",
-                    format!("`{display_path}`: the name cannot be used in links as it is"),
+                    format!("`content/{relative}`: the name cannot be used in links as it is"),
                 )
                 .help("use letters, digits, `-`, `_` and `.` only (no spaces or `#`, `?`, `%`)"),
             );
             continue;
         }
-        let kind = FileKind::of(&relative, config);
-        if let FileKind::Asset = kind {
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => site.assets.push(Asset {
-                    path: relative,
-                    bytes,
-                }),
-                Err(error) => diagnostics.push(Diagnostic::error(
-                    "unreadable-file",
-                    format!("`{display_path}`: {error}"),
-                )),
-            }
-            continue;
-        }
-        let text = match read_text(entry.path()) {
-            Ok(Ok(text)) => text,
-            Ok(Err((lossy, bad_byte))) => {
-                // Keep a readable copy so the diagnostic can show the line with the bad byte.
-                let file = sources.add(display_path, lossy);
-                diagnostics.push(
-                    Diagnostic::error("invalid-utf8", "the file is not valid UTF-8")
-                        .at(Span::new(file, bad_byte..bad_byte + 1))
-                        .help("save the file as UTF-8"),
-                );
-                continue;
-            }
-            Err(error) => {
-                diagnostics.push(Diagnostic::error(
-                    "unreadable-file",
-                    format!("cannot read `{display_path}`: {error}"),
-                ));
-                continue;
-            }
-        };
-        let file = sources.add(display_path, text);
-        let text = sources.file(file).text.as_str();
-        let first_line = Span::new(file, 0..text.find(['\r', '\n']).unwrap_or(text.len()));
-        match kind {
-            FileKind::Products => {
-                site.products_file = Some(file);
-                if let Some(parsed) = yaml::parse::<ProductsFile>(text, file, 0, &mut diagnostics) {
-                    site.products = parsed.products;
-                }
-            }
-            FileKind::Categories => {
-                site.categories_file = Some(file);
-                if let Some(parsed) = yaml::parse::<CategoriesFile>(text, file, 0, &mut diagnostics)
-                {
-                    site.categories = parsed.categories;
-                }
-            }
-            FileKind::Ui => {
-                if let Some(parsed) = yaml::parse::<UiFile>(text, file, 0, &mut diagnostics) {
-                    site.ui = parsed.0;
-                }
-            }
-            FileKind::Procedure { path } => {
-                if let Some(procedure) = yaml::parse_procedure(text, file, path, &mut diagnostics) {
-                    site.procedures.push(procedure);
-                }
-            }
-            FileKind::Page { path, locale } => {
-                if let Some(version) = pages::parse_page(text, file, &mut diagnostics) {
-                    let locale = locale.unwrap_or_else(|| config.source_locale().to_string());
-                    let page = pages.entry(path.clone()).or_insert_with(|| Page {
-                        path,
-                        versions: BTreeMap::new(),
-                    });
-                    if let Some(first) = page.versions.get(&locale) {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                "duplicate-page",
-                                format!(
-                                    "`{}` and `{}` are both the `{locale}` version of `{}`",
-                                    sources.file(first.file).path,
-                                    sources.file(file).path,
-                                    page.path
-                                ),
-                            )
-                            .at(first_line)
-                            .help("remove or rename one of them"),
-                        );
-                    } else {
-                        page.versions.insert(locale, version);
-                    }
-                }
-            }
-            FileKind::UnknownLocalePage { locale } => diagnostics.push(
-                Diagnostic::error(
-                    "unknown-locale",
-                    format!(
-                        "`{}` is a translation into `{locale}`, which is not a configured locale",
-                        sources.file(file).path
-                    ),
-                )
-                .at(first_line)
-                .help(format!(
-                    "add `{locale}` to `[runbook] locales` in book.toml, or rename the file"
-                )),
-            ),
-            FileKind::Asset => {}
-        }
+        entries.push(Entry {
+            kind: FileKind::of(&relative, config),
+            absolute: entry.path().to_path_buf(),
+            relative,
+        });
     }
-    site.pages = pages.into_values().collect();
-    site.procedures.sort_by(|a, b| a.path.cmp(&b.path));
-    Loaded { site, diagnostics }
+    entries
 }
 
 /// The kind of a content file, from its path.

@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::markup;
@@ -125,7 +127,15 @@ struct Targets<'a> {
     directories: HashSet<String>,
     assets: BTreeSet<&'a str>,
     views: HashMap<&'a str, LocaleView<'a>>,
-    ids: HashMap<(&'a str, String), Option<HashSet<String>>>,
+    /// The element ids of every page in every locale, computed once, in parallel.
+    ids: HashMap<String, HashMap<String, PageIds>>,
+}
+
+/// The element ids of one page in one locale.
+struct PageIds {
+    set: HashSet<String>,
+    /// Ids that occur more than once, in page order.
+    repeated: Vec<String>,
 }
 
 impl<'a> Targets<'a> {
@@ -153,11 +163,36 @@ impl<'a> Targets<'a> {
                 directories.insert(rest.to_string());
             }
         }
-        let views = config
+        let views: HashMap<&str, LocaleView<'_>> = config
             .locales
             .iter()
             .map(|l| (l.as_str(), LocaleView::new(site, config, l)))
             .collect();
+        let pairs: Vec<(&str, &str)> = config
+            .locales
+            .iter()
+            .flat_map(|l| pages.iter().map(move |p| (l.as_str(), p.as_str())))
+            .collect();
+        let computed: Vec<(&str, &str, PageIds)> = pairs
+            .into_par_iter()
+            .filter_map(|(locale, path)| {
+                let all = views.get(locale)?.page_ids(path)?;
+                let mut set = HashSet::with_capacity(all.len());
+                let mut repeated = Vec::new();
+                for id in all {
+                    if !set.insert(id.clone()) {
+                        repeated.push(id);
+                    }
+                }
+                Some((locale, path, PageIds { set, repeated }))
+            })
+            .collect();
+        let mut ids: HashMap<String, HashMap<String, PageIds>> = HashMap::new();
+        for (locale, path, page_ids) in computed {
+            ids.entry(locale.to_string())
+                .or_default()
+                .insert(path.to_string(), page_ids);
+        }
         Self {
             site,
             config,
@@ -165,22 +200,13 @@ impl<'a> Targets<'a> {
             directories,
             assets,
             views,
-            ids: HashMap::new(),
+            ids,
         }
     }
 
-    /// The ids of `path`'s page in `locale`, computed once.
-    fn ids(&mut self, locale: &'a str, path: &str) -> Option<&HashSet<String>> {
-        let views = &self.views;
-        self.ids
-            .entry((locale, path.to_string()))
-            .or_insert_with(|| {
-                views
-                    .get(locale)
-                    .and_then(|v| v.page_ids(path))
-                    .map(|ids| ids.into_iter().collect())
-            })
-            .as_ref()
+    /// The ids of `path`'s page in `locale`.
+    fn ids(&self, locale: &str, path: &str) -> Option<&PageIds> {
+        self.ids.get(locale)?.get(path)
     }
 }
 
@@ -197,19 +223,33 @@ struct Finding {
 }
 
 pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
-    let mut targets = Targets::new(site, config);
-    duplicate_ids(&mut targets, sources, out);
+    let targets = Targets::new(site, config);
+    duplicate_ids(&targets, sources, out);
     // Findings by (place, problem) → the locales in which the problem shows.
     let mut findings: BTreeMap<Finding, BTreeSet<&str>> = BTreeMap::new();
     // Links by place → the locales that show them (a source text shows wherever it falls back).
     let mut shown: HashMap<Span, BTreeSet<&str>> = HashMap::new();
-    for source in link_sources(site, config) {
-        for link in markup::links(source.markdown) {
-            let span = destination_span(&source, &link, sources);
-            shown.entry(span.clone()).or_default().insert(source.locale);
-            for (code, message, help, warning) in
-                check_link(&source, &link.destination, &mut targets, sources)
-            {
+    // Each text is checked on its own (in parallel); the results are merged in a fixed order.
+    let checked: Vec<(&str, Vec<(Span, Vec<Problem>)>)> = link_sources(site, config)
+        .into_par_iter()
+        .map(|source| {
+            let links = markup::links(source.markdown)
+                .into_iter()
+                .map(|link| {
+                    let span = destination_span(&source, &link, sources);
+                    (
+                        span,
+                        check_link(&source, &link.destination, &targets, sources),
+                    )
+                })
+                .collect();
+            (source.locale, links)
+        })
+        .collect();
+    for (locale, links) in checked {
+        for (span, problems) in links {
+            shown.entry(span.clone()).or_default().insert(locale);
+            for (code, message, help, warning) in problems {
                 let finding = Finding {
                     span_start: span.range.start,
                     file: span.file,
@@ -219,7 +259,7 @@ pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut
                     help,
                     warning,
                 };
-                findings.entry(finding).or_default().insert(source.locale);
+                findings.entry(finding).or_default().insert(locale);
             }
         }
     }
@@ -247,20 +287,18 @@ pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut
 }
 
 /// Explicit heading ids (`{#id}`) that repeat an id of their page: a link could only reach one.
-fn duplicate_ids(targets: &mut Targets<'_>, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
+fn duplicate_ids(targets: &Targets<'_>, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
     let mut reported = BTreeSet::new();
-    let pages: Vec<String> = targets.pages.iter().cloned().collect();
     for locale in targets.config.locales.iter().map(String::as_str) {
         let Some(view) = targets.views.get(locale) else {
             continue;
         };
-        for path in &pages {
-            let Some(ids) = view.page_ids(path) else {
+        for path in &targets.pages {
+            let Some(ids) = targets.ids(locale, path) else {
                 continue;
             };
-            let mut seen = HashSet::new();
-            for id in ids {
-                if seen.insert(id.clone()) || !reported.insert((path.clone(), id.clone())) {
+            for id in &ids.repeated {
+                if !reported.insert((path.clone(), id.clone())) {
                     continue;
                 }
                 let file = defining_file(targets.site, view, path);
@@ -306,7 +344,7 @@ fn error(code: &'static str, message: String, help: Option<String>) -> Problem {
 fn check_link(
     source: &LinkSource<'_>,
     destination: &str,
-    targets: &mut Targets<'_>,
+    targets: &Targets<'_>,
     sources: &SourceMap,
 ) -> Vec<Problem> {
     if destination.trim().is_empty() {
@@ -470,16 +508,15 @@ fn anchor(
     target: &str,
     fragment: &str,
     destination: &str,
-    targets: &mut Targets<'_>,
+    targets: &Targets<'_>,
 ) -> Vec<Problem> {
-    let locale = source.locale;
-    let Some(ids) = targets.ids(locale_key(targets, locale), target) else {
+    let Some(ids) = targets.ids(source.locale, target) else {
         return Vec::new();
     };
-    if ids.contains(fragment) {
+    if ids.set.contains(fragment) {
         return Vec::new();
     }
-    let help = did_you_mean(fragment, ids.iter().map(String::as_str))
+    let help = did_you_mean(fragment, ids.set.iter().map(String::as_str))
         .map(|id| format!("did you mean `#{id}`?"))
         .or_else(|| Some("anchors are heading slugs (`## Where to look` → `#where-to-look`), step ids and category ids".into()));
     let page = destination.split('#').next().unwrap_or(destination);
@@ -489,16 +526,6 @@ fn anchor(
         format!("no anchor `#{fragment}` in `{page}`")
     };
     vec![error("broken-anchor", message, help)]
-}
-
-/// The locale key as stored in `targets` (its lifetime), for the locale of a link source.
-fn locale_key<'a>(targets: &Targets<'a>, locale: &str) -> &'a str {
-    targets
-        .config
-        .locales
-        .iter()
-        .find(|l| *l == locale)
-        .map_or(targets.config.source_locale(), String::as_str)
 }
 
 /// A translated text linking a page that has no translation in its locale: the reader leaves
