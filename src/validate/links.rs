@@ -230,7 +230,7 @@ pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut
     // Links by place → the locales that show them (a source text shows wherever it falls back).
     let mut shown: HashMap<Span, BTreeSet<&str>> = HashMap::new();
     // Each text is checked on its own (in parallel); the results are merged in a fixed order.
-    let checked: Vec<(&str, Vec<(Span, Vec<Problem>)>)> = link_sources(site, config)
+    let checked: Vec<(&str, Vec<CheckedLink>)> = link_sources(site, config)
         .into_par_iter()
         .map(|source| {
             let links = markup::links(source.markdown)
@@ -335,6 +335,9 @@ fn defining_file(site: &Site, view: &LocaleView<'_>, path: &str) -> Option<FileI
 }
 
 type Problem = (&'static str, String, Option<String>, bool);
+
+/// A link's place and its problems in one locale.
+type CheckedLink = (Span, Vec<Problem>);
 
 fn error(code: &'static str, message: String, help: Option<String>) -> Problem {
     (code, message, help, false)
