@@ -92,3 +92,66 @@ fn mdbook_builds_every_markdown_locale() {
         assert!(page.contains(r#"id="submit-request""#));
     }
 }
+
+/// Runs Debian's `linkchecker` (anchor checking on, network off) over a built HTML site and
+/// returns its report. It drops root privileges, so the tree is made world-readable first.
+fn linkchecker(project: &Project, start: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in walkdir::WalkDir::new(project.root())
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let config = project.root().join("linkcheckerrc");
+    std::fs::write(&config, "[filtering]\ncheckextern=0\n[AnchorCheck]\n").unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let output = Command::new("linkchecker")
+        .arg("--config")
+        .arg(&config)
+        .arg("--no-status")
+        .arg(project.root().join(start))
+        .output()
+        .expect("linkchecker must be installed (Debian package `linkchecker`)");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn an_independent_checker_finds_no_broken_link_in_a_checked_build() {
+    for project in [Project::sample(), Project::fixture("minimal")] {
+        project.run(&["check"]).expect(0);
+        project.run(&["build"]).expect(0);
+        let report = linkchecker(&project, "build/html/index.html");
+        assert!(
+            report.contains(" 0 warnings found. 0 errors found."),
+            "{report}"
+        );
+        assert!(
+            !report.contains(" 0 links in "),
+            "nothing was checked: {report}"
+        );
+    }
+}
+
+#[test]
+fn the_independent_checker_does_see_broken_anchors() {
+    let project = Project::fixture("minimal");
+    project.run(&["build"]).expect(0);
+    let page = project.root().join("build/html/en/index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        html.replace(
+            "<main id=\"main\">",
+            "<main id=\"main\"><a href=\"status.html#nope\">x</a>",
+        ),
+    )
+    .unwrap();
+    let report = linkchecker(&project, "build/html/index.html");
+    assert!(report.contains("Anchor `nope'"), "{report}");
+}
