@@ -28,6 +28,35 @@ pub enum Fallback {
     Error,
 }
 
+/// The paper printed checklists and runbooks are laid out for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm (the default).
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    /// The CSS `@page size` keyword and typst paper name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "us-letter",
+        }
+    }
+
+    /// The CSS page size keyword.
+    pub fn css(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
 /// The project's configuration, resolved and checked.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -47,6 +76,18 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// The fallback policy for missing translations.
     pub fallback: Fallback,
+    /// Paper size of printed checklists and runbooks.
+    pub paper: Paper,
+    /// The record fields at the top of a checklist: built-in keys (`customer`, `ticket`, `date`,
+    /// `engineer`) take the locale's words; any other text is printed as written.
+    pub record_fields: Vec<String>,
+    /// Where the HTML site is published, so that printed cross-links can show full URLs.
+    pub site_url: Option<String>,
+    /// The date printed on checklists: `[runbook] build-date`, else `SOURCE_DATE_EPOCH`, else none
+    /// (never the clock, so that builds stay reproducible).
+    pub build_date: Option<String>,
+    /// Whether `build` writes PDFs (`[runbook] pdf`, or `--pdf`).
+    pub pdf: bool,
 }
 
 impl Config {
@@ -102,6 +143,13 @@ struct RunbookTable {
     output_dir: Option<String>,
     #[serde(default)]
     fallback: Fallback,
+    #[serde(default)]
+    paper: Paper,
+    record_fields: Option<Vec<String>>,
+    site_url: Option<toml::Spanned<String>>,
+    build_date: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    pdf: bool,
 }
 
 /// Reads and checks `ROOT/book.toml`. The file is added to `sources` so that diagnostics can quote
@@ -147,6 +195,11 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         titles: BTreeMap::new(),
         output_dir: None,
         fallback: Fallback::default(),
+        paper: Paper::default(),
+        record_fields: None,
+        site_url: None,
+        build_date: None,
+        pdf: false,
     });
     let book_language = raw.book.language.as_ref().map(|l| l.get_ref().clone());
     let locales: Vec<String> = match &runbook.locales {
@@ -216,6 +269,30 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         }
         titles.insert(locale.into_inner(), title);
     }
+    if let Some(url) = &runbook.site_url
+        && !matches!(url::Url::parse(url.get_ref()), Ok(u) if matches!(u.scheme(), "http" | "https"))
+    {
+        diagnostics.push(
+            Diagnostic::error("invalid-config", format!("`{}` is not an http(s) URL", url.get_ref()))
+                .at(Span::new(file, url.span()))
+                .help("write the address the HTML site is published at, e.g. `https://docs.example.com/guide/`"),
+        );
+    }
+    let build_date = match &runbook.build_date {
+        Some(date) if is_iso_date(date.get_ref()) => Some(date.get_ref().clone()),
+        Some(date) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-config",
+                    format!("`{}` is not a date", date.get_ref()),
+                )
+                .at(Span::new(file, date.span()))
+                .help("write it as YYYY-MM-DD"),
+            );
+            None
+        }
+        None => source_date_epoch(),
+    };
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -228,7 +305,56 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         titles,
         output_dir: PathBuf::from(runbook.output_dir.unwrap_or_else(|| "build".to_string())),
         fallback: runbook.fallback,
+        paper: runbook.paper,
+        record_fields: runbook.record_fields.unwrap_or_else(|| {
+            ["customer", "ticket", "date", "engineer"]
+                .map(String::from)
+                .to_vec()
+        }),
+        site_url: runbook.site_url.map(|u| {
+            let url = u.into_inner();
+            if url.ends_with('/') {
+                url
+            } else {
+                format!("{url}/")
+            }
+        }),
+        build_date,
+        pdf: runbook.pdf,
     })
+}
+
+/// Whether `text` is a `YYYY-MM-DD` date.
+fn is_iso_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)))
+}
+
+/// The date of `SOURCE_DATE_EPOCH` (the reproducible-builds convention), as `YYYY-MM-DD` (UTC).
+fn source_date_epoch() -> Option<String> {
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(civil_date(seconds.div_euclid(86_400)))
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// Whether `tag` has the shape of a BCP 47 language tag: a 2–3 letter language, then subtags of
@@ -274,6 +400,30 @@ mod tests {
         let span = diagnostics[0].span.clone().unwrap();
         assert_eq!(&text[span.range], "output_dir");
         assert!(diagnostics[0].message.contains("unknown field"));
+    }
+
+    #[test]
+    fn dates_come_from_source_date_epoch_arithmetic() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_418), "2025-11-26");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert!(is_iso_date("2026-11-26"));
+        assert!(!is_iso_date("2026-13-01"));
+        assert!(!is_iso_date("26-11-2026"));
+    }
+
+    #[test]
+    fn print_settings_are_read_and_checked() {
+        let config = load_text("[runbook]\npaper = \"letter\"\nsite-url = \"https://docs.example.com/guide\"\nbuild-date = \"2026-01-02\"\nrecord-fields = [\"ticket\", \"Region\"]\n").unwrap();
+        assert_eq!(config.paper, Paper::Letter);
+        assert_eq!(
+            config.site_url.as_deref(),
+            Some("https://docs.example.com/guide/")
+        );
+        assert_eq!(config.build_date.as_deref(), Some("2026-01-02"));
+        assert_eq!(config.record_fields, ["ticket", "Region"]);
+        assert!(load_text("[runbook]\nsite-url = \"docs\"\n").is_err());
+        assert!(load_text("[runbook]\nbuild-date = \"soon\"\n").is_err());
     }
 
     #[test]

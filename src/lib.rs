@@ -45,6 +45,7 @@ use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Site;
 use crate::render::html::HtmlRenderer;
 use crate::render::markdown::MarkdownRenderer;
+use crate::render::print::PrintRenderer;
 use crate::render::{OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates};
 use crate::source::SourceMap;
 use crate::write::{MANIFEST, WriteError};
@@ -87,12 +88,26 @@ pub enum Error {
     #[error(
         "the rendered site has {} broken link(s), which points at a template (or a runbook bug):\n{}",
         .0.len(),
-        .0.iter().map(|b| format!("  {b}")).collect::<Vec<_>>().join("\n")
+        verify_list(.0)
     )]
     Verify(Vec<verify::BrokenOutputLink>),
     /// Writing failed; the previous output is unchanged.
     #[error(transparent)]
     Write(#[from] WriteError),
+}
+
+/// The first broken links, one per line, and how many more there are.
+fn verify_list(broken: &[verify::BrokenOutputLink]) -> String {
+    const SHOWN: usize = 20;
+    let mut lines: Vec<String> = broken
+        .iter()
+        .take(SHOWN)
+        .map(|b| format!("  {b}"))
+        .collect();
+    if broken.len() > SHOWN {
+        lines.push(format!("  ... and {} more", broken.len() - SHOWN));
+    }
+    lines.join("\n")
 }
 
 /// The project loaded and validated, with every diagnostic.
@@ -211,7 +226,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 .filter(|f| {
                     f.path.starts_with(render::html::DIR) && f.locale.as_deref() == Some(locale)
                 })
-                .filter(|f| f.kind != OutputKind::Asset)
+                .filter(|f| {
+                    matches!(
+                        f.kind,
+                        OutputKind::Index
+                            | OutputKind::Page
+                            | OutputKind::Procedure
+                            | OutputKind::Categories
+                    )
+                })
                 .count();
             (locale.clone(), pages)
         })
@@ -238,8 +261,9 @@ pub fn render_all(
 ) -> Result<Vec<OutputFile>, RenderError> {
     let templates = Templates::load(&config.templates_dir())?;
     let cx = RenderContext::new(site, config);
-    let renderers: [&dyn Renderer; 2] = [
+    let renderers: [&dyn Renderer; 3] = [
         &HtmlRenderer::new(&templates, sources),
+        &PrintRenderer::new(&templates, sources),
         &MarkdownRenderer::new(sources),
     ];
     let mut files = Vec::new();

@@ -160,29 +160,72 @@ pub fn links(text: &str) -> Vec<Link> {
 /// Renders Markdown to HTML: headings get unique anchors from `anchors`, and relative links to
 /// `.md` files point at the `.html` files rendered from them.
 pub fn to_html(text: &str, flavor: Flavor, anchors: &mut Anchors) -> String {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(text, options())
-        .map(|event| match event {
+    to_html_with(text, flavor, anchors, &|destination| LinkRewrite {
+        destination: md_link_to_html(destination),
+        note: None,
+    })
+}
+
+/// What a link becomes in a rendering: its new destination, and a note printed after it (for
+/// paper, where a link cannot be followed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRewrite {
+    /// The destination to write.
+    pub destination: String,
+    /// Text to print in parentheses after the link, if any.
+    pub note: Option<String>,
+}
+
+/// Renders Markdown to HTML like [`to_html`], with every link's destination decided by `rewrite`.
+pub fn to_html_with(
+    text: &str,
+    flavor: Flavor,
+    anchors: &mut Anchors,
+    rewrite: &dyn Fn(&str) -> LinkRewrite,
+) -> String {
+    let mut notes: Vec<Option<String>> = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Link {
+            }) => {
+                let rewritten = rewrite(&dest_url);
+                notes.push(rewritten.note);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(rewritten.destination),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
                 link_type,
-                dest_url: CowStr::from(md_link_to_html(&dest_url)),
+                dest_url,
                 title,
                 id,
-            }),
-            other => other,
-        })
-        .filter(|event| {
-            flavor == Flavor::Block
-                || !matches!(
-                    event,
-                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-                )
-        })
-        .collect();
+            }) => {
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(rewrite(&dest_url).destination),
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Link) => {
+                events.push(Event::End(TagEnd::Link));
+                if let Some(Some(note)) = notes.pop() {
+                    events.push(Event::Text(CowStr::from(format!(" ({note})"))));
+                }
+            }
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+                if flavor == Flavor::Inline => {}
+            other => events.push(other),
+        }
+    }
     let mut ids = assign_heading_ids(&events, anchors).into_iter();
     for event in &mut events {
         if let Event::Start(Tag::Heading { id, .. }) = event {

@@ -103,6 +103,46 @@ ui_keys! {
     Home = "home": "Home", "ホーム";
     /// Between the items of an inline list (the products a procedure applies to).
     ListSeparator = "list-separator": ", ", "、";
+    /// Link to a procedure's printable checklist.
+    PrintableChecklist = "printable-checklist": "Printable checklist", "印刷用チェックリスト";
+    /// Heading of the record box of a checklist.
+    Record = "record": "Record", "記録";
+    /// Record field: the customer.
+    FieldCustomer = "field-customer": "Customer", "お客様";
+    /// Record field: the ticket or support-request number.
+    FieldTicket = "field-ticket": "Ticket / support request no.", "チケット / サポート リクエスト番号";
+    /// Record field: the date.
+    FieldDate = "field-date": "Date", "日付";
+    /// Record field: the engineer.
+    FieldEngineer = "field-engineer": "Engineer", "担当者";
+    /// Instruction above a decision's choices.
+    TickOne = "tick-one": "Tick one", "1 つ選択";
+    /// Instruction above an escalation's categories.
+    TickAll = "tick-all": "Tick every category that applies", "該当するカテゴリをすべて選択";
+    /// A branch's destination on paper: `{n}` is the step number.
+    ToStep = "to-step": "step {n}", "手順 {n}";
+    /// A branch that ends the procedure, on paper.
+    ToEnd = "to-end": "end", "終了";
+    /// Heading of the sign-off block.
+    SignOff = "sign-off": "Sign-off", "完了確認";
+    /// Sign-off field: signature.
+    Signature = "signature": "Signature", "署名";
+    /// Footer: the content fingerprint.
+    Version = "version": "Version", "版";
+    /// Footer: the build date.
+    Built = "built": "Built", "作成日";
+    /// Footer: page numbers; `{page}` and `{pages}` are filled by the typesetter.
+    PageOf = "page-of": "Page {page} of {pages}", "{page} / {pages} ページ";
+    /// A cross-link on paper: `{title}` is the target's title, `{where}` its URL or section.
+    SeeOnPaper = "see-on-paper": "see “{title}”, {where}", "「{title}」を参照: {where}";
+    /// A section of the runbook: `{n}` is its number.
+    Section = "section": "section {n}", "セクション {n}";
+    /// Title of a runbook.
+    Runbook = "runbook": "Runbook", "ランブック";
+    /// Heading of the runbook's appendices.
+    Appendices = "appendices": "Appendices", "付録";
+    /// Heading of a procedure's flowchart.
+    Flowchart = "flowchart": "Flowchart", "フローチャート";
 }
 
 impl UiKey {

@@ -375,6 +375,11 @@ mod tests {
             titles: BTreeMap::new(),
             output_dir: "build".into(),
             fallback: Fallback::Source,
+            paper: crate::config::Paper::A4,
+            record_fields: vec![],
+            site_url: None,
+            build_date: None,
+            pdf: false,
         }
     }
 

@@ -5,8 +5,11 @@
 //! locale-resolved [`view`] of the content (fallback text, step numbers, where each step leads) so
 //! that HTML and Markdown say the same thing, and they do not know about each other.
 
+pub mod flowchart;
 pub mod html;
 pub mod markdown;
+pub mod metrics;
+pub mod print;
 mod templates;
 pub mod view;
 
@@ -92,6 +95,10 @@ pub enum OutputKind {
     Procedure,
     /// The escalation categories page.
     Categories,
+    /// A printable checklist (HTML for print, Markdown task list, PDF).
+    Checklist,
+    /// A runbook binding checklists, categories and pages.
+    Runbook,
     /// A stylesheet or a copied content file.
     Asset,
     /// mdBook's `book.toml` or `SUMMARY.md`.

@@ -22,6 +22,16 @@ const DEFAULTS: &[(&str, &str)] = &[
         "languages.html",
         include_str!("../../templates/languages.html"),
     ),
+    (
+        "checklist-body.html",
+        include_str!("../../templates/checklist-body.html"),
+    ),
+    (
+        "checklist.html",
+        include_str!("../../templates/checklist.html"),
+    ),
+    ("runbook.html", include_str!("../../templates/runbook.html")),
+    ("print.css", include_str!("../../templates/print.css")),
 ];
 
 /// The default stylesheet, overridable like a template.

@@ -1,0 +1,530 @@
+//! Printable documents, per locale: a checklist per procedure (`html/LOCALE/checklists/ID.html`)
+//! and a runbook binding every procedure's checklist, the escalation categories and the linked
+//! pages (`html/LOCALE/runbook.html`, and `runbook-PRODUCT.html` per product). They live in the
+//! site's directory so the site can link them; the print stylesheet (`html/assets/print.css`) lays
+//! them out for paper (A4 or Letter), with page numbers and a footer naming the procedure, its
+//! content fingerprint and the build date.
+//!
+//! On paper a link cannot be followed, so every cross-link is followed by where it leads: the
+//! target's title and full URL (with `[runbook] site-url`), or its section in the runbook.
+
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::markup::{self, Anchors, Flavor, LinkRewrite};
+use crate::model::{Page, Procedure};
+use crate::render::flowchart::{self, Words};
+use crate::render::view::{Destination, LocaleView, ProcedureView, Shown};
+use crate::render::{
+    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates,
+    relative_url,
+};
+use crate::source::SourceMap;
+use crate::ui::UiKey;
+use crate::validate::resolve_md_link;
+
+/// The print stylesheet's path inside the HTML output.
+pub const PRINT_STYLESHEET: &str = "assets/print.css";
+
+/// Renders checklists and runbooks as HTML made for print.
+pub struct PrintRenderer<'t> {
+    templates: &'t Templates,
+    sources: &'t SourceMap,
+}
+
+impl<'t> PrintRenderer<'t> {
+    /// A renderer using `templates`; `sources` gives procedure files for fingerprints.
+    pub fn new(templates: &'t Templates, sources: &'t SourceMap) -> Self {
+        Self { templates, sources }
+    }
+}
+
+/// The output path of a procedure's checklist in a locale (relative to the HTML directory).
+pub fn checklist_path(locale: &str, procedure_path: &str) -> String {
+    format!("{locale}/checklists/{procedure_path}.html")
+}
+
+/// A short fingerprint of a procedure's source: what version of it a printed sheet shows.
+pub fn fingerprint(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+impl Renderer for PrintRenderer<'_> {
+    fn name(&self) -> &'static str {
+        "html"
+    }
+
+    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
+        let mut files = vec![OutputFile {
+            path: PRINT_STYLESHEET.to_string(),
+            locale: None,
+            kind: OutputKind::Asset,
+            source: None,
+            bytes: self
+                .templates
+                .render(
+                    "print.css",
+                    &json!({ "paper": cx.config.paper.css() }),
+                    PRINT_STYLESHEET,
+                )?
+                .into_bytes(),
+        }];
+        for locale in &cx.config.locales {
+            let view = LocaleView::new(cx.site, cx.config, locale);
+            let print = Print {
+                renderer: self,
+                view: &view,
+            };
+            for procedure in &cx.site.procedures {
+                files.push(print.checklist(procedure)?);
+            }
+            for (product, procedures) in runbooks(cx) {
+                files.push(print.runbook(product, &procedures)?);
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// The runbooks to bind: one of every procedure, and one per product when procedures declare
+/// products (a product's runbook holds the procedures that apply to it).
+fn runbooks<'a>(cx: &RenderContext<'a>) -> Vec<(Option<&'a str>, Vec<&'a Procedure>)> {
+    let mut books = vec![(None, cx.site.procedures.iter().collect::<Vec<_>>())];
+    for product in &cx.site.products {
+        let procedures: Vec<&Procedure> = cx
+            .site
+            .procedures
+            .iter()
+            .filter(|p| p.applies_to.iter().any(|id| id.value == product.id.value))
+            .collect();
+        if !procedures.is_empty() {
+            books.push((Some(product.id.as_str()), procedures));
+        }
+    }
+    books
+}
+
+struct Print<'r, 'a> {
+    renderer: &'r PrintRenderer<'r>,
+    view: &'r LocaleView<'a>,
+}
+
+/// Where the links of a printed document lead.
+enum LinkMode<'s> {
+    /// A standalone checklist at `here` (output path): links to the site, with title and URL.
+    Standalone { here: String },
+    /// The runbook: links to bound documents become their section.
+    Runbook {
+        here: String,
+        sections: &'s [(String, usize)],
+    },
+}
+
+impl<'a> Print<'_, 'a> {
+    fn ui(&self, key: UiKey) -> &str {
+        self.view.ui.get(key)
+    }
+
+    /// Where a link written in the file at content path `from` leads on paper.
+    fn rewrite(&self, from: &str, destination: &str, mode: &LinkMode<'_>) -> LinkRewrite {
+        let here = match mode {
+            LinkMode::Standalone { here } | LinkMode::Runbook { here, .. } => here,
+        };
+        let (path, fragment) = destination
+            .split_once('#')
+            .map_or((destination, ""), |(p, f)| (p, f));
+        if !markup::is_relative(destination) || path.is_empty() {
+            return LinkRewrite {
+                destination: destination.to_string(),
+                note: None,
+            };
+        }
+        let Some(target) = resolve_md_link(from, path) else {
+            // A file (image, download): keep it reachable from this document's folder.
+            let file = crate::validate::links::resolve(from, path).unwrap_or_default();
+            return LinkRewrite {
+                destination: relative_url(here, &format!("{}/{file}", self.view.locale)),
+                note: None,
+            };
+        };
+        let title = self.title_of(&target);
+        if let LinkMode::Runbook { sections, .. } = mode
+            && let Some((_, number)) = sections.iter().find(|(p, _)| *p == target)
+        {
+            let section = self
+                .view
+                .ui
+                .fill(UiKey::Section, &[("n", &number.to_string())]);
+            return LinkRewrite {
+                destination: format!("#section-{number}"),
+                note: Some(
+                    self.view
+                        .ui
+                        .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &section)]),
+                ),
+            };
+        }
+        let site_page = format!("{}/{target}.html", self.view.locale);
+        let with_fragment = |url: String| {
+            if fragment.is_empty() {
+                url
+            } else {
+                format!("{url}#{fragment}")
+            }
+        };
+        let note = match &self.view.config.site_url {
+            Some(site) => {
+                let url = with_fragment(format!("{site}{site_page}"));
+                self.view
+                    .ui
+                    .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &url)])
+            }
+            None => format!("“{title}”"),
+        };
+        LinkRewrite {
+            destination: with_fragment(relative_url(here, &site_page)),
+            note: Some(note),
+        }
+    }
+
+    /// The title of a content path in this locale, as plain text.
+    fn title_of(&self, path: &str) -> String {
+        if let Some(procedure) = self.view.site.procedure(path) {
+            return markup::plain_text(self.view.text(&procedure.title).markdown);
+        }
+        if path == CATEGORIES_PATH {
+            return self.ui(UiKey::Categories).to_string();
+        }
+        self.view
+            .site
+            .page(path)
+            .and_then(|p| self.view.page_version(p))
+            .map_or_else(|| path.to_string(), |(v, _)| v.front.title.value.clone())
+    }
+
+    fn html(
+        &self,
+        from: &str,
+        shown: Shown<'_>,
+        flavor: Flavor,
+        anchors: &mut Anchors,
+        mode: &LinkMode<'_>,
+    ) -> String {
+        let html = markup::to_html_with(shown.markdown, flavor, anchors, &|d| {
+            self.rewrite(from, d, mode)
+        });
+        match (shown.fallback_locale, flavor) {
+            (None, _) => html,
+            (Some(lang), Flavor::Inline) => format!(r#"<span lang="{lang}">{html}</span>"#),
+            (Some(lang), Flavor::Block) => format!("<div lang=\"{lang}\">\n{html}</div>\n"),
+        }
+    }
+
+    /// The body of a procedure's checklist (shared by the standalone sheet and the runbook).
+    /// `prefix` keeps element ids unique when several checklists share a page.
+    fn checklist_body(
+        &self,
+        shown: &ProcedureView<'_>,
+        prefix: &str,
+        mode: &LinkMode<'_>,
+    ) -> Result<String, RenderError> {
+        let procedure = shown.procedure;
+        let from = procedure.path.as_str();
+        let mut anchors = Anchors::new();
+        let to_words = |to: &Destination<'_>| match to {
+            Destination::Step { number, .. } => self
+                .view
+                .ui
+                .fill(UiKey::ToStep, &[("n", &number.to_string())]),
+            Destination::Procedure { title, .. } => markup::plain_text(title.markdown),
+            Destination::End => self.ui(UiKey::ToEnd).to_string(),
+        };
+        let steps: Vec<Value> = shown
+            .steps
+            .iter()
+            .map(|step| {
+                let kind = if !step.branches.is_empty() {
+                    "decision"
+                } else if step.escalation.is_some() {
+                    "escalation"
+                } else {
+                    "action"
+                };
+                json!({
+                    "number": step.number,
+                    "id": format!("{prefix}{}", step.id),
+                    "kind": kind,
+                    "title": self.html(from, step.title, Flavor::Inline, &mut Anchors::new(), mode),
+                    "text": step.text.map(|t| self.html(from, t, Flavor::Block, &mut anchors, mode)),
+                    "notes": step.notes.iter().map(|t| self.html(from, *t, Flavor::Block, &mut anchors, mode)).collect::<Vec<_>>(),
+                    "warnings": step.warnings.iter().map(|t| self.html(from, *t, Flavor::Block, &mut anchors, mode)).collect::<Vec<_>>(),
+                    "choices": step.branches.iter().map(|b| json!({
+                        "label": self.html(from, b.label, Flavor::Inline, &mut Anchors::new(), mode),
+                        "to": to_words(&b.to),
+                    })).collect::<Vec<_>>(),
+                    "escalation": step.escalation.as_ref().map(|e| json!({
+                        "categories": e.categories.iter().map(|(_, title)| markup::plain_text(title.markdown)).collect::<Vec<_>>(),
+                        "submit": e.submit.map(|t| self.html(from, t, Flavor::Block, &mut anchors, mode)),
+                    })),
+                    "then": step.then.as_ref().map(|to| format!("→ {}", to_words(to))),
+                })
+            })
+            .collect();
+        let fields: Vec<String> = self
+            .view
+            .config
+            .record_fields
+            .iter()
+            .map(|field| match field.as_str() {
+                "customer" => self.ui(UiKey::FieldCustomer).to_string(),
+                "ticket" => self.ui(UiKey::FieldTicket).to_string(),
+                "date" => self.ui(UiKey::FieldDate).to_string(),
+                "engineer" => self.ui(UiKey::FieldEngineer).to_string(),
+                other => other.to_string(),
+            })
+            .collect();
+        let chart = flowchart::svg(
+            shown,
+            &Words {
+                end: self.ui(UiKey::ToEnd),
+                title: format!(
+                    "{}: {}",
+                    self.ui(UiKey::Flowchart),
+                    markup::plain_text(shown.title.markdown)
+                ),
+                id_prefix: prefix.to_string(),
+            },
+        );
+        let context = json!({
+            "lang": self.view.locale,
+            "ui": self.view.ui.for_templates(),
+            "prefix": prefix,
+            "procedure": {
+                "id": procedure.path,
+                "title": self.html(from, shown.title, Flavor::Inline, &mut Anchors::new(), mode),
+                "applies_to": shown.applies_to.iter().map(|p| markup::plain_text(p.markdown)).collect::<Vec<_>>(),
+                "steps": steps,
+                "version": fingerprint(&self.renderer.sources.file(procedure.file).text),
+                "flowchart": chart,
+            },
+            // Two fields a row: the record box stays short.
+            "fields": fields.chunks(2).collect::<Vec<_>>(),
+            "built": self.view.config.build_date,
+        });
+        self.renderer
+            .templates
+            .render("checklist-body.html", &context, &procedure.path)
+    }
+
+    fn checklist(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
+        let here = checklist_path(self.view.locale, &procedure.path);
+        let shown = self.view.procedure(procedure);
+        let body = self.checklist_body(&shown, "", &LinkMode::Standalone { here: here.clone() })?;
+        let title = markup::plain_text(shown.title.markdown);
+        let context = json!({
+            "lang": self.view.locale,
+            "ui": self.view.ui.for_templates(),
+            "title": format!("{} · {}", title, self.ui(UiKey::Checklist)),
+            "stylesheet_url": relative_url(&here, PRINT_STYLESHEET),
+            "guide_url": relative_url(&here, &format!("{}/{}.html", self.view.locale, procedure.path)),
+            "page_css": self.page_css(&procedure.path, Some(&shown)),
+            "body": body,
+        });
+        let html = self
+            .renderer
+            .templates
+            .render("checklist.html", &context, &here)?;
+        Ok(OutputFile {
+            path: here,
+            locale: Some(self.view.locale.to_string()),
+            kind: OutputKind::Checklist,
+            source: Some(self.renderer.sources.file(procedure.file).path.clone()),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    /// The page margins' running footer, as CSS: document id, content fingerprint and build
+    /// date on the left, "page X of Y" on the right.
+    fn page_css(&self, id: &str, shown: Option<&ProcedureView<'_>>) -> String {
+        let mut left = id.to_string();
+        if let Some(shown) = shown {
+            let version = fingerprint(&self.renderer.sources.file(shown.procedure.file).text);
+            left.push_str(&format!(" · {} {version}", self.ui(UiKey::Version)));
+        }
+        if let Some(date) = &self.view.config.build_date {
+            left.push_str(&format!(" · {} {date}", self.ui(UiKey::Built)));
+        }
+        // "Page {page} of {pages}" → "Page " counter(page) " of " counter(pages)
+        let mut right = String::new();
+        let mut rest = self.ui(UiKey::PageOf);
+        while let Some(start) = rest.find('{') {
+            let (text, after) = rest.split_at(start);
+            let Some(end) = after.find('}') else { break };
+            if !text.is_empty() {
+                right.push_str(&css_string(text));
+                right.push(' ');
+            }
+            right.push_str(&format!("counter({}) ", &after[1..end]));
+            rest = &after[end + 1..];
+        }
+        if !rest.is_empty() {
+            right.push_str(&css_string(rest));
+        }
+        format!(
+            "@page {{ @bottom-left {{ content: {}; font-size: 8pt; color: #555; }} @bottom-right {{ content: {}; font-size: 8pt; color: #555; }} }}",
+            css_string(&left),
+            right.trim_end()
+        )
+    }
+
+    fn runbook(
+        &self,
+        product: Option<&str>,
+        procedures: &[&Procedure],
+    ) -> Result<OutputFile, RenderError> {
+        let view = self.view;
+        let here = match product {
+            Some(product) => format!("{}/runbook-{product}.html", view.locale),
+            None => format!("{}/runbook.html", view.locale),
+        };
+        // Sections: procedures, the categories, then every page the procedures link (appendices).
+        let mut sections: Vec<(String, usize)> = procedures
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.clone(), i + 1))
+            .collect();
+        let has_categories = !view.site.categories.is_empty();
+        if has_categories {
+            sections.push((CATEGORIES_PATH.to_string(), sections.len() + 1));
+        }
+        let appendices = linked_pages(view, procedures);
+        for page in &appendices {
+            sections.push((page.path.clone(), sections.len() + 1));
+        }
+        let mode = LinkMode::Runbook {
+            here: here.clone(),
+            sections: &sections,
+        };
+        let mut parts = Vec::new();
+        for (index, procedure) in procedures.iter().enumerate() {
+            let shown = view.procedure(procedure);
+            parts.push(json!({
+                "number": index + 1,
+                "title": markup::plain_text(shown.title.markdown),
+                "body": self.checklist_body(&shown, &format!("s{}-", index + 1), &mode)?,
+            }));
+        }
+        let mut anchors = Anchors::new();
+        let categories = has_categories.then(|| {
+            json!({
+                "number": procedures.len() + 1,
+                "title": self.ui(UiKey::Categories),
+                "items": view.site.categories.iter().map(|c| json!({
+                    "title": markup::plain_text(view.text(&c.title).markdown),
+                    "severity": c.severity.map(|s| view.ui.get(UiKey::severity(s))),
+                    "description": c.description.as_ref().map(|t| self.html(CATEGORIES_PATH, view.text(t), Flavor::Block, &mut anchors, &mode)),
+                    "escalate_to": self.html(CATEGORIES_PATH, view.text(&c.escalate_to), Flavor::Block, &mut anchors, &mode),
+                })).collect::<Vec<_>>(),
+            })
+        });
+        let first_appendix = procedures.len() + usize::from(has_categories) + 1;
+        let appendix_parts: Vec<Value> = appendices
+            .iter()
+            .enumerate()
+            .filter_map(|(i, page)| {
+                let (version, fallback) = view.page_version(page)?;
+                let shown = Shown {
+                    markdown: &version.body,
+                    fallback_locale: fallback,
+                };
+                Some(json!({
+                    "number": first_appendix + i,
+                    "title": version.front.title.value,
+                    "body": self.html(&page.path, shown, Flavor::Block, &mut anchors, &mode),
+                }))
+            })
+            .collect();
+        let title = match product.and_then(|id| view.site.product(id)) {
+            Some(product) => format!(
+                "{} — {}",
+                self.ui(UiKey::Runbook),
+                markup::plain_text(view.text(&product.name).markdown)
+            ),
+            None => self.ui(UiKey::Runbook).to_string(),
+        };
+        let context = json!({
+            "lang": view.locale,
+            "ui": view.ui.for_templates(),
+            "title": title,
+            "site_title": view.config.title_in(view.locale),
+            "stylesheet_url": relative_url(&here, PRINT_STYLESHEET),
+            "page_css": self.page_css(&title, None),
+            "procedures": parts,
+            "categories": categories,
+            "appendices": appendix_parts,
+            "built": view.config.build_date,
+        });
+        let html = self
+            .renderer
+            .templates
+            .render("runbook.html", &context, &here)?;
+        Ok(OutputFile {
+            path: here,
+            locale: Some(view.locale.to_string()),
+            kind: OutputKind::Runbook,
+            source: None,
+            bytes: html.into_bytes(),
+        })
+    }
+}
+
+/// A CSS string literal.
+fn css_string(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                quoted.push('\\');
+                quoted.push(c);
+            }
+            '\n' => quoted.push_str("\\a "),
+            '<' => quoted.push_str("\\3c "),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+/// The pages the procedures link, in first-link order, once each.
+pub fn linked_pages<'a>(view: &LocaleView<'a>, procedures: &[&'a Procedure]) -> Vec<&'a Page> {
+    let mut pages: Vec<&Page> = Vec::new();
+    for procedure in procedures {
+        let shown = view.procedure(procedure);
+        let texts = std::iter::once(shown.title)
+            .chain(shown.introduction)
+            .chain(shown.steps.iter().flat_map(|s| {
+                std::iter::once(s.title)
+                    .chain(s.text)
+                    .chain(s.notes.iter().copied())
+                    .chain(s.warnings.iter().copied())
+                    .chain(s.escalation.iter().filter_map(|e| e.submit))
+            }));
+        for text in texts {
+            for link in markup::links(text.markdown) {
+                let path = link.destination.split('#').next().unwrap_or("");
+                if !markup::is_relative(&link.destination) {
+                    continue;
+                }
+                if let Some(page) =
+                    resolve_md_link(&procedure.path, path).and_then(|p| view.site.page(&p))
+                    && !pages.iter().any(|known| known.path == page.path)
+                {
+                    pages.push(page);
+                }
+            }
+        }
+    }
+    pages
+}
