@@ -299,6 +299,31 @@ pub fn plain_text(text: &str) -> String {
     plain
 }
 
+/// Markdown with each inline link's destination replaced by `rewrite`'s answer, or, where it
+/// answers `None`, the link replaced by its text (for text pasted where relative links break).
+pub fn rewrite_links(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for link in links(text).into_iter().filter(|l| !l.image) {
+        let written = &text[link.range.clone()];
+        // Only `[text](destination)` links; reference and autolinks stay as written.
+        let Some(split) = written.rfind("](") else {
+            continue;
+        };
+        if !written.starts_with('[') || link.range.start < done {
+            continue;
+        }
+        out.push_str(&text[done..link.range.start]);
+        match rewrite(&link.destination) {
+            Some(destination) => out.push_str(&format!("{}]({destination})", &written[..split])),
+            None => out.push_str(&written[1..split]),
+        }
+        done = link.range.end;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
 /// Whether Markdown is inline only: at most one paragraph of text, emphasis, code, links and
 /// images (no list, heading, quote, code block or table).
 pub fn is_inline(text: &str) -> bool {
@@ -422,6 +447,18 @@ mod tests {
         assert!(!is_inline("# Heading"));
         assert!(!is_inline("one\n\ntwo"));
         assert!(is_inline("1\\. Tell the customer"));
+    }
+
+    #[test]
+    fn links_are_rewritten_or_unlinked() {
+        let text = "See [health](h.md#a) and [x](x.md), ![i](i.png).";
+        let rewritten = rewrite_links(text, &|d| {
+            d.starts_with('h').then(|| format!("https://e.com/{d}"))
+        });
+        assert_eq!(
+            rewritten,
+            "See [health](https://e.com/h.md#a) and x, ![i](i.png)."
+        );
     }
 
     #[test]

@@ -76,12 +76,14 @@ pub struct Words<'a> {
     pub title: String,
     /// Makes the chart's own element ids unique in a page holding several charts.
     pub id_prefix: String,
+    /// Put before a step id to make the page's anchor of the step (steps link to it).
+    pub step_prefix: String,
 }
 
 /// The SVG of a procedure's flowchart.
 pub fn svg(procedure: &ProcedureView<'_>, words: &Words<'_>) -> String {
     let (nodes, edges) = layout(procedure, words);
-    draw(&nodes, &edges, &words.title, &words.id_prefix)
+    draw(&nodes, &edges, words)
 }
 
 /// The boxes of the visible nodes, after layout (for tests).
@@ -370,8 +372,10 @@ fn escape(text: &str) -> String {
     markup::escape_html(text)
 }
 
-fn draw(nodes: &[Node], edges: &[Edge], title: &str, prefix: &str) -> String {
-    let arrow = format!("{prefix}arrow");
+fn draw(nodes: &[Node], edges: &[Edge], words: &Words<'_>) -> String {
+    let title = words.title.as_str();
+    let arrow = format!("{}arrow", words.id_prefix);
+    let step_prefix = words.step_prefix.as_str();
     let visible = || nodes.iter().filter(|n| n.kind != Kind::Waypoint);
     let right = visible().map(|n| n.x + n.width).fold(0.0_f32, f32::max);
     let bottom = visible().map(|n| n.y + n.height).fold(0.0_f32, f32::max);
@@ -497,7 +501,7 @@ fn draw(nodes: &[Node], edges: &[Edge], title: &str, prefix: &str) -> String {
         let first_y = y + PADDING_Y + FONT_SIZE - 1.0;
         // A step's label links to the step on the page.
         if let Some(id) = &node.id {
-            let _ = write!(svg, r##"<a href="#{prefix}{}">"##, escape(id));
+            let _ = write!(svg, r##"<a href="#{step_prefix}{}">"##, escape(id));
         }
         let _ = write!(
             svg,

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::markup::{self, Anchors, Flavor};
 use crate::model::{Page, PageVersion, Procedure};
+use crate::render::flowchart;
 use crate::render::view::{
     Destination, LocaleView, NavEntry, Shown, new_page_anchors, to_locale_root,
 };
@@ -327,6 +328,19 @@ impl<'a> LocalePages<'_, 'a> {
             "title": self.inline(shown.title),
             "applies_to": shown.applies_to.iter().map(|p| self.inline(*p)).collect::<Vec<_>>(),
             "introduction": introduction,
+            "checklist_url": relative_url(
+                &self.output_path(&procedure.path),
+                &crate::render::print::checklist_path(view.locale, &procedure.path),
+            ),
+            "flowchart": flowchart::svg(
+                &shown,
+                &flowchart::Words {
+                    end: view.ui.get(UiKey::ToEnd),
+                    title: format!("{}: {}", view.ui.get(UiKey::Flowchart), title_text),
+                    id_prefix: "chart-".to_string(),
+                    step_prefix: String::new(),
+                },
+            ),
             "steps": steps,
         });
         let html = self.render("procedure.html", &context, &procedure.path)?;

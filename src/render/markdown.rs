@@ -49,6 +49,7 @@ impl Renderer for MarkdownRenderer<'_> {
             files.push(book.home());
             for procedure in &cx.site.procedures {
                 files.push(book.procedure(procedure));
+                files.push(book.checklist(procedure));
             }
             for page in cx.site.pages.iter().filter(|p| p.path != INDEX_PATH) {
                 if let Some(version) = view.page_version(page) {
@@ -295,6 +296,109 @@ impl Book<'_, '_> {
             source,
             trim_end(text),
         )
+    }
+
+    /// A procedure as a task list to paste into a ticket (GitHub, GitLab, Azure DevOps):
+    /// `{locale}/checklists/{path}.md`, outside the book. Relative links would break in a ticket:
+    /// they become full URLs with `[runbook] site-url`, or plain text without it.
+    fn checklist(&self, procedure: &Procedure) -> OutputFile {
+        let view = self.view;
+        let shown = view.procedure(procedure);
+        let locale = view.locale;
+        let absolute = |destination: &str| -> Option<String> {
+            if !markup::is_relative(destination) {
+                return Some(destination.to_string());
+            }
+            let site = view.config.site_url.as_ref()?;
+            let (path, fragment) = destination.split_once('#').unwrap_or((destination, ""));
+            let target = crate::validate::resolve_md_link(&procedure.path, path)?;
+            let fragment = if fragment.is_empty() {
+                String::new()
+            } else {
+                format!("#{fragment}")
+            };
+            Some(format!("{site}{locale}/{target}.html{fragment}"))
+        };
+        let inline = |text: &str| one_line(&markup::rewrite_links(text, &absolute));
+        let to_words = |to: &Destination<'_>| match to {
+            Destination::Step { number, .. } => {
+                view.ui.fill(UiKey::ToStep, &[("n", &number.to_string())])
+            }
+            Destination::Procedure { title, .. } => markup::plain_text(title.markdown),
+            Destination::End => view.ui.get(UiKey::ToEnd).to_string(),
+        };
+        let mut text = format!(
+            "### {}: {}\n\n",
+            view.ui.get(UiKey::Checklist),
+            inline(shown.title.markdown)
+        );
+        if !shown.applies_to.is_empty() {
+            let names: Vec<String> = shown
+                .applies_to
+                .iter()
+                .map(|p| markup::plain_text(p.markdown))
+                .collect();
+            let _ = writeln!(
+                text,
+                "**{}:** {}\n",
+                view.ui.get(UiKey::AppliesTo),
+                names.join(view.ui.get(UiKey::ListSeparator))
+            );
+        }
+        for field in &view.config.record_fields {
+            let label = match field.as_str() {
+                "customer" => view.ui.get(UiKey::FieldCustomer),
+                "ticket" => view.ui.get(UiKey::FieldTicket),
+                "date" => view.ui.get(UiKey::FieldDate),
+                "engineer" => view.ui.get(UiKey::FieldEngineer),
+                other => other,
+            };
+            let _ = writeln!(text, "- {label}: ");
+        }
+        text.push('\n');
+        for step in &shown.steps {
+            let _ = writeln!(
+                text,
+                "- [ ] **{}.** {}",
+                step.number,
+                inline(step.title.markdown)
+            );
+            for branch in &step.branches {
+                let _ = writeln!(
+                    text,
+                    "  - [ ] {} → {}",
+                    inline(branch.label.markdown),
+                    to_words(&branch.to)
+                );
+            }
+            if let Some(escalation) = &step.escalation {
+                for (_, title) in &escalation.categories {
+                    let _ = writeln!(text, "  - [ ] {}", markup::plain_text(title.markdown));
+                }
+            }
+            if let Some(then) = &step.then {
+                let _ = writeln!(text, "  - → {}", to_words(then));
+            }
+        }
+        let _ = writeln!(text, "- [ ] {}: ", view.ui.get(UiKey::SignOff));
+        let version = crate::render::print::fingerprint(&self.sources.file(procedure.file).text);
+        let _ = write!(
+            text,
+            "\n<sub>{} · {} {version}",
+            procedure.path,
+            view.ui.get(UiKey::Version)
+        );
+        if let Some(date) = &view.config.build_date {
+            let _ = write!(text, " · {} {date}", view.ui.get(UiKey::Built));
+        }
+        text.push_str("</sub>\n");
+        OutputFile {
+            path: format!("{locale}/checklists/{}.md", procedure.path),
+            locale: Some(locale.to_string()),
+            kind: OutputKind::Checklist,
+            source: Some(self.sources.file(procedure.file).path.clone()),
+            bytes: text.into_bytes(),
+        }
     }
 
     /// Where a step leads, as Markdown (a link when it leads somewhere).

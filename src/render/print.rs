@@ -293,7 +293,8 @@ impl<'a> Print<'_, 'a> {
                     self.ui(UiKey::Flowchart),
                     markup::plain_text(shown.title.markdown)
                 ),
-                id_prefix: prefix.to_string(),
+                id_prefix: format!("{prefix}chart-"),
+                step_prefix: prefix.to_string(),
             },
         );
         let context = json!({
