@@ -46,6 +46,7 @@ Examples:
   runbook build                      build ./ into ./build/
   runbook build --root docs          build the project in docs/
   runbook build --out /tmp/site      write somewhere else
+  runbook build --pdf                also typeset checklists and runbooks as PDF
 
 Output: build/html/ (the site; open build/html/index.html), build/markdown/LOCALE/ (one mdBook
 source per locale) and build/manifest.json (every file written).")]
@@ -56,6 +57,9 @@ source per locale) and build/manifest.json (every file written).")]
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Also typeset every checklist and runbook as PDF (build/pdf/), as `[runbook] pdf = true`.
+        #[arg(long)]
+        pdf: bool,
     },
     /// Load and validate the project without writing anything.
     #[command(after_help = "\
@@ -108,7 +112,7 @@ Examples:
 pub fn run(cli: Cli) -> ExitCode {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
-        Command::Build { out, quiet } => build(&cli.root, out, quiet, color),
+        Command::Build { out, quiet, pdf } => build(&cli.root, out, quiet, pdf, color),
         Command::Check {
             strict,
             format,
@@ -119,10 +123,11 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn build(root: &Path, out: Option<PathBuf>, quiet: bool, color: bool) -> ExitCode {
+fn build(root: &Path, out: Option<PathBuf>, quiet: bool, pdf: bool, color: bool) -> ExitCode {
     let options = BuildOptions {
         root: root.to_path_buf(),
         out,
+        pdf,
     };
     match runbook::build(&options) {
         Ok(report) => {
@@ -202,7 +207,7 @@ fn fail(error: Error, color: bool) -> ExitCode {
             print_error(&error.to_string(), color);
             eprintln!("nothing was written");
         }
-        Error::Write(error) => print_error(&error.to_string(), color),
+        Error::Write(_) | Error::NoPdf => print_error(&error.to_string(), color),
     }
     ExitCode::FAILURE
 }

@@ -57,6 +57,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// The output directory; default: `[runbook] output-dir` under the root.
     pub out: Option<PathBuf>,
+    /// Also write PDFs, whatever `[runbook] pdf` says.
+    pub pdf: bool,
 }
 
 impl BuildOptions {
@@ -65,6 +67,7 @@ impl BuildOptions {
         Self {
             root: root.into(),
             out: None,
+            pdf: false,
         }
     }
 }
@@ -94,6 +97,11 @@ pub enum Error {
     /// Writing failed; the previous output is unchanged.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// PDFs were asked for, but this binary was built without the `pdf` feature.
+    #[error(
+        "PDF output was asked for (`--pdf` or `[runbook] pdf = true`), but this runbook was built without the `pdf` feature; rebuild it with default features"
+    )]
+    NoPdf,
 }
 
 /// The first broken links, one per line, and how many more there are.
@@ -212,7 +220,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         None => config.root.join(&config.output_dir),
     };
     write::check_output_dir(&config.root, &out)?;
-    let files = render_all(&site, &config, &sources)?;
+    let pdf = options.pdf || config.pdf;
+    if pdf && !cfg!(feature = "pdf") {
+        return Err(Error::NoPdf);
+    }
+    let files = render_all(&site, &config, &sources, pdf)?;
     let broken = verify::verify(&files);
     if !broken.is_empty() {
         return Err(Error::Verify(broken));
@@ -258,14 +270,23 @@ pub fn render_all(
     site: &Site,
     config: &Config,
     sources: &SourceMap,
+    pdf: bool,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let templates = Templates::load(&config.templates_dir())?;
     let cx = RenderContext::new(site, config);
-    let renderers: [&dyn Renderer; 3] = [
-        &HtmlRenderer::new(&templates, sources),
-        &PrintRenderer::new(&templates, sources),
-        &MarkdownRenderer::new(sources),
-    ];
+    let html = HtmlRenderer::new(&templates, sources);
+    let print = PrintRenderer::new(&templates, sources);
+    let markdown = MarkdownRenderer::new(sources);
+    #[allow(unused_mut)]
+    let mut renderers: Vec<&dyn Renderer> = vec![&html, &print, &markdown];
+    #[cfg(feature = "pdf")]
+    let pdf_renderer = render::pdf::PdfRenderer::new(sources);
+    #[cfg(feature = "pdf")]
+    if pdf {
+        renderers.push(&pdf_renderer);
+    }
+    #[cfg(not(feature = "pdf"))]
+    let _ = pdf;
     let mut files = Vec::new();
     for renderer in renderers {
         files.extend(renderer.render(&cx)?.into_iter().map(|mut file| {

@@ -299,6 +299,76 @@ pub fn plain_text(text: &str) -> String {
     plain
 }
 
+/// Markdown as typst markup, for the PDF: paragraphs, lists, emphasis, strong, code and links
+/// (their text, then in parentheses whatever `note` says of the destination). All text goes in
+/// as typst string literals, so nothing in the content is ever read as typst code. Headings become
+/// bold lines; tables, code blocks and HTML keep their text.
+pub fn to_typst(text: &str, note: &dyn Fn(&str) -> Option<String>) -> String {
+    fn literal(out: &mut String, text: &str) {
+        out.push('#');
+        quoted(out, text);
+    }
+    fn quoted(out: &mut String, text: &str) {
+        out.push('"');
+        for c in text.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '\n' | '\r' => out.push(' '),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+    let mut out = String::new();
+    let mut notes: Vec<Option<String>> = Vec::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) => literal(&mut out, &t),
+            Event::Code(t) => {
+                out.push_str("#raw(");
+                quoted(&mut out, &t);
+                out.push(')');
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str("#linebreak()"),
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Paragraph) => out.push_str("\n\n"),
+            Event::Start(Tag::Emphasis) => out.push_str("#emph["),
+            Event::Start(Tag::Strong) | Event::Start(Tag::Heading { .. }) => {
+                out.push_str("#strong[")
+            }
+            Event::End(TagEnd::Emphasis) | Event::End(TagEnd::Strong) => out.push(']'),
+            Event::End(TagEnd::Heading(_)) => out.push_str("]\n\n"),
+            Event::Start(Tag::List(Some(_))) => out.push_str("#enum(tight: true, "),
+            Event::Start(Tag::List(None)) => out.push_str("#list(tight: true, "),
+            Event::End(TagEnd::List(_)) => out.push_str(")\n\n"),
+            Event::Start(Tag::Item) => out.push('['),
+            Event::End(TagEnd::Item) => {
+                while out.ends_with('\n') {
+                    out.pop();
+                }
+                out.push_str("], ");
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => notes.push(note(&dest_url)),
+            Event::End(TagEnd::Link) => {
+                if let Some(Some(note)) = notes.pop() {
+                    out.push(' ');
+                    literal(&mut out, &format!("({note})"));
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => out.push_str("\n\n"),
+            Event::Html(t) | Event::InlineHtml(t) => literal(&mut out, &t),
+            Event::End(TagEnd::TableRow) | Event::End(TagEnd::TableHead) => {
+                out.push_str("#linebreak()")
+            }
+            Event::End(TagEnd::TableCell) => out.push_str(" · "),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// Markdown with each inline link's destination replaced by `rewrite`'s answer, or, where it
 /// answers `None`, the link replaced by its text (for text pasted where relative links break).
 pub fn rewrite_links(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> String {
@@ -458,6 +528,17 @@ mod tests {
         assert_eq!(
             rewritten,
             "See [health](https://e.com/h.md#a) and x, ![i](i.png)."
+        );
+    }
+
+    #[test]
+    fn typst_markup_keeps_text_literal() {
+        let typst = to_typst("A *b* #c \"q\" [l](x.md)\n\n- one\n- two\n", &|_| {
+            Some("see X".into())
+        });
+        assert_eq!(
+            typst,
+            "#\"A \"#emph[#\"b\"]#\" #c \\\"q\\\" \"#\"l\" #\"(see X)\"\n\n#list(tight: true, [#\"one\"], [#\"two\"], )"
         );
     }
 

@@ -438,7 +438,7 @@ fn draw(nodes: &[Node], edges: &[Edge], words: &Words<'_>) -> String {
             let y = start_y + 3.0;
             let _ = write!(
                 svg,
-                r#"<g class="edge-label"><rect x="{x}" y="{y}" width="{label_width}" height="{}" rx="3"/><text x="{}" y="{}" font-size="{}">{}</text></g>"#,
+                r##"<g class="edge-label"><rect x="{x}" y="{y}" width="{label_width}" height="{}" rx="3" fill="#fff"/><text x="{}" y="{}" font-size="{}">{}</text></g>"##,
                 FONT_SIZE + 2.0,
                 x + 3.0,
                 y + FONT_SIZE - 1.0,
@@ -466,7 +466,7 @@ fn draw(nodes: &[Node], edges: &[Edge], words: &Words<'_>) -> String {
                 let tip = PADDING_X;
                 let _ = write!(
                     svg,
-                    r#"<polygon points="{},{y} {},{y} {},{} {},{} {},{} {x},{}"/>"#,
+                    r##"<polygon points="{},{y} {},{y} {},{} {},{} {},{} {x},{}" fill="#f2f2f2" stroke="#111"/>"##,
                     x + tip,
                     x + w - tip,
                     x + w,
@@ -481,14 +481,19 @@ fn draw(nodes: &[Node], edges: &[Edge], words: &Words<'_>) -> String {
             Kind::End => {
                 let _ = write!(
                     svg,
-                    r#"<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{}"/>"#,
+                    r##"<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="{}" fill="#e6e6e6" stroke="#111"/>"##,
                     h / 2.0
                 );
             }
             _ => {
+                let (width, dash) = match node.kind {
+                    Kind::Escalation => (2.5, ""),
+                    Kind::Procedure => (1.0, r#" stroke-dasharray="4 3""#),
+                    _ => (1.0, ""),
+                };
                 let _ = write!(
                     svg,
-                    r#"<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4"/>"#
+                    r##"<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4" fill="#fff" stroke="#111" stroke-width="{width}"{dash}/>"##
                 );
             }
         }

@@ -320,13 +320,7 @@ impl Book<'_, '_> {
             Some(format!("{site}{locale}/{target}.html{fragment}"))
         };
         let inline = |text: &str| one_line(&markup::rewrite_links(text, &absolute));
-        let to_words = |to: &Destination<'_>| match to {
-            Destination::Step { number, .. } => {
-                view.ui.fill(UiKey::ToStep, &[("n", &number.to_string())])
-            }
-            Destination::Procedure { title, .. } => markup::plain_text(title.markdown),
-            Destination::End => view.ui.get(UiKey::ToEnd).to_string(),
-        };
+        let to_words = |to: &Destination<'_>| view.destination_words(to);
         let mut text = format!(
             "### {}: {}\n\n",
             view.ui.get(UiKey::Checklist),
@@ -346,13 +340,7 @@ impl Book<'_, '_> {
             );
         }
         for field in &view.config.record_fields {
-            let label = match field.as_str() {
-                "customer" => view.ui.get(UiKey::FieldCustomer),
-                "ticket" => view.ui.get(UiKey::FieldTicket),
-                "date" => view.ui.get(UiKey::FieldDate),
-                "engineer" => view.ui.get(UiKey::FieldEngineer),
-                other => other,
-            };
+            let label = view.record_field_label(field);
             let _ = writeln!(text, "- {label}: ");
         }
         text.push('\n');

@@ -9,6 +9,8 @@ pub mod flowchart;
 pub mod html;
 pub mod markdown;
 pub mod metrics;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod print;
 mod templates;
 pub mod view;

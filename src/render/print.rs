@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::markup::{self, Anchors, Flavor, LinkRewrite};
-use crate::model::{Page, Procedure};
+use crate::model::{Page, Procedure, Site};
 use crate::render::flowchart::{self, Words};
 use crate::render::view::{Destination, LocaleView, ProcedureView, Shown};
 use crate::render::{
@@ -79,7 +79,7 @@ impl Renderer for PrintRenderer<'_> {
             for procedure in &cx.site.procedures {
                 files.push(print.checklist(procedure)?);
             }
-            for (product, procedures) in runbooks(cx) {
+            for (product, procedures) in runbooks(cx.site) {
                 files.push(print.runbook(product, &procedures)?);
             }
         }
@@ -89,11 +89,10 @@ impl Renderer for PrintRenderer<'_> {
 
 /// The runbooks to bind: one of every procedure, and one per product when procedures declare
 /// products (a product's runbook holds the procedures that apply to it).
-fn runbooks<'a>(cx: &RenderContext<'a>) -> Vec<(Option<&'a str>, Vec<&'a Procedure>)> {
-    let mut books = vec![(None, cx.site.procedures.iter().collect::<Vec<_>>())];
-    for product in &cx.site.products {
-        let procedures: Vec<&Procedure> = cx
-            .site
+pub fn runbooks(site: &Site) -> Vec<(Option<&str>, Vec<&Procedure>)> {
+    let mut books = vec![(None, site.procedures.iter().collect::<Vec<_>>())];
+    for product in &site.products {
+        let procedures: Vec<&Procedure> = site
             .procedures
             .iter()
             .filter(|p| p.applies_to.iter().any(|id| id.value == product.id.value))
@@ -148,7 +147,7 @@ impl<'a> Print<'_, 'a> {
                 note: None,
             };
         };
-        let title = self.title_of(&target);
+        let title = self.view.title_of(&target);
         if let LinkMode::Runbook { sections, .. } = mode
             && let Some((_, number)) = sections.iter().find(|(p, _)| *p == target)
         {
@@ -188,21 +187,6 @@ impl<'a> Print<'_, 'a> {
         }
     }
 
-    /// The title of a content path in this locale, as plain text.
-    fn title_of(&self, path: &str) -> String {
-        if let Some(procedure) = self.view.site.procedure(path) {
-            return markup::plain_text(self.view.text(&procedure.title).markdown);
-        }
-        if path == CATEGORIES_PATH {
-            return self.ui(UiKey::Categories).to_string();
-        }
-        self.view
-            .site
-            .page(path)
-            .and_then(|p| self.view.page_version(p))
-            .map_or_else(|| path.to_string(), |(v, _)| v.front.title.value.clone())
-    }
-
     fn html(
         &self,
         from: &str,
@@ -232,14 +216,7 @@ impl<'a> Print<'_, 'a> {
         let procedure = shown.procedure;
         let from = procedure.path.as_str();
         let mut anchors = Anchors::new();
-        let to_words = |to: &Destination<'_>| match to {
-            Destination::Step { number, .. } => self
-                .view
-                .ui
-                .fill(UiKey::ToStep, &[("n", &number.to_string())]),
-            Destination::Procedure { title, .. } => markup::plain_text(title.markdown),
-            Destination::End => self.ui(UiKey::ToEnd).to_string(),
-        };
+        let to_words = |to: &Destination<'_>| self.view.destination_words(to);
         let steps: Vec<Value> = shown
             .steps
             .iter()
@@ -276,13 +253,7 @@ impl<'a> Print<'_, 'a> {
             .config
             .record_fields
             .iter()
-            .map(|field| match field.as_str() {
-                "customer" => self.ui(UiKey::FieldCustomer).to_string(),
-                "ticket" => self.ui(UiKey::FieldTicket).to_string(),
-                "date" => self.ui(UiKey::FieldDate).to_string(),
-                "engineer" => self.ui(UiKey::FieldEngineer).to_string(),
-                other => other.to_string(),
-            })
+            .map(|field| self.view.record_field_label(field).to_string())
             .collect();
         let chart = flowchart::svg(
             shown,

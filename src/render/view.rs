@@ -355,6 +355,44 @@ impl<'a> LocaleView<'a> {
         Some(ids)
     }
 
+    /// The title of a content path in this locale, as plain text (a procedure's, a page's, or
+    /// the categories page's).
+    pub fn title_of(&self, path: &str) -> String {
+        if let Some(procedure) = self.site.procedure(path) {
+            return markup::plain_text(self.text(&procedure.title).markdown);
+        }
+        if path == CATEGORIES_PATH {
+            return self.ui.get(UiKey::Categories).to_string();
+        }
+        self.site
+            .page(path)
+            .and_then(|p| self.page_version(p))
+            .map_or_else(|| path.to_string(), |(v, _)| v.front.title.value.clone())
+    }
+
+    /// Where a destination leads, in a few words for paper ("step 5", "end", a title).
+    pub fn destination_words(&self, to: &Destination<'_>) -> String {
+        match to {
+            Destination::Step { number, .. } => {
+                self.ui.fill(UiKey::ToStep, &[("n", &number.to_string())])
+            }
+            Destination::Procedure { title, .. } => markup::plain_text(title.markdown),
+            Destination::End => self.ui.get(UiKey::ToEnd).to_string(),
+        }
+    }
+
+    /// The label of a record field of checklists: built-in keys in this locale's words, any
+    /// other text as written.
+    pub fn record_field_label<'f>(&'f self, field: &'f str) -> &'f str {
+        match field {
+            "customer" => self.ui.get(UiKey::FieldCustomer),
+            "ticket" => self.ui.get(UiKey::FieldTicket),
+            "date" => self.ui.get(UiKey::FieldDate),
+            "engineer" => self.ui.get(UiKey::FieldEngineer),
+            other => other,
+        }
+    }
+
     /// The sentence saying where a destination leads, with `{title}` filled by `title` (already
     /// converted to the output format by the caller).
     pub fn destination_sentence(&self, destination: &Destination<'_>, title: &str) -> String {

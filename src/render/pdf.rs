@@ -1,0 +1,611 @@
+//! PDF checklists and runbooks, typeset in-process with typst (the `pdf` cargo feature).
+//!
+//! For each locale: `pdf/LOCALE/ID.pdf` per procedure and `pdf/LOCALE/runbook.pdf` (plus
+//! `runbook-PRODUCT.pdf` per product). The renderer writes typst markup from the locale's view of
+//! the content, compiles it against an in-memory world that holds only that markup, the flowchart
+//! SVGs and the shipped IPAex Gothic font (so Japanese renders on any machine and the font is
+//! embedded), and exports the PDF. Checkboxes are drawn boxes, not glyphs. The runbook has a table
+//! of contents with page numbers.
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+
+use crate::markup;
+use crate::model::Procedure;
+use crate::render::flowchart::{self, Words};
+use crate::render::metrics::{FONT, FONT_FAMILY};
+use crate::render::print::{fingerprint, linked_pages, runbooks};
+use crate::render::view::{LocaleView, ProcedureView, Shown};
+use crate::render::{
+    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
+};
+use crate::source::SourceMap;
+use crate::ui::UiKey;
+use crate::validate::resolve_md_link;
+
+/// Renders checklists and runbooks as PDF.
+pub struct PdfRenderer<'t> {
+    sources: &'t SourceMap,
+}
+
+impl<'t> PdfRenderer<'t> {
+    /// A renderer; `sources` gives procedure files for fingerprints.
+    pub fn new(sources: &'t SourceMap) -> Self {
+        Self { sources }
+    }
+}
+
+impl Renderer for PdfRenderer<'_> {
+    fn name(&self) -> &'static str {
+        "pdf"
+    }
+
+    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
+        let mut jobs: Vec<Job> = Vec::new();
+        for locale in &cx.config.locales {
+            let view = LocaleView::new(cx.site, cx.config, locale);
+            let doc = Typst {
+                view: &view,
+                sources: self.sources,
+            };
+            for procedure in &cx.site.procedures {
+                let (markup, charts) = doc.checklist(procedure);
+                jobs.push(Job {
+                    path: format!("{locale}/{}.pdf", procedure.path),
+                    source: Some(self.sources.file(procedure.file).path.clone()),
+                    markup,
+                    charts,
+                });
+            }
+            for (product, procedures) in runbooks(cx.site) {
+                let (markup, charts) = doc.runbook(product, &procedures);
+                let name =
+                    product.map_or_else(|| "runbook".to_string(), |p| format!("runbook-{p}"));
+                jobs.push(Job {
+                    path: format!("{locale}/{name}.pdf"),
+                    source: None,
+                    markup,
+                    charts,
+                });
+            }
+        }
+        // Typesetting is the slow part: one document per core at a time.
+        use rayon::prelude::*;
+        let date = cx.config.build_date.clone();
+        jobs.into_par_iter()
+            .map(
+                |Job {
+                     path,
+                     source,
+                     markup,
+                     charts,
+                 }| {
+                    let bytes = typeset(&markup, charts, date.as_deref()).map_err(|message| {
+                        RenderError::Template {
+                            template: "PDF".to_string(),
+                            page: format!("pdf/{path}"),
+                            message,
+                        }
+                    })?;
+                    let locale = path.split('/').next().map(str::to_string);
+                    let kind = if path.contains("/runbook") {
+                        OutputKind::Runbook
+                    } else {
+                        OutputKind::Checklist
+                    };
+                    Ok(OutputFile {
+                        path,
+                        locale,
+                        kind,
+                        source,
+                        bytes,
+                    })
+                },
+            )
+            .collect()
+    }
+}
+
+/// One PDF to typeset: its output path, the content file it comes from, its typst markup and
+/// the flowchart SVG files the markup includes.
+struct Job {
+    path: String,
+    source: Option<String>,
+    markup: String,
+    charts: Vec<(String, String)>,
+}
+
+/// Typst markup for one locale's documents.
+struct Typst<'v, 'a> {
+    view: &'v LocaleView<'a>,
+    sources: &'v SourceMap,
+}
+
+/// A typst string literal (shown as text, never interpreted as markup).
+fn lit(text: &str) -> String {
+    let mut out = String::from("#\"");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A typst string expression (for arguments).
+fn string(text: &str) -> String {
+    lit(text)[1..].to_string()
+}
+
+const PREAMBLE: &str = r#"#let cb = box(width: 3.2mm, height: 3.2mm, stroke: 0.35mm + black, radius: 0.3mm, baseline: 0.2mm)
+#let muted(body) = text(fill: luma(90), body)
+#let note(label, body, strong-border: false) = block(width: 100%, inset: (left: 3mm, y: 1mm), stroke: (left: 1.2mm + if strong-border { black } else { luma(150) }), fill: if strong-border { luma(238) } else { none })[#strong(label) #linebreak() #body]
+"#;
+
+impl Typst<'_, '_> {
+    fn ui(&self, key: UiKey) -> &str {
+        self.view.ui.get(key)
+    }
+
+    fn setup(&self, title: &str, footer_left: &str) -> String {
+        let view = self.view;
+        let mut page_of = String::new();
+        let mut rest = self.ui(UiKey::PageOf);
+        while let Some(start) = rest.find('{') {
+            let (text, after) = rest.split_at(start);
+            let Some(end) = after.find('}') else { break };
+            page_of.push_str(&lit(text));
+            page_of.push_str(match &after[1..end] {
+                "page" => "#counter(page).display()",
+                _ => "#counter(page).final().first()",
+            });
+            rest = &after[end + 1..];
+        }
+        page_of.push_str(&lit(rest));
+        format!(
+            "#set document(title: {title})\n#set page(paper: \"{paper}\", margin: (x: 14mm, top: 13mm, bottom: 17mm), footer: context text(size: 7.5pt, fill: luma(80))[{left} #h(1fr) {page_of}])\n#set text(font: \"{FONT_FAMILY}\", size: 9.5pt, lang: \"{lang}\")\n#set par(leading: 0.6em, spacing: 0.9em)\n{PREAMBLE}",
+            title = string(title),
+            paper = view.config.paper.name(),
+            left = lit(footer_left),
+            lang = view.locale.split('-').next().unwrap_or("en"),
+        )
+    }
+
+    /// Markdown as typst markup; links get the note `note_for` gives them.
+    fn text(&self, from: &str, shown: Shown<'_>, sections: Option<&[(String, usize)]>) -> String {
+        markup::to_typst(shown.markdown, &|destination| {
+            self.note(from, destination, sections)
+        })
+    }
+
+    /// What a link says on paper: its section in the runbook, or its title and URL.
+    fn note(
+        &self,
+        from: &str,
+        destination: &str,
+        sections: Option<&[(String, usize)]>,
+    ) -> Option<String> {
+        let (path, fragment) = destination.split_once('#').unwrap_or((destination, ""));
+        if !markup::is_relative(destination) {
+            return (!destination.starts_with("mailto:")).then(|| destination.to_string());
+        }
+        let target = resolve_md_link(from, path)?;
+        let title = self.view.title_of(&target);
+        if let Some((_, number)) = sections.and_then(|s| s.iter().find(|(p, _)| *p == target)) {
+            let section = self
+                .view
+                .ui
+                .fill(UiKey::Section, &[("n", &number.to_string())]);
+            return Some(
+                self.view
+                    .ui
+                    .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &section)]),
+            );
+        }
+        Some(match &self.view.config.site_url {
+            Some(site) => {
+                let mut url = format!("{site}{}/{target}.html", self.view.locale);
+                if !fragment.is_empty() {
+                    url.push('#');
+                    url.push_str(fragment);
+                }
+                self.view
+                    .ui
+                    .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &url)])
+            }
+            None => format!("“{title}”"),
+        })
+    }
+
+    /// The checklist of one procedure: body markup and its flowchart file.
+    fn checklist_body(
+        &self,
+        shown: &ProcedureView<'_>,
+        chart: &str,
+        sections: Option<&[(String, usize)]>,
+        heading: Option<usize>,
+    ) -> String {
+        let view = self.view;
+        let from = shown.procedure.path.as_str();
+        let mut t = String::new();
+        let title = self.text(from, shown.title, sections);
+        match heading {
+            Some(_) => {
+                let _ = writeln!(t, "= {title}\n");
+            }
+            None => {
+                let _ = writeln!(t, "#text(size: 16pt, weight: \"bold\")[{title}]\n");
+            }
+        }
+        if !shown.applies_to.is_empty() {
+            let names: Vec<String> = shown
+                .applies_to
+                .iter()
+                .map(|p| markup::plain_text(p.markdown))
+                .collect();
+            let _ = writeln!(
+                t,
+                "#muted[#strong[{}:] {}]\n",
+                lit(self.ui(UiKey::AppliesTo)),
+                lit(&names.join(" · "))
+            );
+        }
+        let fields: Vec<String> = view
+            .config
+            .record_fields
+            .iter()
+            .map(|field| view.record_field_label(field).to_string())
+            .collect();
+        if !fields.is_empty() {
+            let cells: Vec<String> = fields.iter().map(|f| format!("[{}], []", lit(f))).collect();
+            let _ = writeln!(
+                t,
+                "#strong[{}]\n#table(columns: (22%, 28%, 22%, 28%), stroke: 0.3mm + luma(130), inset: (x: 1.8mm, y: 2.4mm), {})\n",
+                lit(self.ui(UiKey::Record)),
+                cells.join(", ")
+            );
+        }
+        for step in &shown.steps {
+            let mut inner = String::new();
+            if let Some(text) = step.text {
+                let _ = writeln!(inner, "{}\n", self.text(from, text, sections));
+            }
+            for note in &step.notes {
+                let _ = writeln!(
+                    inner,
+                    "#note({}, [{}])\n",
+                    string(self.ui(UiKey::Note)),
+                    self.text(from, *note, sections)
+                );
+            }
+            for warning in &step.warnings {
+                let _ = writeln!(
+                    inner,
+                    "#note({}, [{}], strong-border: true)\n",
+                    string(self.ui(UiKey::Warning)),
+                    self.text(from, *warning, sections)
+                );
+            }
+            if !step.branches.is_empty() {
+                let choices: Vec<String> = step
+                    .branches
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "#box[#cb #h(1mm) {} → {}]",
+                            self.text(from, b.label, sections),
+                            lit(&self.view.destination_words(&b.to))
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(
+                    inner,
+                    "#strong[{}:] #h(2mm) {}\n",
+                    lit(self.ui(UiKey::TickOne)),
+                    choices.join(" #h(7mm) ")
+                );
+            }
+            if let Some(escalation) = &step.escalation {
+                let _ = writeln!(inner, "#strong[{}:]\n", lit(self.ui(UiKey::TickAll)));
+                for (_, title) in &escalation.categories {
+                    let _ = writeln!(
+                        inner,
+                        "#cb #h(1mm) {} \\",
+                        lit(&markup::plain_text(title.markdown))
+                    );
+                }
+                inner.push('\n');
+                if let Some(submit) = escalation.submit {
+                    let _ = writeln!(
+                        inner,
+                        "#strong[{}:]\n\n{}\n",
+                        lit(self.ui(UiKey::WhatToSubmit)),
+                        self.text(from, submit, sections)
+                    );
+                }
+            }
+            if let Some(then) = &step.then {
+                let _ = writeln!(
+                    inner,
+                    "#muted[→ {}]\n",
+                    lit(&self.view.destination_words(then))
+                );
+            }
+            let _ = writeln!(
+                t,
+                "#block(breakable: false, width: 100%, stroke: (top: 0.3mm + luma(130)), inset: (y: 1.6mm), spacing: 0pt)[#grid(columns: (6mm, 1fr), gutter: 0mm, cb, strong[{}. {}])\n#pad(left: 6mm)[{}]]",
+                step.number,
+                self.text(from, step.title, sections),
+                inner.trim_end()
+            );
+        }
+        let _ = writeln!(
+            t,
+            "#v(3mm)\n#block(breakable: false)[#strong[{}]\n#v(7mm)\n#grid(columns: (1fr, 1fr), gutter: 10mm, [#line(length: 100%, stroke: 0.3mm) #muted[{}]], [#line(length: 100%, stroke: 0.3mm) #muted[{}]])]\n",
+            lit(self.ui(UiKey::SignOff)),
+            lit(self.ui(UiKey::Signature)),
+            lit(self.ui(UiKey::FieldDate))
+        );
+        let _ = writeln!(
+            t,
+            "#block(breakable: false)[#strong[{}]\n#align(center, image({}, height: 78mm))]\n",
+            lit(self.ui(UiKey::Flowchart)),
+            string(chart)
+        );
+        t
+    }
+
+    fn chart(&self, shown: &ProcedureView<'_>) -> String {
+        flowchart::svg(
+            shown,
+            &Words {
+                end: self.ui(UiKey::ToEnd),
+                title: format!(
+                    "{}: {}",
+                    self.ui(UiKey::Flowchart),
+                    markup::plain_text(shown.title.markdown)
+                ),
+                id_prefix: String::new(),
+                step_prefix: String::new(),
+            },
+        )
+    }
+
+    fn footer(&self, id: &str, version: Option<&str>) -> String {
+        let mut left = id.to_string();
+        if let Some(version) = version {
+            left.push_str(&format!(" · {} {version}", self.ui(UiKey::Version)));
+        }
+        if let Some(date) = &self.view.config.build_date {
+            left.push_str(&format!(" · {} {date}", self.ui(UiKey::Built)));
+        }
+        left
+    }
+
+    fn checklist(&self, procedure: &Procedure) -> (String, Vec<(String, String)>) {
+        let shown = self.view.procedure(procedure);
+        let version = fingerprint(&self.sources.file(procedure.file).text);
+        let title = markup::plain_text(shown.title.markdown);
+        let mut t = self.setup(
+            &format!("{title} · {}", self.ui(UiKey::Checklist)),
+            &self.footer(&procedure.path, Some(&version)),
+        );
+        t.push_str(&self.checklist_body(&shown, "chart-1.svg", None, None));
+        (t, vec![("chart-1.svg".to_string(), self.chart(&shown))])
+    }
+
+    fn runbook(
+        &self,
+        product: Option<&str>,
+        procedures: &[&Procedure],
+    ) -> (String, Vec<(String, String)>) {
+        let view = self.view;
+        let mut sections: Vec<(String, usize)> = procedures
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.clone(), i + 1))
+            .collect();
+        let has_categories = !view.site.categories.is_empty();
+        if has_categories {
+            sections.push((CATEGORIES_PATH.to_string(), sections.len() + 1));
+        }
+        let appendices = linked_pages(view, procedures);
+        for page in &appendices {
+            sections.push((page.path.clone(), sections.len() + 1));
+        }
+        let title = match product.and_then(|id| view.site.product(id)) {
+            Some(product) => format!(
+                "{} — {}",
+                self.ui(UiKey::Runbook),
+                markup::plain_text(view.text(&product.name).markdown)
+            ),
+            None => self.ui(UiKey::Runbook).to_string(),
+        };
+        let mut t = self.setup(
+            &title,
+            &format!("{} · {}", view.config.title_in(view.locale), title),
+        );
+        let _ = writeln!(
+            t,
+            "#set heading(numbering: \"1.\")\n#show heading.where(level: 1): it => {{ pagebreak(weak: true); block(below: 4mm, text(size: 15pt, it)) }}\n#page(footer: none)[#v(1fr)\n#muted[{}]\n#text(size: 26pt, weight: \"bold\")[{}]\n{}\n#v(2fr)]\n#outline(title: {}, depth: 1)\n",
+            lit(view.config.title_in(view.locale)),
+            lit(&title),
+            view.config
+                .build_date
+                .as_ref()
+                .map_or(String::new(), |d| format!(
+                    "#muted[{} {}]",
+                    lit(self.ui(UiKey::Built)),
+                    lit(d)
+                )),
+            string(self.ui(UiKey::Contents)),
+        );
+        let mut charts = Vec::new();
+        for (index, procedure) in procedures.iter().enumerate() {
+            let shown = view.procedure(procedure);
+            let chart = format!("chart-{}.svg", index + 1);
+            t.push_str(&self.checklist_body(&shown, &chart, Some(&sections), Some(index + 1)));
+            charts.push((chart, self.chart(&shown)));
+        }
+        if has_categories {
+            let _ = writeln!(t, "= {}\n", lit(self.ui(UiKey::Categories)));
+            for category in &view.site.categories {
+                let _ = writeln!(
+                    t,
+                    "#strong[{}]\n",
+                    lit(&markup::plain_text(view.text(&category.title).markdown))
+                );
+                if let Some(severity) = category.severity {
+                    let _ = writeln!(
+                        t,
+                        "{}: {}\n",
+                        lit(self.ui(UiKey::SeverityLabel)),
+                        lit(view.ui.get(UiKey::severity(severity)))
+                    );
+                }
+                if let Some(description) = &category.description {
+                    let _ = writeln!(
+                        t,
+                        "{}\n",
+                        self.text(CATEGORIES_PATH, view.text(description), Some(&sections))
+                    );
+                }
+                let _ = writeln!(
+                    t,
+                    "#strong[{}:] {}\n",
+                    lit(self.ui(UiKey::EscalateTo)),
+                    self.text(
+                        CATEGORIES_PATH,
+                        view.text(&category.escalate_to),
+                        Some(&sections)
+                    )
+                );
+            }
+        }
+        for page in &appendices {
+            if let Some((version, fallback)) = view.page_version(page) {
+                let _ = writeln!(t, "= {}\n", lit(&version.front.title.value));
+                let shown = Shown {
+                    markdown: &version.body,
+                    fallback_locale: fallback,
+                };
+                let _ = writeln!(t, "{}\n", self.text(&page.path, shown, Some(&sections)));
+            }
+        }
+        (t, charts)
+    }
+}
+
+/// The fonts of every PDF: the shipped IPAex Gothic.
+fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
+    static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let fonts: Vec<Font> = Font::iter(Bytes::new(FONT)).collect();
+        (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
+    })
+}
+
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::builder().build()))
+}
+
+/// An in-memory typst world: one main file, some SVG files, the shipped font.
+struct DocumentWorld {
+    main: Source,
+    files: Vec<(FileId, Bytes)>,
+    today: Option<Datetime>,
+}
+
+fn file_id(path: &str) -> FileId {
+    let path = VirtualPath::new(path)
+        .unwrap_or_else(|_| VirtualPath::new("/main.typ").expect("a valid path"));
+    RootedPath::new(VirtualRoot::Project, path).intern()
+}
+
+impl World for DocumentWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+    fn book(&self) -> &LazyHash<FontBook> {
+        &fonts().0
+    }
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::NotSource)
+        }
+    }
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files
+            .iter()
+            .find(|(file, _)| *file == id)
+            .map(|(_, bytes)| bytes.clone())
+            .ok_or_else(|| FileError::NotFound(std::path::PathBuf::from("(not in the document)")))
+    }
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().1.get(index).cloned()
+    }
+    fn today(&self, _: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+/// Compiles typst markup (with its SVG files) to PDF bytes. Deterministic: the document carries
+/// no timestamp and its identifier derives from its content.
+pub fn typeset(
+    markup: &str,
+    files: Vec<(String, String)>,
+    date: Option<&str>,
+) -> Result<Vec<u8>, String> {
+    let today = date.and_then(|d| {
+        let mut parts = d.split('-').map(|p| p.parse::<i32>().ok());
+        let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
+        Datetime::from_ymd(year, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
+    });
+    let world = DocumentWorld {
+        main: Source::new(file_id("/main.typ"), markup.to_string()),
+        files: files
+            .into_iter()
+            .map(|(path, text)| (file_id(&format!("/{path}")), Bytes::new(text.into_bytes())))
+            .collect(),
+        today,
+    };
+    let document = typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+    let options = typst_pdf::PdfOptions {
+        ident: typst::foundations::Smart::Custom(fingerprint(markup)),
+        timestamp: None,
+        ..Default::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
