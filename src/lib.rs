@@ -136,6 +136,12 @@ pub struct Checked {
 /// Only a configuration that cannot be read ([`Error::Content`]); content problems are in
 /// [`Checked::diagnostics`].
 pub fn check(root: &Path) -> Result<Checked, Error> {
+    check_for(root, false)
+}
+
+/// [`check`], as for a build that also writes PDFs when `pdf` (text the PDF font lacks is then
+/// reported too).
+fn check_for(root: &Path, pdf: bool) -> Result<Checked, Error> {
     let mut sources = SourceMap::new();
     let config = match config::load(root, &mut sources) {
         Ok(config) => config,
@@ -146,6 +152,8 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
             });
         }
     };
+    let mut config = config;
+    config.pdf |= pdf;
     let loaded = load::load(&config, &mut sources);
     let mut diagnostics = loaded.diagnostics;
     // Relations between files are only worth checking once every file parsed.
@@ -208,7 +216,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         site,
         sources,
         diagnostics,
-    } = check(&options.root)?;
+    } = check_for(&options.root, options.pdf)?;
     if has_errors(&diagnostics) {
         return Err(Error::Content {
             sources,
@@ -220,7 +228,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         None => config.root.join(&config.output_dir),
     };
     write::check_output_dir(&config.root, &out)?;
-    let pdf = options.pdf || config.pdf;
+    let pdf = config.pdf;
     if pdf && !cfg!(feature = "pdf") {
         return Err(Error::NoPdf);
     }

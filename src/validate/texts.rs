@@ -75,6 +75,36 @@ pub fn text_fields(site: &Site) -> Vec<TextField<'_>> {
 pub(super) fn check(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
     for field in text_fields(site) {
         check_text(&field, config, out);
+        if config.pdf {
+            let values: Vec<(&str, crate::source::Span)> = match &field.text.value {
+                Text::Source(text) => vec![(text.as_str(), field.text.span(field.file, 0))],
+                Text::Localized(map) => map
+                    .values()
+                    .map(|v| (v.value.as_str(), v.span(field.file, 0)))
+                    .collect(),
+            };
+            for (text, span) in values {
+                missing_glyphs(text, span, out);
+            }
+        }
+    }
+    if config.pdf {
+        for page in &site.pages {
+            for version in page.versions.values() {
+                // The body is a verbatim slice of the file: point at the first such character.
+                let first = version.body.char_indices().find(|(_, c)| lacks_glyph(*c));
+                if let Some((index, c)) = first {
+                    let start = version.body_offset + index;
+                    let span = crate::source::Span::new(version.file, start..start + c.len_utf8());
+                    missing_glyphs(&version.body, span, out);
+                }
+                missing_glyphs(
+                    &version.front.title,
+                    version.front.title.span(version.file, version.front_offset),
+                    out,
+                );
+            }
+        }
     }
     for page in &site.pages {
         for locale in &config.locales {
@@ -176,6 +206,30 @@ fn inline_only(
                 .help("titles, labels and names cannot hold lists, headings or several paragraphs; a leading `1.` or `-` starts a list: escape it as `1\\.`"),
         );
     }
+}
+
+/// Characters the PDF font (the shipped IPAex Gothic) has no glyph for: they would print as
+/// empty boxes. One warning per text, naming the characters.
+fn missing_glyphs(text: &str, span: crate::source::Span, out: &mut Vec<Diagnostic>) {
+    let mut missing: Vec<char> = text.chars().filter(|c| lacks_glyph(*c)).collect();
+    missing.dedup();
+    if missing.is_empty() {
+        return;
+    }
+    let listed: Vec<String> = missing
+        .iter()
+        .take(8)
+        .map(|c| format!("`{c}` (U+{:04X})", u32::from(*c)))
+        .collect();
+    out.push(
+        Diagnostic::warning("missing-glyph", format!("the PDF font has no glyph for {}", listed.join(", ")))
+            .at(span)
+            .help("these characters print as empty boxes in PDFs: replace them, or remove them from the text"),
+    );
+}
+
+fn lacks_glyph(c: char) -> bool {
+    !c.is_whitespace() && !c.is_control() && !crate::render::metrics::has_glyph(c)
 }
 
 fn missing(config: &Config, message: String) -> Diagnostic {

@@ -411,3 +411,26 @@ fn every_code_the_fixtures_produce_is_documented() {
         );
     }
 }
+
+#[test]
+fn characters_the_pdf_font_lacks_are_warned_about_when_pdfs_are_built() {
+    let project = Project::fixture("minimal");
+    project.write(
+        "content/glyphs.md",
+        "---\ntitle: Glyphs\n---\n\nA rocket 🚀 here.\n",
+    );
+    let stderr = project.run(&["check"]).expect(0).stderr();
+    assert!(
+        !stderr.contains("missing-glyph"),
+        "only PDFs need the font: {stderr}"
+    );
+    let config = project
+        .read("book.toml")
+        .replace("[runbook]\n", "[runbook]\npdf = true\n");
+    project.write("book.toml", &config);
+    let stderr = project.run(&["check"]).expect(0).stderr();
+    assert!(
+        stderr.contains("warning[missing-glyph]: the PDF font has no glyph for `🚀` (U+1F680)\n --> content/glyphs.md:5:10"),
+        "{stderr}"
+    );
+}
