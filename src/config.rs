@@ -88,6 +88,8 @@ pub struct Config {
     pub build_date: Option<String>,
     /// Whether `build` writes PDFs (`[runbook] pdf`, or `--pdf`).
     pub pdf: bool,
+    /// Font files for PDFs, relative to the root, tried before the shipped IPAex Gothic.
+    pub fonts: Vec<PathBuf>,
 }
 
 impl Config {
@@ -150,6 +152,8 @@ struct RunbookTable {
     build_date: Option<toml::Spanned<String>>,
     #[serde(default)]
     pdf: bool,
+    #[serde(default)]
+    fonts: Vec<toml::Spanned<String>>,
 }
 
 /// Reads and checks `ROOT/book.toml`. The file is added to `sources` so that diagnostics can quote
@@ -200,6 +204,7 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         site_url: None,
         build_date: None,
         pdf: false,
+        fonts: Vec::new(),
     });
     let book_language = raw.book.language.as_ref().map(|l| l.get_ref().clone());
     let locales: Vec<String> = match &runbook.locales {
@@ -293,6 +298,20 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         }
         None => source_date_epoch(),
     };
+    for font in &runbook.fonts {
+        let path = Path::new(font.get_ref());
+        let inside = path.is_relative()
+            && path
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside || !root.join(path).is_file() {
+            diagnostics.push(
+                Diagnostic::error("invalid-config", format!("no font file `{}` in the project", font.get_ref()))
+                    .at(Span::new(file, font.span()))
+                    .help("name a .ttf or .otf file by its path relative to book.toml, e.g. `fonts/NotoSansJP.ttf`"),
+            );
+        }
+    }
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -321,6 +340,11 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         }),
         build_date,
         pdf: runbook.pdf,
+        fonts: runbook
+            .fonts
+            .into_iter()
+            .map(|f| PathBuf::from(f.into_inner()))
+            .collect(),
     })
 }
 
@@ -423,6 +447,8 @@ mod tests {
         assert_eq!(config.build_date.as_deref(), Some("2026-01-02"));
         assert_eq!(config.record_fields, ["ticket", "Region"]);
         assert!(load_text("[runbook]\nsite-url = \"docs\"\n").is_err());
+        assert!(load_text("[runbook]\nfonts = [\"no/such.ttf\"]\n").is_err());
+        assert!(load_text("[runbook]\nfonts = [\"../outside.ttf\"]\n").is_err());
         assert!(load_text("[runbook]\nbuild-date = \"soon\"\n").is_err());
     }
 

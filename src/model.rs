@@ -101,6 +101,8 @@ pub struct Site {
     pub ui: BTreeMap<String, UiOverrides>,
     /// Other files (images, downloads); copied into every locale of every output as they are.
     pub assets: Vec<Asset>,
+    /// Font files named by `[runbook] fonts`, for PDFs (path relative to the root).
+    pub fonts: Vec<Asset>,
 }
 
 /// A content file that is neither YAML nor Markdown (an image, a download).

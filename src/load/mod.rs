@@ -167,6 +167,18 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
     }
     site.pages = pages.into_values().collect();
     site.procedures.sort_by(|a, b| a.path.cmp(&b.path));
+    for font in &config.fonts {
+        match std::fs::read(config.root.join(font)) {
+            Ok(bytes) => site.fonts.push(Asset {
+                path: font.to_string_lossy().replace('\\', "/"),
+                bytes,
+            }),
+            Err(error) => diagnostics.push(Diagnostic::error(
+                "unreadable-file",
+                format!("cannot read the font `{}`: {error}", font.display()),
+            )),
+        }
+    }
     Loaded { site, diagnostics }
 }
 
@@ -380,6 +392,7 @@ mod tests {
             site_url: None,
             build_date: None,
             pdf: false,
+            fonts: vec![],
         }
     }
 

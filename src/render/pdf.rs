@@ -21,7 +21,7 @@ use typst_layout::PagedDocument;
 use crate::markup;
 use crate::model::Procedure;
 use crate::render::flowchart::{self, Words};
-use crate::render::metrics::{FONT, FONT_FAMILY};
+use crate::render::metrics::FONT;
 use crate::render::print::{fingerprint, linked_pages, runbooks};
 use crate::render::view::{LocaleView, ProcedureView, Shown};
 use crate::render::{
@@ -49,12 +49,14 @@ impl Renderer for PdfRenderer<'_> {
     }
 
     fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
+        let fonts = Fonts::new(&cx.site.fonts);
         let mut jobs: Vec<Job> = Vec::new();
         for locale in &cx.config.locales {
             let view = LocaleView::new(cx.site, cx.config, locale);
             let doc = Typst {
                 view: &view,
                 sources: self.sources,
+                families: &fonts.families,
             };
             for procedure in &cx.site.procedures {
                 let (markup, charts) = doc.checklist(procedure);
@@ -88,13 +90,14 @@ impl Renderer for PdfRenderer<'_> {
                      markup,
                      charts,
                  }| {
-                    let bytes = typeset(&markup, charts, date.as_deref()).map_err(|message| {
-                        RenderError::Template {
-                            template: "PDF".to_string(),
-                            page: format!("pdf/{path}"),
-                            message,
-                        }
-                    })?;
+                    let bytes =
+                        typeset(&fonts, &markup, charts, date.as_deref()).map_err(|message| {
+                            RenderError::Template {
+                                template: "PDF".to_string(),
+                                page: format!("pdf/{path}"),
+                                message,
+                            }
+                        })?;
                     let locale = path.split('/').next().map(str::to_string);
                     let kind = if path.contains("/runbook") {
                         OutputKind::Runbook
@@ -127,6 +130,8 @@ struct Job {
 struct Typst<'v, 'a> {
     view: &'v LocaleView<'a>,
     sources: &'v SourceMap,
+    /// Font families in order of preference.
+    families: &'v [String],
 }
 
 /// A typst string literal (shown as text, never interpreted as markup).
@@ -175,11 +180,16 @@ impl Typst<'_, '_> {
         }
         page_of.push_str(&lit(rest));
         format!(
-            "#set document(title: {title})\n#set page(paper: \"{paper}\", margin: (x: 14mm, top: 13mm, bottom: 17mm), footer: context text(size: 7.5pt, fill: luma(80))[{left} #h(1fr) {page_of}])\n#set text(font: \"{FONT_FAMILY}\", size: 9.5pt, lang: \"{lang}\")\n#set par(leading: 0.6em, spacing: 0.9em)\n{PREAMBLE}",
+            "#set document(title: {title})\n#set page(paper: \"{paper}\", margin: (x: 14mm, top: 13mm, bottom: 17mm), footer: context text(size: 7.5pt, fill: luma(80))[{left} #h(1fr) {page_of}])\n#set text(font: ({families}), size: 9.5pt, lang: \"{lang}\")\n#set par(leading: 0.6em, spacing: 0.9em)\n{PREAMBLE}",
             title = string(title),
             paper = view.config.paper.name(),
             left = lit(footer_left),
             lang = view.locale.split('-').next().unwrap_or("en"),
+            families = self
+                .families
+                .iter()
+                .map(|f| string(f) + ",")
+                .collect::<String>(),
         )
     }
 
@@ -508,13 +518,34 @@ impl Typst<'_, '_> {
     }
 }
 
-/// The fonts of every PDF: the shipped IPAex Gothic.
-fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
-    static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let fonts: Vec<Font> = Font::iter(Bytes::new(FONT)).collect();
-        (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
-    })
+/// The fonts of a project's PDFs: its own font files first, then the shipped IPAex Gothic.
+struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    /// Family names in order of preference, for `set text(font: ...)`.
+    families: Vec<String>,
+}
+
+impl Fonts {
+    fn new(extra: &[crate::model::Asset]) -> Self {
+        let mut fonts: Vec<Font> = extra
+            .iter()
+            .flat_map(|asset| Font::iter(Bytes::new(asset.bytes.clone())))
+            .collect();
+        fonts.extend(Font::iter(Bytes::new(FONT)));
+        let mut families: Vec<String> = Vec::new();
+        for font in &fonts {
+            let family = font.info().family.clone();
+            if !families.contains(&family) {
+                families.push(family);
+            }
+        }
+        Self {
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            families,
+        }
+    }
 }
 
 fn library() -> &'static LazyHash<Library> {
@@ -523,7 +554,8 @@ fn library() -> &'static LazyHash<Library> {
 }
 
 /// An in-memory typst world: one main file, some SVG files, the shipped font.
-struct DocumentWorld {
+struct DocumentWorld<'f> {
+    fonts: &'f Fonts,
     main: Source,
     files: Vec<(FileId, Bytes)>,
     today: Option<Datetime>,
@@ -535,12 +567,12 @@ fn file_id(path: &str) -> FileId {
     RootedPath::new(VirtualRoot::Project, path).intern()
 }
 
-impl World for DocumentWorld {
+impl World for DocumentWorld<'_> {
     fn library(&self) -> &LazyHash<Library> {
         library()
     }
     fn book(&self) -> &LazyHash<FontBook> {
-        &fonts().0
+        &self.fonts.book
     }
     fn main(&self) -> FileId {
         self.main.id()
@@ -560,7 +592,7 @@ impl World for DocumentWorld {
             .ok_or_else(|| FileError::NotFound(std::path::PathBuf::from("(not in the document)")))
     }
     fn font(&self, index: usize) -> Option<Font> {
-        fonts().1.get(index).cloned()
+        self.fonts.fonts.get(index).cloned()
     }
     fn today(&self, _: Option<Duration>) -> Option<Datetime> {
         self.today
@@ -569,7 +601,8 @@ impl World for DocumentWorld {
 
 /// Compiles typst markup (with its SVG files) to PDF bytes. Deterministic: the document carries
 /// no timestamp and its identifier derives from its content.
-pub fn typeset(
+fn typeset(
+    fonts: &Fonts,
     markup: &str,
     files: Vec<(String, String)>,
     date: Option<&str>,
@@ -580,6 +613,7 @@ pub fn typeset(
         Datetime::from_ymd(year, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
     });
     let world = DocumentWorld {
+        fonts,
         main: Source::new(file_id("/main.typ"), markup.to_string()),
         files: files
             .into_iter()

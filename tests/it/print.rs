@@ -269,3 +269,26 @@ fn chromium_prints_each_checklist_on_at_most_two_a4_pages() {
         assert!(text.contains(title), "{text}");
     }
 }
+
+#[cfg(feature = "pdf")]
+#[test]
+fn project_fonts_are_embedded_in_pdfs() {
+    let project = Project::fixture("minimal");
+    let font = crate::util::repo_root().join("assets/fonts/ipaexg.ttf");
+    std::fs::create_dir_all(project.root().join("fonts")).unwrap();
+    std::fs::copy(font, project.root().join("fonts/house.ttf")).unwrap();
+    let config = project
+        .read("book.toml")
+        .replace("[runbook]\n", "[runbook]\nfonts = [\"fonts/house.ttf\"]\n");
+    project.write("book.toml", &config);
+    project.run(&["build", "--pdf"]).expect(0);
+    let fonts = pdffonts(&project.root().join("build/pdf/ja/handle-outage.pdf"));
+    assert!(fonts.contains("IPAexGothic"), "{fonts}");
+    let wrong = config.replace("fonts/house.ttf", "fonts/missing.ttf");
+    project.write("book.toml", &wrong);
+    let stderr = project.run(&["build", "--pdf"]).expect(1).stderr();
+    assert!(
+        stderr.contains("no font file `fonts/missing.ttf` in the project"),
+        "{stderr}"
+    );
+}
