@@ -22,7 +22,7 @@ use crate::markup;
 use crate::model::Procedure;
 use crate::render::flowchart::{self, Words};
 use crate::render::metrics::FONT;
-use crate::render::print::{fingerprint, linked_pages, runbooks};
+use crate::render::print::{Outline, fingerprint, outline, runbook_title, runbooks};
 use crate::render::view::{LocaleView, ProcedureView, Shown};
 use crate::render::{
     CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
@@ -422,27 +422,12 @@ impl Typst<'_, '_> {
         procedures: &[&Procedure],
     ) -> (String, Vec<(String, String)>) {
         let view = self.view;
-        let mut sections: Vec<(String, usize)> = procedures
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.path.clone(), i + 1))
-            .collect();
-        let has_categories = !view.site.categories.is_empty();
-        if has_categories {
-            sections.push((CATEGORIES_PATH.to_string(), sections.len() + 1));
-        }
-        let appendices = linked_pages(view, procedures);
-        for page in &appendices {
-            sections.push((page.path.clone(), sections.len() + 1));
-        }
-        let title = match product.and_then(|id| view.site.product(id)) {
-            Some(product) => format!(
-                "{} — {}",
-                self.ui(UiKey::Runbook),
-                markup::plain_text(view.text(&product.name).markdown)
-            ),
-            None => self.ui(UiKey::Runbook).to_string(),
-        };
+        let Outline {
+            sections,
+            has_categories,
+            appendices,
+        } = outline(view, procedures);
+        let title = runbook_title(view, product);
         let mut t = self.setup(
             &title,
             &format!("{} · {}", view.config.title_in(view.locale), title),

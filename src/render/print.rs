@@ -360,20 +360,11 @@ impl<'a> Print<'_, 'a> {
             Some(product) => format!("{}/runbook-{product}.html", view.locale),
             None => format!("{}/runbook.html", view.locale),
         };
-        // Sections: procedures, the categories, then every page the procedures link (appendices).
-        let mut sections: Vec<(String, usize)> = procedures
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.path.clone(), i + 1))
-            .collect();
-        let has_categories = !view.site.categories.is_empty();
-        if has_categories {
-            sections.push((CATEGORIES_PATH.to_string(), sections.len() + 1));
-        }
-        let appendices = linked_pages(view, procedures);
-        for page in &appendices {
-            sections.push((page.path.clone(), sections.len() + 1));
-        }
+        let Outline {
+            sections,
+            has_categories,
+            appendices,
+        } = outline(view, procedures);
         let mode = LinkMode::Runbook {
             here: here.clone(),
             sections: &sections,
@@ -417,14 +408,7 @@ impl<'a> Print<'_, 'a> {
                 }))
             })
             .collect();
-        let title = match product.and_then(|id| view.site.product(id)) {
-            Some(product) => format!(
-                "{} — {}",
-                self.ui(UiKey::Runbook),
-                markup::plain_text(view.text(&product.name).markdown)
-            ),
-            None => self.ui(UiKey::Runbook).to_string(),
-        };
+        let title = runbook_title(view, product);
         let context = json!({
             "lang": view.locale,
             "ui": view.ui.for_templates(),
@@ -467,6 +451,51 @@ fn css_string(text: &str) -> String {
     }
     quoted.push('"');
     quoted
+}
+
+/// The parts of a runbook, numbered: its procedures, then the categories (when there are any),
+/// then every page the procedures link, as appendices.
+pub struct Outline<'a> {
+    /// Content path and section number of each part, in order.
+    pub sections: Vec<(String, usize)>,
+    /// Whether the categories make a section.
+    pub has_categories: bool,
+    /// The linked pages, in order.
+    pub appendices: Vec<&'a Page>,
+}
+
+/// The outline of a runbook binding `procedures`.
+pub fn outline<'a>(view: &LocaleView<'a>, procedures: &[&'a Procedure]) -> Outline<'a> {
+    let mut sections: Vec<(String, usize)> = procedures
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path.clone(), i + 1))
+        .collect();
+    let has_categories = !view.site.categories.is_empty();
+    if has_categories {
+        sections.push((CATEGORIES_PATH.to_string(), sections.len() + 1));
+    }
+    let appendices = linked_pages(view, procedures);
+    for page in &appendices {
+        sections.push((page.path.clone(), sections.len() + 1));
+    }
+    Outline {
+        sections,
+        has_categories,
+        appendices,
+    }
+}
+
+/// The title of a runbook: "Runbook", or "Runbook — PRODUCT".
+pub fn runbook_title(view: &LocaleView<'_>, product: Option<&str>) -> String {
+    let runbook = view.ui.get(UiKey::Runbook);
+    match product.and_then(|id| view.site.product(id)) {
+        Some(product) => format!(
+            "{runbook} — {}",
+            markup::plain_text(view.text(&product.name).markdown)
+        ),
+        None => runbook.to_string(),
+    }
 }
 
 /// The pages the procedures link, in first-link order, once each.

@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::markup;
 use crate::model::{Site, Text};
 use crate::render::view::LocaleView;
-use crate::render::{CATEGORIES_PATH, INDEX_PATH};
+use crate::render::{CATEGORIES_PATH, INDEX_PATH, relative_url};
 use crate::source::{FileId, SourceMap, Span};
 use crate::validate::texts::text_fields;
 
@@ -453,7 +453,7 @@ fn check_link(
                     format!("`{destination}` links the output, not the source"),
                     Some(format!(
                         "link `{}.md`: each output turns it into its own file",
-                        relative_name(source.from, stem)
+                        relative_url(source.from, stem)
                     )),
                 )];
             }
@@ -483,14 +483,14 @@ fn missing_target<'k>(
             format!("`{destination}` differs only in case from `{same}{extension}`"),
             Some(format!(
                 "write `{}{extension}`: the site must work on hosts where names are case-sensitive",
-                relative_name(source.from, same)
+                relative_url(source.from, same)
             )),
         );
     }
     let help = did_you_mean(target, known).map(|k| {
         format!(
             "did you mean `{}{extension}`?",
-            relative_name(source.from, k)
+            relative_url(source.from, k)
         )
     });
     let what = if extension.is_empty() {
@@ -640,24 +640,6 @@ pub fn resolve(from: &str, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// How a file in `from`'s directory would write a link to content path `to` (without extension).
-fn relative_name(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len() - 1];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(to_parts.len() - 1);
-    format!(
-        "{}{}",
-        "../".repeat(from_dirs.len() - common),
-        to_parts[common..].join("/")
-    )
-}
-
 /// Every external link (with a scheme) in the content, once each, in file order.
 pub fn external_links(site: &Site, config: &Config, sources: &SourceMap) -> Vec<WrittenLink> {
     let mut found = BTreeSet::new();
@@ -686,8 +668,6 @@ mod tests {
         assert_eq!(resolve("a", "b.md").as_deref(), Some("b.md"));
         assert_eq!(resolve("g/a", "../b.png").as_deref(), Some("b.png"));
         assert_eq!(resolve("a", "../../etc/passwd"), None);
-        assert_eq!(relative_name("g/a", "b"), "../b");
-        assert_eq!(relative_name("a", "g/b"), "g/b");
     }
 
     #[test]
