@@ -299,6 +299,23 @@ pub fn plain_text(text: &str) -> String {
     plain
 }
 
+/// A typst string literal (`"..."`) holding `text`, line breaks turned into spaces: text in it is
+/// never read as typst markup or code.
+pub fn typst_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Markdown as typst markup, for the PDF: paragraphs, lists, emphasis, strong, code and links
 /// (their text, then in parentheses whatever `note` says of the destination). All text goes in
 /// as typst string literals, so nothing in the content is ever read as typst code. Headings become
@@ -306,19 +323,7 @@ pub fn plain_text(text: &str) -> String {
 pub fn to_typst(text: &str, note: &dyn Fn(&str) -> Option<String>) -> String {
     fn literal(out: &mut String, text: &str) {
         out.push('#');
-        quoted(out, text);
-    }
-    fn quoted(out: &mut String, text: &str) {
-        out.push('"');
-        for c in text.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '"' => out.push_str("\\\""),
-                '\n' | '\r' => out.push(' '),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
+        out.push_str(&typst_string(text));
     }
     let mut out = String::new();
     let mut notes: Vec<Option<String>> = Vec::new();
@@ -327,7 +332,7 @@ pub fn to_typst(text: &str, note: &dyn Fn(&str) -> Option<String>) -> String {
             Event::Text(t) => literal(&mut out, &t),
             Event::Code(t) => {
                 out.push_str("#raw(");
-                quoted(&mut out, &t);
+                out.push_str(&typst_string(&t));
                 out.push(')');
             }
             Event::SoftBreak => out.push(' '),

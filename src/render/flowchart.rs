@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 
 use crate::markup;
 use crate::render::metrics::{self, FONT_FAMILY};
-use crate::render::view::{Destination, ProcedureView};
+use crate::render::view::{Destination, LocaleView, ProcedureView};
+use crate::ui::UiKey;
 
 const FONT_SIZE: f32 = 13.0;
 const LINE_HEIGHT: f32 = 17.0;
@@ -84,6 +85,30 @@ pub struct Words<'a> {
 pub fn svg(procedure: &ProcedureView<'_>, words: &Words<'_>) -> String {
     let (nodes, edges) = layout(procedure, words);
     draw(&nodes, &edges, words)
+}
+
+/// The flowchart of a procedure as one locale shows it: the end node and the accessible title in
+/// the locale's words. `id_prefix` keeps the chart's own ids unique on a page; `step_prefix` is
+/// put before step ids to make the page's step anchors.
+pub fn for_procedure(
+    view: &LocaleView<'_>,
+    procedure: &ProcedureView<'_>,
+    id_prefix: &str,
+    step_prefix: &str,
+) -> String {
+    svg(
+        procedure,
+        &Words {
+            end: view.ui.get(UiKey::ToEnd),
+            title: format!(
+                "{}: {}",
+                view.ui.get(UiKey::Flowchart),
+                markup::plain_text(procedure.title.markdown)
+            ),
+            id_prefix: id_prefix.to_string(),
+            step_prefix: step_prefix.to_string(),
+        },
+    )
 }
 
 /// The boxes of the visible nodes, after layout (for tests).

@@ -332,15 +332,7 @@ impl<'a> LocalePages<'_, 'a> {
                 &self.output_path(&procedure.path),
                 &crate::render::print::checklist_path(view.locale, &procedure.path),
             ),
-            "flowchart": flowchart::svg(
-                &shown,
-                &flowchart::Words {
-                    end: view.ui.get(UiKey::ToEnd),
-                    title: format!("{}: {}", view.ui.get(UiKey::Flowchart), title_text),
-                    id_prefix: "chart-".to_string(),
-                    step_prefix: String::new(),
-                },
-            ),
+            "flowchart": flowchart::for_procedure(view, &shown, "chart-", ""),
             "steps": steps,
         });
         let html = self.render("procedure.html", &context, &procedure.path)?;

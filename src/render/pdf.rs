@@ -20,9 +20,9 @@ use typst_layout::PagedDocument;
 
 use crate::markup;
 use crate::model::Procedure;
-use crate::render::flowchart::{self, Words};
+use crate::render::flowchart;
 use crate::render::metrics::FONT;
-use crate::render::print::{Outline, fingerprint, outline, runbook_title, runbooks};
+use crate::render::print::{Outline, fingerprint, outline, paper_note, runbook_title, runbooks};
 use crate::render::view::{LocaleView, ProcedureView, Shown};
 use crate::render::{
     CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
@@ -136,22 +136,12 @@ struct Typst<'v, 'a> {
 
 /// A typst string literal (shown as text, never interpreted as markup).
 fn lit(text: &str) -> String {
-    let mut out = String::from("#\"");
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    format!("#{}", markup::typst_string(text))
 }
 
 /// A typst string expression (for arguments).
 fn string(text: &str) -> String {
-    lit(text)[1..].to_string()
+    markup::typst_string(text)
 }
 
 const PREAMBLE: &str = r#"#let cb = box(width: 3.2mm, height: 3.2mm, stroke: 0.35mm + black, radius: 0.3mm, baseline: 0.2mm)
@@ -212,31 +202,7 @@ impl Typst<'_, '_> {
             return (!destination.starts_with("mailto:")).then(|| destination.to_string());
         }
         let target = resolve_md_link(from, path)?;
-        let title = self.view.title_of(&target);
-        if let Some((_, number)) = sections.and_then(|s| s.iter().find(|(p, _)| *p == target)) {
-            let section = self
-                .view
-                .ui
-                .fill(UiKey::Section, &[("n", &number.to_string())]);
-            return Some(
-                self.view
-                    .ui
-                    .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &section)]),
-            );
-        }
-        Some(match &self.view.config.site_url {
-            Some(site) => {
-                let mut url = format!("{site}{}/{target}.html", self.view.locale);
-                if !fragment.is_empty() {
-                    url.push('#');
-                    url.push_str(fragment);
-                }
-                self.view
-                    .ui
-                    .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &url)])
-            }
-            None => format!("“{title}”"),
-        })
+        Some(paper_note(self.view, &target, fragment, sections).0)
     }
 
     /// The checklist of one procedure: body markup and its flowchart file.
@@ -378,19 +344,7 @@ impl Typst<'_, '_> {
     }
 
     fn chart(&self, shown: &ProcedureView<'_>) -> String {
-        flowchart::svg(
-            shown,
-            &Words {
-                end: self.ui(UiKey::ToEnd),
-                title: format!(
-                    "{}: {}",
-                    self.ui(UiKey::Flowchart),
-                    markup::plain_text(shown.title.markdown)
-                ),
-                id_prefix: String::new(),
-                step_prefix: String::new(),
-            },
-        )
+        flowchart::for_procedure(self.view, shown, "", "")
     }
 
     fn footer(&self, id: &str, version: Option<&str>) -> String {

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::markup::{self, Anchors, Flavor, LinkRewrite};
 use crate::model::{Page, Procedure, Site};
-use crate::render::flowchart::{self, Words};
+use crate::render::flowchart;
 use crate::render::view::{Destination, LocaleView, ProcedureView, Shown};
 use crate::render::{
     CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates,
@@ -147,21 +147,15 @@ impl<'a> Print<'_, 'a> {
                 note: None,
             };
         };
-        let title = self.view.title_of(&target);
-        if let LinkMode::Runbook { sections, .. } = mode
-            && let Some((_, number)) = sections.iter().find(|(p, _)| *p == target)
-        {
-            let section = self
-                .view
-                .ui
-                .fill(UiKey::Section, &[("n", &number.to_string())]);
+        let sections = match mode {
+            LinkMode::Runbook { sections, .. } => Some(*sections),
+            LinkMode::Standalone { .. } => None,
+        };
+        let (note, section) = paper_note(self.view, &target, fragment, sections);
+        if let Some(number) = section {
             return LinkRewrite {
                 destination: format!("#section-{number}"),
-                note: Some(
-                    self.view
-                        .ui
-                        .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &section)]),
-                ),
+                note: Some(note),
             };
         }
         let site_page = format!("{}/{target}.html", self.view.locale);
@@ -171,15 +165,6 @@ impl<'a> Print<'_, 'a> {
             } else {
                 format!("{url}#{fragment}")
             }
-        };
-        let note = match &self.view.config.site_url {
-            Some(site) => {
-                let url = with_fragment(format!("{site}{site_page}"));
-                self.view
-                    .ui
-                    .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &url)])
-            }
-            None => format!("“{title}”"),
         };
         LinkRewrite {
             destination: with_fragment(relative_url(here, &site_page)),
@@ -255,19 +240,7 @@ impl<'a> Print<'_, 'a> {
             .iter()
             .map(|field| self.view.record_field_label(field).to_string())
             .collect();
-        let chart = flowchart::svg(
-            shown,
-            &Words {
-                end: self.ui(UiKey::ToEnd),
-                title: format!(
-                    "{}: {}",
-                    self.ui(UiKey::Flowchart),
-                    markup::plain_text(shown.title.markdown)
-                ),
-                id_prefix: format!("{prefix}chart-"),
-                step_prefix: prefix.to_string(),
-            },
-        );
+        let chart = flowchart::for_procedure(self.view, shown, &format!("{prefix}chart-"), prefix);
         let context = json!({
             "lang": self.view.locale,
             "ui": self.view.ui.for_templates(),
@@ -433,6 +406,38 @@ impl<'a> Print<'_, 'a> {
             bytes: html.into_bytes(),
         })
     }
+}
+
+/// What a cross-link to content path `target` says on paper: "see “Title”, section N" when a
+/// runbook binds the target (the section number is returned too), "see “Title”, URL" with
+/// `[runbook] site-url`, else the title alone.
+pub fn paper_note(
+    view: &LocaleView<'_>,
+    target: &str,
+    fragment: &str,
+    sections: Option<&[(String, usize)]>,
+) -> (String, Option<usize>) {
+    let title = view.title_of(target);
+    if let Some((_, number)) = sections.and_then(|s| s.iter().find(|(p, _)| p == target)) {
+        let section = view.ui.fill(UiKey::Section, &[("n", &number.to_string())]);
+        let note = view
+            .ui
+            .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &section)]);
+        return (note, Some(*number));
+    }
+    let note = match &view.config.site_url {
+        Some(site) => {
+            let mut url = format!("{site}{}/{target}.html", view.locale);
+            if !fragment.is_empty() {
+                url.push('#');
+                url.push_str(fragment);
+            }
+            view.ui
+                .fill(UiKey::SeeOnPaper, &[("title", &title), ("where", &url)])
+        }
+        None => format!("“{title}”"),
+    };
+    (note, None)
 }
 
 /// A CSS string literal.
