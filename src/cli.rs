@@ -91,6 +91,9 @@ Examples:
         /// Where to create it, relative to the current directory [default: the --root directory].
         dir: Option<PathBuf>,
     },
+    /// Translation workflow: status, PO export and import, confirming reviewed translations.
+    #[command(subcommand)]
+    I18n(I18nCommand),
     /// Print the JSON Schema of each content file kind, for editor completion.
     #[command(after_help = "\
 Examples:
@@ -103,6 +106,91 @@ Examples:
         kind: Option<String>,
         /// Write one file per kind into this directory instead of printing.
         #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// How `i18n status` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum StatusFormat {
+    /// A Markdown table per locale, on stdout.
+    Human,
+    /// JSON, on stdout.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum I18nCommand {
+    /// Per locale and file: translated, stale, missing and fallback segments.
+    #[command(after_help = "\
+Examples:
+  runbook i18n status                  a Markdown table per locale
+  runbook i18n status --locale ja      one locale
+  runbook i18n status --format json    for scripts and dashboards
+  runbook i18n status --strict         exit 1 when anything is missing or stale (CI)")]
+    Status {
+        /// Only these locales.
+        #[arg(long, value_name = "LOCALE")]
+        locale: Vec<String>,
+        /// human (Markdown table) or json.
+        #[arg(long, value_enum, default_value_t = StatusFormat::Human)]
+        format: StatusFormat,
+        /// Exit 1 when a segment is missing or stale.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Write a gettext PO file of one locale: every segment, its source and translation.
+    #[command(after_help = "\
+Examples:
+  runbook i18n export --locale ja > ja.po
+  runbook i18n export --locale ja --out translations/ja.po
+  msgfmt --check translations/ja.po    (GNU gettext accepts the file)")]
+    Export {
+        /// The locale to export.
+        #[arg(long, value_name = "LOCALE")]
+        locale: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Write the translations of a PO file back into the content and confirm them.
+    #[command(after_help = "\
+Examples:
+  runbook i18n import ja.po            the locale comes from the file's Language header
+  runbook i18n import ja.po --locale ja
+
+Translations marked fuzzy, or made from a source text that has changed since, are written but
+stay stale until confirmed. Nothing else in the content files changes.")]
+    Import {
+        /// The PO file.
+        file: PathBuf,
+        /// The locale, instead of the file's `Language` header.
+        #[arg(long, value_name = "LOCALE")]
+        locale: Option<String>,
+    },
+    /// Record that translations were checked against the current source text.
+    #[command(after_help = "\
+Examples:
+  runbook i18n confirm --locale ja                                   every ja translation
+  runbook i18n confirm --locale ja check-service-health.md           one file's
+  runbook i18n confirm --locale ja 'check-service-health.md#where-to-look/1'   one segment")]
+    Confirm {
+        /// The locale.
+        #[arg(long, value_name = "LOCALE")]
+        locale: String,
+        /// Segment ids or content files; all segments when none.
+        targets: Vec<String>,
+    },
+    /// Turn a page in the bilingual side-by-side format (`data-ttu-id` / `sxs-lookup` spans)
+    /// into a PO file of its source/translation pairs.
+    #[command(after_help = "\
+Examples:
+  runbook i18n import-bilingual old/escalate.ja-jp.md > escalate.po")]
+    ImportBilingual {
+        /// The bilingual Markdown page.
+        file: PathBuf,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
 }
@@ -120,6 +208,110 @@ pub fn run(cli: Cli) -> ExitCode {
         } => check(&cli.root, strict, format, list_external, color),
         Command::Init { dir } => init(&dir.unwrap_or(cli.root)),
         Command::Schema { kind, out } => schemas(kind.as_deref(), out),
+        Command::I18n(command) => i18n(&cli.root, command, color),
+    }
+}
+
+fn i18n(root: &Path, command: I18nCommand, color: bool) -> ExitCode {
+    match command {
+        I18nCommand::Status {
+            locale,
+            format,
+            strict,
+        } => match runbook::i18n::status(root, &locale) {
+            Ok((report, _)) => {
+                match format {
+                    StatusFormat::Human => print!("{}", report.to_markdown()),
+                    StatusFormat::Json => println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report).unwrap_or_default()
+                    ),
+                }
+                if strict && report.incomplete() {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(error) => fail(error, color),
+        },
+        I18nCommand::Export { locale, out } => match runbook::i18n::export(root, &locale) {
+            Ok(text) => emit(&text, out.as_deref()),
+            Err(error) => fail(error, color),
+        },
+        I18nCommand::Import { file, locale } => {
+            match runbook::i18n::import(root, &file, locale.as_deref()) {
+                Ok(report) => {
+                    let plan = &report.plan;
+                    if !plan.diagnostics.is_empty() {
+                        eprint!(
+                            "{}",
+                            diagnostic::render(&plan.diagnostics, &report.sources, color)
+                        );
+                    }
+                    for path in plan.files.keys() {
+                        eprintln!("wrote {path}");
+                    }
+                    eprintln!(
+                        "imported `{}`: {} written, {} already in the content, {} left for review, {} untranslated",
+                        report.locale,
+                        plan.written,
+                        plan.unchanged,
+                        plan.needs_review,
+                        plan.untranslated
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(error, color),
+            }
+        }
+        I18nCommand::Confirm { locale, targets } => {
+            match runbook::i18n::confirm(root, &locale, &targets) {
+                Ok(report) => {
+                    if !targets.is_empty() {
+                        for id in &report.confirmed {
+                            eprintln!("confirmed {id}");
+                        }
+                    }
+                    eprintln!(
+                        "{} `{locale}` translation(s) confirmed, {} stale lock entr(ies) dropped",
+                        report.confirmed.len(),
+                        report.forgotten
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(error, color),
+            }
+        }
+        I18nCommand::ImportBilingual { file, out } => {
+            match runbook::i18n::import_bilingual(&file) {
+                Ok(text) => emit(&text, out.as_deref()),
+                Err(error) => fail(error, color),
+            }
+        }
+    }
+}
+
+/// Prints `text`, or writes it to `out`.
+fn emit(text: &str, out: Option<&Path>) -> ExitCode {
+    match out {
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => {
+                eprintln!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                print_error(
+                    &format!("cannot write `{}`: {error}", path.display()),
+                    false,
+                );
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

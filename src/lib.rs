@@ -23,6 +23,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod i18n;
 pub mod init;
 pub mod load;
 pub mod markup;
@@ -142,8 +143,35 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
 /// [`check`], as for a build that also writes PDFs when `pdf` (text the PDF font lacks is then
 /// reported too).
 fn check_for(root: &Path, pdf: bool) -> Result<Checked, Error> {
+    let mut checked = read_project(root, pdf)?;
+    // Relations between files are only worth checking once every file parsed.
+    if !has_errors(&checked.diagnostics) {
+        let found = validate::validate(&checked.site, &checked.config, &checked.sources);
+        checked.diagnostics.extend(found);
+    }
+    Ok(checked)
+}
+
+/// Loads the project at `root` without validating relations between files: what the
+/// translation commands need.
+///
+/// # Errors
+/// A configuration or content file that cannot be read or parsed ([`Error::Content`]).
+pub fn load_project(root: &Path) -> Result<Checked, Error> {
+    let checked = read_project(root, false)?;
+    if has_errors(&checked.diagnostics) {
+        return Err(Error::Content {
+            sources: checked.sources,
+            diagnostics: checked.diagnostics,
+        });
+    }
+    Ok(checked)
+}
+
+/// Reads the configuration and content; the diagnostics are the loader's.
+fn read_project(root: &Path, pdf: bool) -> Result<Checked, Error> {
     let mut sources = SourceMap::new();
-    let config = match config::load(root, &mut sources) {
+    let mut config = match config::load(root, &mut sources) {
         Ok(config) => config,
         Err(diagnostics) => {
             return Err(Error::Content {
@@ -152,19 +180,13 @@ fn check_for(root: &Path, pdf: bool) -> Result<Checked, Error> {
             });
         }
     };
-    let mut config = config;
     config.pdf |= pdf;
     let loaded = load::load(&config, &mut sources);
-    let mut diagnostics = loaded.diagnostics;
-    // Relations between files are only worth checking once every file parsed.
-    if !has_errors(&diagnostics) {
-        diagnostics.extend(validate::validate(&loaded.site, &config, &sources));
-    }
     Ok(Checked {
         config,
         site: loaded.site,
         sources,
-        diagnostics,
+        diagnostics: loaded.diagnostics,
     })
 }
 

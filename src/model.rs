@@ -103,6 +103,11 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Font files named by `[runbook] fonts`, for PDFs (path relative to the root).
     pub fonts: Vec<Asset>,
+    /// `translations.lock`, when the project has one: what each translation was confirmed
+    /// against.
+    pub lock: Option<crate::i18n::lock::Lock>,
+    /// The lock file, when read.
+    pub lock_file: Option<FileId>,
 }
 
 /// A content file that is neither YAML nor Markdown (an image, a download).
@@ -350,7 +355,7 @@ pub struct FrontMatter {
     /// The page title (plain text).
     pub title: Located<String>,
     /// A one-sentence summary.
-    pub description: Option<String>,
+    pub description: Option<Located<String>>,
 }
 
 /// A Markdown page with its translations.

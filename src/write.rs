@@ -5,6 +5,7 @@
 //! renamed into place, so a failed build leaves the previous output as it was. It refuses output
 //! directories that would destroy the project or someone else's files.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::render::OutputFile;
@@ -157,6 +158,39 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), Wri
     }
     // The new output is in place: a leftover old copy is untidy, not a failed build.
     let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Writes content files in place (translations imported into the project): every file goes to a
+/// temporary sibling first and is renamed over the original only when all were written, so a
+/// failure leaves every file as it was. `files` maps paths relative to `root` to their new text.
+///
+/// # Errors
+/// A file that cannot be written; temporary files are removed.
+pub fn write_in_place(
+    root: &Path,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Result<(), WriteError> {
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
+        for (temporary, _) in staged {
+            let _ = fs::remove_file(temporary);
+        }
+    };
+    for (relative, text) in files {
+        let target = root.join(relative);
+        let mut name = target.file_name().unwrap_or_default().to_os_string();
+        name.push(".runbook-tmp");
+        let temporary = target.with_file_name(name);
+        if let Err(error) = fs::write(&temporary, text) {
+            cleanup(&staged);
+            return Err(io(&temporary)(error));
+        }
+        staged.push((temporary, target));
+    }
+    for (temporary, target) in &staged {
+        fs::rename(temporary, target).map_err(io(target))?;
+    }
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, is_locale_tag};
 use crate::diagnostic::Diagnostic;
+use crate::i18n::lock::{LOCK_FILE, Lock};
 use crate::model::{
     Asset, CategoriesFile, Page, PageVersion, Procedure, ProductsFile, Site, UiFile,
 };
@@ -179,7 +180,43 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
             )),
         }
     }
+    read_lock(config, sources, &mut site, &mut diagnostics);
     Loaded { site, diagnostics }
+}
+
+/// Reads `translations.lock` beside `book.toml`, when there is one.
+fn read_lock(
+    config: &Config,
+    sources: &mut SourceMap,
+    site: &mut Site,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let path = config.root.join(LOCK_FILE);
+    if !path.is_file() {
+        return;
+    }
+    match read_text(&path) {
+        Ok(Ok(text)) => {
+            let file = sources.add(LOCK_FILE, text);
+            site.lock_file = Some(file);
+            match Lock::parse(&sources.file(file).text, file) {
+                Ok(lock) => site.lock = Some(lock),
+                Err(diagnostic) => diagnostics.push(diagnostic),
+            }
+        }
+        Ok(Err((lossy, bad_byte))) => {
+            let file = sources.add(LOCK_FILE, lossy);
+            diagnostics.push(
+                Diagnostic::error("invalid-utf8", "the file is not valid UTF-8")
+                    .at(Span::new(file, bad_byte..bad_byte + 1))
+                    .help("restore the file from version control"),
+            );
+        }
+        Err(error) => diagnostics.push(Diagnostic::error(
+            "unreadable-file",
+            format!("cannot read `{LOCK_FILE}`: {error}"),
+        )),
+    }
 }
 
 /// A content file found by the walk.

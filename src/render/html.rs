@@ -253,7 +253,7 @@ impl<'a> LocalePages<'_, 'a> {
                 };
                 (
                     version.front.title.value.as_str(),
-                    version.front.description.as_deref(),
+                    version.front.description.as_ref().map(|d| d.value.as_str()),
                     self.html(shown, Flavor::Block, &mut new_page_anchors()),
                     fallback,
                     Some(self.renderer.sources.file(version.file).path.clone()),

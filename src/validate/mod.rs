@@ -8,6 +8,7 @@ mod flow;
 pub mod links;
 mod references;
 pub mod texts;
+mod translations;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -22,6 +23,8 @@ pub fn validate(site: &Site, config: &Config, sources: &SourceMap) -> Vec<Diagno
     texts::check(site, config, &mut diagnostics);
     flow::check(site, &mut diagnostics);
     links::check(site, config, sources, &mut diagnostics);
+    let segments = crate::i18n::segments::segments(site, config);
+    translations::check(site, config, segments, &mut diagnostics);
     diagnostics
 }
 

@@ -15,6 +15,9 @@ pub struct TextField<'a> {
     pub file: FileId,
     /// The content path its relative links are resolved from (the file's, without extension).
     pub from: &'a str,
+    /// Its key path in the file, stable across unrelated edits: step and category ids rather
+    /// than positions (`steps.documented.title`, `billing.examples.0`).
+    pub key: String,
     /// The text.
     pub text: &'a LocalizedText,
     /// Inline (titles, labels, names, examples) or block (everything longer).
@@ -24,48 +27,90 @@ pub struct TextField<'a> {
 /// Every localized text field of the YAML content, in file order.
 pub fn text_fields(site: &Site) -> Vec<TextField<'_>> {
     let mut fields = Vec::new();
-    let mut add = |file, from, text, flavor| {
+    let mut add = |file, from, key: String, text, flavor| {
         fields.push(TextField {
             file,
             from,
+            key,
             text,
             flavor,
         })
     };
     if let Some(file) = site.products_file {
         for product in &site.products {
-            add(file, "products", &product.name, Flavor::Inline);
+            let key = format!("{}.name", product.id.value);
+            add(file, "products", key, &product.name, Flavor::Inline);
         }
     }
     if let Some(file) = site.categories_file {
         let from = CATEGORIES_PATH;
         for category in &site.categories {
-            add(file, from, &category.title, Flavor::Inline);
+            let id = &category.id.value;
+            add(
+                file,
+                from,
+                format!("{id}.title"),
+                &category.title,
+                Flavor::Inline,
+            );
             if let Some(text) = &category.description {
-                add(file, from, text, Flavor::Block);
+                add(file, from, format!("{id}.description"), text, Flavor::Block);
             }
-            for text in &category.examples {
-                add(file, from, text, Flavor::Inline);
+            for (i, text) in category.examples.iter().enumerate() {
+                add(
+                    file,
+                    from,
+                    format!("{id}.examples.{i}"),
+                    text,
+                    Flavor::Inline,
+                );
             }
-            add(file, from, &category.escalate_to, Flavor::Block);
+            let key = format!("{id}.escalate-to");
+            add(file, from, key, &category.escalate_to, Flavor::Block);
         }
     }
     for procedure in &site.procedures {
         let (file, from) = (procedure.file, procedure.path.as_str());
-        add(file, from, &procedure.title, Flavor::Inline);
+        add(file, from, "title".into(), &procedure.title, Flavor::Inline);
         if let Some(text) = &procedure.introduction {
-            add(file, from, text, Flavor::Block);
+            add(file, from, "introduction".into(), text, Flavor::Block);
         }
         for step in &procedure.steps {
-            add(file, from, &step.title, Flavor::Inline);
-            for text in step.text.iter().chain(&step.notes).chain(&step.warnings) {
-                add(file, from, text, Flavor::Block);
+            let id = format!("steps.{}", step.id.value);
+            add(
+                file,
+                from,
+                format!("{id}.title"),
+                &step.title,
+                Flavor::Inline,
+            );
+            if let Some(text) = &step.text {
+                add(file, from, format!("{id}.text"), text, Flavor::Block);
             }
-            for branch in step.decision.iter().flat_map(|d| &d.branches) {
-                add(file, from, &branch.label, Flavor::Inline);
+            for (i, text) in step.notes.iter().enumerate() {
+                add(file, from, format!("{id}.notes.{i}"), text, Flavor::Block);
+            }
+            for (i, text) in step.warnings.iter().enumerate() {
+                add(
+                    file,
+                    from,
+                    format!("{id}.warnings.{i}"),
+                    text,
+                    Flavor::Block,
+                );
+            }
+            for (i, branch) in step.decision.iter().flat_map(|d| &d.branches).enumerate() {
+                let key = format!("{id}.decision.branches.{i}.label");
+                add(file, from, key, &branch.label, Flavor::Inline);
             }
             for text in step.escalation.iter().flat_map(|e| &e.submit) {
-                add(file, from, text, Flavor::Block);
+                add(
+                    file,
+                    from,
+                    format!("{id}.escalation.submit"),
+                    text,
+                    Flavor::Block,
+                );
             }
         }
     }
