@@ -47,6 +47,7 @@ use crate::model::Site;
 use crate::render::html::HtmlRenderer;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::print::PrintRenderer;
+use crate::render::review::ReviewRenderer;
 use crate::render::{OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates};
 use crate::source::SourceMap;
 use crate::write::{MANIFEST, WriteError};
@@ -201,6 +202,8 @@ pub struct BuildReport {
     pub sources: SourceMap,
     /// HTML pages written per locale, in locale order.
     pub pages_per_locale: Vec<(String, usize)>,
+    /// Segments shown in the source locale for want of a translation, per translated locale.
+    pub fallbacks: Vec<(String, usize)>,
     /// Files written in all.
     pub files: usize,
     /// Wall time of the whole build.
@@ -215,8 +218,21 @@ impl BuildReport {
             .iter()
             .map(|(locale, n)| format!("{locale}: {n}"))
             .collect();
+        let fallbacks = if self.fallbacks.is_empty() {
+            String::new()
+        } else {
+            let counts: Vec<String> = self
+                .fallbacks
+                .iter()
+                .map(|(locale, n)| format!("{locale}: {n}"))
+                .collect();
+            format!(
+                "; untranslated text shown in the source language ({})",
+                counts.join(", ")
+            )
+        };
         format!(
-            "built {} pages per locale ({}), {} files in `{}`, in {:.2} s",
+            "built {} pages per locale ({}), {} files in `{}`, in {:.2} s{fallbacks}",
             self.pages_per_locale.first().map_or(0, |(_, n)| *n),
             locales.join(", "),
             self.files,
@@ -282,7 +298,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         })
         .collect();
     write::write(&out, &files)?;
+    let found = i18n::segments::segments(&site, &config);
+    let fallbacks = i18n::status::report(&found.segments, &config, site.lock.as_ref(), &[])
+        .locales
+        .into_iter()
+        .map(|l| (l.locale, l.total.fallback))
+        .collect();
     Ok(BuildReport {
+        fallbacks,
         out,
         warnings: diagnostics,
         sources,
@@ -307,8 +330,9 @@ pub fn render_all(
     let html = HtmlRenderer::new(&templates, sources);
     let print = PrintRenderer::new(&templates, sources);
     let markdown = MarkdownRenderer::new(sources);
+    let review = ReviewRenderer::new(&templates);
     #[allow(unused_mut)]
-    let mut renderers: Vec<&dyn Renderer> = vec![&html, &print, &markdown];
+    let mut renderers: Vec<&dyn Renderer> = vec![&html, &print, &markdown, &review];
     #[cfg(feature = "pdf")]
     let pdf_renderer = render::pdf::PdfRenderer::new(sources);
     #[cfg(feature = "pdf")]

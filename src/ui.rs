@@ -143,6 +143,20 @@ ui_keys! {
     Appendices = "appendices": "Appendices", "付録";
     /// Heading of a procedure's flowchart.
     Flowchart = "flowchart": "Flowchart", "フローチャート";
+    /// How dates are written: `{year}`, `{month}` and `{day}` (no leading zero), `{mm}` and
+    /// `{dd}` (two digits).
+    DateFormat = "date-format": "{year}-{mm}-{dd}", "{year}年{month}月{day}日";
+    /// Notice on a page with translations made from an earlier source text: `{language}` is the
+    /// source language's name.
+    NeedsReview = "needs-review": "Parts of this page were translated from an earlier version of the {language} text and may be out of date.", "このページの一部は{language}の以前の版から翻訳したもので、最新の内容と異なる場合があります。";
+    /// Title of the side-by-side translation review.
+    Review = "review": "Translation review", "翻訳レビュー";
+    /// Review: a translation made from an earlier source text.
+    ReviewStale = "review-stale": "source changed since translated", "翻訳後に原文が変更されました";
+    /// Review: a translation never confirmed against its source.
+    ReviewUnconfirmed = "review-unconfirmed": "not yet confirmed", "未確認";
+    /// Review: no translation.
+    ReviewMissing = "review-missing": "not translated", "未翻訳";
 }
 
 impl UiKey {
@@ -194,6 +208,28 @@ impl UiStrings {
             text = text.replace(&format!("{{{name}}}"), value);
         }
         text
+    }
+
+    /// An ISO date (`2026-11-26`) written the locale's way (`2026年11月26日`); other text as it
+    /// is.
+    pub fn date(&self, iso: &str) -> String {
+        let parts: Vec<&str> = iso.split('-').collect();
+        let [year, mm, dd] = parts.as_slice() else {
+            return iso.to_string();
+        };
+        let (Ok(month), Ok(day)) = (mm.parse::<u32>(), dd.parse::<u32>()) else {
+            return iso.to_string();
+        };
+        self.fill(
+            UiKey::DateFormat,
+            &[
+                ("year", year),
+                ("mm", mm),
+                ("dd", dd),
+                ("month", &month.to_string()),
+                ("day", &day.to_string()),
+            ],
+        )
     }
 
     /// All strings keyed by their snake_case name, for templates (`ui.applies_to`).

@@ -46,7 +46,7 @@ impl Renderer for HtmlRenderer<'_> {
             .config
             .locales
             .iter()
-            .map(|locale| LocaleView::new(cx.site, cx.config, locale))
+            .map(|locale| cx.view(locale))
             .collect();
         files.push(self.languages(&views)?);
         files.push(OutputFile {
@@ -129,7 +129,12 @@ impl<'a> LocalePages<'_, 'a> {
     /// Converts shown text to HTML, marking text in another language with `lang`.
     fn html(&self, shown: Shown<'_>, flavor: Flavor, anchors: &mut Anchors) -> String {
         let html = markup::to_html(shown.markdown, flavor, anchors);
-        self.lang_marked(html, shown.fallback_locale, flavor)
+        let html = self.lang_marked(html, shown.fallback_locale, flavor);
+        match (shown.stale, flavor) {
+            (false, _) => html,
+            (true, Flavor::Inline) => format!(r#"<span class="stale">{html}</span>"#),
+            (true, Flavor::Block) => format!("<div class=\"stale\">\n{html}</div>\n"),
+        }
     }
 
     /// HTML wrapped in an element with `lang` when it is in another locale than the page.
@@ -192,6 +197,7 @@ impl<'a> LocalePages<'_, 'a> {
             "languages": languages,
             "nav": { "procedures": procedures, "pages": pages, "categories": categories },
             "fallback_notice": fallback_notice,
+            "review_notice": view.needs_review(content_path).then(|| view.needs_review_notice()),
             "fallback_lang": fallback,
         })
     }
@@ -247,10 +253,7 @@ impl<'a> LocalePages<'_, 'a> {
     ) -> Result<OutputFile, RenderError> {
         let (title, description, body, fallback, source) = match version {
             Some((version, fallback)) => {
-                let shown = Shown {
-                    markdown: &version.body,
-                    fallback_locale: fallback,
-                };
+                let shown = Shown::in_locale(&version.body, fallback);
                 (
                     version.front.title.value.as_str(),
                     version.front.description.as_ref().map(|d| d.value.as_str()),

@@ -12,15 +12,18 @@ pub mod metrics;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod print;
+pub mod review;
 mod templates;
 pub mod view;
 
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::i18n::status::Marks;
 use crate::model::Site;
 
 pub use templates::Templates;
+use view::LocaleView;
 
 /// Content path of each locale's home page (`index.md` in content, `index.html` in output).
 pub const INDEX_PATH: &str = "index";
@@ -41,12 +44,25 @@ pub struct RenderContext<'a> {
     pub site: &'a Site,
     /// The project's configuration.
     pub config: &'a Config,
+    /// Translations needing review and fallbacks, per locale.
+    pub marks: Marks,
 }
 
 impl<'a> RenderContext<'a> {
     /// A context over a validated site.
     pub fn new(site: &'a Site, config: &'a Config) -> Self {
-        Self { site, config }
+        let segments = crate::i18n::segments::segments(site, config);
+        let marks = Marks::new(&segments.segments, config, site.lock.as_ref());
+        Self {
+            site,
+            config,
+            marks,
+        }
+    }
+
+    /// The content as `locale` shows it, with translations needing review marked.
+    pub fn view(&'a self, locale: &'a str) -> LocaleView<'a> {
+        LocaleView::new(self.site, self.config, locale).with_marks(&self.marks)
     }
 }
 
@@ -101,6 +117,8 @@ pub enum OutputKind {
     Checklist,
     /// A runbook binding checklists, categories and pages.
     Runbook,
+    /// A side-by-side translation review.
+    Review,
     /// A stylesheet or a copied content file.
     Asset,
     /// mdBook's `book.toml` or `SUMMARY.md`.

@@ -52,7 +52,7 @@ impl Renderer for PdfRenderer<'_> {
         let fonts = Fonts::new(&cx.site.fonts);
         let mut jobs: Vec<Job> = Vec::new();
         for locale in &cx.config.locales {
-            let view = LocaleView::new(cx.site, cx.config, locale);
+            let view = cx.view(locale);
             let doc = Typst {
                 view: &view,
                 sources: self.sources,
@@ -352,7 +352,7 @@ impl Typst<'_, '_> {
         if let Some(version) = version {
             left.push_str(&format!(" · {} {version}", self.ui(UiKey::Version)));
         }
-        if let Some(date) = &self.view.config.build_date {
+        if let Some(date) = self.view.build_date() {
             left.push_str(&format!(" · {} {date}", self.ui(UiKey::Built)));
         }
         left
@@ -391,14 +391,11 @@ impl Typst<'_, '_> {
             "#set heading(numbering: \"1.\")\n#show heading.where(level: 1): it => {{ pagebreak(weak: true); block(below: 4mm, text(size: 15pt, it)) }}\n#page(footer: none)[#v(1fr)\n#muted[{}]\n#text(size: 26pt, weight: \"bold\")[{}]\n{}\n#v(2fr)]\n#outline(title: {}, depth: 1)\n",
             lit(view.config.title_in(view.locale)),
             lit(&title),
-            view.config
-                .build_date
-                .as_ref()
-                .map_or(String::new(), |d| format!(
-                    "#muted[{} {}]",
-                    lit(self.ui(UiKey::Built)),
-                    lit(d)
-                )),
+            view.build_date().map_or(String::new(), |d| format!(
+                "#muted[{} {}]",
+                lit(self.ui(UiKey::Built)),
+                lit(&d)
+            )),
             string(self.ui(UiKey::Contents)),
         );
         let mut charts = Vec::new();
@@ -446,10 +443,7 @@ impl Typst<'_, '_> {
         for page in &appendices {
             if let Some((version, fallback)) = view.page_version(page) {
                 let _ = writeln!(t, "= {}\n", lit(&version.front.title.value));
-                let shown = Shown {
-                    markdown: &version.body,
-                    fallback_locale: fallback,
-                };
+                let shown = Shown::in_locale(&version.body, fallback);
                 let _ = writeln!(t, "{}\n", self.text(&page.path, shown, Some(&sections)));
             }
         }

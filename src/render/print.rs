@@ -71,7 +71,7 @@ impl Renderer for PrintRenderer<'_> {
                 .into_bytes(),
         }];
         for locale in &cx.config.locales {
-            let view = LocaleView::new(cx.site, cx.config, locale);
+            let view = cx.view(locale);
             let print = Print {
                 renderer: self,
                 view: &view,
@@ -255,7 +255,7 @@ impl<'a> Print<'_, 'a> {
             },
             // Two fields a row: the record box stays short.
             "fields": fields.chunks(2).collect::<Vec<_>>(),
-            "built": self.view.config.build_date,
+            "built": self.view.build_date(),
         });
         self.renderer
             .templates
@@ -297,7 +297,7 @@ impl<'a> Print<'_, 'a> {
             let version = fingerprint(&self.renderer.sources.file(shown.procedure.file).text);
             left.push_str(&format!(" · {} {version}", self.ui(UiKey::Version)));
         }
-        if let Some(date) = &self.view.config.build_date {
+        if let Some(date) = self.view.build_date() {
             left.push_str(&format!(" · {} {date}", self.ui(UiKey::Built)));
         }
         // "Page {page} of {pages}" → "Page " counter(page) " of " counter(pages)
@@ -370,10 +370,7 @@ impl<'a> Print<'_, 'a> {
             .enumerate()
             .filter_map(|(i, page)| {
                 let (version, fallback) = view.page_version(page)?;
-                let shown = Shown {
-                    markdown: &version.body,
-                    fallback_locale: fallback,
-                };
+                let shown = Shown::in_locale(&version.body, fallback);
                 Some(json!({
                     "number": first_appendix + i,
                     "title": version.front.title.value,
@@ -392,7 +389,7 @@ impl<'a> Print<'_, 'a> {
             "procedures": parts,
             "categories": categories,
             "appendices": appendix_parts,
-            "built": view.config.build_date,
+            "built": view.build_date(),
         });
         let html = self
             .renderer

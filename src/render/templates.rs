@@ -32,6 +32,8 @@ const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("runbook.html", include_str!("../../templates/runbook.html")),
     ("print.css", include_str!("../../templates/print.css")),
+    ("review.html", include_str!("../../templates/review.html")),
+    ("review.css", include_str!("../../templates/review.css")),
 ];
 
 /// The default stylesheet, overridable like a template.

@@ -4,6 +4,7 @@
 //! it.
 
 use crate::config::Config;
+use crate::i18n::status::Marks;
 use crate::markup::{self, Anchors};
 use crate::model::{Page, PageVersion, Procedure, Site, Target, Text};
 use crate::render::{CATEGORIES_PATH, INDEX_PATH, TEMPLATE_IDS};
@@ -17,6 +18,28 @@ pub struct Shown<'a> {
     pub markdown: &'a str,
     /// The locale the text is in, when it is not the page's locale (a fallback).
     pub fallback_locale: Option<&'a str>,
+    /// A translation made from an earlier source text, or never confirmed.
+    pub stale: bool,
+}
+
+impl<'a> Shown<'a> {
+    /// Text in the page's own locale.
+    pub fn own(markdown: &'a str) -> Self {
+        Self {
+            markdown,
+            fallback_locale: None,
+            stale: false,
+        }
+    }
+
+    /// Text in `locale`, another one than the page's (`None`: the page's own).
+    pub fn in_locale(markdown: &'a str, fallback_locale: Option<&'a str>) -> Self {
+        Self {
+            markdown,
+            fallback_locale,
+            stale: false,
+        }
+    }
 }
 
 /// One locale's view of the site.
@@ -29,6 +52,8 @@ pub struct LocaleView<'a> {
     pub locale: &'a str,
     /// The locale's UI strings.
     pub ui: UiStrings,
+    /// Translations needing review, when rendering marks them.
+    pub marks: Option<&'a Marks>,
 }
 
 /// An entry of the navigation.
@@ -125,7 +150,14 @@ impl<'a> LocaleView<'a> {
             config,
             locale,
             ui: UiStrings::resolve(locale, &site.ui),
+            marks: None,
         }
+    }
+
+    /// This view, marking the translations `marks` names as needing review.
+    pub fn with_marks(mut self, marks: &'a Marks) -> Self {
+        self.marks = Some(marks);
+        self
     }
 
     /// A text in this locale, else in the source locale (validation guarantees one of the two).
@@ -135,12 +167,33 @@ impl<'a> LocaleView<'a> {
             Some(markdown) => Shown {
                 markdown,
                 fallback_locale: None,
+                stale: self.locale != source
+                    && self
+                        .marks
+                        .is_some_and(|m| m.is_stale_text(self.locale, text)),
             },
-            None => Shown {
-                markdown: text.get(source, source).unwrap_or(""),
-                fallback_locale: Some(source),
-            },
+            None => Shown::in_locale(text.get(source, source).unwrap_or(""), Some(source)),
         }
+    }
+
+    /// The build date (`[runbook] build-date` or `SOURCE_DATE_EPOCH`) written the locale's way.
+    pub fn build_date(&self) -> Option<String> {
+        self.config.build_date.as_deref().map(|d| self.ui.date(d))
+    }
+
+    /// The notice on a page whose translation has parts needing review.
+    pub fn needs_review_notice(&self) -> String {
+        let source = UiStrings::resolve(self.config.source_locale(), &self.site.ui);
+        self.ui.fill(
+            UiKey::NeedsReview,
+            &[("language", source.get(UiKey::LanguageName))],
+        )
+    }
+
+    /// Whether the content at `path` has a translation into this locale that needs review.
+    pub fn needs_review(&self, path: &str) -> bool {
+        self.marks
+            .is_some_and(|m| m.is_stale_path(self.locale, path))
     }
 
     /// The notice on a page shown in `source` because this locale has no translation.
@@ -189,10 +242,7 @@ impl<'a> LocaleView<'a> {
                 let (version, fallback_locale) = self.page_version(p)?;
                 Some(NavEntry {
                     path: &p.path,
-                    title: Shown {
-                        markdown: &version.front.title,
-                        fallback_locale,
-                    },
+                    title: Shown::in_locale(&version.front.title, fallback_locale),
                     markdown: false,
                 })
             })
@@ -271,13 +321,7 @@ impl<'a> LocaleView<'a> {
                 let path = link.split('#').next().unwrap_or(link);
                 let title = resolve_md_link(&procedure.path, path)
                     .and_then(|p| self.site.procedure(&p))
-                    .map_or(
-                        Shown {
-                            markdown: link,
-                            fallback_locale: None,
-                        },
-                        |p| self.text(&p.title),
-                    );
+                    .map_or(Shown::own(link), |p| self.text(&p.title));
                 Destination::Procedure { link, title }
             }
         }
@@ -344,10 +388,7 @@ impl<'a> LocaleView<'a> {
             }
         } else if let Some(page) = self.site.page(content_path) {
             let (version, fallback_locale) = self.page_version(page)?;
-            let shown = Shown {
-                markdown: &version.body,
-                fallback_locale,
-            };
+            let shown = Shown::in_locale(&version.body, fallback_locale);
             headings(&mut new_page_anchors(), shown, &mut ids);
         } else if content_path != INDEX_PATH {
             return None;

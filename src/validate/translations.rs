@@ -38,7 +38,7 @@ pub(super) fn check(
                 diagnostic
                     .at(piece.span.clone())
                     .help(format!(
-                        "compare it with the `{source}` text (`runbook build` writes a side-by-side review at review/{locale}.html); once it is right, run `runbook i18n confirm --locale {locale} '{}'`",
+                        "compare it with the `{source}` text (`runbook build` writes a side-by-side review to review/{locale}.html in the output directory); once it is right, run `runbook i18n confirm --locale {locale} '{}'`",
                         segment.id
                     )),
             );

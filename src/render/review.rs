@@ -1,0 +1,127 @@
+//! The side-by-side translation review: per translated locale, one HTML page listing every
+//! segment's source text beside its translation, stale and unconfirmed ones highlighted and
+//! missing ones flagged. Written to `review/LOCALE.html`, outside the published site.
+
+use serde_json::{Value, json};
+
+use crate::i18n::segments::{Segment, segments};
+use crate::i18n::status::{self, State, file_of};
+use crate::render::{OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates};
+use crate::ui::{UiKey, UiStrings};
+
+/// Renders `review/LOCALE.html` for each locale other than the source.
+pub struct ReviewRenderer<'a> {
+    templates: &'a Templates,
+}
+
+impl<'a> ReviewRenderer<'a> {
+    /// A renderer using `templates` (`review.html`, `review.css`).
+    pub fn new(templates: &'a Templates) -> Self {
+        Self { templates }
+    }
+}
+
+impl Renderer for ReviewRenderer<'_> {
+    fn name(&self) -> &'static str {
+        "review"
+    }
+
+    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
+        let source = cx.config.source_locale();
+        let locales: Vec<&String> = cx.config.locales.iter().filter(|l| *l != source).collect();
+        if locales.is_empty() {
+            return Ok(Vec::new());
+        }
+        let found = segments(cx.site, cx.config);
+        let mut files = vec![OutputFile {
+            path: "review.css".to_string(),
+            locale: None,
+            kind: OutputKind::Asset,
+            source: None,
+            bytes: self
+                .templates
+                .render("review.css", &json!({}), "review.css")?
+                .into_bytes(),
+        }];
+        for locale in locales {
+            let path = format!("{locale}.html");
+            let context = self.context(cx, &found.segments, locale);
+            let html = self.templates.render("review.html", &context, &path)?;
+            files.push(OutputFile {
+                path,
+                locale: Some(locale.clone()),
+                kind: OutputKind::Review,
+                source: None,
+                bytes: html.into_bytes(),
+            });
+        }
+        Ok(files)
+    }
+}
+
+impl ReviewRenderer<'_> {
+    fn context(&self, cx: &RenderContext<'_>, found: &[Segment<'_>], locale: &str) -> Value {
+        let source = cx.config.source_locale();
+        let ui = UiStrings::resolve(locale, &cx.site.ui);
+        let source_ui = UiStrings::resolve(source, &cx.site.ui);
+        let report = status::report(
+            found,
+            cx.config,
+            cx.site.lock.as_ref(),
+            &[locale.to_string()],
+        );
+        let counts = report.locales.first().map(|l| l.total).unwrap_or_default();
+        let mut files: Vec<Value> = Vec::new();
+        let mut current: Option<(String, Vec<Value>, usize)> = None;
+        for (index, segment) in found.iter().enumerate() {
+            let state = status::state(segment, locale, cx.site.lock.as_ref());
+            let file = file_of(&segment.id).to_string();
+            if current.as_ref().is_none_or(|(name, _, _)| *name != file) {
+                if let Some(done) = current.take() {
+                    files.push(file_entry(done, files.len()));
+                }
+                current = Some((file, Vec::new(), 0));
+            }
+            if let Some((_, rows, attention)) = &mut current {
+                if state != State::Translated {
+                    *attention += 1;
+                }
+                rows.push(json!({
+                    "id": segment.id,
+                    "anchor": format!("s{index}"),
+                    "state": state_name(state),
+                    "source": segment.source.text,
+                    "translation": segment.translations.get(locale).map(|t| t.text.as_str()),
+                }));
+            }
+        }
+        if let Some(done) = current.take() {
+            files.push(file_entry(done, files.len()));
+        }
+        json!({
+            "lang": locale,
+            "source": source,
+            "site_title": cx.config.title_in(locale),
+            "language_name": ui.get(UiKey::LanguageName),
+            "source_name": source_ui.get(UiKey::LanguageName),
+            "ui": ui.for_templates(),
+            "counts": counts,
+            "files": files,
+        })
+    }
+}
+
+/// A file's section of the review.
+fn file_entry((name, rows, attention): (String, Vec<Value>, usize), index: usize) -> Value {
+    json!({ "name": name, "anchor": format!("f{index}"), "rows": rows, "attention": attention })
+}
+
+/// The CSS class and flag of a state.
+fn state_name(state: State) -> &'static str {
+    match state {
+        State::Translated => "translated",
+        State::Stale => "stale",
+        State::Unconfirmed => "unconfirmed",
+        State::Missing => "missing",
+    }
+}
