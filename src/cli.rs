@@ -253,9 +253,10 @@ fn i18n(root: &Path, command: I18nCommand, color: bool) -> ExitCode {
                         eprintln!("wrote {path}");
                     }
                     eprintln!(
-                        "imported `{}`: {} written, {} already in the content, {} left for review, {} untranslated",
+                        "imported `{}`: {} written, {} from translation memory, {} already in the content, {} left for review, {} untranslated",
                         report.locale,
                         plan.written,
+                        plan.memory,
                         plan.unchanged,
                         plan.needs_review,
                         plan.untranslated

@@ -176,6 +176,8 @@ pub fn to_po(page: &Bilingual, file_name: &str) -> String {
             "Project-Id-Version",
             page.front.get("title").map_or(file_name, |t| t.as_str()),
         ),
+        header("Last-Translator", ""),
+        header("Language-Team", ""),
         header("Language", language),
         header("MIME-Version", "1.0"),
         header("Content-Type", "text/plain; charset=UTF-8"),

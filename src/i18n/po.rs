@@ -193,6 +193,14 @@ pub struct ImportPlan {
     pub needs_review: usize,
     /// Messages with no translation.
     pub untranslated: usize,
+    /// Translations matched by source text rather than id (from a translation memory), written
+    /// as needing review.
+    pub memory: usize,
+}
+
+/// Source text with white space runs collapsed, to match translation memory entries.
+fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Plans the import of `entries` into `locale`: edits to the content files and the new lock.
@@ -213,8 +221,47 @@ pub fn plan(
     let mut edits: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
     // Pages with no version in this locale: segment id → translation, to create the page.
     let mut new_pages: BTreeMap<&str, (&Page, BTreeMap<&str, &str>)> = BTreeMap::new();
+    // Source text → segments, for messages whose id is not a segment (a translation memory).
+    let mut by_source: HashMap<String, Vec<&Segment<'_>>> = HashMap::new();
+    for segment in segments {
+        by_source
+            .entry(normalize(&segment.source.text))
+            .or_default()
+            .push(segment);
+    }
+    let mut placed_ids: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for entry in entries {
         let Some(segment) = by_id.get(entry.id.as_str()) else {
+            let translation = entry.msgstr.trim_end_matches('\n');
+            let from_memory: Vec<&Segment<'_>> = by_source
+                .get(&normalize(&entry.msgid))
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|s| {
+                    !s.translations.contains_key(locale) && !placed_ids.contains(s.id.as_str())
+                })
+                .collect();
+            if !translation.trim().is_empty() && !from_memory.is_empty() {
+                // Same source text, untranslated here: use it, to be reviewed.
+                for segment in from_memory {
+                    placed_ids.insert(segment.id.as_str());
+                    plan.memory += 1;
+                    plan.needs_review += 1;
+                    match place(segment, None, locale, source_locale, translation, sources) {
+                        Placed::Edit(file, edit) => edits.entry(file).or_default().push(edit),
+                        Placed::NewPage(page) => {
+                            new_pages
+                                .entry(page.path.as_str())
+                                .or_insert_with(|| (page, BTreeMap::new()))
+                                .1
+                                .insert(segment.id.as_str(), translation);
+                        }
+                        Placed::Nowhere(_) => plan.memory -= 1,
+                    }
+                }
+                continue;
+            }
             plan.diagnostics.push(
                 Diagnostic::warning(
                     "unknown-segment",
@@ -250,6 +297,19 @@ pub fn plan(
                 .confirm(locale, &segment.id, &fingerprint(&segment.source.text));
         } else {
             plan.needs_review += 1;
+        }
+        if !placed_ids.insert(segment.id.as_str()) {
+            plan.diagnostics.push(
+                Diagnostic::warning(
+                    "duplicate-message",
+                    format!(
+                        "`{}` appears more than once; only the first is imported",
+                        entry.id
+                    ),
+                )
+                .at(entry.span.clone()),
+            );
+            continue;
         }
         let existing = segment.translations.get(locale);
         if existing.is_some_and(|piece| piece.text == translation) {

@@ -27,11 +27,14 @@ impl Project {
         Self::copy_of(&fixture(name))
     }
 
-    /// A copy of the repository's sample project (book.toml, content/, templates/).
+    /// A copy of the repository's sample project (book.toml, translations.lock, content/,
+    /// templates/).
     pub fn sample() -> Self {
         let project = Self::empty();
         let root = repo_root();
-        std::fs::copy(root.join("book.toml"), project.root().join("book.toml")).unwrap();
+        for file in ["book.toml", "translations.lock"] {
+            std::fs::copy(root.join(file), project.root().join(file)).unwrap();
+        }
         copy_dir(&root.join("content"), &project.root().join("content"));
         copy_dir(&root.join("templates"), &project.root().join("templates"));
         project
