@@ -148,7 +148,7 @@ ui_keys! {
     DateFormat = "date-format": "{year}-{mm}-{dd}", "{year}年{month}月{day}日";
     /// Notice on a page with translations made from an earlier source text: `{language}` is the
     /// source language's name.
-    NeedsReview = "needs-review": "Parts of this page were translated from an earlier version of the {language} text and may be out of date.", "このページの一部は{language}の以前の版から翻訳したもので、最新の内容と異なる場合があります。";
+    NeedsReview = "needs-review": "Parts of this page were translated from an earlier version of the {language} text and may be out of date.", "このページの一部は原文の以前の版から翻訳したもので、最新の内容と異なる場合があります。";
     /// Title of the side-by-side translation review.
     Review = "review": "Translation review", "翻訳レビュー";
     /// Review: a translation made from an earlier source text.
@@ -248,6 +248,24 @@ fn has_builtin(locale: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_the_locale_s_way() {
+        let none = BTreeMap::new();
+        assert_eq!(
+            UiStrings::resolve("ja", &none).date("2026-11-26"),
+            "2026年11月26日"
+        );
+        assert_eq!(
+            UiStrings::resolve("ja", &none).date("2026-01-05"),
+            "2026年1月5日"
+        );
+        assert_eq!(
+            UiStrings::resolve("en", &none).date("2026-01-05"),
+            "2026-01-05"
+        );
+        assert_eq!(UiStrings::resolve("ja", &none).date("soon"), "soon");
+    }
 
     #[test]
     fn built_in_japanese_and_overrides() {

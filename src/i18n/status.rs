@@ -332,3 +332,69 @@ impl Marks {
             .is_some_and(|set| set.contains(path))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_round_down() {
+        let counts = |translated, segments| Counts {
+            segments,
+            translated,
+            ..Counts::default()
+        };
+        assert_eq!(counts(9999, 10000).percent(), 99.9);
+        assert_eq!(counts(1, 3).percent(), 33.3);
+        assert_eq!(counts(0, 0).percent(), 100.0);
+    }
+
+    #[test]
+    fn the_table_is_aligned_markdown() {
+        let counts = Counts {
+            segments: 10,
+            translated: 8,
+            stale: 1,
+            missing: 1,
+            fallback: 1,
+        };
+        let report = StatusReport {
+            source: "en".into(),
+            tracked: true,
+            locales: vec![LocaleStatus {
+                locale: "ja".into(),
+                percent: counts.percent(),
+                total: counts,
+                files: vec![FileStatus {
+                    file: "a.yaml".into(),
+                    counts,
+                }],
+            }],
+        };
+        let table = report.to_markdown();
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            lines[0],
+            "## ja — 80.0% translated (8 of 10 segments from `en`)"
+        );
+        assert_eq!(
+            lines[2],
+            "| File      | Segments | Translated | Stale | Missing | Fallback |"
+        );
+        assert_eq!(
+            lines[3],
+            "| :-------- | -------: | ---------: | ----: | ------: | -------: |"
+        );
+        assert_eq!(
+            lines[4],
+            "| a.yaml    |       10 |  8 (80.0%) |     1 |       1 |        1 |"
+        );
+        assert!(report.incomplete());
+    }
+
+    #[test]
+    fn segment_ids_name_their_file() {
+        assert_eq!(file_of("a.yaml:steps.x.title"), "a.yaml");
+        assert_eq!(file_of("dir/p.md#where/2"), "dir/p.md");
+    }
+}
