@@ -1,5 +1,6 @@
 //! `runbook init`: a new project that builds at once (book.toml, one procedure in English and
-//! Japanese, a home page, and the JSON Schemas the YAML files point editors at).
+//! Japanese, a home page, the JSON Schemas the YAML files point editors at, and a
+//! `translations.lock` confirming the Japanese).
 
 use std::path::Path;
 
@@ -58,6 +59,15 @@ pub fn init(dir: &Path) -> Result<Vec<String>, String> {
         std::fs::write(&target, text)
             .map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
         written.push(path);
+    }
+    // Track translations from the start: the scaffold's translations are confirmed as written.
+    let project = crate::load_project(dir).map_err(|e| e.to_string())?;
+    let source = project.config.source_locale().to_string();
+    for locale in project.config.locales.iter().filter(|l| **l != source) {
+        crate::i18n::confirm(dir, locale, &[]).map_err(|e| e.to_string())?;
+    }
+    if dir.join(crate::i18n::lock::LOCK_FILE).is_file() {
+        written.push(crate::i18n::lock::LOCK_FILE.to_string());
     }
     Ok(written)
 }

@@ -193,6 +193,14 @@ fn help_shows_examples_for_every_subcommand_and_version_prints() {
             run.stdout()
         );
     }
+    for command in ["status", "export", "import", "confirm", "import-bilingual"] {
+        let run = run_in(&dir, &["i18n", command, "--help"]).expect(0);
+        assert!(
+            run.stdout().contains("Examples:"),
+            "{command}: {}",
+            run.stdout()
+        );
+    }
     let run = run_in(&dir, &["--version"]).expect(0);
     assert_eq!(
         run.stdout().trim(),
@@ -225,6 +233,18 @@ fn init_scaffolds_a_project_that_builds_at_once() {
     let run = run_in(project.root(), &["build", "--root", "guide"]).expect(0);
     assert!(run.stderr().contains("(en: 3, ja: 3)"), "{}", run.stderr());
     assert!(guide.join("build/html/ja/first-procedure.html").is_file());
+    // Its translations are tracked from the start.
+    assert!(guide.join("translations.lock").is_file());
+    let status = run_in(
+        project.root(),
+        &["i18n", "status", "--strict", "--root", "guide"],
+    )
+    .expect(0);
+    assert!(
+        status.stdout().contains("100.0% translated"),
+        "{}",
+        status.stdout()
+    );
     // A second init never overwrites.
     run_in(project.root(), &["init", "guide"]).expect(1);
 }
