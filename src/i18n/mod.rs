@@ -181,7 +181,7 @@ pub fn confirm(root: &Path, locale: &str, targets: &[String]) -> Result<ConfirmR
         if !wanted(&segment.id) {
             continue;
         }
-        if segment.translations.contains_key(locale) {
+        if segment.translation(locale).is_some() {
             let print = fingerprint(&segment.source.text);
             if lock.get(locale, &segment.id) != Some(print.as_str()) {
                 confirmed.push(segment.id.clone());

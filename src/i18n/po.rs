@@ -55,7 +55,7 @@ pub fn export(
         .map(|segment| {
             let mut item = PoItem::new(1);
             item.msgctxt = Some(segment.id.clone());
-            item.msgid = segment.source.text.clone();
+            item.msgid = segment.source.text.to_string();
             let span = &segment.source.span;
             let (line, _) = sources.line_column(span.file, span.range.start);
             item.references
@@ -69,8 +69,8 @@ pub fn export(
                 }
                 .to_string(),
             );
-            let translation = segment.translations.get(locale);
-            item.msgstr = MsgStr::from(translation.map(|t| t.text.clone()).unwrap_or_default());
+            let translation = segment.translation(locale);
+            item.msgstr = MsgStr::from(translation.map(|t| t.text.to_string()).unwrap_or_default());
             match state(segment, locale, lock) {
                 State::Stale => {
                     item.flags.push("fuzzy".to_string());
@@ -238,9 +238,7 @@ pub fn plan(
                 .into_iter()
                 .flatten()
                 .copied()
-                .filter(|s| {
-                    !s.translations.contains_key(locale) && !placed_ids.contains(s.id.as_str())
-                })
+                .filter(|s| s.translation(locale).is_none() && !placed_ids.contains(s.id.as_str()))
                 .collect();
             if !translation.trim().is_empty() && !from_memory.is_empty() {
                 // Same source text, untranslated here: use it, to be reviewed.
@@ -311,7 +309,7 @@ pub fn plan(
             );
             continue;
         }
-        let existing = segment.translations.get(locale);
+        let existing = segment.translation(locale);
         if existing.is_some_and(|piece| piece.text == translation) {
             plan.unchanged += 1;
             continue;

@@ -8,10 +8,11 @@
 //! heading). Ids name structure, not text, so an edit in one section leaves every other section's
 //! ids alone. A translated page is matched to its source block by block, by kind.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -31,9 +32,19 @@ pub struct Segment<'a> {
     /// Where the segment lives.
     pub origin: Origin<'a>,
     /// The text in the source locale.
-    pub source: Piece,
-    /// The text in each other locale that has one.
-    pub translations: BTreeMap<String, Piece>,
+    pub source: Piece<'a>,
+    /// The text in each other locale that has one, in locale order.
+    pub translations: Vec<(&'a str, Piece<'a>)>,
+}
+
+impl<'a> Segment<'a> {
+    /// The text in `locale`, when translated.
+    pub fn translation(&self, locale: &str) -> Option<&Piece<'a>> {
+        self.translations
+            .iter()
+            .find(|(l, _)| *l == locale)
+            .map(|(_, piece)| piece)
+    }
 }
 
 /// Where a segment lives, for writing a translation back.
@@ -83,10 +94,10 @@ impl FrontField {
 
 /// The text of a segment in one locale, and the bytes of the file that hold it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Piece {
+pub struct Piece<'a> {
     /// The text: trailing newlines trimmed; for page blocks, continuation lines without their
-    /// container prefix (`> `, list indentation).
-    pub text: String,
+    /// container prefix (`> `, list indentation). Borrowed from the site unless a prefix was cut.
+    pub text: Cow<'a, str>,
     /// Where the text is written.
     pub span: Span,
 }
@@ -141,7 +152,7 @@ pub fn fingerprint(text: &str) -> String {
 }
 
 /// Every segment of `site`: YAML fields first (in the order `check` reports them), then pages.
-pub fn segments<'a>(site: &'a Site, config: &Config) -> Segments<'a> {
+pub fn segments<'a>(site: &'a Site, config: &'a Config) -> Segments<'a> {
     let source = config.source_locale();
     let mut out = Segments {
         segments: Vec::new(),
@@ -158,7 +169,7 @@ pub fn segments<'a>(site: &'a Site, config: &Config) -> Segments<'a> {
             .filter(|locale| locale.as_str() != source)
             .filter_map(|locale| {
                 field_piece(&field.text.value, locale, source, &field)
-                    .map(|piece| (locale.clone(), piece))
+                    .map(|piece| (locale.as_str(), piece))
             })
             .collect();
         out.segments.push(Segment {
@@ -172,8 +183,22 @@ pub fn segments<'a>(site: &'a Site, config: &Config) -> Segments<'a> {
             translations,
         });
     }
-    for page in &site.pages {
-        page_segments(page, config, &mut out);
+    // Pages are cut on every core and put together in page order.
+    let pages: Vec<Segments<'a>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let mut found = Segments {
+                segments: Vec::new(),
+                diagnostics: Vec::new(),
+            };
+            page_segments(page, config, &mut found);
+            found
+        })
+        .collect();
+    for found in pages {
+        out.segments.extend(found.segments);
+        out.diagnostics.extend(found.diagnostics);
     }
     out
 }
@@ -188,19 +213,19 @@ fn field_file_path(from: &str) -> String {
 }
 
 /// A YAML field's text in `locale` (a plain string is the source locale's).
-fn field_piece(
-    text: &Text,
+fn field_piece<'a>(
+    text: &'a Text,
     locale: &str,
     source: &str,
-    field: &crate::validate::texts::TextField<'_>,
-) -> Option<Piece> {
+    field: &crate::validate::texts::TextField<'a>,
+) -> Option<Piece<'a>> {
     match text {
         Text::Source(value) => (locale == source).then(|| Piece {
-            text: value.trim_end().to_string(),
+            text: Cow::Borrowed(value.trim_end()),
             span: field.text.span(field.file, 0),
         }),
         Text::Localized(map) => map.get(locale).map(|value| Piece {
-            text: value.value.trim_end().to_string(),
+            text: Cow::Borrowed(value.value.trim_end()),
             span: value.span(field.file, 0),
         }),
     }
@@ -222,7 +247,7 @@ fn page_segments<'a>(page: &'a Page, config: &Config, out: &mut Segments<'a>) {
             .iter()
             .filter(|(locale, _)| locale.as_str() != source_locale)
             .filter_map(|(locale, version)| {
-                front_piece(version, field).map(|piece| (locale.clone(), piece))
+                front_piece(version, field).map(|piece| (locale.as_str(), piece))
             })
             .collect();
         out.segments.push(Segment {
@@ -235,7 +260,7 @@ fn page_segments<'a>(page: &'a Page, config: &Config, out: &mut Segments<'a>) {
     }
     let source_blocks = blocks(&source.body);
     let ids = block_ids(&path, &source.body, &source_blocks);
-    let mut matched: Vec<BTreeMap<String, Piece>> = vec![BTreeMap::new(); source_blocks.len()];
+    let mut matched: Vec<Vec<(&'a str, Piece<'a>)>> = vec![Vec::new(); source_blocks.len()];
     for (locale, version) in &page.versions {
         if locale == source_locale {
             continue;
@@ -253,7 +278,7 @@ fn page_segments<'a>(page: &'a Page, config: &Config, out: &mut Segments<'a>) {
             ));
         }
         for (s, t) in pairs {
-            matched[s].insert(locale.clone(), body_piece(version, &translated[t]));
+            matched[s].push((locale.as_str(), body_piece(version, &translated[t])));
         }
     }
     for ((block, id), translations) in source_blocks.iter().zip(ids).zip(matched) {
@@ -271,19 +296,19 @@ fn page_segments<'a>(page: &'a Page, config: &Config, out: &mut Segments<'a>) {
 }
 
 /// A front matter field's text in one version of a page.
-fn front_piece(version: &PageVersion, field: FrontField) -> Option<Piece> {
+fn front_piece(version: &PageVersion, field: FrontField) -> Option<Piece<'_>> {
     let value = match field {
         FrontField::Title => &version.front.title,
         FrontField::Description => version.front.description.as_ref()?,
     };
     Some(Piece {
-        text: value.value.trim_end().to_string(),
+        text: Cow::Borrowed(value.value.trim_end()),
         span: value.span(version.file, version.front_offset),
     })
 }
 
 /// A body block's text and span in the page file.
-fn body_piece(version: &PageVersion, block: &Block) -> Piece {
+fn body_piece<'a>(version: &'a PageVersion, block: &Block) -> Piece<'a> {
     Piece {
         text: block_text(&version.body, block.range.clone()),
         span: Span::new(
@@ -294,8 +319,16 @@ fn body_piece(version: &PageVersion, block: &Block) -> Piece {
 }
 
 /// The text of a block: continuation lines lose the prefix their containers give them.
-pub fn block_text(body: &str, range: Range<usize>) -> String {
+pub fn block_text(body: &str, range: Range<usize>) -> Cow<'_, str> {
     let raw = body.get(range).unwrap_or_default();
+    let plain = raw
+        .split('\n')
+        .skip(1)
+        .all(|line| !line.starts_with([' ', '\t', '>']) && !line.ends_with('\r'))
+        && !raw.ends_with('\r');
+    if plain {
+        return Cow::Borrowed(raw);
+    }
     let mut lines = raw.split('\n');
     let mut text = lines
         .next()
@@ -309,7 +342,7 @@ pub fn block_text(body: &str, range: Range<usize>) -> String {
                 .trim_start_matches([' ', '\t', '>']),
         );
     }
-    text
+    Cow::Owned(text)
 }
 
 /// The ids of a source page's blocks: a heading's anchor, or the heading above and a count.
@@ -517,7 +550,7 @@ mod tests {
     fn kinds_and_texts(text: &str) -> Vec<(BlockKind, String)> {
         blocks(text)
             .into_iter()
-            .map(|b| (b.kind, block_text(text, b.range)))
+            .map(|b| (b.kind, block_text(text, b.range).into_owned()))
             .collect()
     }
 

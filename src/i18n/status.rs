@@ -33,7 +33,7 @@ impl State {
 /// The state of `segment` in `locale`. Without a lock file staleness is not tracked, and every
 /// written translation counts as translated.
 pub fn state(segment: &Segment<'_>, locale: &str, lock: Option<&Lock>) -> State {
-    if !segment.translations.contains_key(locale) {
+    if segment.translation(locale).is_none() {
         return State::Missing;
     }
     let Some(lock) = lock else {

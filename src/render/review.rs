@@ -91,7 +91,7 @@ impl ReviewRenderer<'_> {
                     "anchor": format!("s{index}"),
                     "state": state_name(state),
                     "source": segment.source.text,
-                    "translation": segment.translations.get(locale).map(|t| t.text.as_str()),
+                    "translation": segment.translation(locale).map(|t| t.text.as_ref()),
                 }));
             }
         }
