@@ -92,7 +92,7 @@ ui_keys! {
     /// The end of a procedure.
     End = "end": "This is the end of the procedure.", "これで手順は終了です。";
     /// Notice on a page shown in the source locale: `{language}` is the source language's name.
-    Untranslated = "untranslated": "This text has not been translated yet; it is shown in {language}.", "この内容はまだ翻訳されていません。{language}で表示しています。";
+    Untranslated = "untranslated": "This text has not been translated yet; it is shown in {language}.", "この内容はまだ翻訳されていないため、原文のまま表示しています。";
     /// Link that skips the navigation.
     SkipToContent = "skip-to-content": "Skip to content", "本文へスキップ";
     /// Label of the language switcher.

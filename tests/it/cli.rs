@@ -289,7 +289,7 @@ fn untranslated_pages_fall_back_to_the_source_marked_with_its_language() {
     let html = project.read("build/html/ja/glossary.html");
     assert!(html.contains("<html lang=\"ja\">"));
     assert!(html.contains("<article lang=\"en\">"), "{html}");
-    assert!(html.contains("まだ翻訳されていません"), "{html}");
+    assert!(html.contains("まだ翻訳されていない"), "{html}");
     let procedure = project.read("build/html/ja/handle-outage.html");
     assert!(
         procedure.contains("<div lang=\"en\">\n<p>The incident id and the time it started.</p>"),
