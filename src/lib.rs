@@ -270,7 +270,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     if pdf && !cfg!(feature = "pdf") {
         return Err(Error::NoPdf);
     }
-    let files = render_all(&site, &config, &sources, pdf)?;
+    let cx = RenderContext::new(&site, &config);
+    let files = render_all(&cx, &sources, pdf)?;
     let broken = verify::verify(&files);
     if !broken.is_empty() {
         return Err(Error::Verify(broken));
@@ -298,12 +299,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         })
         .collect();
     write::write(&out, &files)?;
-    let found = i18n::segments::segments(&site, &config);
-    let fallbacks = i18n::status::report(&found.segments, &config, site.lock.as_ref(), &[])
-        .locales
-        .into_iter()
-        .map(|l| (l.locale, l.total.fallback))
-        .collect();
+    let fallbacks = cx.marks.fallbacks.clone().into_iter().collect();
     Ok(BuildReport {
         fallbacks,
         out,
@@ -320,13 +316,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 /// # Errors
 /// A template that fails to load or render.
 pub fn render_all(
-    site: &Site,
-    config: &Config,
+    cx: &RenderContext<'_>,
     sources: &SourceMap,
     pdf: bool,
 ) -> Result<Vec<OutputFile>, RenderError> {
-    let templates = Templates::load(&config.templates_dir())?;
-    let cx = RenderContext::new(site, config);
+    let templates = Templates::load(&cx.config.templates_dir())?;
     let html = HtmlRenderer::new(&templates, sources);
     let print = PrintRenderer::new(&templates, sources);
     let markdown = MarkdownRenderer::new(sources);
@@ -343,7 +337,7 @@ pub fn render_all(
     let _ = pdf;
     let mut files = Vec::new();
     for renderer in renderers {
-        files.extend(renderer.render(&cx)?.into_iter().map(|mut file| {
+        files.extend(renderer.render(cx)?.into_iter().map(|mut file| {
             file.path = format!("{}/{}", renderer.name(), file.path);
             file
         }));

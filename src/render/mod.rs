@@ -19,6 +19,7 @@ pub mod view;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::i18n::segments::Segment;
 use crate::i18n::status::Marks;
 use crate::model::Site;
 
@@ -44,6 +45,8 @@ pub struct RenderContext<'a> {
     pub site: &'a Site,
     /// The project's configuration.
     pub config: &'a Config,
+    /// The translation segments, cut once for every renderer.
+    pub segments: Vec<Segment<'a>>,
     /// Translations needing review and fallbacks, per locale.
     pub marks: Marks,
 }
@@ -51,11 +54,12 @@ pub struct RenderContext<'a> {
 impl<'a> RenderContext<'a> {
     /// A context over a validated site.
     pub fn new(site: &'a Site, config: &'a Config) -> Self {
-        let segments = crate::i18n::segments::segments(site, config);
-        let marks = Marks::new(&segments.segments, config, site.lock.as_ref());
+        let segments = crate::i18n::segments::segments(site, config).segments;
+        let marks = Marks::new(&segments, config, site.lock.as_ref());
         Self {
             site,
             config,
+            segments,
             marks,
         }
     }

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::i18n::segments::{Segment, segments};
+use crate::i18n::segments::Segment;
 use crate::i18n::status::{self, State, file_of};
 use crate::render::{OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates};
 use crate::ui::{UiKey, UiStrings};
@@ -32,7 +32,6 @@ impl Renderer for ReviewRenderer<'_> {
         if locales.is_empty() {
             return Ok(Vec::new());
         }
-        let found = segments(cx.site, cx.config);
         let mut files = vec![OutputFile {
             path: "review.css".to_string(),
             locale: None,
@@ -45,7 +44,7 @@ impl Renderer for ReviewRenderer<'_> {
         }];
         for locale in locales {
             let path = format!("{locale}.html");
-            let context = self.context(cx, &found.segments, locale);
+            let context = self.context(cx, &cx.segments, locale);
             let html = self.templates.render("review.html", &context, &path)?;
             files.push(OutputFile {
                 path,
