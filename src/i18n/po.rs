@@ -219,8 +219,7 @@ pub fn plan(
         ..ImportPlan::default()
     };
     let mut edits: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
-    // Pages with no version in this locale: segment id → translation, to create the page.
-    let mut new_pages: BTreeMap<&str, (&Page, BTreeMap<&str, &str>)> = BTreeMap::new();
+    let mut new_pages: NewPages<'_, '_> = BTreeMap::new();
     // Source text → segments, for messages whose id is not a segment (a translation memory).
     let mut by_source: HashMap<String, Vec<&Segment<'_>>> = HashMap::new();
     for segment in segments {
@@ -246,16 +245,9 @@ pub fn plan(
                     placed_ids.insert(segment.id.as_str());
                     plan.memory += 1;
                     plan.needs_review += 1;
-                    match place(segment, None, locale, source_locale, translation, sources) {
-                        Placed::Edit(file, edit) => edits.entry(file).or_default().push(edit),
-                        Placed::NewPage(page) => {
-                            new_pages
-                                .entry(page.path.as_str())
-                                .or_insert_with(|| (page, BTreeMap::new()))
-                                .1
-                                .insert(segment.id.as_str(), translation);
-                        }
-                        Placed::Nowhere(_) => plan.memory -= 1,
+                    let placed = place(segment, None, locale, source_locale, translation, sources);
+                    if record(placed, segment, translation, &mut edits, &mut new_pages).is_err() {
+                        plan.memory -= 1;
                     }
                 }
                 continue;
@@ -323,22 +315,12 @@ pub fn plan(
             translation,
             sources,
         );
-        match placed {
-            Placed::Edit(file, edit) => edits.entry(file).or_default().push(edit),
-            Placed::NewPage(page) => {
-                new_pages
-                    .entry(page.path.as_str())
-                    .or_insert_with(|| (page, BTreeMap::new()))
-                    .1
-                    .insert(segment.id.as_str(), translation);
-            }
-            Placed::Nowhere(message) => {
-                plan.written -= 1;
-                plan.diagnostics.push(
-                    Diagnostic::warning("cannot-place", format!("`{}`: {message}", segment.id))
-                        .at(entry.span.clone()),
-                );
-            }
+        if let Err(message) = record(placed, segment, translation, &mut edits, &mut new_pages) {
+            plan.written -= 1;
+            plan.diagnostics.push(
+                Diagnostic::warning("cannot-place", format!("`{}`: {message}", segment.id))
+                    .at(entry.span.clone()),
+            );
         }
     }
     for (file, file_edits) in edits {
@@ -399,6 +381,34 @@ pub fn plan(
         );
     }
     plan
+}
+
+/// Pages with no version in the locale yet: page path → (page, segment id → translation).
+type NewPages<'a, 'e> = BTreeMap<&'a str, (&'a Page, BTreeMap<&'a str, &'e str>)>;
+
+/// Records where a translation goes: an edit of its file, or a part of a page to create.
+///
+/// # Errors
+/// It has no place: why.
+fn record<'a, 'e>(
+    placed: Placed<'a>,
+    segment: &'a Segment<'a>,
+    translation: &'e str,
+    edits: &mut BTreeMap<FileId, Vec<Edit>>,
+    new_pages: &mut NewPages<'a, 'e>,
+) -> Result<(), String> {
+    match placed {
+        Placed::Edit(file, edit) => edits.entry(file).or_default().push(edit),
+        Placed::NewPage(page) => {
+            new_pages
+                .entry(page.path.as_str())
+                .or_insert_with(|| (page, BTreeMap::new()))
+                .1
+                .insert(segment.id.as_str(), translation);
+        }
+        Placed::Nowhere(message) => return Err(message),
+    }
+    Ok(())
 }
 
 /// Where a translation goes.
