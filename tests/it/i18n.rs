@@ -385,11 +385,9 @@ fn po_pairs(po: &str) -> Vec<(String, String, String)> {
         .collect()
 }
 
-#[test]
-fn a_bilingual_page_becomes_a_po_file_of_its_pairs() {
-    let page = repo_root().join("tests/fixtures/bilingual/outage-guide.ja-jp.md");
-    let project = Project::fixture("minimal");
-    let out = project.root().join("memory.po");
+/// Runs `i18n import-bilingual PAGE --out OUT`, checks the file with msgfmt and its pairs
+/// against the page's `pairs` span pairs, and returns the PO text.
+fn import_bilingual(project: &Project, page: &Path, out: &Path, pairs: usize) -> String {
     project
         .run(&[
             "i18n",
@@ -399,11 +397,20 @@ fn a_bilingual_page_becomes_a_po_file_of_its_pairs() {
             out.to_str().unwrap(),
         ])
         .expect(0);
-    msgfmt_check(&out);
-    let po = std::fs::read_to_string(&out).unwrap();
-    let expected = spans(&std::fs::read_to_string(&page).unwrap());
-    assert_eq!(expected.len(), 6);
+    msgfmt_check(out);
+    let po = std::fs::read_to_string(out).unwrap();
+    let expected = spans(&std::fs::read_to_string(page).unwrap());
+    assert_eq!(expected.len(), pairs);
     assert_eq!(po_pairs(&po), expected);
+    po
+}
+
+#[test]
+fn a_bilingual_page_becomes_a_po_file_of_its_pairs() {
+    let page = repo_root().join("tests/fixtures/bilingual/outage-guide.ja-jp.md");
+    let project = Project::fixture("minimal");
+    let out = project.root().join("memory.po");
+    let po = import_bilingual(&project, &page, &out, 6);
     assert!(po.contains("\"Language: ja-JP\\n\""));
     assert!(po.contains("X-Source-Commit: fedcba9876543210fedcba9876543210fedcba98"));
 
@@ -432,22 +439,7 @@ fn the_seed_page_imports_to_its_pairs() {
         return;
     }
     let project = Project::empty();
-    let out = project.root().join("seed.po");
-    crate::util::run_in(
-        project.root(),
-        &[
-            "i18n",
-            "import-bilingual",
-            seed.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    )
-    .expect(0);
-    msgfmt_check(&out);
-    let expected = spans(&std::fs::read_to_string(&seed).unwrap());
-    assert_eq!(expected.len(), 17);
-    assert_eq!(po_pairs(&std::fs::read_to_string(&out).unwrap()), expected);
+    import_bilingual(&project, &seed, &project.root().join("seed.po"), 17);
 }
 
 #[test]
