@@ -34,6 +34,9 @@ const KOTOBA: &[&str] = &[
     "アカウント",
 ];
 
+/// Procedures per directory (`area-K/`): a page lists its directory's entries in its sidebar.
+const AREA: usize = 50;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(n), Some(out)) = (
@@ -77,7 +80,7 @@ fn generate(n: usize, out: &Path, seed: u64) -> std::io::Result<()> {
     }
     std::fs::write(content.join("categories.yaml"), categories)?;
     for i in 0..n {
-        let dir = content.join(format!("area-{}", i / 500));
+        let dir = content.join(format!("area-{}", i / AREA));
         std::fs::create_dir_all(&dir)?;
         std::fs::write(
             dir.join(format!("procedure-{i}.yaml")),
@@ -99,10 +102,10 @@ fn sentence(rng: &mut fastrand::Rng, words: &[&str], len: usize, sep: &str) -> S
 
 /// A link to procedure `j`'s file from area of procedure `i`.
 fn path_to(i: usize, j: usize, name: &str) -> String {
-    if i / 500 == j / 500 {
+    if i / AREA == j / AREA {
         format!("{name}-{j}.md")
     } else {
-        format!("../area-{}/{name}-{j}.md", j / 500)
+        format!("../area-{}/{name}-{j}.md", j / AREA)
     }
 }
 

@@ -60,6 +60,9 @@ source per locale) and build/manifest.json (every file written).")]
         /// Also typeset every checklist and runbook as PDF (build/pdf/), as `[runbook] pdf = true`.
         #[arg(long)]
         pdf: bool,
+        /// Also print the wall time of each stage (load and validate, render, verify, write).
+        #[arg(long)]
+        timings: bool,
     },
     /// Load and validate the project without writing anything.
     #[command(after_help = "\
@@ -200,7 +203,12 @@ Examples:
 pub fn run(cli: Cli) -> ExitCode {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
-        Command::Build { out, quiet, pdf } => build(&cli.root, out, quiet, pdf, color),
+        Command::Build {
+            out,
+            quiet,
+            pdf,
+            timings,
+        } => build(&cli.root, out, BuildOutput { quiet, timings }, pdf, color),
         Command::Check {
             strict,
             format,
@@ -316,7 +324,20 @@ fn emit(text: &str, out: Option<&Path>) -> ExitCode {
     }
 }
 
-fn build(root: &Path, out: Option<PathBuf>, quiet: bool, pdf: bool, color: bool) -> ExitCode {
+/// What `build` prints besides errors.
+#[derive(Clone, Copy)]
+struct BuildOutput {
+    quiet: bool,
+    timings: bool,
+}
+
+fn build(
+    root: &Path,
+    out: Option<PathBuf>,
+    output: BuildOutput,
+    pdf: bool,
+    color: bool,
+) -> ExitCode {
     let options = BuildOptions {
         root: root.to_path_buf(),
         out,
@@ -324,7 +345,7 @@ fn build(root: &Path, out: Option<PathBuf>, quiet: bool, pdf: bool, color: bool)
     };
     match runbook::build(&options) {
         Ok(report) => {
-            if !quiet {
+            if !output.quiet {
                 if !report.warnings.is_empty() {
                     eprint!(
                         "{}",
@@ -332,6 +353,11 @@ fn build(root: &Path, out: Option<PathBuf>, quiet: bool, pdf: bool, color: bool)
                     );
                 }
                 eprintln!("{}", report.summary());
+            }
+            if output.timings {
+                for (stage, time) in &report.stages {
+                    eprintln!("{:>8.3} s  {stage}", time.as_secs_f64());
+                }
             }
             ExitCode::SUCCESS
         }

@@ -204,10 +204,14 @@ pub struct BuildReport {
     pub pages_per_locale: Vec<(String, usize)>,
     /// Segments shown in the source locale for want of a translation, per translated locale.
     pub fallbacks: Vec<(String, usize)>,
-    /// Files written in all.
+    /// Files in the output in all.
     pub files: usize,
+    /// Of those, files identical to the previous output and left as they were.
+    pub unchanged: usize,
     /// Wall time of the whole build.
     pub elapsed: Duration,
+    /// Wall time of each stage, in order: load and validate, render, verify, write.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -231,8 +235,13 @@ impl BuildReport {
                 counts.join(", ")
             )
         };
+        let unchanged = if self.unchanged == 0 {
+            String::new()
+        } else {
+            format!(" ({} unchanged)", self.unchanged)
+        };
         format!(
-            "built {} pages per locale ({}), {} files in `{}`, in {:.2} s{fallbacks}",
+            "built {} pages per locale ({}), {} files{unchanged} in `{}`, in {:.2} s{fallbacks}",
             self.pages_per_locale.first().map_or(0, |(_, n)| *n),
             locales.join(", "),
             self.files,
@@ -249,12 +258,20 @@ impl BuildReport {
 /// is left as it was).
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = started;
+    let mut stage = |name: &'static str| {
+        let now = Instant::now();
+        stages.push((name, now - lap));
+        lap = now;
+    };
     let Checked {
         config,
         site,
         sources,
         diagnostics,
     } = check_for(&options.root, options.pdf)?;
+    stage("load and validate");
     if has_errors(&diagnostics) {
         return Err(Error::Content {
             sources,
@@ -272,7 +289,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     }
     let cx = RenderContext::new(&site, &config);
     let files = render_all(&cx, &sources, pdf)?;
+    stage("render");
     let broken = verify::verify(&files);
+    stage("verify");
     if !broken.is_empty() {
         return Err(Error::Verify(broken));
     }
@@ -298,7 +317,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             (locale.clone(), pages)
         })
         .collect();
-    write::write(&out, &files)?;
+    let written = write::write(&out, &files)?;
+    stage("write");
     let fallbacks = cx.marks.fallbacks.clone().into_iter().collect();
     Ok(BuildReport {
         fallbacks,
@@ -307,7 +327,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         sources,
         pages_per_locale,
         files: files.len(),
+        unchanged: written.unchanged,
         elapsed: started.elapsed(),
+        stages,
     })
 }
 

@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use html5gum::{Token, Tokenizer};
+use rayon::prelude::*;
 
 use crate::render::OutputFile;
 
@@ -77,26 +78,30 @@ fn scan(html: &str) -> Scanned {
 pub fn verify(files: &[OutputFile]) -> Vec<BrokenOutputLink> {
     let by_path: HashMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let html: Vec<&OutputFile> = files.iter().filter(|f| f.path.ends_with(".html")).collect();
+    // Files are scanned, then checked, on every core; the result keeps file order.
     let scanned: HashMap<&str, Scanned> = html
-        .iter()
+        .par_iter()
         .map(|f| (f.path.as_str(), scan(&String::from_utf8_lossy(&f.bytes))))
         .collect();
-    let mut broken = Vec::new();
-    for file in &html {
-        let text = String::from_utf8_lossy(&file.bytes);
-        for (link, offset) in &scanned[file.path.as_str()].links {
-            let Some(reason) = check(&file.path, link, &by_path, &scanned) else {
-                continue;
-            };
-            broken.push(BrokenOutputLink {
-                file: file.path.clone(),
-                line: text[..(*offset).min(text.len())].matches('\n').count() + 1,
-                link: link.clone(),
-                reason,
-            });
-        }
-    }
-    broken
+    html.par_iter()
+        .flat_map_iter(|file| {
+            let scanned = &scanned;
+            let by_path = &by_path;
+            scanned[file.path.as_str()]
+                .links
+                .iter()
+                .filter_map(move |(link, offset)| {
+                    let reason = check(&file.path, link, by_path, scanned)?;
+                    let text = String::from_utf8_lossy(&file.bytes);
+                    Some(BrokenOutputLink {
+                        file: file.path.clone(),
+                        line: text[..(*offset).min(text.len())].matches('\n').count() + 1,
+                        link: link.clone(),
+                        reason,
+                    })
+                })
+        })
+        .collect()
 }
 
 /// Why `link` in output file `from` is broken, or `None`.

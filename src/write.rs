@@ -5,8 +5,11 @@
 //! renamed into place, so a failed build leaves the previous output as it was. It refuses output
 //! directories that would destroy the project or someone else's files.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::render::OutputFile;
 
@@ -104,11 +107,24 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
+/// What [`write`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files whose bytes are new or changed.
+    pub written: usize,
+    /// Files identical to the previous output, kept as they were (same inode, same modification
+    /// time), so an upload that compares times sends only what changed.
+    pub unchanged: usize,
+}
+
 /// Replaces `out` with exactly `files`.
+///
+/// Files go into a staging directory beside `out`, which then takes its place. A file whose
+/// bytes equal the previous output's is hard-linked from it rather than written again.
 ///
 /// # Errors
 /// Any filesystem error; the temporary directory is removed and `out` is left as it was.
-pub fn write(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, WriteError> {
     let name = out
         .file_name()
         .and_then(|n| n.to_str())
@@ -120,26 +136,58 @@ pub fn write(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
     };
     std::fs::create_dir_all(&parent).map_err(io(&parent))?;
     let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = write_tree(&staging, files).and_then(|()| swap(&staging, out, &parent, &name));
+    let previous = out.is_dir().then_some(out);
+    let result = write_tree(&staging, files, previous)
+        .and_then(|stats| swap(&staging, out, &parent, &name).map(|()| stats));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn write_tree(dir: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+/// Writes `files` under `dir` on every core; files equal to those under `previous` are linked.
+fn write_tree(
+    dir: &Path,
+    files: &[OutputFile],
+    previous: Option<&Path>,
+) -> Result<WriteStats, WriteError> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).map_err(io(dir))?;
     }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    for file in files {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+    let parents: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|file| file.path.rsplit_once('/').map(|(parent, _)| parent))
+        .collect();
+    for parent in parents {
+        let path = dir.join(parent);
+        std::fs::create_dir_all(&path).map_err(io(&path))?;
     }
-    Ok(())
+    let unchanged = files
+        .par_iter()
+        .map(|file| {
+            let path = dir.join(&file.path);
+            if let Some(old) = previous.map(|p| p.join(&file.path))
+                && same_bytes(&old, &file.bytes)
+                && std::fs::hard_link(&old, &path).is_ok()
+            {
+                return Ok(1);
+            }
+            std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+            Ok(0)
+        })
+        .try_reduce(|| 0, |a, b| Ok(a + b))?;
+    Ok(WriteStats {
+        written: files.len() - unchanged,
+        unchanged,
+    })
+}
+
+/// Whether the file at `path` exists and holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let same_length =
+        fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    same_length && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
@@ -222,6 +270,38 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["build"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_unchanged_files_and_rewrites_changed_ones() {
+        use std::os::unix::fs::MetadataExt;
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path().join("build");
+        let first = [
+            file("a.txt", "same"),
+            file("b.txt", "old"),
+            file(MANIFEST, "{}"),
+        ];
+        assert_eq!(write(&out, &first).unwrap().written, 3);
+        let inode = |name: &str| std::fs::metadata(out.join(name)).unwrap().ino();
+        let (a, b) = (inode("a.txt"), inode("b.txt"));
+        let second = [
+            file("a.txt", "same"),
+            file("b.txt", "new"),
+            file(MANIFEST, "{}"),
+        ];
+        let stats = write(&out, &second).unwrap();
+        assert_eq!(
+            stats,
+            WriteStats {
+                written: 1,
+                unchanged: 2
+            }
+        );
+        assert_eq!(inode("a.txt"), a, "an unchanged file keeps its inode");
+        assert_ne!(inode("b.txt"), b);
+        assert_eq!(std::fs::read_to_string(out.join("b.txt")).unwrap(), "new");
     }
 
     #[test]

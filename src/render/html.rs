@@ -2,6 +2,9 @@
 //! escalation categories; a root page offering the languages; the stylesheet. Readable without
 //! JavaScript. Text is converted here (markup) and laid out by the Tera templates.
 
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::markup::{self, Anchors, Flavor};
@@ -12,7 +15,7 @@ use crate::render::view::{
 };
 use crate::render::{
     CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
-    Templates, relative_url,
+    Shared, Templates, relative_url,
 };
 use crate::source::SourceMap;
 use crate::ui::UiKey;
@@ -61,16 +64,26 @@ impl Renderer for HtmlRenderer<'_> {
                 renderer: self,
                 view,
                 all: &views,
+                navigation: Navigation::new(view)?,
+                ui: Shared::new(&view.ui.for_templates())?,
             };
             files.push(locale_pages.home()?);
-            for procedure in &cx.site.procedures {
-                files.push(locale_pages.procedure(procedure)?);
-            }
-            for page in cx.site.pages.iter().filter(|p| p.path != INDEX_PATH) {
-                if let Some(file) = locale_pages.page(page)? {
-                    files.push(file);
-                }
-            }
+            // Pages are independent of each other: render them on every core, keeping order.
+            let procedures: Vec<OutputFile> = cx
+                .site
+                .procedures
+                .par_iter()
+                .map(|procedure| locale_pages.procedure(procedure))
+                .collect::<Result<_, _>>()?;
+            files.extend(procedures);
+            let pages: Vec<Option<OutputFile>> = cx
+                .site
+                .pages
+                .par_iter()
+                .filter(|p| p.path != INDEX_PATH)
+                .map(|page| locale_pages.page(page))
+                .collect::<Result<_, _>>()?;
+            files.extend(pages.into_iter().flatten());
             if !cx.site.categories.is_empty() {
                 files.push(locale_pages.categories()?);
             }
@@ -119,35 +132,131 @@ struct LocalePages<'r, 'a> {
     renderer: &'r HtmlRenderer<'r>,
     view: &'r LocaleView<'a>,
     all: &'r [LocaleView<'a>],
+    navigation: Navigation,
+    /// The locale's UI strings, for every page.
+    ui: Shared,
+}
+
+/// The sidebar of one locale, built once and shared by every page.
+///
+/// Entries are grouped by the directory of their content path. A page's sidebar lists the
+/// entries at the content root and those of its own directory; other directories are reached
+/// through the home page, which lists them all. So a page's size does not grow with the site,
+/// and every page of a directory shares one sidebar (the page marks itself as current).
+struct Navigation {
+    /// The sidebar of the pages of each directory (`""` is the content root).
+    sidebars: BTreeMap<String, Shared>,
+    /// Every directory below the root with its entries, for the home page.
+    home_sections: Shared,
+}
+
+impl Navigation {
+    fn new(view: &LocaleView<'_>) -> Result<Self, RenderError> {
+        // Entries as template data: content path, URL from the locale's root, title as HTML.
+        let item = |entry: NavEntry<'_>| {
+            let title = if entry.markdown {
+                inline(entry.title)
+            } else {
+                lang_marked(
+                    markup::escape_html(entry.title.markdown),
+                    entry.title.fallback_locale,
+                    Flavor::Inline,
+                )
+            };
+            json!({ "path": entry.path, "url": format!("{}.html", entry.path), "title": title })
+        };
+        let mut sections: BTreeMap<&str, (Vec<Value>, Vec<Value>)> = BTreeMap::new();
+        sections.entry("").or_default();
+        for entry in view.nav_procedures() {
+            let dir = directory_of(entry.path);
+            sections.entry(dir).or_default().0.push(item(entry));
+        }
+        for entry in view.nav_pages() {
+            let dir = directory_of(entry.path);
+            sections.entry(dir).or_default().1.push(item(entry));
+        }
+        let categories = (!view.site.categories.is_empty()).then(|| {
+            json!({
+                "path": CATEGORIES_PATH,
+                "url": format!("{CATEGORIES_PATH}.html"),
+                "title": view.ui.get(UiKey::Categories),
+            })
+        });
+        let section = |dir: &str, (procedures, pages): &(Vec<Value>, Vec<Value>)| {
+            json!({
+                "id": section_id(dir),
+                "name": dir,
+                "url": format!("{INDEX_PATH}.html#{}", section_id(dir)),
+                "procedures": procedures,
+                "pages": pages,
+            })
+        };
+        let (root_procedures, root_pages) = &sections[""];
+        let mut sidebars = BTreeMap::new();
+        for (dir, entries) in &sections {
+            let sidebar = json!({
+                "procedures": root_procedures,
+                "pages": root_pages,
+                "categories": categories,
+                "section": (!dir.is_empty()).then(|| section(dir, entries)),
+            });
+            sidebars.insert((*dir).to_string(), Shared::new(&sidebar)?);
+        }
+        let home_sections: Vec<Value> = sections
+            .iter()
+            .filter(|(dir, _)| !dir.is_empty())
+            .map(|(dir, entries)| section(dir, entries))
+            .collect();
+        Ok(Self {
+            sidebars,
+            home_sections: Shared::new(&home_sections)?,
+        })
+    }
+
+    /// The sidebar of the pages in `content_path`'s directory.
+    fn sidebar(&self, content_path: &str) -> &Shared {
+        &self.sidebars[directory_of(content_path)]
+    }
+}
+
+/// Converts shown text to HTML, marking text in another language with `lang`.
+fn to_html(shown: Shown<'_>, flavor: Flavor, anchors: &mut Anchors) -> String {
+    let html = markup::to_html(shown.markdown, flavor, anchors);
+    let html = lang_marked(html, shown.fallback_locale, flavor);
+    match (shown.stale, flavor) {
+        (false, _) => html,
+        (true, Flavor::Inline) => format!(r#"<span class="stale">{html}</span>"#),
+        (true, Flavor::Block) => format!("<div class=\"stale\">\n{html}</div>\n"),
+    }
+}
+
+/// HTML wrapped in an element with `lang` when it is in another locale than the page.
+fn lang_marked(html: String, fallback_locale: Option<&str>, flavor: Flavor) -> String {
+    match (fallback_locale, flavor) {
+        (None, _) => html,
+        (Some(lang), Flavor::Inline) => format!(r#"<span lang="{lang}">{html}</span>"#),
+        (Some(lang), Flavor::Block) => format!("<div lang=\"{lang}\">\n{html}</div>\n"),
+    }
+}
+
+/// Inline Markdown as HTML.
+fn inline(shown: Shown<'_>) -> String {
+    to_html(shown, Flavor::Inline, &mut Anchors::new())
+}
+
+/// The directory part of a content path (`""` at the root).
+fn directory_of(content_path: &str) -> &str {
+    content_path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// The home page's element id for the list of a directory's entries.
+fn section_id(dir: &str) -> String {
+    format!("section-{}", dir.replace('/', "-"))
 }
 
 impl<'a> LocalePages<'_, 'a> {
     fn output_path(&self, content_path: &str) -> String {
         format!("{}/{content_path}.html", self.view.locale)
-    }
-
-    /// Converts shown text to HTML, marking text in another language with `lang`.
-    fn html(&self, shown: Shown<'_>, flavor: Flavor, anchors: &mut Anchors) -> String {
-        let html = markup::to_html(shown.markdown, flavor, anchors);
-        let html = self.lang_marked(html, shown.fallback_locale, flavor);
-        match (shown.stale, flavor) {
-            (false, _) => html,
-            (true, Flavor::Inline) => format!(r#"<span class="stale">{html}</span>"#),
-            (true, Flavor::Block) => format!("<div class=\"stale\">\n{html}</div>\n"),
-        }
-    }
-
-    /// HTML wrapped in an element with `lang` when it is in another locale than the page.
-    fn lang_marked(&self, html: String, fallback_locale: Option<&str>, flavor: Flavor) -> String {
-        match (fallback_locale, flavor) {
-            (None, _) => html,
-            (Some(lang), Flavor::Inline) => format!(r#"<span lang="{lang}">{html}</span>"#),
-            (Some(lang), Flavor::Block) => format!("<div lang=\"{lang}\">\n{html}</div>\n"),
-        }
-    }
-
-    fn inline(&self, shown: Shown<'_>) -> String {
-        self.html(shown, Flavor::Inline, &mut Anchors::new())
     }
 
     /// The context every page template shares: site, languages, navigation.
@@ -166,36 +275,16 @@ impl<'a> LocalePages<'_, 'a> {
                 })
             })
             .collect();
-        let nav_entry = |entry: NavEntry<'_>| {
-            json!({
-                "url": relative_url(&here, &self.output_path(entry.path)),
-                "title": if entry.markdown {
-                    self.inline(entry.title)
-                } else {
-                    self.lang_marked(markup::escape_html(entry.title.markdown), entry.title.fallback_locale, Flavor::Inline)
-                },
-                "current": entry.path == content_path,
-            })
-        };
-        let procedures: Vec<Value> = view.nav_procedures().into_iter().map(nav_entry).collect();
-        let pages: Vec<Value> = view.nav_pages().into_iter().map(nav_entry).collect();
-        let categories = (!view.site.categories.is_empty()).then(|| {
-            json!({
-                "url": relative_url(&here, &self.output_path(CATEGORIES_PATH)),
-                "title": view.ui.get(UiKey::Categories),
-                "current": content_path == CATEGORIES_PATH,
-            })
-        });
         let fallback_notice = fallback.map(|source| view.fallback_notice(source));
         json!({
             "lang": view.locale,
             "site_title": view.config.title_in(view.locale),
             "page_title": title,
-            "ui": view.ui.for_templates(),
             "stylesheet_url": relative_url(&here, STYLESHEET_PATH),
             "home_url": relative_url(&here, &self.output_path(INDEX_PATH)),
+            "to_root": to_locale_root(content_path),
+            "current_path": content_path,
             "languages": languages,
-            "nav": { "procedures": procedures, "pages": pages, "categories": categories },
             "fallback_notice": fallback_notice,
             "review_notice": view.needs_review(content_path).then(|| view.needs_review_notice()),
             "fallback_lang": fallback,
@@ -225,7 +314,14 @@ impl<'a> LocalePages<'_, 'a> {
         content_path: &str,
     ) -> Result<String, RenderError> {
         let page = format!("{DIR}/{}", self.output_path(content_path));
-        self.renderer.templates.render(template, context, &page)
+        let shared = [
+            ("ui", &self.ui),
+            ("nav", self.navigation.sidebar(content_path)),
+            ("sections", &self.navigation.home_sections),
+        ];
+        self.renderer
+            .templates
+            .render_with(template, context, &shared, &page)
     }
 
     fn home(&self) -> Result<OutputFile, RenderError> {
@@ -257,7 +353,7 @@ impl<'a> LocalePages<'_, 'a> {
                 (
                     version.front.title.value.as_str(),
                     version.front.description.as_ref().map(|d| d.value.as_str()),
-                    self.html(shown, Flavor::Block, &mut new_page_anchors()),
+                    to_html(shown, Flavor::Block, &mut new_page_anchors()),
                     fallback,
                     Some(self.renderer.sources.file(version.file).path.clone()),
                 )
@@ -284,7 +380,7 @@ impl<'a> LocalePages<'_, 'a> {
         // warnings and what to submit): the order `LocaleView::page_ids` assigns heading ids in.
         let introduction = shown
             .introduction
-            .map(|t| self.html(t, Flavor::Block, &mut anchors));
+            .map(|t| to_html(t, Flavor::Block, &mut anchors));
         let categories_url = format!("{}{CATEGORIES_PATH}.html", to_locale_root(&procedure.path));
         let steps: Vec<Value> = shown
             .steps
@@ -306,20 +402,20 @@ impl<'a> LocalePages<'_, 'a> {
                     "number": step.number,
                     "id": step.id,
                     "kind": if !step.branches.is_empty() { "decision" } else if step.escalation.is_some() { "escalation" } else { "action" },
-                    "title": self.inline(step.title),
-                    "text": step.text.map(|t| self.html(t, Flavor::Block, &mut anchors)),
-                    "notes": step.notes.iter().map(|t| self.html(*t, Flavor::Block, &mut anchors)).collect::<Vec<_>>(),
-                    "warnings": step.warnings.iter().map(|t| self.html(*t, Flavor::Block, &mut anchors)).collect::<Vec<_>>(),
+                    "title": inline(step.title),
+                    "text": step.text.map(|t| to_html(t, Flavor::Block, &mut anchors)),
+                    "notes": step.notes.iter().map(|t| to_html(*t, Flavor::Block, &mut anchors)).collect::<Vec<_>>(),
+                    "warnings": step.warnings.iter().map(|t| to_html(*t, Flavor::Block, &mut anchors)).collect::<Vec<_>>(),
                     "branches": step.branches.iter().map(|b| json!({
-                        "label": self.inline(b.label),
+                        "label": inline(b.label),
                         "to": destination(&b.to),
                     })).collect::<Vec<_>>(),
                     "escalation": step.escalation.as_ref().map(|e| json!({
                         "categories": e.categories.iter().map(|(id, title)| json!({
                             "url": format!("{categories_url}#{id}"),
-                            "title": self.inline(*title),
+                            "title": inline(*title),
                         })).collect::<Vec<_>>(),
-                        "submit": e.submit.map(|t| self.html(t, Flavor::Block, &mut anchors)),
+                        "submit": e.submit.map(|t| to_html(t, Flavor::Block, &mut anchors)),
                     })),
                     "then": step.then.as_ref().map(destination),
                 })
@@ -328,8 +424,8 @@ impl<'a> LocalePages<'_, 'a> {
         let title_text = markup::plain_text(shown.title.markdown);
         let mut context = self.common(&procedure.path, &title_text, None);
         context["procedure"] = json!({
-            "title": self.inline(shown.title),
-            "applies_to": shown.applies_to.iter().map(|p| self.inline(*p)).collect::<Vec<_>>(),
+            "title": inline(shown.title),
+            "applies_to": shown.applies_to.iter().map(|p| inline(*p)).collect::<Vec<_>>(),
             "introduction": introduction,
             "checklist_url": relative_url(
                 &self.output_path(&procedure.path),
@@ -357,10 +453,10 @@ impl<'a> LocalePages<'_, 'a> {
                 });
                 json!({
                     "id": c.id.as_str(),
-                    "title": self.inline(view.text(&c.title)),
-                    "description": c.description.as_ref().map(|t| self.html(view.text(t), Flavor::Block, &mut anchors)),
-                    "examples": c.examples.iter().map(|t| self.inline(view.text(t))).collect::<Vec<_>>(),
-                    "escalate_to": self.html(view.text(&c.escalate_to), Flavor::Block, &mut anchors),
+                    "title": inline(view.text(&c.title)),
+                    "description": c.description.as_ref().map(|t| to_html(view.text(t), Flavor::Block, &mut anchors)),
+                    "examples": c.examples.iter().map(|t| inline(view.text(t))).collect::<Vec<_>>(),
+                    "escalate_to": to_html(view.text(&c.escalate_to), Flavor::Block, &mut anchors),
                     "severity": severity,
                 })
             })

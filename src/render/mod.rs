@@ -23,7 +23,7 @@ use crate::i18n::segments::Segment;
 use crate::i18n::status::Marks;
 use crate::model::Site;
 
-pub use templates::Templates;
+pub use templates::{Shared, Templates};
 use view::LocaleView;
 
 /// Content path of each locale's home page (`index.md` in content, `index.html` in output).

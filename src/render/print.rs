@@ -8,6 +8,7 @@
 //! On paper a link cannot be followed, so every cross-link is followed by where it leads: the
 //! target's title and full URL (with `[runbook] site-url`), or its section in the runbook.
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -16,8 +17,8 @@ use crate::model::{Page, Procedure, Site};
 use crate::render::flowchart;
 use crate::render::view::{Destination, LocaleView, ProcedureView, Shown};
 use crate::render::{
-    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates,
-    relative_url,
+    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Shared,
+    Templates, relative_url,
 };
 use crate::source::SourceMap;
 use crate::ui::UiKey;
@@ -75,13 +76,20 @@ impl Renderer for PrintRenderer<'_> {
             let print = Print {
                 renderer: self,
                 view: &view,
+                ui: Shared::new(&view.ui.for_templates())?,
             };
-            for procedure in &cx.site.procedures {
-                files.push(print.checklist(procedure)?);
-            }
-            for (product, procedures) in runbooks(cx.site) {
-                files.push(print.runbook(product, &procedures)?);
-            }
+            let checklists: Vec<OutputFile> = cx
+                .site
+                .procedures
+                .par_iter()
+                .map(|procedure| print.checklist(procedure))
+                .collect::<Result<_, _>>()?;
+            files.extend(checklists);
+            let bound: Vec<OutputFile> = runbooks(cx.site)
+                .par_iter()
+                .map(|(product, procedures)| print.runbook(*product, procedures))
+                .collect::<Result<_, _>>()?;
+            files.extend(bound);
         }
         Ok(files)
     }
@@ -107,6 +115,8 @@ pub fn runbooks(site: &Site) -> Vec<(Option<&str>, Vec<&Procedure>)> {
 struct Print<'r, 'a> {
     renderer: &'r PrintRenderer<'r>,
     view: &'r LocaleView<'a>,
+    /// The locale's UI strings, for every document.
+    ui: Shared,
 }
 
 /// Where the links of a printed document lead.
@@ -243,7 +253,6 @@ impl<'a> Print<'_, 'a> {
         let chart = flowchart::for_procedure(self.view, shown, &format!("{prefix}chart-"), prefix);
         let context = json!({
             "lang": self.view.locale,
-            "ui": self.view.ui.for_templates(),
             "prefix": prefix,
             "procedure": {
                 "id": procedure.path,
@@ -257,9 +266,12 @@ impl<'a> Print<'_, 'a> {
             "fields": fields.chunks(2).collect::<Vec<_>>(),
             "built": self.view.build_date(),
         });
-        self.renderer
-            .templates
-            .render("checklist-body.html", &context, &procedure.path)
+        self.renderer.templates.render_with(
+            "checklist-body.html",
+            &context,
+            &[("ui", &self.ui)],
+            &procedure.path,
+        )
     }
 
     fn checklist(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
@@ -269,17 +281,18 @@ impl<'a> Print<'_, 'a> {
         let title = markup::plain_text(shown.title.markdown);
         let context = json!({
             "lang": self.view.locale,
-            "ui": self.view.ui.for_templates(),
             "title": format!("{} · {}", title, self.ui(UiKey::Checklist)),
             "stylesheet_url": relative_url(&here, PRINT_STYLESHEET),
             "guide_url": relative_url(&here, &format!("{}/{}.html", self.view.locale, procedure.path)),
             "page_css": self.page_css(&procedure.path, Some(&shown)),
             "body": body,
         });
-        let html = self
-            .renderer
-            .templates
-            .render("checklist.html", &context, &here)?;
+        let html = self.renderer.templates.render_with(
+            "checklist.html",
+            &context,
+            &[("ui", &self.ui)],
+            &here,
+        )?;
         Ok(OutputFile {
             path: here,
             locale: Some(self.view.locale.to_string()),
@@ -342,15 +355,18 @@ impl<'a> Print<'_, 'a> {
             here: here.clone(),
             sections: &sections,
         };
-        let mut parts = Vec::new();
-        for (index, procedure) in procedures.iter().enumerate() {
-            let shown = view.procedure(procedure);
-            parts.push(json!({
-                "number": index + 1,
-                "title": markup::plain_text(shown.title.markdown),
-                "body": self.checklist_body(&shown, &format!("s{}-", index + 1), &mode)?,
-            }));
-        }
+        let parts: Vec<Value> = procedures
+            .par_iter()
+            .enumerate()
+            .map(|(index, procedure)| {
+                let shown = view.procedure(procedure);
+                Ok(json!({
+                    "number": index + 1,
+                    "title": markup::plain_text(shown.title.markdown),
+                    "body": self.checklist_body(&shown, &format!("s{}-", index + 1), &mode)?,
+                }))
+            })
+            .collect::<Result<_, RenderError>>()?;
         let mut anchors = Anchors::new();
         let categories = has_categories.then(|| {
             json!({
@@ -381,7 +397,6 @@ impl<'a> Print<'_, 'a> {
         let title = runbook_title(view, product);
         let context = json!({
             "lang": view.locale,
-            "ui": view.ui.for_templates(),
             "title": title,
             "site_title": view.config.title_in(view.locale),
             "stylesheet_url": relative_url(&here, PRINT_STYLESHEET),
@@ -391,10 +406,12 @@ impl<'a> Print<'_, 'a> {
             "appendices": appendix_parts,
             "built": view.build_date(),
         });
-        let html = self
-            .renderer
-            .templates
-            .render("runbook.html", &context, &here)?;
+        let html = self.renderer.templates.render_with(
+            "runbook.html",
+            &context,
+            &[("ui", &self.ui)],
+            &here,
+        )?;
         Ok(OutputFile {
             path: here,
             locale: Some(view.locale.to_string()),

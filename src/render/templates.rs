@@ -39,6 +39,26 @@ const DEFAULTS: &[(&str, &str)] = &[
 /// The default stylesheet, overridable like a template.
 const STYLESHEET: (&str, &str) = ("runbook.css", include_str!("../../templates/runbook.css"));
 
+/// Template data converted once and placed in many pages' contexts at the cost of a reference
+/// count (the UI strings, a directory's navigation).
+#[derive(Clone)]
+pub struct Shared(tera::Value);
+
+impl Shared {
+    /// Converts `value` (anything serde can serialize).
+    ///
+    /// # Errors
+    /// A value Tera cannot represent (not produced by runbook's own data).
+    pub fn new(value: &impl serde::Serialize) -> Result<Self, RenderError> {
+        tera::Value::try_from_serializable(value)
+            .map(Self)
+            .map_err(|error| RenderError::TemplateLoad {
+                template: "shared template data".to_string(),
+                message: tera_message(&error),
+            })
+    }
+}
+
 /// Compiled templates and the stylesheet, loaded once per build.
 pub struct Templates {
     tera: tera::Tera,
@@ -79,12 +99,30 @@ impl Templates {
         context: &serde_json::Value,
         page: &str,
     ) -> Result<String, RenderError> {
+        self.render_with(name, context, &[], page)
+    }
+
+    /// Like [`render`](Self::render), with `shared` values added to the context under their
+    /// names: data many pages have in common, converted once.
+    ///
+    /// # Errors
+    /// Tera's error (a missing variable, a failing filter), with template and page named.
+    pub fn render_with(
+        &self,
+        name: &str,
+        context: &serde_json::Value,
+        shared: &[(&'static str, &Shared)],
+        page: &str,
+    ) -> Result<String, RenderError> {
         let error = |error: tera::Error| RenderError::Template {
             template: name.to_string(),
             page: page.to_string(),
             message: tera_message(&error),
         };
-        let context = tera::Context::from_serialize(context).map_err(error)?;
+        let mut context = tera::Context::from_serialize(context).map_err(error)?;
+        for (key, value) in shared {
+            context.insert_value(*key, value.0.clone());
+        }
         self.tera.render(name, &context).map_err(error)
     }
 

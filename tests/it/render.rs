@@ -73,3 +73,94 @@ fn headings_get_unique_anchors_in_every_locale() {
         "{procedure}"
     );
 }
+
+/// Pages in subdirectories: a page's sidebar lists the root's entries and its own directory's,
+/// not other directories' (so pages do not grow with the site); the home page lists them all.
+#[test]
+fn the_sidebar_lists_the_root_and_the_page_s_own_directory() {
+    let project = Project::fixture("minimal");
+    project.write(
+        "content/mail/quota.md",
+        "---\ntitle: Mailbox quota\n---\n\nText.\n",
+    );
+    project.write(
+        "content/mail/rules.md",
+        "---\ntitle: Mail rules\n---\n\nText.\n",
+    );
+    project.write(
+        "content/sign-in/mfa.md",
+        "---\ntitle: MFA prompts\n---\n\nText.\n",
+    );
+    project.run(&["build"]).expect(0);
+    let quota = project.read("build/html/en/mail/quota.html");
+    assert!(
+        quota.contains(r#"<a href="../mail/quota.html" aria-current="page">Mailbox quota</a>"#),
+        "{quota}"
+    );
+    assert!(
+        quota.contains(r#"<a href="../mail/rules.html">Mail rules</a>"#),
+        "{quota}"
+    );
+    assert!(quota.contains(r#"<a href="../glossary.html">"#), "{quota}");
+    assert!(
+        quota.contains(r#"<a href="../index.html#section-mail">mail</a>"#),
+        "{quota}"
+    );
+    assert!(
+        !quota.contains("MFA prompts"),
+        "another directory's page is not listed: {quota}"
+    );
+    let glossary = project.read("build/html/en/glossary.html");
+    assert!(!glossary.contains("Mailbox quota"), "{glossary}");
+    let home = project.read("build/html/en/index.html");
+    for expected in [
+        r#"<h2 id="section-mail">mail</h2>"#,
+        r#"<a href="mail/rules.html">Mail rules</a>"#,
+        r#"<a href="sign-in/mfa.html">MFA prompts</a>"#,
+    ] {
+        assert!(home.contains(expected), "{expected} in {home}");
+    }
+}
+
+/// A rebuild keeps files whose bytes did not change (same modification time), so an upload that
+/// compares times sends only what an edit changed.
+#[test]
+fn a_rebuild_rewrites_only_the_files_an_edit_changed() {
+    let project = Project::fixture("minimal");
+    let first = project.run(&["build"]).expect(0).stderr();
+    assert!(!first.contains("unchanged"), "{first}");
+    let mtime = |path: &str| {
+        std::fs::metadata(project.root().join(path))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let untouched = "build/html/en/handle-outage.html";
+    let edited = "build/html/en/glossary.html";
+    let (before_untouched, before_edited) = (mtime(untouched), mtime(edited));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let again = project.run(&["build"]).expect(0).stderr();
+    let files = |summary: &str| -> (usize, usize) {
+        let number = |after: &str| {
+            let rest = &summary[summary.find(after).unwrap() + after.len()..];
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        (number("), "), number(" files ("))
+    };
+    let (total, unchanged) = files(&again);
+    assert_eq!(total, unchanged, "nothing changed: {again}");
+    let glossary = project.read("content/glossary.md");
+    project.write(
+        "content/glossary.md",
+        &glossary.replace("\n\n", "\n\nEdited. "),
+    );
+    let edit = project.run(&["build"]).expect(0).stderr();
+    let (total, unchanged) = files(&edit);
+    assert!(unchanged > 0 && unchanged < total, "{edit}");
+    assert_eq!(mtime(untouched), before_untouched);
+    assert_ne!(mtime(edited), before_edited);
+}
