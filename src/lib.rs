@@ -6,9 +6,9 @@
 //! ```text
 //! book.toml ─ config ─▶ Config
 //! content/  ─ load ───▶ Site ─ validate ─▶ Vec<Diagnostic>
-//!                       Site ─ render ───▶ Vec<OutputFile> (one Renderer per format)
-//!                                          Vec<OutputFile> ─ verify ─▶ (every link resolves)
-//!                                          Vec<OutputFile> ─ write ──▶ output directory
+//!                       Site ─ render ───▶ OutputFile stream (one Renderer per format)
+//!                                          each file ─ verify ─▶ (every link resolves)
+//!                                          each file ─ write ──▶ staging directory ─▶ output
 //! ```
 //!
 //! ```no_run
@@ -37,6 +37,7 @@ pub mod verify;
 pub mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -48,7 +49,9 @@ use crate::render::html::HtmlRenderer;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::print::PrintRenderer;
 use crate::render::review::ReviewRenderer;
-use crate::render::{OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates};
+use crate::render::{
+    Collect, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink, Templates, Under,
+};
 use crate::source::SourceMap;
 use crate::write::{MANIFEST, WriteError};
 
@@ -210,7 +213,8 @@ pub struct BuildReport {
     pub unchanged: usize,
     /// Wall time of the whole build.
     pub elapsed: Duration,
-    /// Wall time of each stage, in order: load and validate, render, verify, write.
+    /// Wall time of each stage, in order: load and validate, render and write (into a staging
+    /// directory), verify links, swap in.
     pub stages: Vec<(&'static str, Duration)>,
 }
 
@@ -288,10 +292,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         return Err(Error::NoPdf);
     }
     let cx = RenderContext::new(&site, &config);
-    let files = render_all(&cx, &sources, pdf)?;
-    stage("render");
-    let broken = verify::verify(&files);
-    stage("verify");
+    // Files stream from the renderers through the verifier into the staging directory; the
+    // staging directory replaces the output only when all is well (dropped, it is removed).
+    let staging = write::Staging::new(&out)?;
+    let verifier = verify::Verifier::new(&staging);
+    let files = match render_all(&cx, &sources, pdf, &verifier) {
+        Ok(files) => files,
+        Err(RenderError::Write(error)) => return Err(Error::Write(error)),
+        Err(error) => return Err(error.into()),
+    };
+    stage("render and write");
+    let broken = verifier.finish();
+    stage("verify links");
     if !broken.is_empty() {
         return Err(Error::Verify(broken));
     }
@@ -317,8 +329,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             (locale.clone(), pages)
         })
         .collect();
-    let written = write::write(&out, &files)?;
-    stage("write");
+    let written = staging.finish()?;
+    stage("swap in");
     let fallbacks = cx.marks.fallbacks.clone().into_iter().collect();
     Ok(BuildReport {
         fallbacks,
@@ -333,14 +345,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     })
 }
 
-/// Every output file of every format, sorted by path, with `manifest.json` listing them.
+/// Renders every format into `sink`, then `manifest.json` listing every file. Returns the
+/// manifest's entries (files without their bytes), sorted by path.
 ///
 /// # Errors
-/// A template that fails to load or render.
+/// A template that fails to load or render, two files at one path, or the sink failing.
 pub fn render_all(
     cx: &RenderContext<'_>,
     sources: &SourceMap,
     pdf: bool,
+    sink: &dyn Sink,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let templates = Templates::load(&cx.config.templates_dir())?;
     let html = HtmlRenderer::new(&templates, sources);
@@ -357,21 +371,72 @@ pub fn render_all(
     }
     #[cfg(not(feature = "pdf"))]
     let _ = pdf;
-    let mut files = Vec::new();
+    let listing = Listing {
+        inner: sink,
+        entries: Mutex::new(Vec::new()),
+    };
     for renderer in renderers {
-        files.extend(renderer.render(cx)?.into_iter().map(|mut file| {
-            file.path = format!("{}/{}", renderer.name(), file.path);
-            file
-        }));
+        let under = Under {
+            dir: renderer.name(),
+            inner: &listing,
+        };
+        renderer.render(cx, &under)?;
     }
-    files.push(manifest(&files));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if let Some(pair) = files.windows(2).find(|pair| pair[0].path == pair[1].path) {
+    let mut entries = listing
+        .entries
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(pair) = entries.windows(2).find(|pair| pair[0].path == pair[1].path) {
         return Err(RenderError::DuplicateOutput {
             path: pair[0].path.clone(),
         });
     }
-    Ok(files)
+    let manifest = manifest(&entries);
+    entries.push(OutputFile {
+        bytes: Vec::new(),
+        ..manifest.clone()
+    });
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    sink.put(manifest)?;
+    Ok(entries)
+}
+
+/// Every output file of every format in memory, sorted by path, with `manifest.json`.
+///
+/// # Errors
+/// As [`render_all`].
+pub fn render_to_memory(
+    cx: &RenderContext<'_>,
+    sources: &SourceMap,
+    pdf: bool,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let collect = Collect::default();
+    render_all(cx, sources, pdf, &collect)?;
+    Ok(collect.into_sorted())
+}
+
+/// A sink noting every file (without its bytes) for the manifest before handing it on.
+struct Listing<'s> {
+    inner: &'s dyn Sink,
+    entries: Mutex<Vec<OutputFile>>,
+}
+
+impl Sink for Listing<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+        let entry = OutputFile {
+            path: file.path.clone(),
+            locale: file.locale.clone(),
+            kind: file.kind,
+            source: file.source.clone(),
+            bytes: Vec::new(),
+        };
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(entry);
+        self.inner.put(file)
+    }
 }
 
 /// `manifest.json`: every output file's path, locale, kind and source, itself included.

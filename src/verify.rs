@@ -2,15 +2,17 @@
 //!
 //! Every `href` and `src` in every HTML output file must resolve to a file of the output and, with
 //! a `#fragment`, to an element id in it. Content links are checked by `validate` before
-//! rendering, so a failure here is a bug in a template (or in runbook) and stops the build. Pure:
-//! reads `OutputFile`s, writes nothing.
+//! rendering, so a failure here is a bug in a template (or in runbook) and stops the build. A
+//! [`Verifier`] sits in the stream of rendered files; it writes nothing.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, PoisonError};
 
-use html5gum::{Token, Tokenizer};
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::{Span, Tokenizer};
 use rayon::prelude::*;
 
-use crate::render::OutputFile;
+use crate::render::{OutputFile, RenderError, Sink};
 
 /// A link of the output that leads nowhere.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,87 +41,246 @@ impl std::fmt::Display for BrokenOutputLink {
 #[derive(Default)]
 struct Scanned {
     ids: HashSet<String>,
-    /// (link, byte offset of its tag).
+    /// (link, byte offset of its value).
     links: Vec<(String, usize)>,
 }
 
+/// What the scanner reports from a start tag's attributes.
+enum Found {
+    /// An element id (or an `<a name>`).
+    Id(String),
+    /// An `href` or `src`, with the byte offset of its value.
+    Link(String, usize),
+}
+
+/// Which attribute the tokenizer is in.
+#[derive(Clone, Copy)]
+enum Attribute {
+    Id,
+    Link,
+    Other,
+}
+
 fn scan(html: &str) -> Scanned {
-    let mut scanned = Scanned::default();
-    let mut offset_hint = 0;
-    for Ok(token) in Tokenizer::new(html) {
-        let Token::StartTag(tag) = token else {
-            continue;
-        };
-        for (name, value) in &tag.attributes {
-            let value = String::from_utf8_lossy(&value.value).into_owned();
-            match name.as_slice() {
-                b"id" => {
-                    scanned.ids.insert(value);
+    let mut tag_is_a = false;
+    let mut attribute = Attribute::Other;
+    // Events borrow the tokenizer's buffer: only ids and links are copied out.
+    let emitter = CallbackEmitter::new(
+        move |event: CallbackEvent<'_>, span: Span<usize>| -> Option<Found> {
+            match event {
+                CallbackEvent::OpenStartTag { name } => {
+                    tag_is_a = name == b"a";
+                    attribute = Attribute::Other;
                 }
-                b"name" if tag.name.as_slice() == b"a" => {
-                    scanned.ids.insert(value);
+                CallbackEvent::AttributeName { name } => {
+                    attribute = match name {
+                        b"id" => Attribute::Id,
+                        b"name" if tag_is_a => Attribute::Id,
+                        b"href" | b"src" => Attribute::Link,
+                        _ => Attribute::Other,
+                    };
                 }
-                b"href" | b"src" => {
-                    // The tokenizer reports no positions here; find the value from the last one.
-                    let at = html[offset_hint..]
-                        .find(value.as_str())
-                        .map_or(offset_hint, |i| offset_hint + i);
-                    offset_hint = at;
-                    scanned.links.push((value, at));
+                CallbackEvent::AttributeValue { value } => {
+                    let value = String::from_utf8_lossy(value).into_owned();
+                    return match attribute {
+                        Attribute::Id => Some(Found::Id(value)),
+                        Attribute::Link => Some(Found::Link(value, span.start)),
+                        Attribute::Other => None,
+                    };
                 }
                 _ => {}
             }
+            None
+        },
+    );
+    let mut scanned = Scanned::default();
+    for Ok(found) in Tokenizer::new_with_emitter(html, emitter) {
+        match found {
+            Found::Id(id) => {
+                scanned.ids.insert(id);
+            }
+            Found::Link(link, offset) => scanned.links.push((link, offset)),
         }
     }
     scanned
 }
 
-/// Every broken link of the HTML output files, in file order.
-pub fn verify(files: &[OutputFile]) -> Vec<BrokenOutputLink> {
-    let by_path: HashMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let html: Vec<&OutputFile> = files.iter().filter(|f| f.path.ends_with(".html")).collect();
-    // Files are scanned, then checked, on every core; the result keeps file order.
-    let scanned: HashMap<&str, Scanned> = html
-        .par_iter()
-        .map(|f| (f.path.as_str(), scan(&String::from_utf8_lossy(&f.bytes))))
-        .collect();
-    html.par_iter()
-        .flat_map_iter(|file| {
-            let scanned = &scanned;
-            let by_path = &by_path;
-            scanned[file.path.as_str()]
-                .links
-                .iter()
-                .filter_map(move |(link, offset)| {
-                    let reason = check(&file.path, link, by_path, scanned)?;
-                    let text = String::from_utf8_lossy(&file.bytes);
-                    Some(BrokenOutputLink {
-                        file: file.path.clone(),
-                        line: text[..(*offset).min(text.len())].matches('\n').count() + 1,
-                        link: link.clone(),
-                        reason,
-                    })
-                })
-        })
-        .collect()
+/// A sink that checks the links of every HTML file passing through it, then hands the file on.
+///
+/// It keeps only what checking needs, never a file's bytes: every output path, the element ids
+/// of each HTML file, and each distinct link target with the first place it is written.
+pub struct Verifier<'s> {
+    inner: &'s dyn Sink,
+    seen: Mutex<Seen>,
 }
 
-/// Why `link` in output file `from` is broken, or `None`.
-fn check(
-    from: &str,
-    link: &str,
-    files: &HashMap<&str, &OutputFile>,
-    scanned: &HashMap<&str, Scanned>,
-) -> Option<String> {
+/// Where a link target is first linked from, by file and line, and how often in all.
+struct Place {
+    file: String,
+    line: usize,
+    link: String,
+    count: usize,
+}
+
+/// What the verifier has gathered so far.
+#[derive(Default)]
+struct Seen {
+    paths: HashSet<String>,
+    ids: HashMap<String, HashSet<String>>,
+    /// Target file and fragment → the first place leading there.
+    targets: HashMap<(String, String), Place>,
+    /// Links broken whatever the output holds (absolute, or climbing out of it).
+    broken: Vec<BrokenOutputLink>,
+}
+
+impl<'s> Verifier<'s> {
+    /// A verifier handing files on to `inner`.
+    pub fn new(inner: &'s dyn Sink) -> Self {
+        Self {
+            inner,
+            seen: Mutex::new(Seen::default()),
+        }
+    }
+
+    /// Every broken link of the files seen, by file and line.
+    pub fn finish(self) -> Vec<BrokenOutputLink> {
+        let seen = self
+            .seen
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut broken = seen.broken;
+        for ((target, fragment), place) in seen.targets {
+            let Place {
+                file,
+                line,
+                link,
+                count,
+            } = place;
+            let mut reason = if !seen.paths.contains(&target) {
+                format!("leads to `{target}`, which the build does not write")
+            } else if !fragment.is_empty()
+                && seen
+                    .ids
+                    .get(&target)
+                    .is_some_and(|ids| !ids.contains(&fragment))
+            {
+                format!("leads to `#{fragment}`, which `{target}` has no element for")
+            } else {
+                continue;
+            };
+            if count > 1 {
+                reason.push_str(&format!(" (and {} more link(s) to it)", count - 1));
+            }
+            broken.push(BrokenOutputLink {
+                file,
+                line,
+                link,
+                reason,
+            });
+        }
+        broken.sort_by(|a, b| (&a.file, a.line, &a.link).cmp(&(&b.file, b.line, &b.link)));
+        broken
+    }
+}
+
+impl Sink for Verifier<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+        let scanned = file
+            .path
+            .ends_with(".html")
+            .then(|| scan(&String::from_utf8_lossy(&file.bytes)));
+        // Links are resolved before taking the lock, which only stores the results.
+        let mut resolved = Vec::new();
+        let mut ids = None;
+        if let Some(Scanned { ids: found, links }) = scanned {
+            // Lines are counted once through the file: links come in order of their offsets.
+            let (mut line, mut counted) = (1, 0);
+            for (link, offset) in links {
+                let offset = offset.clamp(counted, file.bytes.len());
+                line += file.bytes[counted..offset]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                counted = offset;
+                match resolve(&file.path, &link) {
+                    Ok(None) => {}
+                    outcome => resolved.push((outcome, line, link)),
+                }
+            }
+            ids = Some(found);
+        }
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+            seen.paths.insert(file.path.clone());
+            for (outcome, line, link) in resolved {
+                match outcome {
+                    Ok(Some(key)) => {
+                        let place = Place {
+                            file: file.path.clone(),
+                            line,
+                            link,
+                            count: 1,
+                        };
+                        seen.targets
+                            .entry(key)
+                            .and_modify(|first| {
+                                // The earliest place by file and line, whatever the thread order.
+                                first.count += 1;
+                                if (&place.file, place.line) < (&first.file, first.line) {
+                                    first.file = place.file.clone();
+                                    first.line = place.line;
+                                    first.link = place.link.clone();
+                                }
+                            })
+                            .or_insert(place);
+                    }
+                    Ok(None) => {}
+                    Err(reason) => seen.broken.push(BrokenOutputLink {
+                        file: file.path.clone(),
+                        line,
+                        link,
+                        reason,
+                    }),
+                }
+            }
+            if let Some(ids) = ids {
+                seen.ids.insert(file.path.clone(), ids);
+            }
+        }
+        self.inner.put(file)
+    }
+}
+
+/// A sink that drops what it is given.
+struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: OutputFile) -> Result<(), RenderError> {
+        Ok(())
+    }
+}
+
+/// Every broken link of the HTML output files, by file and line.
+pub fn verify(files: &[OutputFile]) -> Vec<BrokenOutputLink> {
+    let verifier = Verifier::new(&Discard);
+    files.par_iter().for_each(|file| {
+        let _ = verifier.put(file.clone());
+    });
+    verifier.finish()
+}
+
+/// Where `link` in output file `from` leads: `Ok(None)` for a URL outside the site, else the
+/// target file and fragment (decoded), or why it can never resolve.
+fn resolve(from: &str, link: &str) -> Result<Option<(String, String)>, String> {
     if link.starts_with("//") || has_scheme(link) {
-        return None;
+        return Ok(None);
     }
     let (path, fragment) = link.split_once('#').unwrap_or((link, ""));
     let path = path.split('?').next().unwrap_or(path);
     let target = if path.is_empty() {
         from.to_string()
     } else if path.starts_with('/') {
-        return Some("is an absolute path: the site must work from any folder".into());
+        return Err("is an absolute path: the site must work from any folder".into());
     } else {
         let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
         let mut parts: Vec<&str> = from.split('/').collect();
@@ -129,7 +290,7 @@ fn check(
                 "" | "." => {}
                 ".." => {
                     if parts.pop().is_none() {
-                        return Some("leads outside the output".into());
+                        return Err("leads outside the output".into());
                     }
                 }
                 other => parts.push(other),
@@ -145,21 +306,10 @@ fn check(
         }
         target
     };
-    if !files.contains_key(target.as_str()) {
-        return Some(format!(
-            "leads to `{target}`, which the build does not write"
-        ));
-    }
-    let fragment = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-    if fragment.is_empty() {
-        return None;
-    }
-    match scanned.get(target.as_str()) {
-        Some(target_scan) if !target_scan.ids.contains(fragment.as_ref()) => Some(format!(
-            "leads to `#{fragment}`, which `{target}` has no element for"
-        )),
-        _ => None,
-    }
+    let fragment = percent_encoding::percent_decode_str(fragment)
+        .decode_utf8_lossy()
+        .into_owned();
+    Ok(Some((target, fragment)))
 }
 
 fn has_scheme(link: &str) -> bool {

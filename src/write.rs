@@ -1,17 +1,18 @@
-//! Write: `Vec<OutputFile>` → the output directory, all or nothing.
+//! Write: rendered files → the output directory, all or nothing.
 //!
 //! The only module that writes. Files go into a fresh temporary directory beside the output
-//! directory; only when every file is written is the old output swapped out and the new one
-//! renamed into place, so a failed build leaves the previous output as it was. It refuses output
+//! directory as they are rendered ([`Staging`]); only when every file is written and verified is
+//! the old output swapped out and the new one renamed into place, so a failed build leaves the
+//! previous output as it was. It refuses output
 //! directories that would destroy the project or someone else's files.
 
-use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::render::OutputFile;
+use crate::render::{OutputFile, RenderError, Sink};
 
 /// The file whose presence marks a directory as runbook output.
 pub const MANIFEST: &str = "manifest.json";
@@ -117,70 +118,122 @@ pub struct WriteStats {
     pub unchanged: usize,
 }
 
-/// Replaces `out` with exactly `files`.
-///
-/// Files go into a staging directory beside `out`, which then takes its place. A file whose
-/// bytes equal the previous output's is hard-linked from it rather than written again.
+/// Replaces `out` with exactly `files` (see [`Staging`]).
 ///
 /// # Errors
 /// Any filesystem error; the temporary directory is removed and `out` is left as it was.
 pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, WriteError> {
-    let name = out
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("build")
-        .to_string();
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let previous = out.is_dir().then_some(out);
-    let result = write_tree(&staging, files, previous)
-        .and_then(|stats| swap(&staging, out, &parent, &name).map(|()| stats));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|file| staging.write(file))?;
+    staging.finish()
 }
 
-/// Writes `files` under `dir` on every core; files equal to those under `previous` are linked.
-fn write_tree(
-    dir: &Path,
-    files: &[OutputFile],
-    previous: Option<&Path>,
-) -> Result<WriteStats, WriteError> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(io(dir))?;
-    }
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let parents: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|file| file.path.rsplit_once('/').map(|(parent, _)| parent))
-        .collect();
-    for parent in parents {
-        let path = dir.join(parent);
-        std::fs::create_dir_all(&path).map_err(io(&path))?;
-    }
-    let unchanged = files
-        .par_iter()
-        .map(|file| {
-            let path = dir.join(&file.path);
-            if let Some(old) = previous.map(|p| p.join(&file.path))
-                && same_bytes(&old, &file.bytes)
-                && std::fs::hard_link(&old, &path).is_ok()
-            {
-                return Ok(1);
-            }
-            std::fs::write(&path, &file.bytes).map_err(io(&path))?;
-            Ok(0)
+/// A new output directory being written beside the old one: a [`Sink`] that writes each file
+/// as it arrives, from any thread. [`finish`](Self::finish) swaps it into place; dropped
+/// unfinished (a failed build), it is removed and the old output stays as it was.
+///
+/// A file whose bytes equal the previous output's is hard-linked from it rather than written
+/// again, so it keeps its inode and modification time.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: PathBuf,
+    previous: Option<PathBuf>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    finished: bool,
+}
+
+impl Staging {
+    /// Starts a fresh staging directory for `out`.
+    ///
+    /// # Errors
+    /// The directory cannot be created.
+    pub fn new(out: &Path) -> Result<Self, WriteError> {
+        let name = out
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("build")
+            .to_string();
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(Self {
+            out: out.to_path_buf(),
+            previous: out.is_dir().then(|| out.to_path_buf()),
+            parent,
+            name,
+            dir,
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            finished: false,
         })
-        .try_reduce(|| 0, |a, b| Ok(a + b))?;
-    Ok(WriteStats {
-        written: files.len() - unchanged,
-        unchanged,
-    })
+    }
+
+    /// Writes one file (or links it from the previous output when unchanged).
+    ///
+    /// # Errors
+    /// The file cannot be written.
+    pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
+        let path = self.dir.join(&file.path);
+        if let Some(old) = self.previous.as_ref().map(|p| p.join(&file.path))
+            && same_bytes(&old, &file.bytes)
+            && (std::fs::hard_link(&old, &path).is_ok()
+                || path.parent().is_some_and(|parent| {
+                    std::fs::create_dir_all(parent).is_ok()
+                        && std::fs::hard_link(&old, &path).is_ok()
+                }))
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        if let Err(error) = std::fs::write(&path, &file.bytes) {
+            // The first file of a directory creates it.
+            let parent = path.parent().unwrap_or(&self.dir);
+            if error.kind() != std::io::ErrorKind::NotFound {
+                return Err(io(&path)(error));
+            }
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Puts the new output in place of the old one.
+    ///
+    /// # Errors
+    /// A rename fails; the old output is put back.
+    pub fn finish(mut self) -> Result<WriteStats, WriteError> {
+        swap(&self.dir, &self.out, &self.parent, &self.name)?;
+        self.finished = true;
+        Ok(WriteStats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+        Ok(self.write(&file)?)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Whether the file at `path` exists and holds exactly `bytes`.

@@ -15,7 +15,7 @@ use crate::render::view::{
 };
 use crate::render::{
     CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
-    Shared, Templates, relative_url,
+    Shared, Sink, Templates, relative_url,
 };
 use crate::source::SourceMap;
 use crate::ui::UiKey;
@@ -43,22 +43,21 @@ impl Renderer for HtmlRenderer<'_> {
         DIR
     }
 
-    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
-        let mut files = Vec::new();
+    fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         let views: Vec<LocaleView<'_>> = cx
             .config
             .locales
             .iter()
             .map(|locale| cx.view(locale))
             .collect();
-        files.push(self.languages(&views)?);
-        files.push(OutputFile {
+        sink.put(self.languages(&views)?)?;
+        sink.put(OutputFile {
             path: STYLESHEET_PATH.to_string(),
             locale: None,
             kind: OutputKind::Asset,
             source: None,
             bytes: self.templates.stylesheet().as_bytes().to_vec(),
-        });
+        })?;
         for view in &views {
             let locale_pages = LocalePages {
                 renderer: self,
@@ -67,29 +66,28 @@ impl Renderer for HtmlRenderer<'_> {
                 navigation: Navigation::new(view)?,
                 ui: Shared::new(&view.ui.for_templates())?,
             };
-            files.push(locale_pages.home()?);
-            // Pages are independent of each other: render them on every core, keeping order.
-            let procedures: Vec<OutputFile> = cx
-                .site
+            sink.put(locale_pages.home()?)?;
+            // Pages are independent of each other: render them on every core.
+            cx.site
                 .procedures
                 .par_iter()
-                .map(|procedure| locale_pages.procedure(procedure))
-                .collect::<Result<_, _>>()?;
-            files.extend(procedures);
-            let pages: Vec<Option<OutputFile>> = cx
-                .site
+                .try_for_each(|procedure| sink.put(locale_pages.procedure(procedure)?))?;
+            cx.site
                 .pages
                 .par_iter()
                 .filter(|p| p.path != INDEX_PATH)
-                .map(|page| locale_pages.page(page))
-                .collect::<Result<_, _>>()?;
-            files.extend(pages.into_iter().flatten());
+                .try_for_each(|page| match locale_pages.page(page)? {
+                    Some(file) => sink.put(file),
+                    None => Ok(()),
+                })?;
             if !cx.site.categories.is_empty() {
-                files.push(locale_pages.categories()?);
+                sink.put(locale_pages.categories()?)?;
             }
-            files.extend(super::copy_assets(cx.site, view.locale, view.locale));
+            for asset in super::copy_assets(cx.site, view.locale, view.locale) {
+                sink.put(asset)?;
+            }
         }
-        Ok(files)
+        Ok(())
     }
 }
 

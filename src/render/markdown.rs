@@ -5,13 +5,14 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::markup;
 use crate::model::{PageVersion, Procedure};
 use crate::render::view::{Destination, LocaleView, Shown, to_locale_root};
 use crate::render::{
-    CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
+    CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink,
 };
 use crate::source::SourceMap;
 use crate::ui::UiKey;
@@ -36,36 +37,36 @@ impl Renderer for MarkdownRenderer<'_> {
         DIR
     }
 
-    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
-        let mut files = Vec::new();
+    fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         for locale in &cx.config.locales {
             let view = LocaleView::new(cx.site, cx.config, locale);
             let book = Book {
                 view: &view,
                 sources: self.sources,
             };
-            files.push(book.book_toml());
-            files.push(book.summary());
-            files.push(book.home());
-            for procedure in &cx.site.procedures {
-                files.push(book.procedure(procedure));
-                files.push(book.checklist(procedure));
-            }
-            for page in cx.site.pages.iter().filter(|p| p.path != INDEX_PATH) {
-                if let Some(version) = view.page_version(page) {
-                    files.push(book.page(&page.path, version, OutputKind::Page));
-                }
-            }
+            sink.put(book.book_toml())?;
+            sink.put(book.summary())?;
+            sink.put(book.home())?;
+            cx.site.procedures.par_iter().try_for_each(|procedure| {
+                sink.put(book.procedure(procedure))?;
+                sink.put(book.checklist(procedure))
+            })?;
+            cx.site
+                .pages
+                .par_iter()
+                .filter(|p| p.path != INDEX_PATH)
+                .try_for_each(|page| match view.page_version(page) {
+                    Some(version) => sink.put(book.page(&page.path, version, OutputKind::Page)),
+                    None => Ok(()),
+                })?;
             if !cx.site.categories.is_empty() {
-                files.push(book.categories());
+                sink.put(book.categories())?;
             }
-            files.extend(super::copy_assets(
-                cx.site,
-                &format!("{locale}/src"),
-                locale,
-            ));
+            for asset in super::copy_assets(cx.site, &format!("{locale}/src"), locale) {
+                sink.put(asset)?;
+            }
         }
-        Ok(files)
+        Ok(())
     }
 }
 

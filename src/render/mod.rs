@@ -1,7 +1,8 @@
-//! Render: [`Site`] → `Vec<OutputFile>`, one [`Renderer`] per output format.
+//! Render: [`Site`] → [`OutputFile`]s put into a [`Sink`], one [`Renderer`] per output format.
 //!
-//! Renderers return files instead of writing them (only `write` touches the disk), which gives
-//! in-memory tests and leaves the previous output alone when any renderer fails. They share the
+//! Renderers hand each file to a sink instead of writing it (only `write` touches the disk),
+//! which gives in-memory tests, lets a build stream files to disk without holding the site, and
+//! leaves the previous output alone when any renderer fails. They share the
 //! locale-resolved [`view`] of the content (fallback text, step numbers, where each step leads) so
 //! that HTML and Markdown say the same thing, and they do not know about each other.
 
@@ -15,6 +16,8 @@ pub mod print;
 pub mod review;
 mod templates;
 pub mod view;
+
+use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
 
@@ -73,18 +76,67 @@ impl<'a> RenderContext<'a> {
 /// One output format.
 ///
 /// # Contract
-/// `render` is pure: it reads the context (and files the renderer was built with) and returns
-/// every file of its format with paths relative to the format's directory; the caller places
-/// them under `name()/`. The same context gives byte-identical files in the same order.
+/// `render` reads the context (and files the renderer was built with) and puts every file of
+/// its format into `sink`, with paths relative to the format's directory; the caller places them
+/// under `name()/`. Files may be put from several threads and in any order; the same context
+/// gives the same set of byte-identical files.
 pub trait Renderer {
     /// The format's name, also its directory in the output (`html`, `markdown`).
     fn name(&self) -> &'static str;
 
-    /// Renders every file of this format, with paths relative to the format's directory.
+    /// Renders every file of this format into `sink`.
     ///
     /// # Errors
-    /// A template that fails to render.
-    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError>;
+    /// A template that fails to render, or the sink refusing a file.
+    fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError>;
+}
+
+/// Where rendered files go as soon as each is made (the output directory, the verifier, memory),
+/// so a build never holds the whole site. Called from any thread, in any order.
+pub trait Sink: Sync {
+    /// Takes one file.
+    ///
+    /// # Errors
+    /// The file could not be kept (a write error).
+    fn put(&self, file: OutputFile) -> Result<(), RenderError>;
+}
+
+/// A sink keeping every file in memory.
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<OutputFile>>);
+
+impl Collect {
+    /// The files put, sorted by path.
+    pub fn into_sorted(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(file);
+        Ok(())
+    }
+}
+
+/// A sink placing each file under `dir/` of another sink.
+pub struct Under<'s> {
+    /// The directory prefix, without a trailing slash.
+    pub dir: &'static str,
+    /// Where the files go.
+    pub inner: &'s dyn Sink,
+}
+
+impl Sink for Under<'_> {
+    fn put(&self, mut file: OutputFile) -> Result<(), RenderError> {
+        file.path = format!("{}/{}", self.dir, file.path);
+        self.inner.put(file)
+    }
 }
 
 /// A file to write, with what the manifest says about it.
@@ -150,6 +202,9 @@ pub enum RenderError {
         /// The output path.
         path: String,
     },
+    /// A rendered file could not be written.
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
     /// A template file could not be read or parsed.
     #[error("template `{template}`: {message}")]
     TemplateLoad {

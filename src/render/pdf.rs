@@ -25,7 +25,7 @@ use crate::render::metrics::FONT;
 use crate::render::print::{Outline, fingerprint, outline, paper_note, runbook_title, runbooks};
 use crate::render::view::{LocaleView, ProcedureView, Shown};
 use crate::render::{
-    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
+    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink,
 };
 use crate::source::SourceMap;
 use crate::ui::UiKey;
@@ -48,7 +48,7 @@ impl Renderer for PdfRenderer<'_> {
         "pdf"
     }
 
-    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         let fonts = Fonts::new(&cx.site.fonts);
         let mut jobs: Vec<Job> = Vec::new();
         for locale in &cx.config.locales {
@@ -82,38 +82,36 @@ impl Renderer for PdfRenderer<'_> {
         // Typesetting is the slow part: one document per core at a time.
         use rayon::prelude::*;
         let date = cx.config.build_date.clone();
-        jobs.into_par_iter()
-            .map(
-                |Job {
-                     path,
-                     source,
-                     markup,
-                     charts,
-                 }| {
-                    let bytes =
-                        typeset(&fonts, &markup, charts, date.as_deref()).map_err(|message| {
-                            RenderError::Template {
-                                template: "PDF".to_string(),
-                                page: format!("pdf/{path}"),
-                                message,
-                            }
-                        })?;
-                    let locale = path.split('/').next().map(str::to_string);
-                    let kind = if path.contains("/runbook") {
-                        OutputKind::Runbook
-                    } else {
-                        OutputKind::Checklist
-                    };
-                    Ok(OutputFile {
-                        path,
-                        locale,
-                        kind,
-                        source,
-                        bytes,
-                    })
-                },
-            )
-            .collect()
+        jobs.into_par_iter().try_for_each(
+            |Job {
+                 path,
+                 source,
+                 markup,
+                 charts,
+             }| {
+                let bytes =
+                    typeset(&fonts, &markup, charts, date.as_deref()).map_err(|message| {
+                        RenderError::Template {
+                            template: "PDF".to_string(),
+                            page: format!("pdf/{path}"),
+                            message,
+                        }
+                    })?;
+                let locale = path.split('/').next().map(str::to_string);
+                let kind = if path.contains("/runbook") {
+                    OutputKind::Runbook
+                } else {
+                    OutputKind::Checklist
+                };
+                sink.put(OutputFile {
+                    path,
+                    locale,
+                    kind,
+                    source,
+                    bytes,
+                })
+            },
+        )
     }
 }
 

@@ -17,7 +17,7 @@ use crate::model::{Page, Procedure, Site};
 use crate::render::flowchart;
 use crate::render::view::{Destination, LocaleView, ProcedureView, Shown};
 use crate::render::{
-    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Shared,
+    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Shared, Sink,
     Templates, relative_url,
 };
 use crate::source::SourceMap;
@@ -56,8 +56,8 @@ impl Renderer for PrintRenderer<'_> {
         "html"
     }
 
-    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
-        let mut files = vec![OutputFile {
+    fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
+        sink.put(OutputFile {
             path: PRINT_STYLESHEET.to_string(),
             locale: None,
             kind: OutputKind::Asset,
@@ -70,7 +70,7 @@ impl Renderer for PrintRenderer<'_> {
                     PRINT_STYLESHEET,
                 )?
                 .into_bytes(),
-        }];
+        })?;
         for locale in &cx.config.locales {
             let view = cx.view(locale);
             let print = Print {
@@ -78,20 +78,17 @@ impl Renderer for PrintRenderer<'_> {
                 view: &view,
                 ui: Shared::new(&view.ui.for_templates())?,
             };
-            let checklists: Vec<OutputFile> = cx
-                .site
+            cx.site
                 .procedures
                 .par_iter()
-                .map(|procedure| print.checklist(procedure))
-                .collect::<Result<_, _>>()?;
-            files.extend(checklists);
-            let bound: Vec<OutputFile> = runbooks(cx.site)
+                .try_for_each(|procedure| sink.put(print.checklist(procedure)?))?;
+            runbooks(cx.site)
                 .par_iter()
-                .map(|(product, procedures)| print.runbook(*product, procedures))
-                .collect::<Result<_, _>>()?;
-            files.extend(bound);
+                .try_for_each(|(product, procedures)| {
+                    sink.put(print.runbook(*product, procedures)?)
+                })?;
         }
-        Ok(files)
+        Ok(())
     }
 }
 

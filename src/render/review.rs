@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 
 use crate::i18n::segments::Segment;
 use crate::i18n::status::{self, State, file_of};
-use crate::render::{OutputFile, OutputKind, RenderContext, RenderError, Renderer, Templates};
+use crate::render::{
+    OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink, Templates,
+};
 use crate::ui::{UiKey, UiStrings};
 
 /// Renders `review/LOCALE.html` for each locale other than the source.
@@ -26,13 +28,13 @@ impl Renderer for ReviewRenderer<'_> {
         "review"
     }
 
-    fn render(&self, cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
+    fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         let source = cx.config.source_locale();
         let locales: Vec<&String> = cx.config.locales.iter().filter(|l| *l != source).collect();
         if locales.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let mut files = vec![OutputFile {
+        sink.put(OutputFile {
             path: "review.css".to_string(),
             locale: None,
             kind: OutputKind::Asset,
@@ -41,20 +43,20 @@ impl Renderer for ReviewRenderer<'_> {
                 .templates
                 .render("review.css", &json!({}), "review.css")?
                 .into_bytes(),
-        }];
+        })?;
         for locale in locales {
             let path = format!("{locale}.html");
             let context = self.context(cx, &cx.segments, locale);
             let html = self.templates.render("review.html", &context, &path)?;
-            files.push(OutputFile {
+            sink.put(OutputFile {
                 path,
                 locale: Some(locale.clone()),
                 kind: OutputKind::Review,
                 source: None,
                 bytes: html.into_bytes(),
-            });
+            })?;
         }
-        Ok(files)
+        Ok(())
     }
 }
 

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of full builds: runbook against Hugo and mdBook on the same text.
+#
+#   benches/compare.sh [N ...]        N procedures per corpus (default: 1000 5000 20000)
+#
+# For each N: generates the synthetic project (examples/corpus.rs: N procedures and N pages in
+# en and ja), builds it once to get runbook's Markdown (an mdBook source per locale), and turns
+# that into a Hugo site and two mdBook books (benches/peers.py), so the three tools render the
+# same text. Then, with hyperfine, RUNS runs each (default 5; 3 when N > 5000):
+#   clean build   output directory removed before every run (all three tools);
+#   rebuild       nothing changed since the last build (runbook and Hugo; mdBook always starts
+#                 over), which is what an author's second build costs;
+#   check         `runbook check` on the project.
+# and, once each, peak RSS (GNU time). Prints median wall times, RSS, ms per page and the
+# ratios runbook/Hugo and runbook/mdBook. PDF is off (the peers write none).
+#
+# Needs: hugo and hyperfine (apt-get install hugo hyperfine), mdbook (cargo install mdbook
+# --version 0.5.4 --locked), python3. Nothing here uses the network. WORK=DIR keeps the corpora.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 5000 20000)
+for tool in hugo mdbook hyperfine python3; do
+  command -v "$tool" >/dev/null || { echo "compare.sh: needs $tool (see the comment at the top)" >&2; exit 2; }
+done
+if [ -n "${WORK:-}" ]; then work=$WORK; mkdir -p "$work"; else
+  work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fi
+# Outputs are moved aside, never deleted, while measuring: on ext4 without a journal (this
+# machine's disk), creating files within 30 s of deleting many costs several times more (the
+# allocator skips recently freed inodes), which would charge each tool for the previous run.
+trash=$work/trash
+mkdir -p "$trash"
+aside() { for d in "$@"; do [ -e "$d" ] && mv "$d" "$trash/$(date +%s%N)-${d##*/}"; done; true; }
+
+cargo build --release --quiet --bin runbook --example corpus
+runbook=$PWD/target/release/runbook
+corpus=$PWD/target/release/examples/corpus
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+echo "versions: $("$runbook" --version), $(hugo version | cut -d' ' -f1-2), $(mdbook --version), $(hyperfine --version), $(rustc --version)"
+echo
+
+median() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]['median'])" "$@"; }
+rss_mb() { /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1; echo $(( $(tail -1 "$work/rss") / 1024 )); }
+
+printf '%-7s %-8s %-14s %10s %9s %10s %8s\n' N pages tool "median s" "ms/page" "RSS MB" "ratio"
+for n in "${sizes[@]}"; do
+  dir=$work/n$n
+  runs=5; [ "$n" -gt 5000 ] && runs=3
+  if [ ! -f "$dir/book.toml" ]; then
+    "$corpus" "$n" "$dir"
+    "$runbook" build --quiet --root "$dir"
+    python3 benches/peers.py "$dir"
+  fi
+  md=$dir/peers/mdbook
+  rb_build="$runbook build --quiet --root $dir --out $dir/out-runbook"
+  hugo_build="hugo --quiet -s $dir/peers/hugo -d $dir/out-hugo"
+  mdbook_build="mdbook build $md/en -d $dir/out-mdbook/en 2>/dev/null && mdbook build $md/ja -d $dir/out-mdbook/ja 2>/dev/null"
+  hyperfine --runs "$runs" --style none --export-json "$work/clean.json" \
+    --prepare "bash -c 'for d in $dir/out-runbook $dir/out-hugo $dir/out-mdbook; do [ -e \$d ] && mv \$d $trash/\$(date +%s%N)-\${d##*/}; done; true'" \
+    "$rb_build" "$hugo_build" "$mdbook_build" >/dev/null
+  hyperfine --runs "$runs" --warmup 1 --style none --export-json "$work/again.json" \
+    "$rb_build" "$hugo_build" "$runbook check --root $dir" >/dev/null
+  # Pages: the HTML documents each tool wrote (runbook: guide pages, not checklists or assets).
+  rb_pages=$(python3 -c "import json,sys; print(sum(f['path'].startswith('html/') and f['kind'] in ('index','page','procedure','categories') for f in json.load(open(sys.argv[1]))['files']))" "$dir/out-runbook/manifest.json")
+  hugo_pages=$(find "$dir/out-hugo" -name '*.html' | wc -l)
+  mdbook_pages=$(find "$dir/out-mdbook" -name '*.html' | wc -l)
+  aside "$dir/out-runbook" "$dir/out-hugo" "$dir/out-mdbook"
+  rss_rb=$(rss_mb $rb_build)
+  rss_hugo=$(rss_mb $hugo_build)
+  rss_md=$(rss_mb mdbook build "$md/en" -d "$dir/out-mdbook/en")
+  rss_check=$(rss_mb "$runbook" check --root "$dir")
+  aside "$dir/out-runbook" "$dir/out-hugo" "$dir/out-mdbook"
+  python3 - "$n" "$work/clean.json" "$work/again.json" "$rb_pages" "$hugo_pages" "$mdbook_pages" \
+    "$rss_rb" "$rss_hugo" "$rss_md" "$rss_check" <<'PY'
+import json, sys
+n, clean, again = sys.argv[1], json.load(open(sys.argv[2]))["results"], json.load(open(sys.argv[3]))["results"]
+rb_pages, hugo_pages, md_pages, rss_rb, rss_hugo, rss_md, rss_check = map(int, sys.argv[4:])
+rb, hugo, md = (r["median"] for r in clean)
+rb_again, hugo_again, check = (r["median"] for r in again)
+rows = [
+    ("runbook build", rb_pages, rb, rss_rb, ""),
+    ("hugo", hugo_pages, hugo, rss_hugo, ""),
+    ("mdbook (en+ja)", md_pages, md, rss_md, ""),
+    ("runbook rebuild", rb_pages, rb_again, "", ""),
+    ("hugo rebuild", hugo_pages, hugo_again, "", ""),
+    ("runbook check", rb_pages, check, rss_check, ""),
+]
+for tool, pages, t, rss, _ in rows:
+    print(f"{n:<7} {pages:<8} {tool:<14} {t:10.3f} {1000 * t / pages:9.4f} {rss!s:>10}")
+per = lambda t, p: t / p
+print(f"{n:<7} ratios: runbook/Hugo clean {rb / hugo:.2f}, per page {per(rb, rb_pages) / per(hugo, hugo_pages):.2f}; "
+      f"rebuild {rb_again / hugo_again:.2f}; runbook/mdBook clean {rb / md:.3f}, per page "
+      f"{per(rb, rb_pages) / per(md, md_pages):.3f} (mdBook takes {per(md, md_pages) / per(rb, rb_pages):.1f}x as long per page)")
+PY
+done
