@@ -56,41 +56,80 @@ for n in "${sizes[@]}"; do
   rb_build="$runbook build --quiet --root $dir --out $dir/out-runbook"
   hugo_build="hugo --quiet -s $dir/peers/hugo -d $dir/out-hugo"
   mdbook_build="mdbook build $md/en -d $dir/out-mdbook/en 2>/dev/null && mdbook build $md/ja -d $dir/out-mdbook/ja 2>/dev/null"
-  hyperfine --runs "$runs" --style none --export-json "$work/clean.json" \
-    --prepare "bash -c 'for d in $dir/out-runbook $dir/out-hugo $dir/out-mdbook; do [ -e \$d ] && mv \$d $trash/\$(date +%s%N)-\${d##*/}; done; true'" \
-    "$rb_build" "$hugo_build" "$mdbook_build" >/dev/null
+  prepare="bash -c 'for d in $dir/out-runbook $dir/out-hugo $dir/out-mdbook; do [ -e \$d ] && mv \$d $trash/\$(date +%s%N)-\${d##*/}; done; true'"
+  hyperfine --runs "$runs" --style none --export-json "$work/clean.json" --prepare "$prepare" \
+    "$rb_build" "$hugo_build" >/dev/null
+  # mdBook takes minutes from N = 5,000 on (its time per page grows with N): fewer runs there,
+  # none above MDBOOK_MAX_N (default 5000).
+  if [ "$n" -le "${MDBOOK_MAX_N:-5000}" ]; then
+    md_runs=$runs; [ "$n" -ge 5000 ] && md_runs=1
+    hyperfine --runs "$md_runs" --style none --export-json "$work/mdbook.json" --prepare "$prepare" \
+      "$mdbook_build" >/dev/null
+  else
+    echo '{"results": [{"median": 0}]}' > "$work/mdbook.json"
+  fi
   hyperfine --runs "$runs" --warmup 1 --style none --export-json "$work/again.json" \
     "$rb_build" "$hugo_build" "$runbook check --root $dir" >/dev/null
   # Pages: the HTML documents each tool wrote (runbook: guide pages, not checklists or assets).
   rb_pages=$(python3 -c "import json,sys; print(sum(f['path'].startswith('html/') and f['kind'] in ('index','page','procedure','categories') for f in json.load(open(sys.argv[1]))['files']))" "$dir/out-runbook/manifest.json")
   hugo_pages=$(find "$dir/out-hugo" -name '*.html' | wc -l)
-  mdbook_pages=$(find "$dir/out-mdbook" -name '*.html' | wc -l)
+  mdbook_pages=$(find "$dir/out-mdbook" -name '*.html' 2>/dev/null | wc -l)
   aside "$dir/out-runbook" "$dir/out-hugo" "$dir/out-mdbook"
   rss_rb=$(rss_mb $rb_build)
   rss_hugo=$(rss_mb $hugo_build)
-  rss_md=$(rss_mb mdbook build "$md/en" -d "$dir/out-mdbook/en")
+  rss_md=0
+  [ "$n" -le "${MDBOOK_MAX_N:-5000}" ] && rss_md=$(rss_mb mdbook build "$md/en" -d "$dir/out-mdbook/en")
   rss_check=$(rss_mb "$runbook" check --root "$dir")
   aside "$dir/out-runbook" "$dir/out-hugo" "$dir/out-mdbook"
-  python3 - "$n" "$work/clean.json" "$work/again.json" "$rb_pages" "$hugo_pages" "$mdbook_pages" \
+  python3 - "$n" "$work/clean.json" "$work/mdbook.json" "$work/again.json" "$rb_pages" "$hugo_pages" "$mdbook_pages" \
     "$rss_rb" "$rss_hugo" "$rss_md" "$rss_check" <<'PY'
 import json, sys
-n, clean, again = sys.argv[1], json.load(open(sys.argv[2]))["results"], json.load(open(sys.argv[3]))["results"]
-rb_pages, hugo_pages, md_pages, rss_rb, rss_hugo, rss_md, rss_check = map(int, sys.argv[4:])
-rb, hugo, md = (r["median"] for r in clean)
+n = sys.argv[1]
+clean, mdbook, again = (json.load(open(path))["results"] for path in sys.argv[2:5])
+rb_pages, hugo_pages, md_pages, rss_rb, rss_hugo, rss_md, rss_check = map(int, sys.argv[5:])
+rb, hugo = (r["median"] for r in clean)
+md = mdbook[0]["median"]
 rb_again, hugo_again, check = (r["median"] for r in again)
 rows = [
     ("runbook build", rb_pages, rb, rss_rb, ""),
     ("hugo", hugo_pages, hugo, rss_hugo, ""),
-    ("mdbook (en+ja)", md_pages, md, rss_md, ""),
+    ("mdbook (en+ja)", md_pages, md, f"{rss_md} (en)", ""),
     ("runbook rebuild", rb_pages, rb_again, "", ""),
     ("hugo rebuild", hugo_pages, hugo_again, "", ""),
     ("runbook check", rb_pages, check, rss_check, ""),
 ]
 for tool, pages, t, rss, _ in rows:
+    if pages == 0:
+        print(f"{n:<7} {'-':<8} {tool:<14} {'skipped':>10}")
+        continue
     print(f"{n:<7} {pages:<8} {tool:<14} {t:10.3f} {1000 * t / pages:9.4f} {rss!s:>10}")
 per = lambda t, p: t / p
-print(f"{n:<7} ratios: runbook/Hugo clean {rb / hugo:.2f}, per page {per(rb, rb_pages) / per(hugo, hugo_pages):.2f}; "
-      f"rebuild {rb_again / hugo_again:.2f}; runbook/mdBook clean {rb / md:.3f}, per page "
-      f"{per(rb, rb_pages) / per(md, md_pages):.3f} (mdBook takes {per(md, md_pages) / per(rb, rb_pages):.1f}x as long per page)")
+ratios = (f"{n:<7} ratios: runbook/Hugo clean {rb / hugo:.2f}, per page "
+          f"{per(rb, rb_pages) / per(hugo, hugo_pages):.2f}; rebuild {rb_again / hugo_again:.2f}")
+if md_pages:
+    ratios += (f"; runbook/mdBook clean {rb / md:.3f}, per page {per(rb, rb_pages) / per(md, md_pages):.3f} "
+               f"(mdBook takes {per(md, md_pages) / per(rb, rb_pages):.1f}x as long per page)")
+print(ratios)
 PY
 done
+
+# PDF, separately (the peers write none): every checklist and runbook of a small corpus
+# typeset on both cores, against the same build without PDF.
+pdf_n=${PDF_N:-100}
+dir=$work/pdf$pdf_n
+[ -f "$dir/book.toml" ] || "$corpus" "$pdf_n" "$dir"
+hyperfine --runs 3 --style none --export-json "$work/pdf.json" \
+  "$runbook build --quiet --root $dir --out $dir/out-plain" \
+  "$runbook build --quiet --pdf --root $dir --out $dir/out-pdf" >/dev/null
+pdfs=$(find "$dir/out-pdf/pdf" -name '*.pdf' | wc -l)
+checklists=$(find "$dir/out-pdf/pdf" -name '*.pdf' ! -name 'runbook*' | wc -l)
+python3 - "$work/pdf.json" "$pdfs" "$checklists" "$pdf_n" <<'PY'
+import json, sys
+plain, pdf = (r["median"] for r in json.load(open(sys.argv[1]))["results"])
+pdfs, checklists, n = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+extra = pdf - plain
+print(f"\nPDF at N={n}: {pdfs} PDFs ({checklists} checklists, {pdfs - checklists} runbooks) add {extra:.2f} s "
+      f"to a {plain:.2f} s build: {checklists / extra:.1f} checklists/s counting the runbooks' time too "
+      f"({1000 * extra / pdfs:.0f} ms per PDF, both cores). The engine's own cost for one page: "
+      "`cargo bench --bench stages -- typeset_one_page`.")
+PY

@@ -53,7 +53,8 @@ fn main() {
     }
 }
 
-fn generate(n: usize, out: &Path, seed: u64) -> std::io::Result<()> {
+/// Writes the project of `n` procedures into `out`.
+pub fn generate(n: usize, out: &Path, seed: u64) -> std::io::Result<()> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let content = out.join("content");
     std::fs::create_dir_all(&content)?;

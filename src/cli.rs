@@ -64,6 +64,20 @@ source per locale) and build/manifest.json (every file written).")]
         #[arg(long)]
         timings: bool,
     },
+    /// Serve the site on 127.0.0.1, rebuilding it and reloading the browser on every change.
+    #[command(after_help = "\
+Examples:
+  runbook serve                  serve ./ at http://127.0.0.1:3000/
+  runbook serve --port 8080      another port (0: any free one)
+
+Watches content/, templates/, book.toml and translations.lock. Each change rebuilds the site in
+memory; open pages whose output changed reload. A change that does not build shows its error in
+the terminal and over the page, and the last good site stays served. Writes nothing.")]
+    Serve {
+        /// Port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
     /// Load and validate the project without writing anything.
     #[command(after_help = "\
 Examples:
@@ -209,6 +223,7 @@ pub fn run(cli: Cli) -> ExitCode {
             pdf,
             timings,
         } => build(&cli.root, out, BuildOutput { quiet, timings }, pdf, color),
+        Command::Serve { port } => serve(&cli.root, port, color),
         Command::Check {
             strict,
             format,
@@ -338,12 +353,18 @@ fn build(
     pdf: bool,
     color: bool,
 ) -> ExitCode {
+    let bar = (!output.quiet && std::io::stderr().is_terminal()).then(|| progress_bar(root, &out));
     let options = BuildOptions {
         root: root.to_path_buf(),
         out,
         pdf,
+        progress: bar.as_ref().map(|bar| bar.callback()),
     };
-    match runbook::build(&options) {
+    let result = runbook::build(&options);
+    if let Some(bar) = bar {
+        bar.bar.finish_and_clear();
+    }
+    match result {
         Ok(report) => {
             if !output.quiet {
                 if !report.warnings.is_empty() {
@@ -363,6 +384,100 @@ fn build(
         }
         Err(error) => fail(error, color),
     }
+}
+
+fn serve(root: &Path, port: u16, color: bool) -> ExitCode {
+    let options = runbook::serve::ServeOptions {
+        root: root.to_path_buf(),
+        port,
+    };
+    let result = runbook::serve::serve(&options, move |event| match event {
+        runbook::serve::ServeEvent::Listening(address) => {
+            println!("serving http://{address}/ (Ctrl-C to stop)");
+        }
+        runbook::serve::ServeEvent::Built {
+            changed,
+            elapsed,
+            warnings,
+            sources,
+        } => {
+            if !warnings.is_empty() {
+                eprint!("{}", diagnostic::render(warnings, sources, color));
+            }
+            println!(
+                "built in {:.0} ms, {changed} file(s) changed",
+                elapsed.as_secs_f64() * 1000.0
+            );
+        }
+        runbook::serve::ServeEvent::Failed(error) => {
+            match error {
+                Error::Content {
+                    sources,
+                    diagnostics,
+                } => eprint!("{}", diagnostic::render(diagnostics, sources, color)),
+                other => print_error(&other.to_string(), color),
+            }
+            eprintln!("still serving the last good build");
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(error, color),
+    }
+}
+
+/// The build's progress bar: drawn on stderr once a build has taken a second, so quick builds
+/// print nothing but their summary. Its length is the file count of the previous build's
+/// manifest, when there is one (a spinner otherwise).
+struct BuildBar {
+    bar: indicatif::ProgressBar,
+}
+
+impl BuildBar {
+    fn callback(&self) -> std::sync::Arc<dyn Fn(runbook::Progress) + Send + Sync> {
+        let bar = self.bar.clone();
+        let started = std::time::Instant::now();
+        let shown = std::sync::atomic::AtomicBool::new(false);
+        std::sync::Arc::new(move |progress| {
+            use std::sync::atomic::Ordering;
+            if !shown.load(Ordering::Relaxed) && started.elapsed().as_secs_f64() >= 1.0 {
+                shown.store(true, Ordering::Relaxed);
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            match progress {
+                runbook::Progress::Stage(stage) => bar.set_message(stage),
+                runbook::Progress::File => bar.inc(1),
+            }
+        })
+    }
+}
+
+fn progress_bar(root: &Path, out: &Option<PathBuf>) -> BuildBar {
+    let manifest = out
+        .clone()
+        .unwrap_or_else(|| root.join("build"))
+        .join(runbook::write::MANIFEST);
+    let previous = std::fs::read_to_string(manifest)
+        .ok()
+        .map(|text| text.matches("\"path\":").count() as u64)
+        .filter(|&n| n > 0);
+    let (bar, template) = match previous {
+        Some(files) => (
+            indicatif::ProgressBar::with_draw_target(
+                Some(files),
+                indicatif::ProgressDrawTarget::hidden(),
+            ),
+            "{msg:>10} [{bar:30}] {pos}/{len} files, {elapsed}",
+        ),
+        None => (
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden()),
+            "{spinner} {msg:>10} {pos} files, {elapsed}",
+        ),
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    BuildBar { bar }
 }
 
 fn check(root: &Path, strict: bool, format: Format, list_external: bool, color: bool) -> ExitCode {
@@ -426,7 +541,9 @@ fn fail(error: Error, color: bool) -> ExitCode {
             print_error(&error.to_string(), color);
             eprintln!("nothing was written");
         }
-        Error::Write(_) | Error::NoPdf => print_error(&error.to_string(), color),
+        Error::Write(_) | Error::NoPdf | Error::Serve(_) => {
+            print_error(&error.to_string(), color);
+        }
     }
     ExitCode::FAILURE
 }

@@ -30,6 +30,7 @@ pub mod markup;
 pub mod model;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod source;
 pub mod ui;
 pub mod validate;
@@ -37,7 +38,7 @@ pub mod verify;
 pub mod write;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -56,7 +57,7 @@ use crate::source::SourceMap;
 use crate::write::{MANIFEST, WriteError};
 
 /// What `build` is asked to do.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct BuildOptions {
     /// The project root (holding `book.toml`).
     pub root: PathBuf,
@@ -64,6 +65,28 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// Also write PDFs, whatever `[runbook] pdf` says.
     pub pdf: bool,
+    /// Told of each stage and each file written, from any thread (a progress bar).
+    pub progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+}
+
+/// How far a build has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// A stage begins.
+    Stage(&'static str),
+    /// One more output file is written.
+    File,
+}
+
+impl std::fmt::Debug for BuildOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildOptions")
+            .field("root", &self.root)
+            .field("out", &self.out)
+            .field("pdf", &self.pdf)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl BuildOptions {
@@ -73,7 +96,22 @@ impl BuildOptions {
             root: root.into(),
             out: None,
             pdf: false,
+            progress: None,
         }
+    }
+}
+
+/// A sink telling the build's progress callback of each file before handing it on.
+struct Counting<'s> {
+    inner: &'s dyn Sink,
+    progress: &'s (dyn Fn(Progress) + Send + Sync),
+}
+
+impl Sink for Counting<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+        self.inner.put(file)?;
+        (self.progress)(Progress::File);
+        Ok(())
     }
 }
 
@@ -107,6 +145,9 @@ pub enum Error {
         "PDF output was asked for (`--pdf` or `[runbook] pdf = true`), but this runbook was built without the `pdf` feature; rebuild it with default features"
     )]
     NoPdf,
+    /// `serve` could not listen or watch.
+    #[error("{0}")]
+    Serve(String),
 }
 
 /// The first broken links, one per line, and how many more there are.
@@ -264,6 +305,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let mut stages = Vec::new();
     let mut lap = started;
+    let progress = options.progress.clone().unwrap_or_else(|| Arc::new(|_| {}));
+    progress(Progress::Stage("loading"));
     let mut stage = |name: &'static str| {
         let now = Instant::now();
         stages.push((name, now - lap));
@@ -295,7 +338,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // Files stream from the renderers through the verifier into the staging directory; the
     // staging directory replaces the output only when all is well (dropped, it is removed).
     let staging = write::Staging::new(&out)?;
-    let verifier = verify::Verifier::new(&staging);
+    let counting = Counting {
+        inner: &staging,
+        progress: progress.as_ref(),
+    };
+    let verifier = verify::Verifier::new(&counting);
+    progress(Progress::Stage("rendering"));
     let files = match render_all(&cx, &sources, pdf, &verifier) {
         Ok(files) => files,
         Err(RenderError::Write(error)) => return Err(Error::Write(error)),
@@ -342,6 +390,49 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         unchanged: written.unchanged,
         elapsed: started.elapsed(),
         stages,
+    })
+}
+
+/// A build held in memory: what `serve` serves.
+pub struct MemoryBuild {
+    /// Every output file (no PDF), sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Warnings (a successful build has no errors).
+    pub warnings: Vec<Diagnostic>,
+    /// The files the warnings point into.
+    pub sources: SourceMap,
+}
+
+/// Loads, validates, renders and verifies the project at `root` in memory, without PDF. Writes
+/// nothing.
+///
+/// # Errors
+/// As [`build`], but never a write error.
+pub fn build_in_memory(root: &Path) -> Result<MemoryBuild, Error> {
+    let Checked {
+        config,
+        site,
+        sources,
+        diagnostics,
+    } = check_for(root, false)?;
+    if has_errors(&diagnostics) {
+        return Err(Error::Content {
+            sources,
+            diagnostics,
+        });
+    }
+    let cx = RenderContext::new(&site, &config);
+    let collect = Collect::default();
+    let verifier = verify::Verifier::new(&collect);
+    render_all(&cx, &sources, false, &verifier)?;
+    let broken = verifier.finish();
+    if !broken.is_empty() {
+        return Err(Error::Verify(broken));
+    }
+    Ok(MemoryBuild {
+        files: collect.into_sorted(),
+        warnings: diagnostics,
+        sources,
     })
 }
 

@@ -532,6 +532,21 @@ impl World for DocumentWorld<'_> {
 
 /// Compiles typst markup (with its SVG files) to PDF bytes. Deterministic: the document carries
 /// no timestamp and its identifier derives from its content.
+/// Typesets one typst document with the embedded fonts, as every PDF is typeset: the engine's
+/// own cost, measured beside whole checklists by `benches/stages.rs`.
+///
+/// # Errors
+/// typst's errors, joined.
+pub fn typeset_document(markup: &str) -> Result<Vec<u8>, String> {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    typeset(
+        FONTS.get_or_init(|| Fonts::new(&[])),
+        markup,
+        Vec::new(),
+        None,
+    )
+}
+
 fn typeset(
     fonts: &Fonts,
     markup: &str,

@@ -4,6 +4,7 @@ mod cli; // commands, options, exit codes, determinism, atomic output
 mod errors; // one broken fixture per error kind: file, line, column, message, exit 1
 mod i18n; // translation status, staleness, PO export and import, bilingual pages, review view
 mod print; // checklists, runbooks, flowcharts, PDFs and their printed pages
-mod render; // snapshots of rendered HTML, Markdown and manifest
+mod render; // snapshots of rendered HTML, Markdown and manifest; sidebar; unchanged files kept
+mod serve; // `runbook serve`: pages, live-reload events, errors shown and the last good site kept
 mod tools; // the Nu HTML Checker and mdBook on the built sample
 mod util;

@@ -1,0 +1,76 @@
+//! Micro-benchmarks of the pipeline's hot stages on a synthetic project (examples/corpus.rs):
+//! load, check (load and validate), render (HTML, print and Markdown, in memory) and build (the
+//! whole pipeline into a directory), and the PDF typesetting engine's cost for one page.
+//!
+//! ```sh
+//! cargo bench --bench stages
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use runbook::render::RenderContext;
+
+#[allow(dead_code)]
+#[path = "../examples/corpus.rs"]
+mod corpus;
+
+/// Procedures in the benchmark project (and as many pages, in two locales).
+const N: usize = 200;
+
+fn main() {
+    divan::main();
+}
+
+/// The project, generated once into `target/bench-corpus`.
+fn project() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-corpus-{N}"));
+        if !root.join("book.toml").exists() {
+            corpus::generate(N, &root, 1).expect("the corpus is written");
+        }
+        root
+    })
+}
+
+#[divan::bench(sample_count = 20)]
+fn load() -> runbook::Checked {
+    runbook::load_project(project()).expect("the corpus loads")
+}
+
+#[divan::bench(sample_count = 20)]
+fn check() -> runbook::Checked {
+    runbook::check(project()).expect("the corpus checks")
+}
+
+#[divan::bench(sample_count = 10)]
+fn render(bencher: divan::Bencher) {
+    let checked = runbook::check(project()).expect("the corpus checks");
+    bencher.bench(|| {
+        let cx = RenderContext::new(&checked.site, &checked.config);
+        runbook::render_to_memory(&cx, &checked.sources, false).expect("the corpus renders")
+    });
+}
+
+#[divan::bench(sample_count = 10)]
+fn build(bencher: divan::Bencher) {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-build");
+    let mut options = runbook::BuildOptions::new(project());
+    options.out = Some(out);
+    bencher.bench(|| runbook::build(&options).expect("the corpus builds"));
+}
+
+/// The typesetting engine alone: one A4 page of headings and a dozen checkbox lines, about what
+/// a checklist holds.
+#[cfg(feature = "pdf")]
+#[divan::bench(sample_count = 10)]
+fn typeset_one_page() -> Vec<u8> {
+    let mut markup = String::from("#set page(paper: \"a4\")\n= Handle a service outage\n");
+    for step in 1..=12 {
+        markup.push_str(&format!(
+            "- [ ] Step {step}: check the service health dashboard and note the incident id.\n"
+        ));
+    }
+    runbook::render::pdf::typeset_document(&markup).expect("typesets")
+}
