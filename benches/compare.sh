@@ -73,7 +73,7 @@ for n in "${sizes[@]}"; do
   # Pages: the HTML documents each tool wrote (runbook: guide pages, not checklists or assets).
   rb_pages=$(python3 -c "import json,sys; print(sum(f['path'].startswith('html/') and f['kind'] in ('index','page','procedure','categories') for f in json.load(open(sys.argv[1]))['files']))" "$dir/out-runbook/manifest.json")
   hugo_pages=$(find "$dir/out-hugo" -name '*.html' | wc -l)
-  mdbook_pages=$(find "$dir/out-mdbook" -name '*.html' 2>/dev/null | wc -l)
+  mdbook_pages=$( (find "$dir/out-mdbook" -name '*.html' 2>/dev/null || true) | wc -l)
   aside "$dir/out-runbook" "$dir/out-hugo" "$dir/out-mdbook"
   rss_rb=$(rss_mb $rb_build)
   rss_hugo=$(rss_mb $hugo_build)
@@ -81,6 +81,9 @@ for n in "${sizes[@]}"; do
   [ "$n" -le "${MDBOOK_MAX_N:-5000}" ] && rss_md=$(rss_mb mdbook build "$md/en" -d "$dir/out-mdbook/en")
   rss_check=$(rss_mb "$runbook" check --root "$dir")
   aside "$dir/out-runbook" "$dir/out-hugo" "$dir/out-mdbook"
+  # Free the disk for the next size, then let the file system forget the deletions.
+  rm -rf "${trash:?}"/*
+  sleep 35
   python3 - "$n" "$work/clean.json" "$work/mdbook.json" "$work/again.json" "$rb_pages" "$hugo_pages" "$mdbook_pages" \
     "$rss_rb" "$rss_hugo" "$rss_md" "$rss_check" <<'PY'
 import json, sys
