@@ -368,3 +368,33 @@ fn links_to_steps_whose_titles_hold_links_do_not_nest() {
         "{md}"
     );
 }
+
+/// Off a terminal there is no progress bar: stderr holds the summary line alone (and, with
+/// `--timings`, one line per stage); `--quiet` prints nothing.
+#[test]
+fn build_prints_no_progress_off_a_terminal_and_nothing_when_quiet() {
+    let project = Project::sample();
+    let stderr = project.run(&["build"]).expect(0).stderr();
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(
+        stderr.starts_with("built ") && !stderr.contains(['\r', '\u{1b}']),
+        "{stderr:?}"
+    );
+    let timed = project.run(&["build", "--timings"]).expect(0).stderr();
+    let stages: Vec<&str> = timed
+        .lines()
+        .skip(1)
+        .map(|l| l.split("  ").last().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "load and validate",
+            "render and write",
+            "verify links",
+            "swap in"
+        ],
+        "{timed}"
+    );
+    assert_eq!(project.run(&["build", "--quiet"]).expect(0).stderr(), "");
+}
