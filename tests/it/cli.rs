@@ -85,6 +85,28 @@ fn two_builds_are_byte_identical() {
     assert_eq!(first, read_tree(&out2));
 }
 
+/// Files are rendered, verified and written on every core in any order: one thread gives the
+/// same bytes.
+#[test]
+fn a_build_on_one_thread_is_byte_identical_to_one_on_all() {
+    let project = Project::sample();
+    let one = project.root().join("one");
+    let all = project.root().join("all");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["build", "--quiet", "--root"])
+        .arg(project.root())
+        .arg("--out")
+        .arg(&one)
+        .env("RAYON_NUM_THREADS", "1")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    project
+        .run(&["build", "--out", all.to_str().unwrap()])
+        .expect(0);
+    assert_eq!(read_tree(&one), read_tree(&all));
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let project = Project::sample();
