@@ -161,6 +161,7 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        recover(out, &parent, &name)?;
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
@@ -243,6 +244,56 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     same_length && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
+/// Cleans up after builds of `out` that were killed (SIGKILL, power loss) and so could not clean
+/// up themselves: a previous output moved aside (`.NAME.old-PID`) while the output is missing is
+/// put back, and the staging and old directories of processes no longer running are removed.
+/// Those of running builds are left alone.
+fn recover(out: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let mut stale: Vec<(PathBuf, bool)> = Vec::new();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let Some(rest) = file_name.strip_prefix(&format!(".{name}.")) else {
+            continue;
+        };
+        let (is_old, pid) = match (rest.strip_prefix("old-"), rest.strip_prefix("tmp-")) {
+            (Some(pid), _) => (true, pid),
+            (_, Some(pid)) => (false, pid),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && !process_is_running(pid) {
+            stale.push((entry.path(), is_old));
+        }
+    }
+    stale.sort();
+    for (path, is_old) in stale {
+        if is_old && !out.exists() {
+            std::fs::rename(&path, out).map_err(io(out))?;
+        } else {
+            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a process with this id runs (on Linux, by `/proc`; elsewhere assumed, so another
+/// build's directories are never removed).
+fn process_is_running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
 fn swap(staging: &Path, out: &Path, parent: &Path, name: &str) -> Result<(), WriteError> {
     if !out.exists() {
         return std::fs::rename(staging, out).map_err(io(out));
@@ -323,6 +374,34 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["build"]);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_killed_build_s_debris_is_removed_and_a_moved_output_put_back() {
+        let temp = tempfile::tempdir().unwrap();
+        let out = temp.path().join("build");
+        // What a build killed between its two renames leaves: the good output moved aside, a
+        // staging directory, and no output. Process id 0 is never a build.
+        std::fs::create_dir_all(temp.path().join(".build.old-0")).unwrap();
+        std::fs::write(temp.path().join(".build.old-0/index.html"), "good").unwrap();
+        std::fs::create_dir_all(temp.path().join(".build.tmp-0/half")).unwrap();
+        let gone = format!(".build.tmp-{}", u32::MAX);
+        std::fs::create_dir_all(temp.path().join(&gone)).unwrap();
+        // Another build that is still running (this test's parent process stands in for it).
+        let running = format!(".build.tmp-{}", std::os::unix::process::parent_id());
+        std::fs::create_dir_all(temp.path().join(&running)).unwrap();
+        recover(&out, temp.path(), "build").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "good"
+        );
+        let mut names: Vec<_> = std::fs::read_dir(temp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, [running, "build".to_string()]);
     }
 
     #[cfg(unix)]

@@ -420,3 +420,54 @@ fn build_prints_no_progress_off_a_terminal_and_nothing_when_quiet() {
     );
     assert_eq!(project.run(&["build", "--quiet"]).expect(0).stderr(), "");
 }
+
+/// A build killed with SIGKILL while writing leaves the last good output as it was; its staging
+/// directory, which it could not remove, is removed by the next build.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_killed_halfway_leaves_the_last_good_output_and_the_next_build_cleans_up() {
+    use std::os::unix::process::ExitStatusExt;
+    let project = Project::fixture("minimal");
+    project.run(&["build"]).expect(0);
+    let good = read_tree(&project.root().join("build"));
+    let procedure = project.read("content/handle-outage.yaml");
+    for i in 0..400 {
+        project.write(
+            &format!("content/many/outage-{i}.yaml"),
+            &procedure
+                .replace("status.md", "../status.md")
+                .replace("glossary.md", "../glossary.md"),
+        );
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["build", "--quiet", "--root"])
+        .arg(project.root())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = project.root().join(format!(".build.tmp-{}", child.id()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::read_dir(&staging).map_or(true, |mut d| d.next().is_none()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the build never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.signal(),
+        Some(9),
+        "the build finished before it could be killed"
+    );
+    assert_eq!(read_tree(&project.root().join("build")), good);
+
+    project.run(&["build"]).expect(0);
+    let debris: Vec<String> = std::fs::read_dir(project.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with(".build."))
+        .collect();
+    assert!(debris.is_empty(), "{debris:?}");
+}
