@@ -477,18 +477,17 @@ pub fn render_all(
         .entries
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
-    entries.sort_by(|a, b| a.path.cmp(&b.path));
-    if let Some(pair) = entries.windows(2).find(|pair| pair[0].path == pair[1].path) {
-        return Err(RenderError::DuplicateOutput {
-            path: pair[0].path.clone(),
-        });
-    }
     let manifest = manifest(&entries);
     entries.push(OutputFile {
         bytes: Vec::new(),
         ..manifest.clone()
     });
     entries.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(pair) = entries.windows(2).find(|pair| pair[0].path == pair[1].path) {
+        return Err(RenderError::DuplicateOutput {
+            path: pair[0].path.clone(),
+        });
+    }
     sink.put(manifest)?;
     Ok(entries)
 }

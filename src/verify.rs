@@ -10,7 +10,6 @@ use std::sync::{Mutex, PoisonError};
 
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::{Span, Tokenizer};
-use rayon::prelude::*;
 
 use crate::render::{OutputFile, RenderError, Sink};
 
@@ -251,24 +250,6 @@ impl Sink for Verifier<'_> {
     }
 }
 
-/// A sink that drops what it is given.
-struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _: OutputFile) -> Result<(), RenderError> {
-        Ok(())
-    }
-}
-
-/// Every broken link of the HTML output files, by file and line.
-pub fn verify(files: &[OutputFile]) -> Vec<BrokenOutputLink> {
-    let verifier = Verifier::new(&Discard);
-    files.par_iter().for_each(|file| {
-        let _ = verifier.put(file.clone());
-    });
-    verifier.finish()
-}
-
 /// Where `link` in output file `from` leads: `Ok(None)` for a URL outside the site, else the
 /// target file and fragment (decoded), or why it can never resolve.
 fn resolve(from: &str, link: &str) -> Result<Option<(String, String)>, String> {
@@ -325,7 +306,17 @@ fn has_scheme(link: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutputKind;
+    use crate::render::{Collect, OutputKind};
+
+    /// Every broken link of `files`, as a build's verifier reports them.
+    fn verify(files: &[OutputFile]) -> Vec<BrokenOutputLink> {
+        let kept = Collect::default();
+        let verifier = Verifier::new(&kept);
+        for file in files {
+            verifier.put(file.clone()).unwrap();
+        }
+        verifier.finish()
+    }
 
     fn html(path: &str, body: &str) -> OutputFile {
         OutputFile {

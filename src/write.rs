@@ -10,8 +10,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
-
 use crate::render::{OutputFile, RenderError, Sink};
 
 /// The file whose presence marks a directory as runbook output.
@@ -108,7 +106,7 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
-/// What [`write`] did.
+/// What a [`Staging`] directory wrote.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WriteStats {
     /// Files whose bytes are new or changed.
@@ -116,16 +114,6 @@ pub struct WriteStats {
     /// Files identical to the previous output, kept as they were (same inode, same modification
     /// time), so an upload that compares times sends only what changed.
     pub unchanged: usize,
-}
-
-/// Replaces `out` with exactly `files` (see [`Staging`]).
-///
-/// # Errors
-/// Any filesystem error; the temporary directory is removed and `out` is left as it was.
-pub fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, WriteError> {
-    let staging = Staging::new(out)?;
-    files.par_iter().try_for_each(|file| staging.write(file))?;
-    staging.finish()
 }
 
 /// A new output directory being written beside the old one: a [`Sink`] that writes each file
@@ -350,6 +338,15 @@ pub fn write_in_place(
 mod tests {
     use super::*;
     use crate::render::OutputKind;
+
+    /// Replaces `out` with exactly `files`, as a build does.
+    fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, WriteError> {
+        let staging = Staging::new(out)?;
+        for file in files {
+            staging.write(file)?;
+        }
+        staging.finish()
+    }
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {

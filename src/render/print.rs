@@ -132,6 +132,13 @@ impl<'a> Print<'_, 'a> {
         self.view.ui.get(key)
     }
 
+    /// Renders `template` with `context` and the locale's UI strings, for output file `page`.
+    fn render(&self, template: &str, context: &Value, page: &str) -> Result<String, RenderError> {
+        self.renderer
+            .templates
+            .render_with(template, context, &[("ui", &self.ui)], page)
+    }
+
     /// Where a link written in the file at content path `from` leads on paper.
     fn rewrite(&self, from: &str, destination: &str, mode: &LinkMode<'_>) -> LinkRewrite {
         let here = match mode {
@@ -263,12 +270,7 @@ impl<'a> Print<'_, 'a> {
             "fields": fields.chunks(2).collect::<Vec<_>>(),
             "built": self.view.build_date(),
         });
-        self.renderer.templates.render_with(
-            "checklist-body.html",
-            &context,
-            &[("ui", &self.ui)],
-            &procedure.path,
-        )
+        self.render("checklist-body.html", &context, &procedure.path)
     }
 
     fn checklist(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
@@ -284,12 +286,7 @@ impl<'a> Print<'_, 'a> {
             "page_css": self.page_css(&procedure.path, Some(&shown)),
             "body": body,
         });
-        let html = self.renderer.templates.render_with(
-            "checklist.html",
-            &context,
-            &[("ui", &self.ui)],
-            &here,
-        )?;
+        let html = self.render("checklist.html", &context, &here)?;
         Ok(OutputFile {
             path: here,
             locale: Some(self.view.locale.to_string()),
@@ -403,12 +400,7 @@ impl<'a> Print<'_, 'a> {
             "appendices": appendix_parts,
             "built": view.build_date(),
         });
-        let html = self.renderer.templates.render_with(
-            "runbook.html",
-            &context,
-            &[("ui", &self.ui)],
-            &here,
-        )?;
+        let html = self.render("runbook.html", &context, &here)?;
         Ok(OutputFile {
             path: here,
             locale: Some(view.locale.to_string()),
