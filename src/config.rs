@@ -28,6 +28,18 @@ pub enum Fallback {
     Error,
 }
 
+/// What `check` and `build` accept as raw HTML inside Markdown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RawHtml {
+    /// Elements and attributes of `safety::RAW_HTML_TAGS` and `RAW_HTML_ATTRIBUTES` (`<kbd>`,
+    /// `<details>`, …); anything else is an error (the default).
+    #[default]
+    AllowList,
+    /// No raw HTML at all: every tag is an error.
+    Refuse,
+}
+
 /// The paper printed checklists and runbooks are laid out for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -90,6 +102,8 @@ pub struct Config {
     pub pdf: bool,
     /// Font files for PDFs, relative to the root, tried before the shipped IPAex Gothic.
     pub fonts: Vec<PathBuf>,
+    /// What raw HTML inside Markdown is accepted (`[runbook] raw-html`).
+    pub raw_html: RawHtml,
 }
 
 impl Config {
@@ -154,6 +168,8 @@ struct RunbookTable {
     pdf: bool,
     #[serde(default)]
     fonts: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    raw_html: RawHtml,
 }
 
 /// Reads and checks `ROOT/book.toml`. The file is added to `sources` so that diagnostics can quote
@@ -205,6 +221,7 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         build_date: None,
         pdf: false,
         fonts: Vec::new(),
+        raw_html: RawHtml::default(),
     });
     let book_language = raw.book.language.as_ref().map(|l| l.get_ref().clone());
     let locales: Vec<String> = match &runbook.locales {
@@ -345,6 +362,7 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
             .into_iter()
             .map(|f| PathBuf::from(f.into_inner()))
             .collect(),
+        raw_html: runbook.raw_html,
     })
 }
 

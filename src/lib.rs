@@ -29,6 +29,7 @@ pub mod load;
 pub mod markup;
 pub mod model;
 pub mod render;
+pub mod safety;
 pub mod schema;
 pub mod serve;
 pub mod source;
@@ -129,14 +130,14 @@ pub enum Error {
     /// A template failed; nothing was written.
     #[error(transparent)]
     Render(#[from] RenderError),
-    /// The rendered site links something it does not contain: a template bug; nothing was
-    /// written.
+    /// The rendered site links something it does not contain, or holds script: a template bug;
+    /// nothing was written.
     #[error(
-        "the rendered site has {} broken link(s), which points at a template (or a runbook bug):\n{}",
+        "the rendered site has {} problem(s), which points at a template (or a runbook bug):\n{}",
         .0.len(),
         verify_list(.0)
     )]
-    Verify(Vec<verify::BrokenOutputLink>),
+    Verify(Vec<verify::OutputProblem>),
     /// Writing failed; the previous output is unchanged.
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -150,8 +151,8 @@ pub enum Error {
     Serve(String),
 }
 
-/// The first broken links, one per line, and how many more there are.
-fn verify_list(broken: &[verify::BrokenOutputLink]) -> String {
+/// The first output problems, one per line, and how many more there are.
+fn verify_list(broken: &[verify::OutputProblem]) -> String {
     const SHOWN: usize = 20;
     let mut lines: Vec<String> = broken
         .iter()

@@ -157,6 +157,44 @@ pub fn links(text: &str) -> Vec<Link> {
         .collect()
 }
 
+/// A piece of raw HTML written inside Markdown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawHtml {
+    /// The HTML as written.
+    pub html: String,
+    /// Its byte range in the Markdown text.
+    pub range: Range<usize>,
+}
+
+/// Every piece of raw HTML (block or inline) in a Markdown text, in order.
+pub fn raw_html(text: &str) -> Vec<RawHtml> {
+    if !text.contains('<') {
+        return Vec::new();
+    }
+    let mut pieces: Vec<RawHtml> = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            // A block comes line by line: joined, so that a tag over several lines is one piece.
+            Event::Html(html) => match pieces.last_mut() {
+                Some(last) if last.range.end == range.start => {
+                    last.html.push_str(&html);
+                    last.range.end = range.end;
+                }
+                _ => pieces.push(RawHtml {
+                    html: html.to_string(),
+                    range,
+                }),
+            },
+            Event::InlineHtml(html) => pieces.push(RawHtml {
+                html: html.to_string(),
+                range,
+            }),
+            _ => {}
+        }
+    }
+    pieces
+}
+
 /// Renders Markdown to HTML: headings get unique anchors from `anchors`, and relative links to
 /// `.md` files point at the `.html` files rendered from them.
 pub fn to_html(text: &str, flavor: Flavor, anchors: &mut Anchors) -> String {
@@ -185,8 +223,13 @@ pub fn to_html_with(
 ) -> String {
     let mut notes: Vec<Option<String>> = Vec::new();
     let mut events: Vec<Event<'_>> = Vec::new();
+    let mut raw_html = false;
     for event in Parser::new_ext(text, options()) {
         match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                events.push(event);
+            }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -234,6 +277,9 @@ pub fn to_html_with(
     }
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if raw_html {
+        html = crate::safety::sanitize(&html);
+    }
     if flavor == Flavor::Inline {
         html.truncate(html.trim_end().len());
     }

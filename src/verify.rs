@@ -1,9 +1,11 @@
 //! Verify: the rendered site checks itself before it is written.
 //!
 //! Every `href` and `src` in every HTML output file must resolve to a file of the output and, with
-//! a `#fragment`, to an element id in it. Content links are checked by `validate` before
-//! rendering, so a failure here is a bug in a template (or in runbook) and stops the build. A
-//! [`Verifier`] sits in the stream of rendered files; it writes nothing.
+//! a `#fragment`, to an element id in it; and no HTML output file may run script of its own: no
+//! inline `<script>`, no event handler attribute (`onclick`), no `javascript:`, `vbscript:` or
+//! `data:` URL, and a Content-Security-Policy on every page. Content is checked by `validate`
+//! before rendering, so a failure here is a bug in a template (or in runbook) and stops the build.
+//! A [`Verifier`] sits in the stream of rendered files; it writes nothing.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
@@ -13,20 +15,20 @@ use html5gum::{Span, Tokenizer};
 
 use crate::render::{OutputFile, RenderError, Sink};
 
-/// A link of the output that leads nowhere.
+/// A link of the output that leads nowhere, or markup that would run script.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BrokenOutputLink {
-    /// The output file holding the link.
+pub struct OutputProblem {
+    /// The output file holding it.
     pub file: String,
-    /// 1-based line of the link in that file.
+    /// 1-based line in that file.
     pub line: usize,
-    /// The link as written.
+    /// The link, element or attribute as written.
     pub link: String,
-    /// Why it is broken.
+    /// What is wrong.
     pub reason: String,
 }
 
-impl std::fmt::Display for BrokenOutputLink {
+impl std::fmt::Display for OutputProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -36,12 +38,16 @@ impl std::fmt::Display for BrokenOutputLink {
     }
 }
 
-/// The ids and links of one HTML file.
+/// The ids, links and script of one HTML file.
 #[derive(Default)]
 struct Scanned {
     ids: HashSet<String>,
     /// (link, byte offset of its value).
     links: Vec<(String, usize)>,
+    /// (what, why, byte offset): markup that would run script.
+    unsafe_markup: Vec<(String, String, usize)>,
+    /// Whether the page carries a Content-Security-Policy.
+    has_policy: bool,
 }
 
 /// What the scanner reports from a start tag's attributes.
@@ -50,6 +56,10 @@ enum Found {
     Id(String),
     /// An `href` or `src`, with the byte offset of its value.
     Link(String, usize),
+    /// Markup that would run script: what, why, byte offset.
+    Unsafe(String, String, usize),
+    /// A `<meta http-equiv="Content-Security-Policy">`.
+    Policy,
 }
 
 /// Which attribute the tokenizer is in.
@@ -57,35 +67,79 @@ enum Found {
 enum Attribute {
     Id,
     Link,
+    HttpEquiv,
+    Other,
+}
+
+/// Which start tag the tokenizer is in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Element {
+    A,
+    Script { has_src: bool },
     Other,
 }
 
 fn scan(html: &str) -> Scanned {
-    let mut tag_is_a = false;
+    let mut element = Element::Other;
     let mut attribute = Attribute::Other;
-    // Events borrow the tokenizer's buffer: only ids and links are copied out.
+    // Events borrow the tokenizer's buffer: only ids, links and problems are copied out.
     let emitter = CallbackEmitter::new(
         move |event: CallbackEvent<'_>, span: Span<usize>| -> Option<Found> {
             match event {
                 CallbackEvent::OpenStartTag { name } => {
-                    tag_is_a = name == b"a";
+                    element = match name {
+                        b"a" => Element::A,
+                        b"script" => Element::Script { has_src: false },
+                        _ => Element::Other,
+                    };
                     attribute = Attribute::Other;
                 }
                 CallbackEvent::AttributeName { name } => {
                     attribute = match name {
                         b"id" => Attribute::Id,
-                        b"name" if tag_is_a => Attribute::Id,
-                        b"href" | b"src" => Attribute::Link,
+                        b"name" if element == Element::A => Attribute::Id,
+                        b"href" | b"src" | b"action" | b"formaction" | b"xlink:href" => {
+                            if let (b"src", Element::Script { has_src }) = (name, &mut element) {
+                                *has_src = true;
+                            }
+                            Attribute::Link
+                        }
+                        b"http-equiv" => Attribute::HttpEquiv,
                         _ => Attribute::Other,
                     };
+                    if name.len() > 2 && name[..2].eq_ignore_ascii_case(b"on") {
+                        return Some(Found::Unsafe(
+                            String::from_utf8_lossy(name).into_owned(),
+                            "is an event handler attribute, which would run script".into(),
+                            span.start,
+                        ));
+                    }
                 }
                 CallbackEvent::AttributeValue { value } => {
                     let value = String::from_utf8_lossy(value).into_owned();
                     return match attribute {
                         Attribute::Id => Some(Found::Id(value)),
+                        Attribute::Link if is_script_url(&value) => Some(Found::Unsafe(
+                            value,
+                            "is a script or data URL".into(),
+                            span.start,
+                        )),
                         Attribute::Link => Some(Found::Link(value, span.start)),
+                        Attribute::HttpEquiv => value
+                            .eq_ignore_ascii_case("content-security-policy")
+                            .then_some(Found::Policy),
                         Attribute::Other => None,
                     };
+                }
+                CallbackEvent::CloseStartTag { .. }
+                    if element == (Element::Script { has_src: false }) =>
+                {
+                    element = Element::Other;
+                    return Some(Found::Unsafe(
+                        "<script>".into(),
+                        "is an inline script: the policy allows only script files".into(),
+                        span.start,
+                    ));
                 }
                 _ => {}
             }
@@ -99,9 +153,25 @@ fn scan(html: &str) -> Scanned {
                 scanned.ids.insert(id);
             }
             Found::Link(link, offset) => scanned.links.push((link, offset)),
+            Found::Unsafe(what, why, offset) => scanned.unsafe_markup.push((what, why, offset)),
+            Found::Policy => scanned.has_policy = true,
         }
     }
     scanned
+}
+
+/// Whether a URL would run script or carry a document: `javascript:`, `vbscript:` or `data:`,
+/// in any case, with the white space and control characters browsers ignore.
+fn is_script_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| cleaned.starts_with(scheme))
 }
 
 /// A sink that checks the links of every HTML file passing through it, then hands the file on.
@@ -129,7 +199,7 @@ struct Seen {
     /// Target file and fragment → the first place leading there.
     targets: HashMap<(String, String), Place>,
     /// Links broken whatever the output holds (absolute, or climbing out of it).
-    broken: Vec<BrokenOutputLink>,
+    broken: Vec<OutputProblem>,
 }
 
 impl<'s> Verifier<'s> {
@@ -142,7 +212,7 @@ impl<'s> Verifier<'s> {
     }
 
     /// Every broken link of the files seen, by file and line.
-    pub fn finish(self) -> Vec<BrokenOutputLink> {
+    pub fn finish(self) -> Vec<OutputProblem> {
         let seen = self
             .seen
             .into_inner()
@@ -170,7 +240,7 @@ impl<'s> Verifier<'s> {
             if count > 1 {
                 reason.push_str(&format!(" (and {} more link(s) to it)", count - 1));
             }
-            broken.push(BrokenOutputLink {
+            broken.push(OutputProblem {
                 file,
                 line,
                 link,
@@ -191,7 +261,36 @@ impl Sink for Verifier<'_> {
         // Links are resolved before taking the lock, which only stores the results.
         let mut resolved = Vec::new();
         let mut ids = None;
-        if let Some(Scanned { ids: found, links }) = scanned {
+        let mut problems = Vec::new();
+        if let Some(Scanned {
+            ids: found,
+            links,
+            unsafe_markup,
+            has_policy,
+        }) = scanned
+        {
+            let line_of = |offset: usize| {
+                1 + file.bytes[..offset.min(file.bytes.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+            };
+            for (what, why, offset) in unsafe_markup {
+                problems.push(OutputProblem {
+                    file: file.path.clone(),
+                    line: line_of(offset),
+                    link: what,
+                    reason: why,
+                });
+            }
+            if !has_policy {
+                problems.push(OutputProblem {
+                    file: file.path.clone(),
+                    line: 1,
+                    link: "<head>".into(),
+                    reason: "has no `<meta http-equiv=\"Content-Security-Policy\">`".into(),
+                });
+            }
             // Lines are counted once through the file: links come in order of their offsets.
             let (mut line, mut counted) = (1, 0);
             for (link, offset) in links {
@@ -211,6 +310,7 @@ impl Sink for Verifier<'_> {
         {
             let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
             seen.paths.insert(file.path.clone());
+            seen.broken.append(&mut problems);
             for (outcome, line, link) in resolved {
                 match outcome {
                     Ok(Some(key)) => {
@@ -234,7 +334,7 @@ impl Sink for Verifier<'_> {
                             .or_insert(place);
                     }
                     Ok(None) => {}
-                    Err(reason) => seen.broken.push(BrokenOutputLink {
+                    Err(reason) => seen.broken.push(OutputProblem {
                         file: file.path.clone(),
                         line,
                         link,
@@ -309,7 +409,7 @@ mod tests {
     use crate::render::{Collect, OutputKind};
 
     /// Every broken link of `files`, as a build's verifier reports them.
-    fn verify(files: &[OutputFile]) -> Vec<BrokenOutputLink> {
+    fn verify(files: &[OutputFile]) -> Vec<OutputProblem> {
         let kept = Collect::default();
         let verifier = Verifier::new(&kept);
         for file in files {
@@ -318,14 +418,50 @@ mod tests {
         verifier.finish()
     }
 
+    /// An output file; HTML ones get a policy on their first line.
     fn html(path: &str, body: &str) -> OutputFile {
+        let policy = "<meta http-equiv=\"content-security-policy\" content=\"default-src 'none'\">";
+        let bytes = if path.ends_with(".html") {
+            format!("{policy}{body}")
+        } else {
+            body.to_string()
+        };
         OutputFile {
             path: path.into(),
             locale: None,
             kind: OutputKind::Page,
             source: None,
-            bytes: body.as_bytes().to_vec(),
+            bytes: bytes.into_bytes(),
         }
+    }
+
+    #[test]
+    fn finds_script_and_pages_without_a_policy() {
+        let mut files = vec![html(
+            "html/a.html",
+            "<script src=\"s.js\"></script>\n<script>alert(1)</script>\n<p OnClick=\"x()\">\n<a href=\" JavaScript:x()\">j</a><img src=\"data:image/png;base64,AA\" alt=\"\">",
+        )];
+        files.push(html("html/s.js", ""));
+        files.push(OutputFile {
+            bytes: b"<p>no policy</p>".to_vec(),
+            ..html("html/b.html", "")
+        });
+        let broken = verify(&files);
+        let found: Vec<(&str, usize, &str)> = broken
+            .iter()
+            .map(|b| (b.file.as_str(), b.line, b.link.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("html/a.html", 2, "<script>"),
+                ("html/a.html", 3, "onclick"),
+                ("html/a.html", 4, " JavaScript:x()"),
+                ("html/a.html", 4, "data:image/png;base64,AA"),
+                ("html/b.html", 1, "<head>"),
+            ],
+            "{broken:?}"
+        );
     }
 
     #[test]

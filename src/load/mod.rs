@@ -430,6 +430,7 @@ mod tests {
             build_date: None,
             pdf: false,
             fonts: vec![],
+            raw_html: crate::config::RawHtml::default(),
         }
     }
 

@@ -158,7 +158,7 @@ impl Book<'_, '_> {
         );
         let procedures = view.nav_procedures();
         if !procedures.is_empty() {
-            let _ = writeln!(text, "# {}\n", view.ui.get(UiKey::Procedures));
+            let _ = writeln!(text, "# {}\n", plain(view.ui.get(UiKey::Procedures)));
             for entry in procedures {
                 let title = markup::plain_text(entry.title.markdown);
                 let _ = writeln!(text, "- [{}]({}.md)", escape_link_text(&title), entry.path);
@@ -167,7 +167,7 @@ impl Book<'_, '_> {
         }
         let pages = view.nav_pages();
         if !pages.is_empty() || !view.site.categories.is_empty() {
-            let _ = writeln!(text, "# {}\n", view.ui.get(UiKey::Pages));
+            let _ = writeln!(text, "# {}\n", plain(view.ui.get(UiKey::Pages)));
             for entry in pages {
                 let _ = writeln!(
                     text,
@@ -180,7 +180,7 @@ impl Book<'_, '_> {
                 let _ = writeln!(
                     text,
                     "- [{}]({CATEGORIES_PATH}.md)",
-                    view.ui.get(UiKey::Categories)
+                    plain(view.ui.get(UiKey::Categories))
                 );
             }
         }
@@ -198,7 +198,7 @@ impl Book<'_, '_> {
         match view.home().and_then(|p| view.page_version(p)) {
             Some(version) => self.page(INDEX_PATH, version, OutputKind::Index),
             None => {
-                let text = format!("# {}\n", view.config.title_in(view.locale));
+                let text = format!("# {}\n", plain(view.config.title_in(view.locale)));
                 self.chapter(INDEX_PATH, OutputKind::Index, None, text)
             }
         }
@@ -212,7 +212,7 @@ impl Book<'_, '_> {
         (version, fallback): (&PageVersion, Option<&str>),
         kind: OutputKind,
     ) -> OutputFile {
-        let mut text = format!("# {}\n\n", version.front.title.value);
+        let mut text = format!("# {}\n\n", plain(&version.front.title.value));
         if let Some(source) = fallback {
             text.push_str(&format!("> {}\n\n", self.view.fallback_notice(source)));
         }
@@ -231,8 +231,8 @@ impl Book<'_, '_> {
             let _ = writeln!(
                 text,
                 "**{}:** {}\n",
-                view.ui.get(UiKey::AppliesTo),
-                names.join(view.ui.get(UiKey::ListSeparator))
+                plain(view.ui.get(UiKey::AppliesTo)),
+                names.join(&plain(view.ui.get(UiKey::ListSeparator)))
             );
         }
         if let Some(introduction) = shown.introduction {
@@ -242,7 +242,7 @@ impl Book<'_, '_> {
             let _ = writeln!(
                 text,
                 "## {} {}. {} {{#{}}}\n",
-                view.ui.get(UiKey::Step),
+                plain(view.ui.get(UiKey::Step)),
                 step.number,
                 one_line(step.title.markdown),
                 step.id
@@ -255,7 +255,7 @@ impl Book<'_, '_> {
                     let _ = writeln!(
                         text,
                         "> **{}:**\n>\n> {}\n",
-                        view.ui.get(label),
+                        plain(view.ui.get(label)),
                         quote(note.markdown)
                     );
                 }
@@ -272,7 +272,7 @@ impl Book<'_, '_> {
                 text.push('\n');
             }
             if let Some(escalation) = &step.escalation {
-                let _ = writeln!(text, "**{}:**\n", view.ui.get(UiKey::EscalateWhen));
+                let _ = writeln!(text, "**{}:**\n", plain(view.ui.get(UiKey::EscalateWhen)));
                 for (id, title) in &escalation.categories {
                     let _ = writeln!(
                         text,
@@ -282,7 +282,7 @@ impl Book<'_, '_> {
                 }
                 text.push('\n');
                 if let Some(submit) = escalation.submit {
-                    let _ = writeln!(text, "**{}:**\n", view.ui.get(UiKey::WhatToSubmit));
+                    let _ = writeln!(text, "**{}:**\n", plain(view.ui.get(UiKey::WhatToSubmit)));
                     push_block(&mut text, submit.markdown);
                 }
             }
@@ -324,20 +324,20 @@ impl Book<'_, '_> {
         let to_words = |to: &Destination<'_>| view.destination_words(to);
         let mut text = format!(
             "### {}: {}\n\n",
-            view.ui.get(UiKey::Checklist),
+            plain(view.ui.get(UiKey::Checklist)),
             inline(shown.title.markdown)
         );
         if !shown.applies_to.is_empty() {
             let names: Vec<String> = shown
                 .applies_to
                 .iter()
-                .map(|p| markup::plain_text(p.markdown))
+                .map(|p| plain(&markup::plain_text(p.markdown)))
                 .collect();
             let _ = writeln!(
                 text,
                 "**{}:** {}\n",
-                view.ui.get(UiKey::AppliesTo),
-                names.join(view.ui.get(UiKey::ListSeparator))
+                plain(view.ui.get(UiKey::AppliesTo)),
+                names.join(&plain(view.ui.get(UiKey::ListSeparator)))
             );
         }
         for field in &view.config.record_fields {
@@ -362,23 +362,27 @@ impl Book<'_, '_> {
             }
             if let Some(escalation) = &step.escalation {
                 for (_, title) in &escalation.categories {
-                    let _ = writeln!(text, "  - [ ] {}", markup::plain_text(title.markdown));
+                    let _ = writeln!(
+                        text,
+                        "  - [ ] {}",
+                        plain(&markup::plain_text(title.markdown))
+                    );
                 }
             }
             if let Some(then) = &step.then {
                 let _ = writeln!(text, "  - → {}", to_words(then));
             }
         }
-        let _ = writeln!(text, "- [ ] {}: ", view.ui.get(UiKey::SignOff));
+        let _ = writeln!(text, "- [ ] {}: ", plain(view.ui.get(UiKey::SignOff)));
         let version = crate::render::print::fingerprint(&self.sources.file(procedure.file).text);
         let _ = write!(
             text,
             "\n<sub>{} · {} {version}",
             procedure.path,
-            view.ui.get(UiKey::Version)
+            plain(view.ui.get(UiKey::Version))
         );
         if let Some(date) = &view.config.build_date {
-            let _ = write!(text, " · {} {date}", view.ui.get(UiKey::Built));
+            let _ = write!(text, " · {} {date}", plain(view.ui.get(UiKey::Built)));
         }
         text.push_str("</sub>\n");
         OutputFile {
@@ -405,7 +409,7 @@ impl Book<'_, '_> {
 
     fn categories(&self) -> OutputFile {
         let view = self.view;
-        let mut text = format!("# {}\n\n", view.ui.get(UiKey::Categories));
+        let mut text = format!("# {}\n\n", plain(view.ui.get(UiKey::Categories)));
         for category in &view.site.categories {
             let title: Shown<'_> = view.text(&category.title);
             let _ = writeln!(
@@ -419,21 +423,21 @@ impl Book<'_, '_> {
                 let _ = writeln!(
                     text,
                     "**{}:** {}\n",
-                    view.ui.get(UiKey::SeverityLabel),
-                    view.ui.get(key)
+                    plain(view.ui.get(UiKey::SeverityLabel)),
+                    plain(view.ui.get(key))
                 );
             }
             if let Some(description) = &category.description {
                 push_block(&mut text, view.text(description).markdown);
             }
             if !category.examples.is_empty() {
-                let _ = writeln!(text, "**{}:**\n", view.ui.get(UiKey::Examples));
+                let _ = writeln!(text, "**{}:**\n", plain(view.ui.get(UiKey::Examples)));
                 for example in &category.examples {
                     let _ = writeln!(text, "- {}", one_line(view.text(example).markdown));
                 }
                 text.push('\n');
             }
-            let _ = writeln!(text, "**{}:**\n", view.ui.get(UiKey::EscalateTo));
+            let _ = writeln!(text, "**{}:**\n", plain(view.ui.get(UiKey::EscalateTo)));
             push_block(&mut text, view.text(&category.escalate_to).markdown);
         }
         let source = view
@@ -467,7 +471,23 @@ fn quote(text: &str) -> String {
 
 /// Square brackets in link text would end the link early.
 fn escape_link_text(text: &str) -> String {
-    text.replace('[', "\\[").replace(']', "\\]")
+    plain(text)
+}
+
+/// Plain text (a page title, a UI word) written into Markdown so that it reads back as the same
+/// text: every ASCII punctuation mark that Markdown could read as markup or HTML is escaped.
+fn plain(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '#'
+        ) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 fn trim_end(mut text: String) -> String {

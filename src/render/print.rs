@@ -20,6 +20,7 @@ use crate::render::{
     CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Shared, Sink,
     Templates, relative_url,
 };
+use crate::safety;
 use crate::source::SourceMap;
 use crate::ui::UiKey;
 use crate::validate::resolve_md_link;
@@ -278,12 +279,14 @@ impl<'a> Print<'_, 'a> {
         let shown = self.view.procedure(procedure);
         let body = self.checklist_body(&shown, "", &LinkMode::Standalone { here: here.clone() })?;
         let title = markup::plain_text(shown.title.markdown);
+        let page_css = self.page_css(&procedure.path, Some(&shown));
         let context = json!({
             "lang": self.view.locale,
             "title": format!("{} · {}", title, self.ui(UiKey::Checklist)),
             "stylesheet_url": relative_url(&here, PRINT_STYLESHEET),
             "guide_url": relative_url(&here, &format!("{}/{}.html", self.view.locale, procedure.path)),
-            "page_css": self.page_css(&procedure.path, Some(&shown)),
+            "content_security_policy": safety::content_security_policy(&[&page_css]),
+            "page_css": page_css,
             "body": body,
         });
         let html = self.render("checklist.html", &context, &here)?;
@@ -389,12 +392,14 @@ impl<'a> Print<'_, 'a> {
             })
             .collect();
         let title = runbook_title(view, product);
+        let page_css = self.page_css(&title, None);
         let context = json!({
             "lang": view.locale,
             "title": title,
             "site_title": view.config.title_in(view.locale),
             "stylesheet_url": relative_url(&here, PRINT_STYLESHEET),
-            "page_css": self.page_css(&title, None),
+            "content_security_policy": safety::content_security_policy(&[&page_css]),
+            "page_css": page_css,
             "procedures": parts,
             "categories": categories,
             "appendices": appendix_parts,

@@ -120,6 +120,12 @@ impl Templates {
             message: tera_message(&error),
         };
         let mut context = tera::Context::from_serialize(context).map_err(error)?;
+        if !context.contains_key("content_security_policy") {
+            context.insert(
+                "content_security_policy",
+                crate::safety::CONTENT_SECURITY_POLICY,
+            );
+        }
         for (key, value) in shared {
             context.insert_value(*key, value.0.clone());
         }

@@ -14,6 +14,7 @@ use crate::model::{Site, Text};
 use crate::render::view::LocaleView;
 use crate::render::{CATEGORIES_PATH, INDEX_PATH, relative_url};
 use crate::source::{FileId, SourceMap, Span};
+use crate::validate::Base;
 use crate::validate::texts::text_fields;
 
 /// A link as written in the content, with where it is.
@@ -38,12 +39,6 @@ struct LinkSource<'a> {
     /// Where `markdown` is in the file: exactly at an offset (page bodies), or somewhere after
     /// one (YAML scalars, whose escapes and folding move characters).
     base: Base,
-}
-
-#[derive(Clone, Copy)]
-enum Base {
-    Exact(usize),
-    After(usize),
 }
 
 /// Every Markdown text and page body as each locale shows it.
@@ -100,22 +95,13 @@ fn link_sources<'a>(site: &'a Site, config: &'a Config) -> Vec<LinkSource<'a>> {
 
 /// Where a link's destination is in its file.
 fn destination_span(source: &LinkSource<'_>, link: &markup::Link, sources: &SourceMap) -> Span {
-    let len = link.destination.len();
-    match source.base {
-        Base::Exact(offset) => {
-            let written = &source.markdown[link.range.clone()];
-            let start = offset + link.range.start + written.find(&link.destination).unwrap_or(0);
-            Span::new(source.file, start..start + len)
-        }
-        Base::After(offset) => {
-            let text = &sources.file(source.file).text;
-            let start = text
-                .get(offset..)
-                .and_then(|rest| rest.find(&link.destination))
-                .map_or(offset, |i| offset + i);
-            Span::new(source.file, start..start + len)
-        }
-    }
+    source.base.span(
+        source.file,
+        sources,
+        source.markdown,
+        link.range.clone(),
+        &link.destination,
+    )
 }
 
 /// What the link checker knows about the output: which content paths become pages, which

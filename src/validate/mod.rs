@@ -5,6 +5,7 @@
 //! localized text is written in known locales. Validation reports; it never fails and does no IO.
 
 mod flow;
+mod html;
 pub mod links;
 mod references;
 pub mod texts;
@@ -13,7 +14,7 @@ mod translations;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::Site;
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap, Span};
 
 /// Every problem in `site` under `config`, in a stable order (by check, then by file order).
 /// `sources` holds the files' text, to place links written inside YAML scalars.
@@ -23,9 +24,46 @@ pub fn validate(site: &Site, config: &Config, sources: &SourceMap) -> Vec<Diagno
     texts::check(site, config, &mut diagnostics);
     flow::check(site, &mut diagnostics);
     links::check(site, config, sources, &mut diagnostics);
+    html::check(site, config, sources, &mut diagnostics);
     let segments = crate::i18n::segments::segments(site, config);
     translations::check(site, config, segments, &mut diagnostics);
     diagnostics
+}
+
+/// Where a Markdown text is in its file: exactly at an offset (page bodies), or somewhere after
+/// one (YAML scalars, whose escapes and folding move characters).
+#[derive(Clone, Copy)]
+enum Base {
+    Exact(usize),
+    After(usize),
+}
+
+impl Base {
+    /// The span of `needle`, written at `range` of `markdown`, in the file `file`.
+    fn span(
+        self,
+        file: FileId,
+        sources: &SourceMap,
+        markdown: &str,
+        range: std::ops::Range<usize>,
+        needle: &str,
+    ) -> Span {
+        match self {
+            Base::Exact(offset) => {
+                let written = markdown.get(range.clone()).unwrap_or_default();
+                let start = offset + range.start + written.find(needle).unwrap_or(0);
+                Span::new(file, start..start + needle.len())
+            }
+            Base::After(offset) => {
+                let text = &sources.file(file).text;
+                let start = text
+                    .get(offset..)
+                    .and_then(|rest| rest.find(needle))
+                    .map_or(offset, |i| offset + i);
+                Span::new(file, start..start + needle.len())
+            }
+        }
+    }
 }
 
 /// Resolves a relative link path (without fragment) written in the file at content path `from`

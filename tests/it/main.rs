@@ -5,6 +5,7 @@ mod errors; // one broken fixture per error kind: file, line, column, message, e
 mod i18n; // translation status, staleness, PO export and import, bilingual pages, review view
 mod print; // checklists, runbooks, flowcharts, PDFs and their printed pages
 mod render; // snapshots of rendered HTML, Markdown and manifest; sidebar; unchanged files kept
+mod safety; // injection payloads escaped or refused; the output carries no script
 mod serve; // `runbook serve`: pages, live-reload events, errors shown and the last good site kept
 mod tools; // the Nu HTML Checker and mdBook on the built sample
 mod util;

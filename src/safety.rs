@@ -1,0 +1,194 @@
+//! What content may put into a page: the allow-list of raw HTML authors may write inside
+//! Markdown, the sanitizer every rendered fragment holding raw HTML passes through, and the
+//! Content-Security-Policy every generated page carries.
+//!
+//! Three layers, so that no single mistake lets text in the content become script: `check`
+//! refuses raw HTML outside [`RAW_HTML_TAGS`] and [`RAW_HTML_ATTRIBUTES`] (and `javascript:`,
+//! `vbscript:` and `data:` links), [`sanitize`] (ammonia) removes whatever is not allowed from
+//! rendered Markdown anyway, and `verify` refuses an output page with an inline script, an event
+//! handler attribute, a script URL or no policy.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use html5gum::{Token, Tokenizer};
+
+/// Elements authors may write as raw HTML inside Markdown (`<kbd>`, `<details>`): text-level
+/// and disclosure elements only. Links and images must be Markdown, so that `check` sees them.
+pub const RAW_HTML_TAGS: &[&str] = &[
+    "abbr", "b", "bdi", "bdo", "br", "cite", "code", "dd", "del", "details", "dfn", "div", "dl",
+    "dt", "em", "i", "ins", "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",
+    "strong", "sub", "summary", "sup", "time", "u", "var", "wbr",
+];
+
+/// Attributes allowed on those elements. No `id` (anchors come from headings, so that `check`
+/// knows them), no `style`, no event handlers.
+pub const RAW_HTML_ATTRIBUTES: &[&str] = &["class", "datetime", "dir", "lang", "open", "title"];
+
+/// The elements the Markdown renderer itself writes, kept by the sanitizer beside the raw ones.
+const MARKDOWN_TAGS: &[&str] = &[
+    "a",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "img",
+    "input",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// URL schemes a sanitized link may have (relative links pass too).
+const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// The policy of every generated HTML page: scripts, styles, images and fonts only from the
+/// site's own files, no inline script or style, no plug-ins, no `<base>`, no forms.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'none'";
+
+/// [`CONTENT_SECURITY_POLICY`] allowing also the inline `<style>` elements with exactly these
+/// texts, by their SHA-256 hash (print documents carry their running footer that way).
+pub fn content_security_policy(inline_styles: &[&str]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let hashes: String = inline_styles
+        .iter()
+        .map(|style| {
+            let digest = sha2::Sha256::digest(style.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    CONTENT_SECURITY_POLICY.replacen("style-src 'self'", &format!("style-src 'self'{hashes}"), 1)
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .tags(RAW_HTML_TAGS.iter().chain(MARKDOWN_TAGS).copied().collect())
+        .generic_attributes(RAW_HTML_ATTRIBUTES.iter().copied().chain(["id"]).collect())
+        .tag_attributes(HashMap::from([
+            ("a", HashSet::from(["href", "title"])),
+            ("img", HashSet::from(["src", "alt", "title"])),
+            ("input", HashSet::from(["type", "checked", "disabled"])),
+            ("ol", HashSet::from(["start"])),
+        ]))
+        .url_schemes(URL_SCHEMES.iter().copied().collect())
+        .link_rel(None);
+    builder
+});
+
+/// `html` (rendered Markdown) with every element, attribute and URL outside the allow-lists
+/// removed; `<script>` and `<style>` go with their content.
+pub fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+/// What is wrong with a piece of raw HTML written in content, one sentence per problem (empty
+/// when it is allowed). Comments and end tags are always allowed.
+pub fn raw_html_problems(html: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for token in Tokenizer::new(html).flatten() {
+        let Token::StartTag(tag) = token else {
+            continue;
+        };
+        let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+        if !RAW_HTML_TAGS.contains(&name.as_str()) {
+            problems.push(match name.as_str() {
+                "a" | "img" => format!(
+                    "`<{name}>` is not allowed here: write links and images in Markdown, so that `check` follows them"
+                ),
+                _ => format!("`<{name}>` is not an allowed HTML element"),
+            });
+            continue;
+        }
+        for attribute in tag.attributes.keys() {
+            let attribute = String::from_utf8_lossy(attribute).to_ascii_lowercase();
+            if !RAW_HTML_ATTRIBUTES.contains(&attribute.as_str()) {
+                problems.push(format!(
+                    "attribute `{attribute}` of `<{name}>` is not allowed"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowed_raw_html_passes_and_the_rest_is_named() {
+        assert!(raw_html_problems("<kbd>Ctrl</kbd> <!-- note --> <br>").is_empty());
+        assert!(raw_html_problems("<details open><summary>x</summary>").is_empty());
+        assert_eq!(
+            raw_html_problems("<script>alert(1)</script>"),
+            ["`<script>` is not an allowed HTML element"]
+        );
+        assert_eq!(
+            raw_html_problems("<span onclick=\"x()\" STYLE=\"color:red\">"),
+            [
+                "attribute `onclick` of `<span>` is not allowed",
+                "attribute `style` of `<span>` is not allowed"
+            ]
+        );
+        assert!(raw_html_problems("<a href=\"x\">")[0].contains("Markdown"));
+        assert!(raw_html_problems("<IMG SRC=x onerror=alert(1)>")[0].contains("`<img>`"));
+    }
+
+    #[test]
+    fn inline_styles_are_allowed_by_hash() {
+        assert_eq!(content_security_policy(&[]), CONTENT_SECURITY_POLICY);
+        // The hash browsers compute for `<style>a{}</style>`.
+        assert!(
+            content_security_policy(&["a{}"])
+                .contains("style-src 'self' 'sha256-X1RutGBrXCt9KkSaXMK7tHftWiRscFHOhxsS8tv8hBk='")
+        );
+    }
+
+    #[test]
+    fn the_sanitizer_keeps_markdown_and_removes_script() {
+        let kept = "<h2 id=\"a\">A</h2>\n<p><a href=\"b.html#c\">b</a> <kbd>K</kbd></p>\n";
+        assert_eq!(sanitize(kept), kept);
+        for payload in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<a href=\"JaVaScRiPt&#58;alert(1)\">x</a>",
+            "<iframe src=\"https://example.com\"></iframe>",
+            "<svg><script>alert(1)</script></svg>",
+            "<style>body{}</style>",
+            "<object data=\"x.swf\"></object>",
+            "<form action=\"https://x\"><input type=\"submit\"></form>",
+        ] {
+            let clean = sanitize(payload).to_ascii_lowercase();
+            for bad in [
+                "<script",
+                "onerror",
+                "javascript",
+                "<iframe",
+                "<style",
+                "<object",
+            ] {
+                assert!(!clean.contains(bad), "{payload} → {clean}");
+            }
+        }
+    }
+}

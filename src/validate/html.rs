@@ -1,0 +1,70 @@
+//! Raw HTML inside Markdown: only the allow-list of [`crate::safety`] (or none at all under
+//! `[runbook] raw-html = "refuse"`), each problem at the place it is written.
+
+use crate::config::{Config, RawHtml};
+use crate::diagnostic::Diagnostic;
+use crate::markup;
+use crate::model::{Site, Text};
+use crate::safety;
+use crate::source::{FileId, SourceMap};
+use crate::validate::Base;
+use crate::validate::texts::text_fields;
+
+/// Reports every raw HTML element or attribute the configuration does not accept.
+pub(super) fn check(
+    site: &Site,
+    config: &Config,
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut check_text = |file: FileId, markdown: &str, base: Base| {
+        for piece in markup::raw_html(markdown) {
+            let span = base.span(file, sources, markdown, piece.range.clone(), &piece.html);
+            let problems = match config.raw_html {
+                RawHtml::Refuse => vec![format!(
+                    "raw HTML `{}` is refused by `[runbook] raw-html = \"refuse\"`",
+                    piece.html.trim()
+                )],
+                RawHtml::AllowList => safety::raw_html_problems(&piece.html),
+            };
+            for problem in problems {
+                diagnostics.push(
+                    Diagnostic::error("unsafe-html", problem)
+                        .at(span.clone())
+                        .help(match config.raw_html {
+                        RawHtml::Refuse => {
+                            "write it in Markdown, or set `raw-html = \"allow-list\"` in book.toml"
+                                .to_string()
+                        }
+                        RawHtml::AllowList => format!(
+                            "allowed elements: {}; attributes: {}",
+                            safety::RAW_HTML_TAGS.join(", "),
+                            safety::RAW_HTML_ATTRIBUTES.join(", ")
+                        ),
+                    }),
+                );
+            }
+        }
+    };
+    for field in text_fields(site) {
+        match &field.text.value {
+            Text::Source(text) => {
+                check_text(field.file, text, Base::After(field.text.range.start));
+            }
+            Text::Localized(map) => {
+                for text in map.values() {
+                    check_text(field.file, &text.value, Base::After(text.range.start));
+                }
+            }
+        }
+    }
+    for page in &site.pages {
+        for version in page.versions.values() {
+            check_text(
+                version.file,
+                &version.body,
+                Base::Exact(version.body_offset),
+            );
+        }
+    }
+}
