@@ -63,6 +63,10 @@ source per locale) and build/manifest.json (every file written).")]
         /// Also print the wall time of each stage (load and validate, render, verify, write).
         #[arg(long)]
         timings: bool,
+        /// Replace an output directory that holds files runbook did not write (never the
+        /// project root, a parent of it, content/ or templates/).
+        #[arg(long)]
+        force: bool,
     },
     /// Serve the site on 127.0.0.1, rebuilding it and reloading the browser on every change.
     #[command(after_help = "\
@@ -222,7 +226,18 @@ pub fn run(cli: Cli) -> ExitCode {
             quiet,
             pdf,
             timings,
-        } => build(&cli.root, out, BuildOutput { quiet, timings }, pdf, color),
+            force,
+        } => build(
+            &cli.root,
+            out,
+            BuildOutput {
+                quiet,
+                timings,
+                force,
+            },
+            pdf,
+            color,
+        ),
         Command::Serve { port } => serve(&cli.root, port, color),
         Command::Check {
             strict,
@@ -344,6 +359,7 @@ fn emit(text: &str, out: Option<&Path>) -> ExitCode {
 struct BuildOutput {
     quiet: bool,
     timings: bool,
+    force: bool,
 }
 
 fn build(
@@ -358,6 +374,7 @@ fn build(
         root: root.to_path_buf(),
         out,
         pdf,
+        force: output.force,
         progress: bar.as_ref().map(|bar| bar.callback()),
     };
     let result = runbook::build(&options);

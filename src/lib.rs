@@ -66,6 +66,9 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// Also write PDFs, whatever `[runbook] pdf` says.
     pub pdf: bool,
+    /// Replace an output directory holding files runbook did not write (never the project root,
+    /// a parent of it, `content/` or `templates/`).
+    pub force: bool,
     /// Told of each stage and each file written, from any thread (a progress bar).
     pub progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
 }
@@ -85,6 +88,7 @@ impl std::fmt::Debug for BuildOptions {
             .field("root", &self.root)
             .field("out", &self.out)
             .field("pdf", &self.pdf)
+            .field("force", &self.force)
             .field("progress", &self.progress.is_some())
             .finish()
     }
@@ -97,6 +101,7 @@ impl BuildOptions {
             root: root.into(),
             out: None,
             pdf: false,
+            force: false,
             progress: None,
         }
     }
@@ -330,7 +335,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         Some(out) => out.clone(),
         None => config.root.join(&config.output_dir),
     };
-    write::check_output_dir(&config.root, &out)?;
+    write::check_output_dir(&config.root, &out, options.force)?;
     let pdf = config.pdf;
     if pdf && !cfg!(feature = "pdf") {
         return Err(Error::NoPdf);

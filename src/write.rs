@@ -43,12 +43,13 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
-/// Checks that `out` may be replaced: not the project root, a parent of it, `content/` or
-/// `templates/`, and, when it exists, a directory runbook wrote (it holds a manifest) or empty.
+/// Checks that `out` may be replaced: not the project root, a parent of it, `content/`,
+/// `templates/`, `src/` or `.git/`, and, when it exists, a directory runbook wrote (it holds a
+/// manifest) or empty, unless `force`.
 ///
 /// # Errors
 /// [`WriteError::Refused`] naming the reason.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
+pub fn check_output_dir(root: &Path, out: &Path, force: bool) -> Result<(), WriteError> {
     let refuse = |reason: &str| {
         Err(WriteError::Refused {
             path: out.to_path_buf(),
@@ -68,11 +69,11 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), WriteError> {
     if resolved.is_file() {
         return refuse("it is a file");
     }
-    if resolved.is_dir() && !resolved.join(MANIFEST).is_file() {
+    if !force && resolved.is_dir() && !resolved.join(MANIFEST).is_file() {
         let mut entries = std::fs::read_dir(&resolved).map_err(io(&resolved))?;
         if entries.next().is_some() {
             return refuse(
-                "it holds files runbook did not write (no manifest.json); choose another `--out`",
+                "it holds files runbook did not write (no manifest.json); choose another `--out`, or pass `--force` to replace them",
             );
         }
     }
@@ -440,11 +441,15 @@ mod tests {
         std::fs::create_dir_all(root.join("content")).unwrap();
         std::fs::create_dir_all(root.join("other")).unwrap();
         std::fs::write(root.join("other/keep.txt"), "mine").unwrap();
-        assert!(check_output_dir(root, root).is_err());
-        assert!(check_output_dir(root, &root.join("content")).is_err());
-        assert!(check_output_dir(root, &root.join("content/x")).is_err());
-        assert!(check_output_dir(root, root.parent().unwrap()).is_err());
-        assert!(check_output_dir(root, &root.join("other")).is_err());
-        assert!(check_output_dir(root, &root.join("build")).is_ok());
+        for force in [false, true] {
+            assert!(check_output_dir(root, root, force).is_err());
+            assert!(check_output_dir(root, &root.join("content"), force).is_err());
+            assert!(check_output_dir(root, &root.join("content/x"), force).is_err());
+            assert!(check_output_dir(root, &root.join("templates"), force).is_err());
+            assert!(check_output_dir(root, root.parent().unwrap(), force).is_err());
+            assert!(check_output_dir(root, &root.join("build"), force).is_ok());
+        }
+        assert!(check_output_dir(root, &root.join("other"), false).is_err());
+        assert!(check_output_dir(root, &root.join("other"), true).is_ok());
     }
 }

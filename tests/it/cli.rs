@@ -145,6 +145,20 @@ fn build_refuses_to_replace_the_project_or_foreign_directories() {
         ])
         .expect(1);
     assert_eq!(project.read("other/keep.txt"), "mine");
+    for protected in [".", "content", "templates", ".."] {
+        let out = project.root().join(protected);
+        let run = project
+            .run(&["build", "--force", "--out", out.to_str().unwrap()])
+            .expect(1);
+        assert!(run.stderr().contains("refusing"), "{}", run.stderr());
+    }
+    assert_eq!(project.files("content"), before);
+    let out = project.root().join("other");
+    project
+        .run(&["build", "--force", "--out", out.to_str().unwrap()])
+        .expect(0);
+    assert!(!out.join("keep.txt").exists());
+    assert!(out.join("manifest.json").is_file());
 }
 
 #[test]
