@@ -28,6 +28,15 @@ pub enum Fallback {
     Error,
 }
 
+/// Whether `path`, with every symbolic link resolved, is inside the project `root`. A path that
+/// does not resolve (missing, or a symbolic link loop) is not.
+pub fn is_inside(root: &Path, path: &Path) -> bool {
+    match (std::fs::canonicalize(root), std::fs::canonicalize(path)) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        _ => false,
+    }
+}
+
 /// What `check` and `build` accept as raw HTML inside Markdown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -321,7 +330,7 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
             && path
                 .components()
                 .all(|c| matches!(c, std::path::Component::Normal(_)));
-        if !inside || !root.join(path).is_file() {
+        if !inside || !root.join(path).is_file() || !is_inside(root, &root.join(path)) {
             diagnostics.push(
                 Diagnostic::error("invalid-config", format!("no font file `{}` in the project", font.get_ref()))
                     .at(Span::new(file, font.span()))

@@ -263,18 +263,47 @@ fn parse(kind: &FileKind, text: &str, file: FileId, diagnostics: &mut Vec<Diagno
 /// The content files in walk order (sorted by name), with names that cannot work reported.
 fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entry> {
     let mut entries = Vec::new();
+    // Symbolic links are followed only inside the project; walkdir reports loops.
+    let mut outside = Vec::new();
     let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_ignored(entry.file_name()));
+        .filter_entry(|entry| {
+            if entry.depth() == 0 || is_ignored(entry.file_name()) {
+                return entry.depth() == 0;
+            }
+            if entry.path_is_symlink() && !crate::config::is_inside(&config.root, entry.path()) {
+                outside.push(entry.path().to_path_buf());
+                return false;
+            }
+            true
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                diagnostics.push(Diagnostic::error(
-                    "unreadable-file",
-                    format!("cannot read the content tree: {error}"),
-                ));
+                let place = error
+                    .path()
+                    .and_then(|path| relative_path(content_dir, path))
+                    .map_or_else(String::new, |p| format!("`content/{p}`: "));
+                let (message, help) = if error.loop_ancestor().is_some() {
+                    (
+                        format!("{place}a symbolic link that leads back into its own directory"),
+                        "remove the link, or point it at a file",
+                    )
+                } else {
+                    (
+                        format!(
+                            "{place}cannot be read: {}",
+                            error
+                                .io_error()
+                                .map_or_else(|| error.to_string(), ToString::to_string)
+                        ),
+                        "check the file's permissions, or remove a link whose target is missing",
+                    )
+                };
+                diagnostics.push(Diagnostic::error("unreadable-file", message).help(help));
                 continue;
             }
         };
@@ -303,6 +332,18 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) 
             absolute: entry.path().to_path_buf(),
             relative,
         });
+    }
+    for path in outside {
+        let shown = relative_path(content_dir, &path).unwrap_or_default();
+        let target =
+            std::fs::read_link(&path).map_or_else(|_| "?".to_string(), |t| t.display().to_string());
+        diagnostics.push(
+            Diagnostic::error(
+                "link-outside",
+                format!("`content/{shown}` is a symbolic link to `{target}`, outside the project (or to nothing)"),
+            )
+            .help("copy the file into content/, or point the link at a file inside the project"),
+        );
     }
     entries
 }

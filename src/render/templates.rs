@@ -140,6 +140,13 @@ impl Templates {
 
 fn read_override(dir: &Path, name: &str) -> Result<Option<String>, RenderError> {
     let path = dir.join(name);
+    let root = dir.parent().unwrap_or(dir);
+    if path.is_symlink() && !crate::config::is_inside(root, &path) {
+        return Err(RenderError::TemplateLoad {
+            template: format!("templates/{name}"),
+            message: "it is a symbolic link to a file outside the project (or to nothing); copy the template into templates/".to_string(),
+        });
+    }
     match std::fs::read_to_string(&path) {
         Ok(text) => Ok(Some(text)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),

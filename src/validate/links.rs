@@ -567,6 +567,16 @@ fn scheme(destination: &str) -> Option<String> {
 /// and data URLs refused.
 fn check_external(scheme: &str, destination: &str) -> Option<Problem> {
     match scheme {
+        "file" => Some(error(
+            "link-outside",
+            format!("`{destination}` points at a file on the reader's own disk"),
+            Some("copy the file into content/ and link it relatively".into()),
+        )),
+        drive if drive.len() == 1 => Some(error(
+            "absolute-link",
+            format!("`{destination}` is an absolute path on a disk"),
+            Some("link files inside content/ relatively (`images/x.png`)".into()),
+        )),
         "javascript" | "vbscript" | "data" => Some(error(
             "unsafe-link",
             format!("`{scheme}:` links are refused"),

@@ -288,3 +288,106 @@ fn raw_html_in_yaml_texts_is_placed_and_refuse_mode_refuses_all() {
         "{stderr}"
     );
 }
+
+#[test]
+fn links_and_images_cannot_leave_the_project() {
+    let project = Project::fixture("minimal");
+    let payloads = [
+        ("[a](../../etc/passwd)", "leads outside `content/`"),
+        ("![b](../../../etc/passwd)", "leads outside `content/`"),
+        ("[c](/etc/passwd)", "is an absolute path"),
+        (
+            "[d](file:///etc/passwd)",
+            "points at a file on the reader's own disk",
+        ),
+        ("![e](C:/Windows/win.ini)", "is an absolute path on a disk"),
+    ];
+    let mut page = String::from("---\ntitle: Bad\n---\n");
+    for (payload, _) in payloads {
+        page.push_str(&format!("\n{payload}\n"));
+    }
+    project.write("content/bad.md", &page);
+    let stderr = project.run(&["check"]).expect(1).stderr();
+    for (line, (payload, message)) in payloads.iter().enumerate() {
+        let line = 5 + 2 * line;
+        assert!(
+            stderr.contains(&format!("--> content/bad.md:{line}:")) && stderr.contains(message),
+            "{payload}: expected `{message}` at line {line}:\n{stderr}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_out_of_the_project_are_refused_and_loops_end() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: SECRET\n---\nSECRET\n",
+    )
+    .unwrap();
+    let project = Project::fixture("minimal");
+    project.run(&["build"]).expect(0);
+    let before = project.files("build");
+    let content = project.root().join("content");
+    symlink(outside.path().join("secret.md"), content.join("secret.md")).unwrap();
+    symlink("/etc", content.join("etc")).unwrap();
+    symlink(".", content.join("loop")).unwrap();
+    let run = project.run(&["build"]).expect(1);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("`content/secret.md` is a symbolic link to")
+            && stderr.contains("`content/etc` is a symbolic link to `/etc`, outside the project")
+            && stderr
+                .contains("`content/loop`: a symbolic link that leads back into its own directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+    assert_eq!(project.files("build"), before);
+
+    // A link to a file elsewhere in the project is followed.
+    std::fs::remove_file(content.join("secret.md")).unwrap();
+    std::fs::remove_file(content.join("etc")).unwrap();
+    std::fs::remove_file(content.join("loop")).unwrap();
+    project.write(
+        "shared/extra.md",
+        "---\ntitle: Shared extra\n---\nShared.\n",
+    );
+    symlink("../shared/extra.md", content.join("extra.md")).unwrap();
+    project.run(&["build"]).expect(0);
+    assert!(
+        project
+            .read("build/html/en/extra.html")
+            .contains("Shared extra")
+    );
+
+    // Templates and fonts are held to the project too.
+    std::fs::create_dir_all(project.root().join("templates")).unwrap();
+    symlink(
+        outside.path().join("secret.md"),
+        project.root().join("templates/page.html"),
+    )
+    .unwrap();
+    let stderr = project.run(&["build"]).expect(1).stderr();
+    assert!(
+        stderr.contains("templates/page.html") && stderr.contains("outside the project"),
+        "{stderr}"
+    );
+    std::fs::remove_file(project.root().join("templates/page.html")).unwrap();
+    symlink(
+        outside.path().join("secret.md"),
+        project.root().join("house.ttf"),
+    )
+    .unwrap();
+    let config = project.read("book.toml").replace(
+        "locales = [\"en\", \"ja\"]\n",
+        "locales = [\"en\", \"ja\"]\nfonts = [\"house.ttf\"]\n",
+    );
+    project.write("book.toml", &config);
+    let stderr = project.run(&["check"]).expect(1).stderr();
+    assert!(
+        stderr.contains("no font file `house.ttf` in the project"),
+        "{stderr}"
+    );
+}
