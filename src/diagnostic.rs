@@ -130,11 +130,19 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
                 let end =
                     floor_char_boundary(text, span.range.end.max(span.range.start).min(text.len()));
                 let start = floor_char_boundary(text, span.range.start.min(end));
+                // Only the lines holding the span, so that a diagnostic costs the length of
+                // its lines, not of its file.
+                let lines = file.lines_around(start..end);
+                let (line, _) = file.line_of(lines.start);
                 title.element(
-                    Snippet::source(file.text.as_str())
+                    Snippet::source(&text[lines.clone()])
+                        .line_start(line + 1)
                         .path(file.path.as_str())
                         .fold(true)
-                        .annotation(AnnotationKind::Primary.span(start..end)),
+                        .annotation(
+                            AnnotationKind::Primary
+                                .span(start - lines.start..end.min(lines.end) - lines.start),
+                        ),
                 )
             }
             None => Group::with_title(title),

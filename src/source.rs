@@ -21,6 +21,33 @@ pub struct SourceFile {
     pub path: String,
     /// The whole text of the file.
     pub text: String,
+    /// Byte offset of the start of each line, built the first time a position is asked for, so
+    /// that placing many diagnostics in one large file stays linear.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    /// 0-based index and byte offset of the line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> (usize, usize) {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let index = starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        (index, starts.get(index).copied().unwrap_or(0))
+    }
+
+    /// The byte range of the whole lines holding `range` (without the last line's break).
+    pub fn lines_around(&self, range: Range<usize>) -> Range<usize> {
+        let (_, start) = self.line_of(range.start);
+        let end = self.text[range.end.min(self.text.len())..]
+            .find('\n')
+            .map_or(self.text.len(), |i| range.end + i);
+        start..end
+    }
 }
 
 /// Every file read during a run, so diagnostics can quote source lines.
@@ -41,6 +68,7 @@ impl SourceMap {
         self.files.push(SourceFile {
             path: path.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         });
         id
     }
@@ -57,11 +85,9 @@ impl SourceMap {
     pub fn line_column(&self, id: FileId, offset: usize) -> (usize, usize) {
         let text = &self.file(id).text;
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let (index, line_start) = self.file(id).line_of(offset);
         let column = text[line_start..offset].chars().count() + 1;
-        (line, column)
+        (index + 1, column)
     }
 }
 

@@ -62,6 +62,10 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         .map(|entry| {
             let read = if entry.kind == FileKind::Asset {
                 std::fs::read(&entry.absolute).map(Read::Bytes)
+            } else if let Ok(meta) = std::fs::metadata(&entry.absolute)
+                && meta.len() > MAX_TEXT_BYTES
+            {
+                Ok(Read::TooLarge(meta.len()))
             } else {
                 read_text(&entry.absolute).map(|text| match text {
                     Ok(text) => Read::Text(text),
@@ -89,6 +93,17 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                         .help("save the file as UTF-8"),
                 );
             }
+            Ok(Read::TooLarge(size)) => diagnostics.push(
+                Diagnostic::error(
+                    "file-too-large",
+                    format!(
+                        "`{display_path}` is {:.1} MiB; YAML and Markdown files are read up to {} MiB",
+                        size as f64 / 1_048_576.0,
+                        MAX_TEXT_BYTES / 1_048_576
+                    ),
+                )
+                .help("split it into several pages or procedures; put large downloads under another name (an asset)"),
+            ),
             Err(error) => diagnostics.push(Diagnostic::error(
                 "unreadable-file",
                 format!("cannot read `{display_path}`: {error}"),
@@ -231,7 +246,13 @@ enum Read {
     Bytes(Vec<u8>),
     Text(String),
     NotUtf8(String, usize),
+    /// A YAML or Markdown file over [`MAX_TEXT_BYTES`], not read.
+    TooLarge(u64),
 }
+
+/// The largest YAML or Markdown file read (8 MiB, thousands of printed pages): memory and time
+/// stay bounded whatever lands in `content/`. Assets (images, downloads) have no limit.
+pub const MAX_TEXT_BYTES: u64 = 8 * 1024 * 1024;
 
 /// What parsing a file gave (`Failed` when its diagnostics say why).
 enum Parsed {

@@ -64,6 +64,12 @@ fn yaml_diagnostic(
             diagnostic.help("check the spelling against `runbook schema`, or remove the field");
     } else if message.contains("missing field") {
         diagnostic = diagnostic.help("add the field: it is required");
+    } else if message.starts_with("the file is over a YAML resource limit") {
+        diagnostic = diagnostic.help(
+            "split it into smaller files (a procedure of this size cannot be followed either); avoid aliases that repeat other aliases",
+        );
+    } else if message.starts_with("unexpected end of input") && text.trim().is_empty() {
+        diagnostic = diagnostic.help("the file is empty: write its content, or delete it");
     } else if message.contains("tabs") || message.contains(" tab ") {
         diagnostic = diagnostic.help("indent YAML with spaces, not tabs");
     }
@@ -91,6 +97,16 @@ fn explain(message: String) -> String {
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest).trim();
         return format!("duplicate key `{key}`: a key may appear once in a map");
+    }
+    if let Some(breach) = message.strip_prefix("budget breached: ") {
+        // `Nodes { nodes: 250001 }` → `nodes: 250001`
+        let what = breach
+            .split_once('{')
+            .map_or(breach, |(_, rest)| rest.trim_end_matches('}'))
+            .trim();
+        return format!(
+            "the file is over a YAML resource limit ({what}): limits on values, depth, anchors and aliases keep a runaway file from exhausting memory"
+        );
     }
     match message.as_str() {
         "expected sequence start" => {

@@ -234,6 +234,10 @@ fn mark_back_edges(count: usize, edges: &mut [Edge]) {
         Done,
     }
     let mut state = vec![State::New; count];
+    let mut outgoing: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (index, edge) in edges.iter().enumerate() {
+        outgoing[edge.from].push(index);
+    }
     // Iterative DFS from the first step, then from anything unvisited, in node order.
     for root in 0..count {
         if state[root] != State::New {
@@ -242,11 +246,7 @@ fn mark_back_edges(count: usize, edges: &mut [Edge]) {
         let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
         state[root] = State::Open;
         while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            let outgoing: Vec<usize> = (0..edges.len())
-                .filter(|&e| edges[e].from == node)
-                .collect();
-            if *next < outgoing.len() {
-                let e = outgoing[*next];
+            if let Some(&e) = outgoing[node].get(*next) {
                 *next += 1;
                 let to = edges[e].to;
                 match state[to] {
@@ -265,20 +265,26 @@ fn mark_back_edges(count: usize, edges: &mut [Edge]) {
     }
 }
 
-/// Longest-path layering over the forward edges.
+/// Longest-path layering over the forward edges (a DAG once back edges are marked), in
+/// topological order, so it takes time linear in nodes and edges.
 fn assign_layers(nodes: &mut [Node], edges: &[Edge]) {
-    // Nodes are few (≤ a few dozen); relax until stable.
-    loop {
-        let mut changed = false;
-        for edge in edges.iter().filter(|e| !e.back) {
-            let wanted = nodes[edge.from].layer + 1;
-            if nodes[edge.to].layer < wanted {
-                nodes[edge.to].layer = wanted;
-                changed = true;
+    let mut outgoing: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    let mut incoming = vec![0_usize; nodes.len()];
+    for edge in edges.iter().filter(|e| !e.back) {
+        outgoing[edge.from].push(edge.to);
+        incoming[edge.to] += 1;
+    }
+    let mut ready: Vec<usize> = (0..nodes.len()).filter(|&n| incoming[n] == 0).collect();
+    while let Some(node) = ready.pop() {
+        for &to in &outgoing[node] {
+            let wanted = nodes[node].layer + 1;
+            if nodes[to].layer < wanted {
+                nodes[to].layer = wanted;
             }
-        }
-        if !changed {
-            break;
+            incoming[to] -= 1;
+            if incoming[to] == 0 {
+                ready.push(to);
+            }
         }
     }
 }
@@ -323,7 +329,19 @@ fn add_waypoints(nodes: &mut Vec<Node>, edges: &mut Vec<Edge>) -> Vec<Vec<usize>
 /// Barycentre sweeps: each node moves toward the average position of its neighbours in the
 /// layer above (downward sweep) or below (upward sweep). Ties keep the current order.
 fn order_layers(nodes: &[Node], edges: &[Edge], mut layers: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
-    let forward: Vec<&Edge> = edges.iter().filter(|e| !e.back).collect();
+    // Each node's forward neighbours above and below, and each node's place in its layer.
+    let mut above: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    let mut below: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    for edge in edges.iter().filter(|e| !e.back) {
+        above[edge.to].push(edge.from);
+        below[edge.from].push(edge.to);
+    }
+    let mut place = vec![0_usize; nodes.len()];
+    for layer in &layers {
+        for (i, &node) in layer.iter().enumerate() {
+            place[node] = i;
+        }
+    }
     for sweep in 0..4 {
         let down = sweep % 2 == 0;
         let range: Vec<usize> = if down {
@@ -333,23 +351,14 @@ fn order_layers(nodes: &[Node], edges: &[Edge], mut layers: Vec<Vec<usize>>) -> 
         };
         for layer in range {
             let neighbour_layer = if down { layer - 1 } else { layer + 1 };
-            let position = |node: usize| layers[neighbour_layer].iter().position(|&n| n == node);
             let mut keyed: Vec<(f32, usize, usize)> = layers[layer]
                 .iter()
                 .enumerate()
                 .map(|(current, &node)| {
-                    let neighbours: Vec<usize> = forward
+                    let neighbours: Vec<usize> = if down { &above[node] } else { &below[node] }
                         .iter()
-                        .filter_map(|e| {
-                            let other = if down && e.to == node {
-                                Some(e.from)
-                            } else if !down && e.from == node {
-                                Some(e.to)
-                            } else {
-                                None
-                            };
-                            other.and_then(position)
-                        })
+                        .filter(|&&other| nodes[other].layer == neighbour_layer)
+                        .map(|&other| place[other])
                         .collect();
                     let key = if neighbours.is_empty() {
                         current as f32
@@ -361,6 +370,9 @@ fn order_layers(nodes: &[Node], edges: &[Edge], mut layers: Vec<Vec<usize>>) -> 
                 .collect();
             keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             layers[layer] = keyed.into_iter().map(|(_, _, node)| node).collect();
+            for (i, &node) in layers[layer].iter().enumerate() {
+                place[node] = i;
+            }
         }
     }
     let _ = nodes;
@@ -419,12 +431,14 @@ fn draw(nodes: &[Node], edges: &[Edge], words: &Words<'_>) -> String {
     );
     // Edges under boxes; decision branches leave from ports spread along the box bottom.
     let mut lane = 0.0;
+    let mut outgoing: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    for (index, edge) in edges.iter().enumerate() {
+        outgoing[edge.from].push(index);
+    }
     for (index, edge) in edges.iter().enumerate() {
         let from = &nodes[edge.from];
         let to = &nodes[edge.to];
-        let siblings: Vec<usize> = (0..edges.len())
-            .filter(|&e| edges[e].from == edge.from)
-            .collect();
+        let siblings = &outgoing[edge.from];
         let slot = siblings.iter().position(|&e| e == index).unwrap_or(0) as f32;
         let start_x = if from.kind == Kind::Waypoint {
             from.x + 1.0

@@ -69,25 +69,27 @@ fn check_procedure(procedure: &Procedure, out: &mut Vec<Diagnostic>) {
             Exit::Out(_) => None,
         }));
     }
-    // Backward: which steps can finish (lead out, or reach a step that can).
+    // Backward: which steps can finish (lead out, or reach a step that can), spread from the
+    // steps that lead out along reversed edges, so it takes time linear in steps and exits.
     let mut finishes: Vec<bool> = edges
         .iter()
         .map(|e| e.iter().any(|x| matches!(x, Exit::Out(_))))
         .collect();
-    loop {
-        let mut changed = false;
-        for i in 0..count {
-            if !finishes[i]
-                && edges[i]
-                    .iter()
-                    .any(|e| matches!(e, Exit::Step(j) if finishes[*j]))
-            {
-                finishes[i] = true;
-                changed = true;
+    let mut leads_to: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (i, exits) in edges.iter().enumerate() {
+        for exit in exits {
+            if let Exit::Step(j) = exit {
+                leads_to[*j].push(i);
             }
         }
-        if !changed {
-            break;
+    }
+    let mut pending: Vec<usize> = (0..count).filter(|&i| finishes[i]).collect();
+    while let Some(j) = pending.pop() {
+        for &i in &leads_to[j] {
+            if !finishes[i] {
+                finishes[i] = true;
+                pending.push(i);
+            }
         }
     }
 

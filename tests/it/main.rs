@@ -1,5 +1,6 @@
 //! Integration tests: the `runbook` binary run as a user runs it, on fixture projects.
 
+mod bad_input; // broken, hostile and oversized input: a place and exit 1, bounded memory
 mod cli; // commands, options, exit codes, determinism, atomic output
 mod errors; // one broken fixture per error kind: file, line, column, message, exit 1
 mod i18n; // translation status, staleness, PO export and import, bilingual pages, review view

@@ -74,6 +74,32 @@ impl Project {
         run_in(&std::env::temp_dir(), &all)
     }
 
+    /// Like [`run`](Self::run), with the address space capped at `memory_mib` and the run
+    /// killed after `seconds` (a guard against hangs, not a timing): the bounds a bad input
+    /// must stay within.
+    pub fn run_bounded(&self, args: &[&str], memory_mib: u64, seconds: u64) -> Run {
+        let root = self.root().to_str().unwrap().to_string();
+        let script = format!(
+            "ulimit -v {}; exec timeout -s KILL {seconds} \"$@\"",
+            memory_mib * 1024
+        );
+        let output = Command::new("sh")
+            .args(["-c", &script, "sh", env!("CARGO_BIN_EXE_runbook")])
+            .args(args)
+            .args(["--root", &root])
+            .current_dir(std::env::temp_dir())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        Run {
+            output,
+            command: format!(
+                "runbook {} (at most {memory_mib} MiB, {seconds} s)",
+                args.join(" ")
+            ),
+        }
+    }
+
     /// Every file under `dir` (relative to the root), path → bytes.
     pub fn files(&self, dir: &str) -> BTreeMap<String, Vec<u8>> {
         read_tree(&self.root().join(dir))
