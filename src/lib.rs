@@ -23,6 +23,8 @@
 
 pub mod config;
 pub mod diagnostic;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod i18n;
 pub mod init;
 pub mod load;

@@ -160,6 +160,16 @@ fn scan(html: &str) -> Scanned {
     scanned
 }
 
+/// The markup in `html` that would run script (inline `<script>`, event handler attributes,
+/// script and data URLs), each as `what: why`.
+pub fn unsafe_markup(html: &str) -> Vec<String> {
+    scan(html)
+        .unsafe_markup
+        .into_iter()
+        .map(|(what, why, _)| format!("{what}: {why}"))
+        .collect()
+}
+
 /// Whether a URL would run script or carry a document: `javascript:`, `vbscript:` or `data:`,
 /// in any case, with the white space and control characters browsers ignore.
 fn is_script_url(url: &str) -> bool {

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use ferrocat_po::{Header, MsgStr, PoFile, PoItem, SerializeOptions, stringify_po};
+use ferrocat_po::{Header, MsgStr, PoFile, PoItem, stringify_po};
 use html5gum::{Token, Tokenizer};
 
 use crate::load::pages::split_front_matter;
@@ -215,7 +215,7 @@ pub fn to_po(page: &Bilingual, file_name: &str) -> String {
         headers,
         items,
     };
-    stringify_po(&file, &SerializeOptions::default())
+    stringify_po(&file, &super::po::serialize_options())
 }
 
 #[cfg(test)]

@@ -98,7 +98,7 @@ pub fn export(
         headers,
         items,
     };
-    stringify_po(&file, &SerializeOptions::default())
+    stringify_po(&file, &serialize_options())
 }
 
 /// `Plural-Forms` for a locale: runbook has no plural messages, but tools expect the header.
@@ -196,6 +196,13 @@ pub struct ImportPlan {
     /// Translations matched by source text rather than id (from a translation memory), written
     /// as needing review.
     pub memory: usize,
+}
+
+/// How PO files are written: strings are not folded at a width, because ferrocat-po 3.4.2's
+/// folding can split a run of backslash escapes and write a file that does not read back (found
+/// by the `bilingual` fuzz target); lines still break after each `\n`.
+pub fn serialize_options() -> SerializeOptions {
+    SerializeOptions::default().with_fold_length(0)
 }
 
 /// Source text with white space runs collapsed, to match translation memory entries.

@@ -3,6 +3,7 @@
 mod bad_input; // broken, hostile and oversized input: a place and exit 1, bounded memory
 mod cli; // commands, options, exit codes, determinism, atomic output
 mod errors; // one broken fixture per error kind: file, line, column, message, exit 1
+mod fuzz_corpus; // the fuzz targets' seeds and crash inputs, replayed on stable
 mod i18n; // translation status, staleness, PO export and import, bilingual pages, review view
 mod print; // checklists, runbooks, flowcharts, PDFs and their printed pages
 mod render; // snapshots of rendered HTML, Markdown and manifest; sidebar; unchanged files kept

@@ -1,0 +1,4 @@
+//! Fuzz target: `runbook::fuzz::markdown` (see its documentation for what it checks).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| runbook::fuzz::markdown(data));
