@@ -4,8 +4,11 @@
 
 use std::path::Path;
 
+/// A fuzz entry point.
+type Entry = fn(&[u8]);
+
 /// Each target with its entry point.
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+const TARGETS: &[(&str, Entry)] = &[
     ("load", runbook::fuzz::load),
     ("markdown", runbook::fuzz::markdown),
     ("po_import", runbook::fuzz::po_import),
