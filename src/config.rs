@@ -89,7 +89,8 @@ pub struct Config {
     pub authors: Vec<String>,
     /// One-sentence description (`[book] description`).
     pub description: Option<String>,
-    /// Locales in order; the first is the source locale.
+    /// Locales: the source locale (listed first in `book.toml`), then the translations sorted by
+    /// tag.
     pub locales: Vec<String>,
     /// Site title per locale; a locale without one uses `title`.
     pub titles: BTreeMap<String, String>,
@@ -263,6 +264,11 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
                     );
                 }
                 seen.push(locale.get_ref().clone());
+            }
+            // The translations in one order whatever order they are listed in, so that the
+            // output (language menus, summaries) does not depend on how the list was written.
+            if seen.len() > 2 {
+                seen[1..].sort();
             }
             seen
         }

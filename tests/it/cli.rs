@@ -485,3 +485,59 @@ fn a_build_killed_halfway_leaves_the_last_good_output_and_the_next_build_cleans_
         .collect();
     assert!(debris.is_empty(), "{debris:?}");
 }
+
+/// Output depends only on the content: not on the order the file system lists files in, the
+/// order translations are listed in `book.toml`, or the thread count; the build date comes
+/// from `SOURCE_DATE_EPOCH`, never the clock.
+#[test]
+fn output_does_not_depend_on_file_order_locale_order_or_threads() {
+    let build = |project: &Project, out: &str, threads: &str| {
+        let out = project.root().join(out);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args(["build", "--quiet", "--root"])
+            .arg(project.root())
+            .arg("--out")
+            .arg(&out)
+            .env("RAYON_NUM_THREADS", threads)
+            .env("SOURCE_DATE_EPOCH", "1795651200")
+            .status()
+            .unwrap();
+        assert!(status.success());
+        read_tree(&out)
+    };
+    let with_locales = |locales: &str, reverse: bool| {
+        let sample = Project::sample();
+        let project = Project::empty();
+        let mut files: Vec<_> = read_tree(sample.root()).into_iter().collect();
+        if reverse {
+            files.reverse();
+        }
+        // Written in opposite orders, so directory listings differ where the file system keeps
+        // creation order.
+        for (path, bytes) in files {
+            let target = project.root().join(&path);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, bytes).unwrap();
+        }
+        let config = project
+            .read("book.toml")
+            .replace("locales = [\"en\", \"ja\"]", locales);
+        project.write("book.toml", &config);
+        project
+    };
+    let first = with_locales("locales = [\"en\", \"ja\", \"de\"]", false);
+    let second = with_locales("locales = [\"en\", \"de\", \"ja\"]", true);
+    let a = build(&first, "out", "1");
+    let b = build(&second, "out", "7");
+    assert!(a.len() > 40, "{:?}", a.keys());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(b[path] == *bytes, "{path} differs");
+    }
+    let checklist =
+        String::from_utf8_lossy(&a["html/en/checklists/escalate-problems-to-microsoft.html"]);
+    assert!(
+        checklist.contains("2026-11-26"),
+        "SOURCE_DATE_EPOCH is not printed"
+    );
+}
