@@ -1,6 +1,12 @@
 //! Entry points for the fuzz targets in `fuzz/` and for the tests that replay their corpus and
 //! every crash input on stable Rust. Each takes arbitrary bytes and panics only on a bug: input
 //! that runbook mishandles, never input that is merely wrong.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a fuzz entry point reports a bug by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -21,6 +21,12 @@
 
 #![warn(missing_docs)]
 
+// No `unwrap`, `expect` or `panic!` outside tests: user input never panics (`diagnostic`).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
 pub mod config;
 pub mod diagnostic;
 #[doc(hidden)]

@@ -492,6 +492,7 @@ struct DocumentWorld<'f> {
     today: Option<Datetime>,
 }
 
+#[allow(clippy::expect_used, reason = "the fallback is a constant, valid path")]
 fn file_id(path: &str) -> FileId {
     let path = VirtualPath::new(path)
         .unwrap_or_else(|_| VirtualPath::new("/main.typ").expect("a valid path"));
