@@ -20,7 +20,6 @@
 //! ```
 
 #![warn(missing_docs)]
-
 // No `unwrap`, `expect` or `panic!` outside tests: user input never panics (`diagnostic`).
 #![cfg_attr(
     not(test),

@@ -159,17 +159,25 @@ pub fn read(text: &str, file: FileId) -> Result<Catalog, Diagnostic> {
         .filter_map(|item| {
             let id = item.msgctxt?;
             let needle = format!("msgctxt {}", serde_json::to_string(&id).unwrap_or_default());
-            let start = text[search_from..]
-                .find(&needle)
-                .map_or(search_from, |i| search_from + i);
-            let end = (start + needle.len()).min(text.len());
-            search_from = end;
+            // The context as JSON usually reads as it is written in PO; when it does not (other
+            // escapes), the entry is placed where the previous one ended.
+            let found = text
+                .get(search_from..)
+                .and_then(|rest| rest.find(&needle))
+                .map(|i| search_from + i);
+            let range = match found {
+                Some(start) => {
+                    search_from = start + needle.len();
+                    start..search_from
+                }
+                None => search_from..search_from,
+            };
             Some(Entry {
                 fuzzy: item.flags.iter().any(|f| f == "fuzzy"),
                 msgstr: item.msgstr.first().unwrap_or_default().to_string(),
                 msgid: item.msgid,
                 id,
-                span: Span::new(file, start..end),
+                span: Span::new(file, range),
             })
         })
         .collect();
