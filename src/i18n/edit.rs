@@ -182,37 +182,48 @@ fn line_indent(line: &str) -> usize {
 }
 
 /// A YAML scalar for `value`: plain when it reads back as the same string, a literal block for
-/// block text over several lines (indented by `indent`), else double-quoted.
+/// block text over several lines (indented by `indent`) when that reads back the same, else
+/// double-quoted (which can hold anything, control characters included).
 pub fn scalar(value: &str, flavor: Flavor, indent: usize) -> String {
     let value = value.trim_end_matches('\n');
-    if flavor == Flavor::Block && value.contains('\n') && !value.starts_with([' ', '\t']) {
-        let pad = " ".repeat(indent);
-        let mut out = String::from("|");
-        for line in value.split('\n') {
-            out.push('\n');
-            if !line.trim().is_empty() {
-                out.push_str(&pad);
-                out.push_str(line.trim_end());
-            }
-        }
-        return out;
+    if flavor == Flavor::Block
+        && value.contains('\n')
+        && !value.starts_with([' ', '\t'])
+        && reads_back(&literal_block(value, 2), value)
+    {
+        return literal_block(value, indent);
     }
-    if !value.contains('\n') && reads_back_plain(value) {
+    if !value.contains('\n') && value == value.trim() && reads_back(value, value) {
         return value.to_string();
     }
     // A JSON string is a valid YAML double-quoted scalar.
     serde_json::to_string(value).unwrap_or_default()
 }
 
-/// Whether `value` written as a plain scalar reads back as the same string.
-fn reads_back_plain(value: &str) -> bool {
-    if value.is_empty() || value != value.trim() {
+/// `value` as a literal block scalar (`|`), its lines indented by `indent` spaces.
+fn literal_block(value: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::from("|");
+    for line in value.split('\n') {
+        out.push('\n');
+        if !line.trim().is_empty() {
+            out.push_str(&pad);
+            out.push_str(line.trim_end());
+        }
+    }
+    out
+}
+
+/// Whether `scalar`, written as the value of a key, reads back as `value` (a block's final line
+/// break aside).
+fn reads_back(scalar: &str, value: &str) -> bool {
+    if value.is_empty() {
         return false;
     }
-    let document = format!("v: {value}\n");
+    let document = format!("v: {scalar}\n");
     matches!(
         serde_saphyr::from_str::<std::collections::BTreeMap<String, serde_json::Value>>(&document),
-        Ok(map) if map.get("v") == Some(&serde_json::Value::String(value.to_string()))
+        Ok(map) if map.get("v").and_then(serde_json::Value::as_str).map(|read| read.trim_end_matches('\n')) == Some(value)
     )
 }
 
@@ -325,6 +336,15 @@ mod tests {
         assert_eq!(scalar("a: b", Flavor::Inline, 2), "\"a: b\"");
         assert_eq!(scalar("# x", Flavor::Inline, 2), "\"# x\"");
         assert_eq!(scalar("one\ntwo", Flavor::Block, 4), "|\n    one\n    two");
+        // A block cannot hold control characters or trailing spaces: quoted instead.
+        assert_eq!(
+            scalar("one\u{1}\ntwo", Flavor::Block, 4),
+            "\"one\\u0001\\ntwo\""
+        );
+        assert_eq!(
+            scalar("hard  \nbreak", Flavor::Block, 4),
+            "\"hard  \\nbreak\""
+        );
     }
 
     #[test]
