@@ -196,8 +196,34 @@ pub fn scalar(value: &str, flavor: Flavor, indent: usize) -> String {
     if !value.contains('\n') && value == value.trim() && reads_back(value, value) {
         return value.to_string();
     }
-    // A JSON string is a valid YAML double-quoted scalar.
-    serde_json::to_string(value).unwrap_or_default()
+    double_quoted(value)
+}
+
+/// `value` as a YAML double-quoted scalar: `"` and `\` escaped, and every character YAML does
+/// not allow in a file (control characters, DEL, C1 controls, U+FEFF, U+FFFE/FFFF) written as
+/// an escape, so that any string reads back.
+fn double_quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            ' '..='~'
+            | '\u{A0}'..='\u{D7FF}'
+            | '\u{E000}'..='\u{FEFE}'
+            | '\u{FF00}'..='\u{FFFD}' => {
+                out.push(c);
+            }
+            c if u32::from(c) > 0xFFFF => out.push(c),
+            c => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `value` as a literal block scalar (`|`), its lines indented by `indent` spaces.
@@ -345,6 +371,23 @@ mod tests {
             scalar("hard  \nbreak", Flavor::Block, 4),
             "\"hard  \\nbreak\""
         );
+    }
+
+    #[test]
+    fn any_string_reads_back_from_its_scalar() {
+        for value in [
+            "a\u{7f}b",
+            "nul \u{0} and bell \u{7}",
+            "next line \u{85} and bom \u{feff} and \u{fffe}",
+            "quote \" and backslash \\ and tab \t",
+            "emoji 🚒 and 日本語",
+            "line\r\nbreak",
+        ] {
+            for flavor in [Flavor::Inline, Flavor::Block] {
+                let written = scalar(value, flavor, 2);
+                assert!(reads_back(&written, value), "{value:?} → {written}");
+            }
+        }
     }
 
     #[test]
