@@ -172,19 +172,32 @@ pub fn raw_html(text: &str) -> Vec<RawHtml> {
         return Vec::new();
     }
     let mut pieces: Vec<RawHtml> = Vec::new();
+    let mut in_block = false;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
-            // A block comes line by line: joined, so that a tag over several lines is one piece.
-            Event::Html(html) => match pieces.last_mut() {
-                Some(last) if last.range.end == range.start => {
+            Event::Start(Tag::HtmlBlock) => {
+                in_block = true;
+                pieces.push(RawHtml {
+                    html: String::new(),
+                    range: range.start..range.start,
+                });
+            }
+            Event::End(TagEnd::HtmlBlock) => in_block = false,
+            // A block comes line by line (inside a quote or list, without the container's
+            // prefix): joined, so that a tag over several lines is one piece.
+            Event::Html(html) if in_block => {
+                if let Some(last) = pieces.last_mut() {
+                    if last.html.is_empty() {
+                        last.range.start = range.start;
+                    }
                     last.html.push_str(&html);
                     last.range.end = range.end;
                 }
-                _ => pieces.push(RawHtml {
-                    html: html.to_string(),
-                    range,
-                }),
-            },
+            }
+            Event::Html(html) => pieces.push(RawHtml {
+                html: html.to_string(),
+                range,
+            }),
             Event::InlineHtml(html) => pieces.push(RawHtml {
                 html: html.to_string(),
                 range,
@@ -596,6 +609,13 @@ mod tests {
     #[test]
     fn plain_text_drops_markup() {
         assert_eq!(plain_text("Is it *known* in `x`?"), "Is it known in x?");
+    }
+
+    #[test]
+    fn raw_html_blocks_are_joined_inside_containers() {
+        let pieces = raw_html("> <div\n> onclick=\"x\">y</div>\n\ntext <kbd>k</kbd>\n");
+        let html: Vec<&str> = pieces.iter().map(|p| p.html.as_str()).collect();
+        assert_eq!(html, ["<div\nonclick=\"x\">y</div>\n", "<kbd>", "</kbd>"]);
     }
 
     #[test]

@@ -253,12 +253,39 @@ pub struct Procedure {
     pub introduction: Option<LocalizedText>,
     /// The ordered steps.
     pub steps: Vec<Step>,
+    /// Step id → index (the first step with that id), so that following a `goto` takes
+    /// constant time however long the procedure.
+    pub step_indices: std::collections::HashMap<String, usize>,
 }
 
 impl Procedure {
+    /// The procedure at `path` with these steps, indexed by id.
+    pub fn new(
+        path: String,
+        file: FileId,
+        title: LocalizedText,
+        applies_to: Vec<Located<String>>,
+        introduction: Option<LocalizedText>,
+        steps: Vec<Step>,
+    ) -> Self {
+        let mut step_indices = std::collections::HashMap::with_capacity(steps.len());
+        for (index, step) in steps.iter().enumerate() {
+            step_indices.entry(step.id.value.clone()).or_insert(index);
+        }
+        Self {
+            path,
+            file,
+            title,
+            applies_to,
+            introduction,
+            steps,
+            step_indices,
+        }
+    }
+
     /// The index of the step with this id.
     pub fn step_index(&self, id: &str) -> Option<usize> {
-        self.steps.iter().position(|s| s.id.value == id)
+        self.step_indices.get(id).copied()
     }
 }
 

@@ -105,8 +105,14 @@ pub fn sanitize(html: &str) -> String {
 pub fn raw_html_problems(html: &str) -> Vec<String> {
     let mut problems = Vec::new();
     for token in Tokenizer::new(html).flatten() {
-        let Token::StartTag(tag) = token else {
-            continue;
+        let tag = match token {
+            Token::StartTag(tag) => tag,
+            // A tag the text never closes would swallow what follows in another renderer.
+            Token::Error(error) if error.value == html5gum::Error::EofInTag => {
+                problems.push("a tag that is never closed with `>`".to_string());
+                continue;
+            }
+            _ => continue,
         };
         let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
         if !RAW_HTML_TAGS.contains(&name.as_str()) {
@@ -151,6 +157,10 @@ mod tests {
         );
         assert!(raw_html_problems("<a href=\"x\">")[0].contains("Markdown"));
         assert!(raw_html_problems("<IMG SRC=x onerror=alert(1)>")[0].contains("`<img>`"));
+        assert_eq!(
+            raw_html_problems("<span onclick=x"),
+            ["a tag that is never closed with `>`"]
+        );
     }
 
     #[test]

@@ -179,14 +179,14 @@ pub fn parse_procedure(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Procedure> {
     let parsed: ProcedureFile = parse(text, file, 0, diagnostics)?;
-    Some(Procedure {
+    Some(Procedure::new(
         path,
         file,
-        title: parsed.title,
-        applies_to: parsed.applies_to,
-        introduction: parsed.introduction,
-        steps: parsed.steps,
-    })
+        parsed.title,
+        parsed.applies_to,
+        parsed.introduction,
+        parsed.steps,
+    ))
 }
 
 #[cfg(test)]

@@ -375,7 +375,6 @@ fn order_layers(nodes: &[Node], edges: &[Edge], mut layers: Vec<Vec<usize>>) -> 
             }
         }
     }
-    let _ = nodes;
     layers
 }
 

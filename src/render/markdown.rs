@@ -151,17 +151,13 @@ impl Book<'_, '_> {
                 v.front.title.as_str()
             });
         let mut text = String::from("# Summary\n\n");
-        let _ = writeln!(
-            text,
-            "[{}]({INDEX_PATH}.md)\n",
-            escape_link_text(home_title)
-        );
+        let _ = writeln!(text, "[{}]({INDEX_PATH}.md)\n", plain(home_title));
         let procedures = view.nav_procedures();
         if !procedures.is_empty() {
             let _ = writeln!(text, "# {}\n", plain(view.ui.get(UiKey::Procedures)));
             for entry in procedures {
                 let title = markup::plain_text(entry.title.markdown);
-                let _ = writeln!(text, "- [{}]({}.md)", escape_link_text(&title), entry.path);
+                let _ = writeln!(text, "- [{}]({}.md)", plain(&title), entry.path);
             }
             text.push('\n');
         }
@@ -172,7 +168,7 @@ impl Book<'_, '_> {
                 let _ = writeln!(
                     text,
                     "- [{}]({}.md)",
-                    escape_link_text(entry.title.markdown),
+                    plain(entry.title.markdown),
                     entry.path
                 );
             }
@@ -214,7 +210,10 @@ impl Book<'_, '_> {
     ) -> OutputFile {
         let mut text = format!("# {}\n\n", plain(&version.front.title.value));
         if let Some(source) = fallback {
-            text.push_str(&format!("> {}\n\n", self.view.fallback_notice(source)));
+            text.push_str(&format!(
+                "> {}\n\n",
+                plain(&self.view.fallback_notice(source))
+            ));
         }
         text.push_str(&version.body);
         let source = Some(self.sources.file(version.file).path.clone());
@@ -321,7 +320,7 @@ impl Book<'_, '_> {
             Some(format!("{site}{locale}/{target}.html{fragment}"))
         };
         let inline = |text: &str| one_line(&markup::rewrite_links(text, &absolute));
-        let to_words = |to: &Destination<'_>| view.destination_words(to);
+        let to_words = |to: &Destination<'_>| plain(&view.destination_words(to));
         let mut text = format!(
             "### {}: {}\n\n",
             plain(view.ui.get(UiKey::Checklist)),
@@ -341,7 +340,7 @@ impl Book<'_, '_> {
             );
         }
         for field in &view.config.record_fields {
-            let label = view.record_field_label(field);
+            let label = plain(view.record_field_label(field));
             let _ = writeln!(text, "- {label}: ");
         }
         text.push('\n');
@@ -401,10 +400,13 @@ impl Book<'_, '_> {
         let (title, target) = match to {
             Destination::Step { id, title, .. } => (title, format!("#{id}")),
             Destination::Procedure { link, title } => (title, (*link).to_string()),
-            Destination::End => return view.destination_sentence(to, ""),
+            Destination::End => return plain(&view.destination_sentence(to, "")),
         };
-        let title = escape_link_text(&markup::plain_text(title.markdown));
-        format!("[{}]({target})", view.destination_sentence(to, &title))
+        // The sentence around the title is UI words: escaped with it.
+        let sentence = view.destination_sentence(to, "\u{0}");
+        let (before, after) = sentence.split_once('\u{0}').unwrap_or((&sentence, ""));
+        let title = plain(&markup::plain_text(title.markdown));
+        format!("[{}{title}{}]({target})", plain(before), plain(after))
     }
 
     fn categories(&self) -> OutputFile {
@@ -469,13 +471,9 @@ fn quote(text: &str) -> String {
     text.trim_end().replace('\n', "\n> ")
 }
 
-/// Square brackets in link text would end the link early.
-fn escape_link_text(text: &str) -> String {
-    plain(text)
-}
-
 /// Plain text (a page title, a UI word) written into Markdown so that it reads back as the same
-/// text: every ASCII punctuation mark that Markdown could read as markup or HTML is escaped.
+/// text: every ASCII punctuation mark that Markdown could read as markup or HTML is escaped
+/// (square brackets too, which would end a link's text early).
 fn plain(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
