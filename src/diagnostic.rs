@@ -129,10 +129,19 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
                 let text = file.text.as_str();
                 let end =
                     floor_char_boundary(text, span.range.end.max(span.range.start).min(text.len()));
-                let start = floor_char_boundary(text, span.range.start.min(end));
+                let mut start = floor_char_boundary(text, span.range.start.min(end));
+                let mut end = end;
+                // A span at the very end of a file that ends with a line break is shown at the
+                // end of the last line, not on an empty line after it.
+                if start == text.len() && text.ends_with('\n') {
+                    start = text.trim_end_matches(['\n', '\r']).len();
+                    end = start;
+                }
                 // Only the lines holding the span, so that a diagnostic costs the length of
                 // its lines, not of its file.
                 let lines = file.lines_around(start..end);
+                let marked_start = start.clamp(lines.start, lines.end);
+                let marked = marked_start..end.clamp(marked_start, lines.end);
                 let (line, _) = file.line_of(lines.start);
                 title.element(
                     Snippet::source(&text[lines.clone()])
@@ -141,7 +150,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
                         .fold(true)
                         .annotation(
                             AnnotationKind::Primary
-                                .span(start - lines.start..end.min(lines.end) - lines.start),
+                                .span(marked.start - lines.start..marked.end - lines.start),
                         ),
                 )
             }

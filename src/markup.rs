@@ -249,6 +249,7 @@ pub fn to_html_with(
                 title,
                 id,
             }) => {
+                raw_html |= crate::safety::is_script_url(&dest_url);
                 let rewritten = rewrite(&dest_url);
                 notes.push(rewritten.note);
                 events.push(Event::Start(Tag::Link {
@@ -264,6 +265,7 @@ pub fn to_html_with(
                 title,
                 id,
             }) => {
+                raw_html |= crate::safety::is_script_url(&dest_url);
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: CowStr::from(rewrite(&dest_url).destination),
@@ -290,6 +292,7 @@ pub fn to_html_with(
     }
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Raw HTML, or a script URL (which `check` refuses anyway), goes through the sanitizer.
     if raw_html {
         html = crate::safety::sanitize(&html);
     }

@@ -94,6 +94,20 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Whether a URL would run script or carry a document: `javascript:`, `vbscript:` or `data:`,
+/// in any case, with the white space and control characters browsers ignore.
+pub fn is_script_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| cleaned.starts_with(scheme))
+}
+
 /// `html` (rendered Markdown) with every element, attribute and URL outside the allow-lists
 /// removed; `<script>` and `<style>` go with their content.
 pub fn sanitize(html: &str) -> String {

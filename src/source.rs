@@ -40,13 +40,18 @@ impl SourceFile {
         (index, starts.get(index).copied().unwrap_or(0))
     }
 
-    /// The byte range of the whole lines holding `range` (without the last line's break).
+    /// The byte range of the whole lines holding `range` (without the last line's break, `\r\n`
+    /// or `\n`).
     pub fn lines_around(&self, range: Range<usize>) -> Range<usize> {
         let (_, start) = self.line_of(range.start);
-        let end = self.text[range.end.min(self.text.len())..]
+        let from = floor_char_boundary(&self.text, range.end.min(self.text.len()));
+        let mut end = self.text[from..]
             .find('\n')
-            .map_or(self.text.len(), |i| range.end + i);
-        start..end
+            .map_or(self.text.len(), |i| from + i);
+        if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end.max(start)
     }
 }
 

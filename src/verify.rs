@@ -119,11 +119,9 @@ fn scan(html: &str) -> Scanned {
                     let value = String::from_utf8_lossy(value).into_owned();
                     return match attribute {
                         Attribute::Id => Some(Found::Id(value)),
-                        Attribute::Link if is_script_url(&value) => Some(Found::Unsafe(
-                            value,
-                            "is a script or data URL".into(),
-                            span.start,
-                        )),
+                        Attribute::Link if crate::safety::is_script_url(&value) => Some(
+                            Found::Unsafe(value, "is a script or data URL".into(), span.start),
+                        ),
                         Attribute::Link => Some(Found::Link(value, span.start)),
                         Attribute::HttpEquiv => value
                             .eq_ignore_ascii_case("content-security-policy")
@@ -170,20 +168,6 @@ pub fn unsafe_markup(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether a URL would run script or carry a document: `javascript:`, `vbscript:` or `data:`,
-/// in any case, with the white space and control characters browsers ignore.
-fn is_script_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-        .take(11)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|scheme| cleaned.starts_with(scheme))
-}
-
 /// A sink that checks the links of every HTML file passing through it, then hands the file on.
 ///
 /// It keeps only what checking needs, never a file's bytes: every output path, the element ids
@@ -221,7 +205,7 @@ impl<'s> Verifier<'s> {
         }
     }
 
-    /// Every broken link of the files seen, by file and line.
+    /// Every problem of the files seen (broken links, script, a missing policy), by file and line.
     pub fn finish(self) -> Vec<OutputProblem> {
         let seen = self
             .seen
@@ -418,7 +402,7 @@ mod tests {
     use super::*;
     use crate::render::{Collect, OutputKind};
 
-    /// Every broken link of `files`, as a build's verifier reports them.
+    /// Every problem of `files`, as a build's verifier reports them.
     fn verify(files: &[OutputFile]) -> Vec<OutputProblem> {
         let kept = Collect::default();
         let verifier = Verifier::new(&kept);

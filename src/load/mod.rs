@@ -54,6 +54,16 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         );
         return Loaded { site, diagnostics };
     }
+    if !crate::config::is_inside(&config.root, &content_dir) {
+        diagnostics.push(
+            Diagnostic::error(
+                "link-outside",
+                "`content/` is a symbolic link to a directory outside the project",
+            )
+            .help("move the content into the project"),
+        );
+        return Loaded { site, diagnostics };
+    }
     let entries = walk(config, &content_dir, &mut diagnostics);
     // Reading and parsing run on every core; results are put together in walk order, so the
     // model and the diagnostics do not depend on scheduling.
@@ -286,6 +296,7 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) 
     let mut entries = Vec::new();
     // Symbolic links are followed only inside the project; walkdir reports loops.
     let mut outside = Vec::new();
+    let mut dangling = Vec::new();
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -304,6 +315,17 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) 
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
+                if let Some(path) = error.path() {
+                    // Ignored names (editor lock files are dangling links) stay ignored; a link
+                    // to nothing is reported like one leading outside.
+                    if path.file_name().is_some_and(is_ignored) {
+                        continue;
+                    }
+                    if path.is_symlink() && error.loop_ancestor().is_none() {
+                        dangling.push(path.to_path_buf());
+                        continue;
+                    }
+                }
                 let place = error
                     .path()
                     .and_then(|path| relative_path(content_dir, path))
@@ -354,6 +376,8 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) 
             relative,
         });
     }
+    outside.append(&mut dangling);
+    outside.sort();
     for path in outside {
         let shown = relative_path(content_dir, &path).unwrap_or_default();
         let target =

@@ -141,7 +141,7 @@ impl Templates {
 fn read_override(dir: &Path, name: &str) -> Result<Option<String>, RenderError> {
     let path = dir.join(name);
     let root = dir.parent().unwrap_or(dir);
-    if path.is_symlink() && !crate::config::is_inside(root, &path) {
+    if (path.exists() || path.is_symlink()) && !crate::config::is_inside(root, &path) {
         return Err(RenderError::TemplateLoad {
             template: format!("templates/{name}"),
             message: "it is a symbolic link to a file outside the project (or to nothing); copy the template into templates/".to_string(),

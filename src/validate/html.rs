@@ -67,4 +67,34 @@ pub(super) fn check(
             );
         }
     }
+    check_assets(site, diagnostics);
+}
+
+/// Assets are published as they are: an HTML file would be a page outside runbook's checks and
+/// policy, and an SVG image opened on its own runs the script it holds.
+fn check_assets(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    for asset in &site.assets {
+        let extension = asset
+            .path
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        let problem = match extension.as_str() {
+            "html" | "htm" | "xhtml" | "xht" => Some("is an HTML file: pages are written in Markdown, so that they are checked and carry the site's policy".to_string()),
+            "svg" | "svgz" | "xml" => {
+                let found = crate::verify::unsafe_markup(&String::from_utf8_lossy(&asset.bytes));
+                (!found.is_empty()).then(|| format!("holds script ({})", found.join("; ")))
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            diagnostics.push(
+                Diagnostic::error(
+                    "unsafe-asset",
+                    format!("`content/{}` {problem}", asset.path),
+                )
+                .help("remove the script, or publish the file elsewhere and link it with https://"),
+            );
+        }
+    }
 }

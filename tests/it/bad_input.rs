@@ -170,7 +170,9 @@ fn every_bad_input_works_or_fails_with_a_place() {
         }
         let run = project.run_bounded(&["check"], 1024, 120);
         let stderr = run.stderr();
-        let problem = if stderr.contains("panicked") || run.code() > 1 || run.code() < 0 {
+        let problem = if stderr.contains('␍') {
+            Some("a quoted line shows its carriage return".to_string())
+        } else if stderr.contains("panicked") || run.code() > 1 || run.code() < 0 {
             Some(format!("exit {} (killed or panicked)", run.code()))
         } else {
             match outcome {

@@ -52,8 +52,12 @@ fn project_with(markdown: &str, plain: &str) -> Project {
     project.write(
         "content/handle.yaml",
         &format!(
-            "title: {{ en: {m}, ja: {m} }}\napplies-to: [portal]\nintroduction: {m}\nsteps:\n  - id: look\n    title: {m}\n    text: {m}\n    notes: [{m}]\n    warnings: [{m}]\n  - id: ask\n    title: {m}\n    decision:\n      branches:\n        - {{ label: {m}, goto: escalate }}\n        - {{ label: {{ en: {m}, ja: {m} }}, goto: end }}\n  - id: escalate\n    title: {m}\n    escalation:\n      categories: [outage]\n      submit: {m}\n"
+            "title: {{ en: {m}, ja: {m} }}\napplies-to: [portal]\nintroduction: {m}\nsteps:\n  - id: look\n    title: {m}\n    text: {m}\n    notes: [{m}]\n    warnings: [{m}]\n  - id: ask\n    title: {m}\n    decision:\n      branches:\n        - {{ label: {m}, goto: escalate }}\n        - {{ label: {{ en: {m}, ja: {m} }}, goto: other.md }}\n  - id: escalate\n    title: {m}\n    escalation:\n      categories: [outage]\n      submit: {m}\n"
         ),
+    );
+    project.write(
+        "content/other.yaml",
+        &format!("title: {m}\napplies-to: [portal]\nsteps:\n  - id: only\n    title: {m}\n"),
     );
     project.write(
         "content/notes.md",
@@ -220,6 +224,26 @@ const REFUSED: &[(&str, &str)] = &[
     ),
 ];
 
+/// The headlines of the errors placed at `place` (`file:line:`), joined.
+fn error_at(stderr: &str, place: &str) -> String {
+    let mut found = Vec::new();
+    let mut rest = stderr;
+    while let Some(at) = rest.find(&format!("--> {place}")) {
+        let before = &rest[..at];
+        if let Some(start) = before.rfind("error[") {
+            found.push(
+                before[start..]
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+        }
+        rest = &rest[at + place.len()..];
+    }
+    found.join("\n")
+}
+
 #[test]
 fn markup_that_could_run_script_is_refused_at_its_place() {
     let project = Project::fixture("minimal");
@@ -237,12 +261,8 @@ fn markup_that_could_run_script_is_refused_at_its_place() {
     let stderr = project.run(&["build"]).expect(1).stderr();
     for ((payload, message), line) in REFUSED.iter().zip(&lines) {
         assert!(
-            stderr.contains(&format!("--> content/bad.md:{line}:")),
-            "{payload}: no error at line {line}:\n{stderr}"
-        );
-        assert!(
-            stderr.contains(message),
-            "{payload}: `{message}`:\n{stderr}"
+            error_at(&stderr, &format!("content/bad.md:{line}:")).contains(message),
+            "{payload}: no error `{message}` at line {line}:\n{stderr}"
         );
     }
     assert_eq!(
@@ -388,6 +408,27 @@ fn symbolic_links_out_of_the_project_are_refused_and_loops_end() {
     let stderr = project.run(&["check"]).expect(1).stderr();
     assert!(
         stderr.contains("no font file `house.ttf` in the project"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn assets_that_could_run_script_are_refused() {
+    let project = Project::fixture("minimal");
+    project.write(
+        "content/diagram.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"></svg>",
+    );
+    project.write("content/old.html", "<p>an old page</p>");
+    project.write(
+        "content/fine.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>",
+    );
+    let stderr = project.run(&["check"]).expect(1).stderr();
+    assert!(
+        stderr.contains("error[unsafe-asset]: `content/diagram.svg` holds script (onload")
+            && stderr.contains("error[unsafe-asset]: `content/old.html` is an HTML file")
+            && !stderr.contains("fine.svg"),
         "{stderr}"
     );
 }
