@@ -54,10 +54,11 @@ const MARKDOWN_TAGS: &[&str] = &[
 /// URL schemes a sanitized link may have (relative links pass too).
 const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
-/// The policy of every generated HTML page: scripts, styles, images and fonts only from the
-/// site's own files, no inline script or style, no plug-ins, no `<base>`, no forms.
+/// The policy of every generated HTML page: scripts, styles and fonts only from the site's own
+/// files, images from the site or any https address (an image cannot run script, and `check`
+/// accepts https images), no inline script or style, no plug-ins, no `<base>`, no forms.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
-     style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; \
+     style-src 'self'; img-src 'self' https:; font-src 'self'; connect-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /// [`CONTENT_SECURITY_POLICY`] allowing also the inline `<style>` elements with exactly these
