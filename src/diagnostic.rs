@@ -411,4 +411,29 @@ mod tests {
         );
         assert!(text.ends_with("1 error, 0 warnings\n"), "{text}");
     }
+
+    #[test]
+    fn quotes_only_the_span_s_line_without_its_line_break() {
+        let mut sources = SourceMap::new();
+        let text = "a: 1\r\nb: [2\r\nc: 3\r\n";
+        let file = sources.add("x.yaml", text);
+        // A span at the very end of the file is shown at the end of the last line.
+        let at_end =
+            Diagnostic::error("invalid-yaml", "end").at(Span::new(file, text.len()..text.len()));
+        let middle = text.find('[').unwrap_or(0);
+        let inside =
+            Diagnostic::error("invalid-yaml", "middle").at(Span::new(file, middle..middle + 2));
+        let rendered = render(&[at_end, inside], &sources, false);
+        assert!(rendered.contains("--> x.yaml:3:5"), "{rendered}");
+        assert!(rendered.contains("3 | c: 3\n"), "{rendered}");
+        assert!(rendered.contains("--> x.yaml:2:4"), "{rendered}");
+        assert!(
+            !rendered.contains('\r') && !rendered.contains('␍'),
+            "{rendered}"
+        );
+        assert!(
+            !rendered.contains("a: 1"),
+            "only the span's line is quoted:\n{rendered}"
+        );
+    }
 }

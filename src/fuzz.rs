@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::i18n::{bilingual, po, segments};
+use crate::i18n::{bilingual, po};
 use crate::{Error, build_in_memory, load_project, markup, safety};
 
 /// The fixture project the targets start from.
@@ -41,6 +41,15 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Puts `original` back at `path` (removes the file when there was none).
+fn restore(path: &Path, original: Option<Vec<u8>>) {
+    match original {
+        Some(bytes) => std::fs::write(path, bytes),
+        None => std::fs::remove_file(path),
+    }
+    .unwrap_or_else(|e| panic!("cannot restore {}: {e}", path.display()));
+}
+
 /// The content file names the first input byte chooses between.
 const FILE_NAMES: &[&str] = &[
     "products.yaml",
@@ -68,11 +77,7 @@ pub fn load(data: &[u8]) {
     std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     let outcome = build_in_memory(dir);
     // Put the fixture back before judging, so the next input starts from it.
-    match original {
-        Some(bytes) => std::fs::write(&path, bytes),
-        None => std::fs::remove_file(&path),
-    }
-    .unwrap_or_else(|e| panic!("cannot restore {}: {e}", path.display()));
+    restore(&path, original);
     match outcome {
         Ok(_) | Err(Error::Content { .. }) => {}
         Err(error) => panic!("valid content did not build: {error}"),
@@ -128,15 +133,7 @@ pub fn po_import(data: &[u8]) {
     let Ok(catalog) = po::read(&project.sources.file(file).text, file) else {
         return;
     };
-    let found = segments::segments(&project.site, &project.config);
-    let plan = po::plan(
-        &found.segments,
-        &project.config,
-        project.site.lock.as_ref(),
-        &project.sources,
-        &catalog.entries,
-        "ja",
-    );
+    let plan = crate::i18n::plan_import(&project, &catalog.entries, "ja");
     if crate::diagnostic::has_errors(&plan.diagnostics) || plan.files.is_empty() {
         return;
     }
@@ -149,11 +146,7 @@ pub fn po_import(data: &[u8]) {
     }
     let reloaded = load_project(dir);
     for (target, bytes) in originals {
-        match bytes {
-            Some(bytes) => std::fs::write(&target, bytes),
-            None => std::fs::remove_file(&target),
-        }
-        .unwrap_or_else(|e| panic!("cannot restore {}: {e}", target.display()));
+        restore(&target, bytes);
     }
     if let Err(error) = reloaded {
         panic!(

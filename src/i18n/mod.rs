@@ -109,15 +109,7 @@ pub fn import(root: &Path, po_path: &Path, locale: Option<&str>) -> Result<Impor
             ));
         }
     };
-    let found = segments(&project.site, &project.config);
-    let plan = po::plan(
-        &found.segments,
-        &project.config,
-        project.site.lock.as_ref(),
-        &project.sources,
-        &catalog.entries,
-        &locale,
-    );
+    let plan = plan_import(&project, &catalog.entries, &locale);
     if has_errors(&plan.diagnostics) {
         return Err(content_error(project.sources, plan.diagnostics));
     }
@@ -131,6 +123,20 @@ pub fn import(root: &Path, po_path: &Path, locale: Option<&str>) -> Result<Impor
         plan,
         sources: std::mem::take(&mut project.sources),
     })
+}
+
+/// Plans importing `entries` into `locale` of the loaded `project`: the files to change and the
+/// new lock, nothing written.
+pub fn plan_import(project: &Checked, entries: &[po::Entry], locale: &str) -> po::ImportPlan {
+    let found = segments(&project.site, &project.config);
+    po::plan(
+        &found.segments,
+        &project.config,
+        project.site.lock.as_ref(),
+        &project.sources,
+        entries,
+        locale,
+    )
 }
 
 /// What a confirmation did.

@@ -366,6 +366,19 @@ fn symbolic_links_out_of_the_project_are_refused_and_loops_end() {
     assert!(!stderr.contains("SECRET"), "{stderr}");
     assert_eq!(project.files("build"), before);
 
+    // A dangling editor lock file (an ignored name) is no problem; a dangling page is.
+    std::fs::remove_file(content.join("loop")).unwrap();
+    symlink("user@host.1234", content.join(".#status.md")).unwrap();
+    symlink("nowhere.md", content.join("gone.md")).unwrap();
+    let stderr = project.run(&["check"]).expect(1).stderr();
+    assert!(
+        stderr.contains("`content/gone.md` is a symbolic link to `nowhere.md`")
+            && !stderr.contains(".#status.md"),
+        "{stderr}"
+    );
+    std::fs::remove_file(content.join("gone.md")).unwrap();
+    symlink(".", content.join("loop")).unwrap();
+
     // A link to a file elsewhere in the project is followed.
     std::fs::remove_file(content.join("secret.md")).unwrap();
     std::fs::remove_file(content.join("etc")).unwrap();
@@ -395,6 +408,12 @@ fn symbolic_links_out_of_the_project_are_refused_and_loops_end() {
         "{stderr}"
     );
     std::fs::remove_file(project.root().join("templates/page.html")).unwrap();
+    std::fs::remove_dir(project.root().join("templates")).unwrap();
+    symlink(outside.path(), project.root().join("templates")).unwrap();
+    std::fs::write(outside.path().join("page.html"), "{{ secret }}").unwrap();
+    let stderr = project.run(&["build"]).expect(1).stderr();
+    assert!(stderr.contains("outside the project"), "{stderr}");
+    std::fs::remove_file(project.root().join("templates")).unwrap();
     symlink(
         outside.path().join("secret.md"),
         project.root().join("house.ttf"),
@@ -408,6 +427,20 @@ fn symbolic_links_out_of_the_project_are_refused_and_loops_end() {
     let stderr = project.run(&["check"]).expect(1).stderr();
     assert!(
         stderr.contains("no font file `house.ttf` in the project"),
+        "{stderr}"
+    );
+
+    // So is `content/` itself.
+    project.write(
+        "book.toml",
+        &config.replace("fonts = [\"house.ttf\"]\n", ""),
+    );
+    let content = project.root().join("content");
+    std::fs::rename(&content, outside.path().join("content")).unwrap();
+    symlink(outside.path().join("content"), &content).unwrap();
+    let stderr = project.run(&["check"]).expect(1).stderr();
+    assert!(
+        stderr.contains("`content/` is a symbolic link to a directory outside the project"),
         "{stderr}"
     );
 }
