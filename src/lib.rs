@@ -270,10 +270,12 @@ pub struct BuildReport {
     /// Wall time of each stage, in order: load and validate, render and write (into a staging
     /// directory), verify links, swap in.
     pub stages: Vec<(&'static str, Duration)>,
+    /// What the search indexes hold and cost.
+    pub search: render::search::Stats,
 }
 
 impl BuildReport {
-    /// The one-line summary: pages per locale, files, time.
+    /// The summary: pages per locale, files and time, then the search indexes' size and cost.
     pub fn summary(&self) -> String {
         let locales: Vec<String> = self
             .pages_per_locale
@@ -298,15 +300,35 @@ impl BuildReport {
         } else {
             format!(" ({} unchanged)", self.unchanged)
         };
+        let indexes: Vec<String> = self
+            .search
+            .indexes
+            .iter()
+            .map(|(locale, bytes, sections)| {
+                format!("{locale}: {} in {sections} sections", kib(*bytes))
+            })
+            .collect();
         format!(
-            "built {} pages per locale ({}), {} files{unchanged} in `{}`, in {:.2} s{fallbacks}",
+            "built {} pages per locale ({}), {} files{unchanged} in `{}`, in {:.2} s{fallbacks}\n\
+             search index {} ({}), built in {:.3} s",
             self.pages_per_locale.first().map_or(0, |(_, n)| *n),
             locales.join(", "),
             self.files,
             self.out.display(),
-            self.elapsed.as_secs_f64()
+            self.elapsed.as_secs_f64(),
+            kib(self.search.bytes()),
+            indexes.join(", "),
+            self.search.time.as_secs_f64(),
         )
     }
+}
+
+/// A byte count in KiB, to one decimal.
+fn kib(bytes: usize) -> String {
+    // Sizes of generated files are far below 2^52 bytes, where f64 stops being exact.
+    #[allow(clippy::cast_precision_loss)]
+    let kib = bytes as f64 / 1024.0;
+    format!("{kib:.1} KiB")
 }
 
 /// Builds the project: load, validate, render every format, then replace the output directory.
@@ -357,8 +379,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     };
     let verifier = verify::Verifier::new(&counting);
     progress(Progress::Stage("rendering"));
-    let files = match render_all(&cx, &sources, pdf, &verifier) {
-        Ok(files) => files,
+    let Rendered { files, search } = match render_all(&cx, &sources, pdf, &verifier) {
+        Ok(rendered) => rendered,
         Err(RenderError::Write(error)) => return Err(Error::Write(error)),
         Err(error) => return Err(error.into()),
     };
@@ -403,6 +425,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         unchanged: written.unchanged,
         elapsed: started.elapsed(),
         stages,
+        search,
     })
 }
 
@@ -449,8 +472,15 @@ pub fn build_in_memory(root: &Path) -> Result<MemoryBuild, Error> {
     })
 }
 
-/// Renders every format into `sink`, then `manifest.json` listing every file. Returns the
-/// manifest's entries (files without their bytes), sorted by path.
+/// What [`render_all`] made.
+pub struct Rendered {
+    /// The manifest's entries (files without their bytes), sorted by path.
+    pub files: Vec<OutputFile>,
+    /// What the search indexes hold and cost.
+    pub search: render::search::Stats,
+}
+
+/// Renders every format into `sink`, then `manifest.json` listing every file.
 ///
 /// # Errors
 /// A template that fails to load or render, two files at one path, or the sink failing.
@@ -459,7 +489,7 @@ pub fn render_all(
     sources: &SourceMap,
     pdf: bool,
     sink: &dyn Sink,
-) -> Result<Vec<OutputFile>, RenderError> {
+) -> Result<Rendered, RenderError> {
     let templates = Templates::load(&cx.config.templates_dir())?;
     let html = HtmlRenderer::new(&templates, sources);
     let print = PrintRenderer::new(&templates, sources);
@@ -502,7 +532,10 @@ pub fn render_all(
         });
     }
     sink.put(manifest)?;
-    Ok(entries)
+    Ok(Rendered {
+        files: entries,
+        search: html.search_stats(),
+    })
 }
 
 /// Every output file of every format in memory, sorted by path, with `manifest.json`.

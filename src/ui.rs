@@ -95,6 +95,12 @@ ui_keys! {
     Untranslated = "untranslated": "This text has not been translated yet; it is shown in {language}.", "この内容はまだ翻訳されていないため、原文のまま表示しています。";
     /// Link that skips the navigation.
     SkipToContent = "skip-to-content": "Skip to content", "本文へスキップ";
+    /// Label of the search box.
+    Search = "search": "Search", "検索";
+    /// Search status: `{n}` results were found.
+    SearchResults = "search-results": "Results: {n}", "検索結果: {n} 件";
+    /// Search status: nothing was found.
+    SearchNoResults = "search-no-results": "No results", "一致する項目はありません";
     /// Label of the language switcher.
     Language = "language": "Language", "言語";
     /// Heading of the root page that offers the languages.

@@ -3,13 +3,13 @@
 //! JavaScript. Text is converted here (markup) and laid out by the Tera templates.
 
 use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::markup::{self, Anchors, Flavor};
 use crate::model::{Page, PageVersion, Procedure};
-use crate::render::flowchart;
 use crate::render::view::{
     Destination, LocaleView, NavEntry, Shown, new_page_anchors, to_locale_root,
 };
@@ -17,6 +17,7 @@ use crate::render::{
     CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
     Shared, Sink, Templates, relative_url,
 };
+use crate::render::{flowchart, search};
 use crate::source::SourceMap;
 use crate::ui::UiKey;
 
@@ -24,17 +25,33 @@ use crate::ui::UiKey;
 pub const DIR: &str = "html";
 /// The stylesheet's path inside the HTML output.
 const STYLESHEET_PATH: &str = "assets/runbook.css";
+/// The site script's path inside the HTML output.
+const SCRIPT_PATH: &str = "assets/site.js";
 
-/// Renders the static HTML site.
+/// Renders the static HTML site and its search indexes.
 pub struct HtmlRenderer<'t> {
     templates: &'t Templates,
     sources: &'t SourceMap,
+    /// What the last render's search indexes hold and cost.
+    search: Mutex<search::Stats>,
 }
 
 impl<'t> HtmlRenderer<'t> {
     /// A renderer using `templates`; `sources` names the files pages came from.
     pub fn new(templates: &'t Templates, sources: &'t SourceMap) -> Self {
-        Self { templates, sources }
+        Self {
+            templates,
+            sources,
+            search: Mutex::default(),
+        }
+    }
+
+    /// What the search indexes of the last render hold and cost.
+    pub fn search_stats(&self) -> search::Stats {
+        self.search
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -44,6 +61,17 @@ impl Renderer for HtmlRenderer<'_> {
     }
 
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
+        let indexer = search::Indexer::new(sink);
+        self.render_pages(cx, &indexer)?;
+        let stats = indexer.finish(&cx.config.locales)?;
+        *self.search.lock().unwrap_or_else(PoisonError::into_inner) = stats;
+        Ok(())
+    }
+}
+
+impl HtmlRenderer<'_> {
+    /// Every file of the site but the search indexes.
+    fn render_pages(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         let views: Vec<LocaleView<'_>> = cx
             .config
             .locales
@@ -57,6 +85,13 @@ impl Renderer for HtmlRenderer<'_> {
             kind: OutputKind::Asset,
             source: None,
             bytes: self.templates.stylesheet().as_bytes().to_vec(),
+        })?;
+        sink.put(OutputFile {
+            path: SCRIPT_PATH.to_string(),
+            locale: None,
+            kind: OutputKind::Asset,
+            source: None,
+            bytes: self.templates.script().as_bytes().to_vec(),
         })?;
         for view in &views {
             let locale_pages = LocalePages {
@@ -89,9 +124,7 @@ impl Renderer for HtmlRenderer<'_> {
         }
         Ok(())
     }
-}
 
-impl HtmlRenderer<'_> {
     /// The root `index.html`: one link per locale, each in its own language.
     fn languages(&self, views: &[LocaleView<'_>]) -> Result<OutputFile, RenderError> {
         let path = "index.html";
@@ -279,6 +312,8 @@ impl<'a> LocalePages<'_, 'a> {
             "site_title": view.config.title_in(view.locale),
             "page_title": title,
             "stylesheet_url": relative_url(&here, STYLESHEET_PATH),
+            "script_url": relative_url(&here, SCRIPT_PATH),
+            "search_index_url": relative_url(&here, &search::index_path(view.locale)),
             "home_url": relative_url(&here, &self.output_path(INDEX_PATH)),
             "to_root": to_locale_root(content_path),
             "current_path": content_path,

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod pdf;
 pub mod print;
 pub mod review;
+pub mod search;
 mod templates;
 pub mod view;
 
@@ -39,7 +40,16 @@ pub const CATEGORIES_PATH: &str = "categories";
 pub const RESERVED_PATHS: &[&str] = &[CATEGORIES_PATH, "SUMMARY"];
 
 /// Element ids the default templates use themselves; no heading, step or category may take one.
-pub const TEMPLATE_IDS: &[&str] = &["main", "applies-to", "steps", "home-procedures"];
+pub const TEMPLATE_IDS: &[&str] = &[
+    "main",
+    "applies-to",
+    "steps",
+    "home-procedures",
+    "search",
+    "search-input",
+    "search-status",
+    "search-results",
+];
 
 /// What a renderer reads.
 #[non_exhaustive]
@@ -175,8 +185,10 @@ pub enum OutputKind {
     Runbook,
     /// A side-by-side translation review.
     Review,
-    /// A stylesheet or a copied content file.
+    /// A stylesheet, the site's script or a copied content file.
     Asset,
+    /// A locale's search index (a script the site's script loads).
+    SearchIndex,
     /// mdBook's `book.toml` or `SUMMARY.md`.
     BookConfig,
     /// `manifest.json` itself.

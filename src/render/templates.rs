@@ -39,6 +39,9 @@ const DEFAULTS: &[(&str, &str)] = &[
 /// The default stylesheet, overridable like a template.
 const STYLESHEET: (&str, &str) = ("runbook.css", include_str!("../../templates/runbook.css"));
 
+/// The site's script (search, language links that keep the reader's place), overridable too.
+const SCRIPT: (&str, &str) = ("site.js", include_str!("../../templates/site.js"));
+
 /// Template data converted once and placed in many pages' contexts at the cost of a reference
 /// count (the UI strings, a directory's navigation).
 #[derive(Clone)]
@@ -59,10 +62,11 @@ impl Shared {
     }
 }
 
-/// Compiled templates and the stylesheet, loaded once per build.
+/// Compiled templates, the stylesheet and the site's script, loaded once per build.
 pub struct Templates {
     tera: tera::Tera,
     stylesheet: String,
+    script: String,
 }
 
 impl Templates {
@@ -86,7 +90,12 @@ impl Templates {
         }
         let stylesheet =
             read_override(dir, STYLESHEET.0)?.unwrap_or_else(|| STYLESHEET.1.to_string());
-        Ok(Self { tera, stylesheet })
+        let script = read_override(dir, SCRIPT.0)?.unwrap_or_else(|| SCRIPT.1.to_string());
+        Ok(Self {
+            tera,
+            stylesheet,
+            script,
+        })
     }
 
     /// Renders template `name` with `context` (a JSON object) for the output file `page`.
@@ -135,6 +144,11 @@ impl Templates {
     /// The stylesheet's text.
     pub fn stylesheet(&self) -> &str {
         &self.stylesheet
+    }
+
+    /// The site script's text.
+    pub fn script(&self) -> &str {
+        &self.script
     }
 }
 

@@ -1,0 +1,563 @@
+//! Search: one index per locale, made from the HTML pages as they are rendered, and queried in
+//! the reader's browser by the site's script (`site.js`).
+//!
+//! The index is a script file (`search/LOCALE.js`) that the page adds when the reader first
+//! searches, so search works from `file://` (where browsers refuse `fetch` and WebAssembly) as
+//! from any static host, and within the policy's `script-src 'self'`.
+//!
+//! A page is cut into sections at each heading or step that has an id, so a result links to its
+//! exact anchor. Text is normalized (NFKC, lower case) and cut into terms:
+//! - words of spaced scripts are stemmed with the locale's Snowball stemmer, where there is one
+//!   (`escalation` and `escalate` share the term `escal`); the index also lists the words of each
+//!   stem so the browser can match what the reader has typed so far as a prefix;
+//! - runs of Japanese (and Chinese) characters, which have no spaces, become overlapping
+//!   two-character terms (`サービス正常性` → `サー`, `ービ`, ..., `常性`). The browser looks up the
+//!   pairs of the query and keeps the sections whose text holds the query itself.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::sync::PoisonError;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use html5gum::{Token, Tokenizer};
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::render::{OutputFile, OutputKind, RenderError, Sink};
+
+/// Path of a locale's index inside the HTML output.
+pub fn index_path(locale: &str) -> String {
+    format!("search/{locale}.js")
+}
+
+/// Attribute that keeps an element and its content out of the index (navigation lists, the
+/// flowchart, notices): `<ul data-search-ignore>`.
+pub const IGNORE_ATTRIBUTE: &str = "data-search-ignore";
+
+/// What the indexes of a build hold and cost, for the build summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Per locale, in locale order: index size in bytes and number of sections.
+    pub indexes: Vec<(String, usize, usize)>,
+    /// Time spent reading pages and writing the indexes (summed over threads).
+    pub time: Duration,
+}
+
+impl Stats {
+    /// Bytes of all indexes.
+    pub fn bytes(&self) -> usize {
+        self.indexes.iter().map(|(_, bytes, _)| bytes).sum()
+    }
+}
+
+/// A sink that reads each HTML page passing through to `inner` into the search records of its
+/// locale; [`Indexer::finish`] then puts one index per locale into `inner`.
+pub struct Indexer<'s> {
+    inner: &'s dyn Sink,
+    /// Pages read so far, per locale.
+    pages: Mutex<BTreeMap<String, Vec<PageRecord>>>,
+    /// Nanoseconds spent reading pages.
+    nanos: AtomicU64,
+}
+
+impl<'s> Indexer<'s> {
+    /// An indexer handing every file on to `inner`.
+    pub fn new(inner: &'s dyn Sink) -> Self {
+        Self {
+            inner,
+            pages: Mutex::new(BTreeMap::new()),
+            nanos: AtomicU64::new(0),
+        }
+    }
+
+    /// Puts the index of each of `locales` (pages seen or not) and says what they cost.
+    ///
+    /// # Errors
+    /// The sink refusing a file.
+    pub fn finish(self, locales: &[String]) -> Result<Stats, RenderError> {
+        let started = Instant::now();
+        let mut pages = self
+            .pages
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut indexes = Vec::new();
+        for locale in locales {
+            let mut records = pages.remove(locale).unwrap_or_default();
+            records.sort_by(|a, b| a.url.cmp(&b.url));
+            let index = Index::new(&records, stemmer_for(locale).as_ref());
+            let bytes = index.to_script(locale).into_bytes();
+            indexes.push((locale.clone(), bytes.len(), index.sections.len()));
+            self.inner.put(OutputFile {
+                path: index_path(locale),
+                locale: Some(locale.clone()),
+                kind: OutputKind::SearchIndex,
+                source: None,
+                bytes,
+            })?;
+        }
+        let reading = Duration::from_nanos(self.nanos.load(Ordering::Relaxed));
+        Ok(Stats {
+            indexes,
+            time: reading + started.elapsed(),
+        })
+    }
+}
+
+impl Sink for Indexer<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+        let indexed = matches!(
+            file.kind,
+            OutputKind::Index | OutputKind::Page | OutputKind::Procedure | OutputKind::Categories
+        );
+        if let (true, Some(locale)) = (indexed, &file.locale) {
+            let started = Instant::now();
+            let url = file
+                .path
+                .strip_prefix(&format!("{locale}/"))
+                .unwrap_or(&file.path)
+                .to_string();
+            let record = read_page(url, &String::from_utf8_lossy(&file.bytes));
+            self.pages
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(locale.clone())
+                .or_default()
+                .push(record);
+            let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            self.nanos.fetch_add(nanos, Ordering::Relaxed);
+        }
+        self.inner.put(file)
+    }
+}
+
+/// One page as search sees it.
+#[derive(Debug, PartialEq, Eq)]
+struct PageRecord {
+    /// Path relative to the locale's root (`escalate.html`).
+    url: String,
+    /// The text of its `<h1>`.
+    title: String,
+    /// Its sections in page order; the first has no anchor (the top of the page).
+    sections: Vec<Section>,
+}
+
+/// A stretch of a page from one anchor to the next.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Section {
+    /// Element id a result links to; empty for the top of the page.
+    anchor: String,
+    /// The heading's text.
+    title: String,
+    /// The text, whitespace collapsed.
+    text: String,
+}
+
+/// Elements whose start and end do not separate words.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
+    "ruby", "rt", "rp", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+    "wbr",
+];
+
+/// Reads the text of `<main>` of an HTML page into sections.
+fn read_page(url: String, html: &str) -> PageRecord {
+    let mut page = PageRecord {
+        url,
+        title: String::new(),
+        sections: vec![Section::default()],
+    };
+    let mut in_main = false;
+    // An element being skipped, and how many of its name are open.
+    let mut skipping: Option<(Vec<u8>, usize)> = None;
+    // The heading whose text is the current section's title.
+    let mut heading: Option<Vec<u8>> = None;
+    // An id on a non-heading element (a step) that becomes an anchor if a heading comes next.
+    let mut pending_anchor: Option<String> = None;
+    for token in Tokenizer::new(html).flatten() {
+        match token {
+            Token::StartTag(tag) => {
+                let name: &[u8] = &tag.name;
+                if let Some((skipped, depth)) = &mut skipping {
+                    if name == skipped.as_slice() && !tag.self_closing {
+                        *depth += 1;
+                    }
+                    continue;
+                }
+                if name == b"main" {
+                    in_main = true;
+                    continue;
+                }
+                if !in_main {
+                    continue;
+                }
+                let attribute = |key: &str| {
+                    tag.attributes
+                        .get(key.as_bytes())
+                        .map(|v| String::from_utf8_lossy(v).into_owned())
+                };
+                if attribute(IGNORE_ATTRIBUTE).is_some() || name == b"svg" || name == b"script" {
+                    if !tag.self_closing {
+                        skipping = Some((name.to_vec(), 1));
+                    }
+                    continue;
+                }
+                let id = attribute("id");
+                if is_heading(name) {
+                    let anchor = id.or_else(|| pending_anchor.take());
+                    if name == b"h1" && page.title.is_empty() {
+                        heading = Some(name.to_vec());
+                    } else if let Some(anchor) = anchor {
+                        page.sections.push(Section {
+                            anchor,
+                            ..Section::default()
+                        });
+                        heading = Some(name.to_vec());
+                    }
+                    pending_anchor = None;
+                } else {
+                    pending_anchor = id;
+                }
+                separate(&mut page, &heading, name);
+            }
+            Token::EndTag(tag) => {
+                let name: &[u8] = &tag.name;
+                if let Some((skipped, depth)) = &mut skipping {
+                    if name == skipped.as_slice() {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            skipping = None;
+                        }
+                    }
+                    continue;
+                }
+                if name == b"main" {
+                    in_main = false;
+                }
+                if heading.as_deref() == Some(name) {
+                    heading = None;
+                    if name == b"h1" && page.sections.len() == 1 {
+                        page.title = page.sections[0].title.trim().to_string();
+                    }
+                }
+                separate(&mut page, &heading, name);
+            }
+            Token::String(text) if in_main && skipping.is_none() => {
+                let text = String::from_utf8_lossy(&text);
+                if !text.trim().is_empty() {
+                    pending_anchor = None;
+                }
+                let section = page.sections.last_mut();
+                if let Some(section) = section {
+                    let target = if heading.is_some() {
+                        &mut section.title
+                    } else {
+                        &mut section.text
+                    };
+                    push_collapsed(target, &text);
+                }
+            }
+            _ => {}
+        }
+    }
+    for section in &mut page.sections {
+        section.title = section.title.trim().to_string();
+        section.text = section.text.trim().to_string();
+    }
+    if page.title.is_empty() {
+        page.title = page.url.clone();
+    }
+    page.sections[0].title = page.title.clone();
+    page.sections
+        .retain(|s| s.anchor.is_empty() || !s.title.is_empty() || !s.text.is_empty());
+    page
+}
+
+fn is_heading(name: &[u8]) -> bool {
+    matches!(name, b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6")
+}
+
+/// A block element's edge separates words: `<li>a</li><li>b</li>` reads `a b`.
+fn separate(page: &mut PageRecord, heading: &Option<Vec<u8>>, name: &[u8]) {
+    if INLINE.iter().any(|inline| inline.as_bytes() == name) {
+        return;
+    }
+    if let Some(section) = page.sections.last_mut() {
+        let target = if heading.is_some() {
+            &mut section.title
+        } else {
+            &mut section.text
+        };
+        push_collapsed(target, " ");
+    }
+}
+
+/// Appends `text` with runs of whitespace as one space.
+fn push_collapsed(target: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !target.is_empty() && !target.ends_with(' ') {
+                target.push(' ');
+            }
+        } else {
+            target.push(c);
+        }
+    }
+}
+
+/// The Snowball stemmer for `locale`'s language, if Snowball has one.
+fn stemmer_for(locale: &str) -> Option<Stemmer> {
+    let language = locale.split(['-', '_']).next().unwrap_or(locale);
+    let algorithm = match language.to_ascii_lowercase().as_str() {
+        "ar" => Algorithm::Arabic,
+        "da" => Algorithm::Danish,
+        "nl" => Algorithm::Dutch,
+        "en" => Algorithm::English,
+        "fr" => Algorithm::French,
+        "de" => Algorithm::German,
+        "el" => Algorithm::Greek,
+        "hu" => Algorithm::Hungarian,
+        "it" => Algorithm::Italian,
+        "no" | "nb" | "nn" => Algorithm::Norwegian,
+        "pt" => Algorithm::Portuguese,
+        "ro" => Algorithm::Romanian,
+        "ru" => Algorithm::Russian,
+        "es" => Algorithm::Spanish,
+        "sv" => Algorithm::Swedish,
+        "ta" => Algorithm::Tamil,
+        "tr" => Algorithm::Turkish,
+        _ => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+/// Whether `c` belongs to a script written without spaces between words, searched by
+/// character pairs: kana and CJK ideographs. `site.js` holds the same ranges.
+pub fn is_unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}'   // Hiragana, Katakana (with the prolonged sound mark)
+        | '\u{31f0}'..='\u{31ff}' // Katakana phonetic extensions
+        | '\u{3400}'..='\u{4dbf}' // CJK extension A
+        | '\u{4e00}'..='\u{9fff}' // CJK unified ideographs
+        | '\u{f900}'..='\u{faff}' // CJK compatibility ideographs
+        | '\u{20000}'..='\u{3134f}') // CJK extensions B to G
+}
+
+/// `text` as the index compares it: NFKC (full-width Latin and half-width kana folded), then
+/// lower case. `site.js` does the same to a query.
+pub fn normalize(text: &str) -> String {
+    text.nfkc().collect::<String>().to_lowercase()
+}
+
+/// A piece of normalized text: a word of a spaced script, or a run of unspaced characters.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Letters and digits of a spaced script.
+    Word(&'a str),
+    /// Kana and ideographs.
+    Unspaced(&'a str),
+}
+
+/// The words and unspaced runs of normalized `text`, in order; everything that is not a letter
+/// or digit separates them.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut start: Option<(usize, bool)> = None;
+    for (at, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        let kind = if is_unspaced(c) {
+            Some(true)
+        } else if c.is_alphanumeric() && at < text.len() {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some((from, unspaced)) = start {
+            if kind != Some(unspaced) {
+                let piece = &text[from..at];
+                pieces.push(if unspaced {
+                    Piece::Unspaced(piece)
+                } else {
+                    Piece::Word(piece)
+                });
+                start = None;
+            }
+        }
+        if let (None, Some(unspaced)) = (start, kind) {
+            start = Some((at, unspaced));
+        }
+    }
+    pieces
+}
+
+/// The overlapping character pairs of an unspaced run; a single character is its own term.
+pub fn pairs(run: &str) -> Vec<String> {
+    let chars: Vec<char> = run.chars().collect();
+    if chars.len() < 2 {
+        return vec![run.to_string()];
+    }
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+/// The index of one locale, as `site.js` reads it.
+#[derive(Debug, Serialize)]
+struct Index {
+    /// `[url, title]` per page.
+    pages: Vec<(String, String)>,
+    /// `[page, anchor, title, text]` per section.
+    sections: Vec<(usize, String, String, String)>,
+    /// Term → the sections holding it, ascending.
+    terms: BTreeMap<String, Vec<usize>>,
+    /// Stem → the words of the text that have it, where a word differs from its stem.
+    words: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Index {
+    fn new(records: &[PageRecord], stemmer: Option<&Stemmer>) -> Self {
+        let mut index = Index {
+            pages: Vec::new(),
+            sections: Vec::new(),
+            terms: BTreeMap::new(),
+            words: BTreeMap::new(),
+        };
+        for (page_number, page) in records.iter().enumerate() {
+            index.pages.push((page.url.clone(), page.title.clone()));
+            for section in &page.sections {
+                let id = index.sections.len();
+                let normalized = normalize(&format!("{} {}", section.title, section.text));
+                for piece in pieces(&normalized) {
+                    match piece {
+                        Piece::Word(word) => {
+                            let stem = stemmer.map_or(word.into(), |s| s.stem(word));
+                            if stem != word {
+                                index
+                                    .words
+                                    .entry(stem.to_string())
+                                    .or_default()
+                                    .insert(word.to_string());
+                            }
+                            index.add(stem.into_owned(), id);
+                        }
+                        Piece::Unspaced(run) => {
+                            for pair in pairs(run) {
+                                index.add(pair, id);
+                            }
+                        }
+                    }
+                }
+                index.sections.push((
+                    page_number,
+                    section.anchor.clone(),
+                    section.title.clone(),
+                    section.text.clone(),
+                ));
+            }
+        }
+        index
+    }
+
+    fn add(&mut self, term: String, section: usize) {
+        let postings = self.terms.entry(term).or_default();
+        if postings.last() != Some(&section) {
+            postings.push(section);
+        }
+    }
+
+    /// The script file: it adds the index to `runbookSearchIndex` under the locale's tag.
+    fn to_script(&self, locale: &str) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string());
+        let locale = serde_json::to_string(locale).unwrap_or_else(|_| "\"\"".to_string());
+        format!("(self.runbookSearchIndex = self.runbookSearchIndex || {{}})[{locale}] = {json};\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!DOCTYPE html><html><body><nav><a href="x.html">Navigation</a></nav>
+<main id="main"><p class="notice" data-search-ignore>Not <b>indexed</b></p>
+<article><h1>Escalate <em>problems</em></h1>
+<p>Intro &amp; more.</p>
+<figure data-search-ignore><svg><text>Chart</text></svg></figure>
+<h2 id="steps">Steps</h2>
+<ol><li class="step" id="check-health">
+<h3><span>Step 1.</span> Check health</h3><p>Open the<br>dashboard.</p><ul><li>One</li><li>Two</li></ul></li>
+<li id="no-heading"><p>Text right after an id without a heading</p></li>
+</ol></article></main><footer>Not in main</footer></body></html>"#;
+
+    #[test]
+    fn pages_are_cut_at_anchored_headings_and_steps() {
+        let page = read_page("a.html".into(), PAGE);
+        assert_eq!(page.title, "Escalate problems");
+        let sections: Vec<(&str, &str, &str)> = page
+            .sections
+            .iter()
+            .map(|s| (s.anchor.as_str(), s.title.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                ("", "Escalate problems", "Intro & more."),
+                ("steps", "Steps", ""),
+                (
+                    "check-health",
+                    "Step 1. Check health",
+                    "Open the dashboard. One Two Text right after an id without a heading"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_splits_into_words_and_unspaced_runs() {
+        let text = normalize("ＡＢＣ社の Azureサービス正常性を確認 (step-2)");
+        assert_eq!(
+            pieces(&text),
+            [
+                Piece::Word("abc"),
+                Piece::Unspaced("社の"),
+                Piece::Word("azure"),
+                Piece::Unspaced("サービス正常性を確認"),
+                Piece::Word("step"),
+                Piece::Word("2"),
+            ]
+        );
+        assert_eq!(pairs("正常性"), ["正常", "常性"]);
+        assert_eq!(pairs("性"), ["性"]);
+        // Half-width kana fold to full width, so either form finds the other.
+        assert_eq!(normalize("ｻｰﾋﾞｽ"), "サービス");
+    }
+
+    #[test]
+    fn the_index_stems_words_and_pairs_japanese() {
+        let records = [PageRecord {
+            url: "p.html".into(),
+            title: "Escalation".into(),
+            sections: vec![
+                Section {
+                    anchor: String::new(),
+                    title: "Escalation".into(),
+                    text: "Escalate problems".into(),
+                },
+                Section {
+                    anchor: "health".into(),
+                    title: "サービス正常性".into(),
+                    text: String::new(),
+                },
+            ],
+        }];
+        let english = Index::new(&records, stemmer_for("en").as_ref());
+        assert_eq!(english.terms["escal"], [0]);
+        assert_eq!(english.terms["正常"], [1]);
+        assert_eq!(english.terms["常性"], [1]);
+        assert!(english.words["escal"].contains("escalation"));
+        assert!(english.words["escal"].contains("escalate"));
+        // Japanese has no Snowball stemmer: words are kept whole.
+        let japanese = Index::new(&records, stemmer_for("ja").as_ref());
+        assert_eq!(japanese.terms["escalation"], [0]);
+        assert!(japanese.words.is_empty());
+        let script = english.to_script("en");
+        assert!(script.starts_with("(self.runbookSearchIndex = self.runbookSearchIndex || {})[\"en\"] = {\"pages\":[[\"p.html\",\"Escalation\"]]"));
+    }
+}

@@ -1,0 +1,293 @@
+/* runbook's site script: search over the locale's index, and language links that keep the
+   reader's place. Pages read and navigate without it; it only adds. A classic script (no module,
+   no fetch, no WebAssembly), so it works from file:// as from any static host. */
+(function () {
+  "use strict";
+
+  /* Kana and CJK ideographs, searched by character pairs: the ranges of `is_unspaced` in
+     src/render/search.rs. Letters and digits of other scripts form words. */
+  var UNSPACED = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
+  var LETTER = /[\p{Alphabetic}\p{N}]/u;
+  var MAX_RESULTS = 10;
+  var CONTEXT = 70; /* characters of a snippet on either side of its first match */
+
+  /* What the index compares: NFKC, lower case (`normalize` in search.rs). */
+  function normalize(text) {
+    return text.normalize("NFKC").toLowerCase();
+  }
+
+  /* The words and unspaced runs of `text` with their offsets (`pieces` in search.rs). */
+  function pieces(text) {
+    var found = [];
+    var kind = null;
+    var start = 0;
+    var at = 0;
+    for (var c of text) {
+      var next = UNSPACED.test(c) ? "unspaced" : LETTER.test(c) ? "word" : null;
+      if (next !== kind) {
+        if (kind) found.push({ kind: kind, text: text.slice(start, at), start: start, end: at });
+        kind = next;
+        start = at;
+      }
+      at += c.length;
+    }
+    if (kind) found.push({ kind: kind, text: text.slice(start, at), start: start, end: at });
+    return found;
+  }
+
+  /* The overlapping character pairs of an unspaced run (`pairs` in search.rs). */
+  function pairs(run) {
+    var chars = Array.from(run);
+    if (chars.length < 2) return [run];
+    var result = [];
+    for (var i = 0; i + 1 < chars.length; i++) result.push(chars[i] + chars[i + 1]);
+    return result;
+  }
+
+  function union(into, ids) {
+    for (var i = 0; i < ids.length; i++) into.add(ids[i]);
+    return into;
+  }
+
+  function intersect(a, b) {
+    var result = new Set();
+    a.forEach(function (id) { if (b.has(id)) result.add(id); });
+    return result;
+  }
+
+  /* Sections holding a word typed so far: every stem that is, or has a word that is, an
+     extension of it. Returns the sections and the whole words to highlight. */
+  function lookUpWord(index, prefix) {
+    var sections = new Set();
+    var words = new Set();
+    Object.keys(index.terms).forEach(function (term) {
+      var variants = index.words[term] || [];
+      var matches = term.startsWith(prefix) ||
+        variants.some(function (word) { return word.startsWith(prefix); });
+      if (matches && !UNSPACED.test(term)) {
+        union(sections, index.terms[term]);
+        words.add(term);
+        variants.forEach(function (word) { words.add(word); });
+      }
+    });
+    return { sections: sections, words: words };
+  }
+
+  /* Sections that may hold an unspaced run: those holding each of its pairs (a single
+     character: any pair with it). The caller keeps those whose text holds the run. */
+  function lookUpRun(index, run) {
+    var result = null;
+    pairs(run).forEach(function (pair) {
+      var sections = new Set();
+      if (Array.from(pair).length === 1) {
+        Object.keys(index.terms).forEach(function (term) {
+          if (term.indexOf(pair) >= 0) union(sections, index.terms[term]);
+        });
+      } else {
+        union(sections, index.terms[pair] || []);
+      }
+      result = result === null ? sections : intersect(result, sections);
+    });
+    return result || new Set();
+  }
+
+  /* The stretches of `text` a query matches, as [start, end) offsets into `text`. */
+  function matches(text, query) {
+    var found = [];
+    pieces(text).forEach(function (piece) {
+      if (piece.kind !== "word") return;
+      var word = normalize(piece.text);
+      var hit = query.words.has(word) || query.prefixes.some(function (p) { return word.startsWith(p); });
+      if (hit) found.push([piece.start, piece.end]);
+    });
+    var folded = normalize(text);
+    /* Offsets into the folded text are offsets into `text` only when folding kept its length. */
+    var haystack = folded.length === text.length ? folded : text.toLowerCase();
+    query.runs.forEach(function (run) {
+      for (var at = haystack.indexOf(run); at >= 0; at = haystack.indexOf(run, at + run.length)) {
+        found.push([at, at + run.length]);
+      }
+    });
+    return found.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+  }
+
+  /* Every section matching all the query's words and runs, best first. */
+  function search(index, text) {
+    var query = { words: new Set(), prefixes: [], runs: [] };
+    var candidates = null;
+    pieces(normalize(text)).forEach(function (piece) {
+      var sections;
+      if (piece.kind === "word") {
+        var found = lookUpWord(index, piece.text);
+        found.words.forEach(function (word) { query.words.add(word); });
+        query.prefixes.push(piece.text);
+        sections = found.sections;
+      } else {
+        sections = lookUpRun(index, piece.text);
+        query.runs.push(piece.text);
+      }
+      candidates = candidates === null ? sections : intersect(candidates, sections);
+    });
+    if (candidates === null) return null;
+    var results = [];
+    candidates.forEach(function (id) {
+      var section = index.sections[id];
+      var title = section[2];
+      var body = section[3];
+      var folded = normalize(title + " " + body);
+      var holdsRuns = query.runs.every(function (run) { return folded.indexOf(run) >= 0; });
+      if (!holdsRuns) return;
+      var inTitle = matches(title, query).length;
+      var inBody = matches(body, query).length;
+      results.push({
+        id: id,
+        score: inTitle * 10 + Math.min(inBody, 10) + (section[1] === "" ? 1 : 0),
+        query: query,
+      });
+    });
+    return results.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+  }
+
+  /* `text` into `parent`, with the query's matches marked. */
+  function appendMarked(parent, text, query) {
+    var at = 0;
+    matches(text, query).forEach(function (range) {
+      if (range[0] < at) return;
+      parent.appendChild(document.createTextNode(text.slice(at, range[0])));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(range[0], range[1]);
+      parent.appendChild(mark);
+      at = range[1];
+    });
+    parent.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  /* A stretch of `text` around its first match, cut at character boundaries. */
+  function snippet(text, query) {
+    var found = matches(text, query);
+    var first = found.length ? found[0][0] : 0;
+    var chars = Array.from(text);
+    var offsets = [];
+    var at = 0;
+    chars.forEach(function (c) { offsets.push(at); at += c.length; });
+    var index = offsets.findIndex(function (offset) { return offset >= first; });
+    if (index < 0) index = 0;
+    var from = Math.max(0, index - CONTEXT);
+    var to = Math.min(chars.length, index + CONTEXT * 2);
+    return (from > 0 ? "…" : "") + chars.slice(from, to).join("") + (to < chars.length ? "…" : "");
+  }
+
+  function setUpSearch(form) {
+    var input = form.querySelector("input");
+    var list = form.querySelector(".search-results");
+    var status = form.querySelector("[role=status]");
+    var lang = form.getAttribute("data-lang");
+    var root = form.getAttribute("data-root") || "";
+    var state = "idle";
+
+    function index() {
+      return (self.runbookSearchIndex || {})[lang];
+    }
+
+    function load() {
+      if (state !== "idle") return;
+      state = "loading";
+      var script = document.createElement("script");
+      script.src = form.getAttribute("data-index");
+      script.onload = function () { state = "ready"; show(); };
+      script.onerror = function () { state = "failed"; };
+      document.head.appendChild(script);
+    }
+
+    function show() {
+      list.textContent = "";
+      var text = input.value.trim();
+      var results = text && index() ? search(index(), text) : null;
+      if (!results) {
+        list.hidden = true;
+        status.textContent = "";
+        return;
+      }
+      status.textContent = results.length
+        ? form.getAttribute("data-results").replace("{n}", String(results.length))
+        : form.getAttribute("data-no-results");
+      results.slice(0, MAX_RESULTS).forEach(function (result) {
+        var section = index().sections[result.id];
+        var page = index().pages[section[0]];
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = root + page[0] + (section[1] ? "#" + section[1] : "");
+        var title = document.createElement("span");
+        title.className = "result-title";
+        if (section[1]) {
+          title.appendChild(document.createTextNode(page[1] + " › "));
+        }
+        appendMarked(title, section[1] ? section[2] : page[1], result.query);
+        link.appendChild(title);
+        var body = document.createElement("span");
+        body.className = "result-snippet";
+        appendMarked(body, snippet(section[3], result.query), result.query);
+        link.appendChild(body);
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      if (!results.length) {
+        var none = document.createElement("li");
+        none.className = "no-results";
+        none.textContent = form.getAttribute("data-no-results");
+        list.appendChild(none);
+      }
+      list.hidden = false;
+    }
+
+    function links() {
+      return Array.prototype.slice.call(list.querySelectorAll("a"));
+    }
+
+    input.addEventListener("focus", load);
+    input.addEventListener("input", function () { load(); show(); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var first = links()[0];
+      if (first) first.click();
+    });
+    form.addEventListener("keydown", function (event) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && all.length) {
+        all[Math.min(at + 1, all.length - 1)].focus();
+        event.preventDefault();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        (at === 0 ? input : all[at - 1]).focus();
+        event.preventDefault();
+      } else if (event.key === "Escape") {
+        input.value = "";
+        show();
+        input.focus();
+      }
+    });
+    form.hidden = false;
+  }
+
+  /* A language link keeps the reader's place: the same step or heading, where it has one. */
+  function setUpLanguageLinks() {
+    document.querySelectorAll(".languages a[hreflang]").forEach(function (link) {
+      link.addEventListener("click", function () {
+        var target = location.hash;
+        if (target && link.href.indexOf("#") < 0) link.href = link.href + target;
+      });
+    });
+  }
+
+  function start() {
+    var form = document.getElementById("search");
+    if (form) setUpSearch(form);
+    setUpLanguageLinks();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
