@@ -9,7 +9,10 @@
   var UNSPACED = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
   var LETTER = /[\p{Alphabetic}\p{N}]/u;
   var MAX_RESULTS = 10;
-  var CONTEXT = 70; /* characters of a snippet on either side of its first match */
+  /* A snippet: this many characters before its first match, and this much width in all
+     (an unspaced character is two wide). */
+  var SNIPPET_BEFORE = 30;
+  var SNIPPET_WIDTH = 180;
 
   /* What the index compares: NFKC, lower case (`normalize` in search.rs). */
   function normalize(text) {
@@ -172,8 +175,11 @@
     chars.forEach(function (c) { offsets.push(at); at += c.length; });
     var index = offsets.findIndex(function (offset) { return offset >= first; });
     if (index < 0) index = 0;
-    var from = Math.max(0, index - CONTEXT);
-    var to = Math.min(chars.length, index + CONTEXT * 2);
+    var from = Math.max(0, index - SNIPPET_BEFORE);
+    var to = from;
+    for (var width = 0; to < chars.length && width < SNIPPET_WIDTH; to++) {
+      width += UNSPACED.test(chars[to]) ? 2 : 1;
+    }
     return (from > 0 ? "…" : "") + chars.slice(from, to).join("") + (to < chars.length ? "…" : "");
   }
 

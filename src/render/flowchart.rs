@@ -421,7 +421,7 @@ fn draw(nodes: &[Node], edges: &[Edge], words: &Words<'_>) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="flowchart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}" font-family="{FONT_FAMILY}, 'Noto Sans CJK JP', 'Hiragino Sans', sans-serif" font-size="{FONT_SIZE}">"#,
+        r#"<svg class="flowchart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group" aria-label="{}" font-family="{FONT_FAMILY}, 'Noto Sans CJK JP', 'Hiragino Sans', sans-serif" font-size="{FONT_SIZE}">"#,
         escape(title)
     );
     let _ = write!(

@@ -256,9 +256,16 @@ impl<'a> Print<'_, 'a> {
             .map(|field| self.view.record_field_label(field).to_string())
             .collect();
         let chart = flowchart::for_procedure(self.view, shown, &format!("{prefix}chart-"), prefix);
+        // A standalone checklist's title is its page's one `<h1>`; in the runbook, under the
+        // cover's, a part's title is an `<h2>`.
+        let heading = match mode {
+            LinkMode::Standalone { .. } => "h1",
+            LinkMode::Runbook { .. } => "h2",
+        };
         let context = json!({
             "lang": self.view.locale,
             "prefix": prefix,
+            "heading": heading,
             "procedure": {
                 "id": procedure.path,
                 "title": self.html(from, shown.title, Flavor::Inline, &mut Anchors::new(), mode),

@@ -372,16 +372,16 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
         } else {
             None
         };
-        if let Some((from, unspaced)) = start {
-            if kind != Some(unspaced) {
-                let piece = &text[from..at];
-                pieces.push(if unspaced {
-                    Piece::Unspaced(piece)
-                } else {
-                    Piece::Word(piece)
-                });
-                start = None;
-            }
+        if let Some((from, unspaced)) = start
+            && kind != Some(unspaced)
+        {
+            let piece = &text[from..at];
+            pieces.push(if unspaced {
+                Piece::Unspaced(piece)
+            } else {
+                Piece::Word(piece)
+            });
+            start = None;
         }
         if let (None, Some(unspaced)) = (start, kind) {
             start = Some((at, unspaced));

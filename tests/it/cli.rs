@@ -405,21 +405,37 @@ fn links_to_steps_whose_titles_hold_links_do_not_nest() {
     );
 }
 
-/// Off a terminal there is no progress bar: stderr holds the summary line alone (and, with
-/// `--timings`, one line per stage); `--quiet` prints nothing.
+/// Off a terminal there is no progress bar: stderr holds the summary alone, the build and the
+/// search index (and, with `--timings`, one line per stage); `--quiet` prints nothing.
 #[test]
 fn build_prints_no_progress_off_a_terminal_and_nothing_when_quiet() {
     let project = Project::sample();
     let stderr = project.run(&["build"]).expect(0).stderr();
-    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr:?}");
     assert!(
-        stderr.starts_with("built ") && !stderr.contains(['\r', '\u{1b}']),
+        lines[0].starts_with("built ") && !stderr.contains(['\r', '\u{1b}']),
         "{stderr:?}"
+    );
+    let search = lines[1];
+    let sizes = search
+        .strip_prefix("search index ")
+        .and_then(|rest| rest.split_once(" KiB (en: "))
+        .and_then(|(all, rest)| Some((all, rest.split_once(" KiB in ")?.0)));
+    let (all, en) = sizes.unwrap_or_else(|| panic!("{search:?}"));
+    assert!(
+        all.parse::<f64>().unwrap() > en.parse::<f64>().unwrap()
+            && en.parse::<f64>().unwrap() > 1.0,
+        "{search:?}"
+    );
+    assert!(
+        search.contains(" sections, ja: ") && search.contains("), built in "),
+        "{search:?}"
     );
     let timed = project.run(&["build", "--timings"]).expect(0).stderr();
     let stages: Vec<&str> = timed
         .lines()
-        .skip(1)
+        .skip(2)
         .map(|l| l.split("  ").last().unwrap())
         .collect();
     assert_eq!(

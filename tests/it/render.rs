@@ -27,6 +27,25 @@ fn html_pages() {
     }
 }
 
+/// The search indexes, pretty-printed: pages, sections with their anchors and text, terms
+/// (English stems, Japanese character pairs) and the words of each stem.
+#[test]
+fn search_indexes() {
+    let project = built();
+    for locale in ["en", "ja"] {
+        let script = project.read(&format!("build/html/search/{locale}.js"));
+        let prefix =
+            format!("(self.runbookSearchIndex = self.runbookSearchIndex || {{}})[\"{locale}\"] = ");
+        let json = script
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(";\n"))
+            .unwrap_or_else(|| panic!("{script}"));
+        let index: serde_json::Value = serde_json::from_str(json).unwrap();
+        let pretty = serde_json::to_string_pretty(&index).unwrap();
+        insta::assert_snapshot!(format!("search_index_{locale}"), pretty);
+    }
+}
+
 #[test]
 fn markdown_books() {
     let project = built();

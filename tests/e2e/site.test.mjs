@@ -1,0 +1,346 @@
+// End-to-end tests of the built sample site in a real browser: Debian's Chromium driven by
+// playwright-core (never a downloaded browser), with axe-core for accessibility.
+//
+// Run by scripts/test after `cargo test`: `node --test tests/e2e/`. The site is built from the
+// sample content into target/e2e/site; screenshots go to target/e2e/screenshots.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { createServer } from "node:http";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { extname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const tools = createRequire(join(root, "tests/tools/package.json"));
+const { chromium } = tools("playwright-core");
+const axeSource = readFileSync(tools.resolve("axe-core/axe.min.js"), "utf8");
+
+const out = join(root, "target/e2e");
+const site = join(out, "site");
+const html = join(site, "html");
+const screenshots = join(out, "screenshots");
+
+let browser;
+let server;
+let httpRoot;
+
+/** A new page that records script errors and policy violations, which fail the test. */
+async function newPage(t, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(String(error)));
+  page.on("console", (message) => {
+    // A missing file is reported below with its address.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      errors.push(message.text());
+    }
+  });
+  page.on("response", (response) => {
+    // The site has no icon; browsers ask for one anyway.
+    if (response.status() >= 400 && !response.url().endsWith("/favicon.ico")) {
+      errors.push(`${response.status()} ${response.url()}`);
+    }
+  });
+  page.on("requestfailed", (request) => errors.push(`failed: ${request.url()}`));
+  t.after(async () => {
+    await context.close();
+    assert.deepEqual(errors, [], "the page logged errors");
+  });
+  return page;
+}
+
+/** The file:// address of `path` in the HTML output, with `#fragment` kept. */
+function fileUrl(path) {
+  const [file, fragment] = path.split("#");
+  return pathToFileURL(join(html, file)).href + (fragment === undefined ? "" : `#${fragment}`);
+}
+
+function htmlFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".html"))
+    .map((entry) => relative(html, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+before(async () => {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(screenshots, { recursive: true });
+  execFileSync("cargo", ["run", "--quiet", "--", "build", "--quiet", "--out", relative(root, site)], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.RUNBOOK_CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  // A static host: the output served as files over HTTP on loopback.
+  const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript" };
+  server = createServer((request, response) => {
+    const path = join(site, decodeURIComponent(new URL(request.url, "http://x").pathname));
+    if (!path.startsWith(site) || !existsSync(path)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { "content-type": types[extname(path)] || "application/octet-stream" });
+    response.end(readFileSync(path));
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  httpRoot = `http://127.0.0.1:${server.address().port}/html/`;
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Types `query` into the search box and waits for the results. */
+async function searchFor(page, query) {
+  await page.locator("#search-input").fill(query);
+  await page.locator("#search-results li").first().waitFor();
+  return page.locator("#search-results a");
+}
+
+/** Whether the element at the URL's fragment is in the viewport. */
+async function targetInView(page) {
+  return page.evaluate(() => {
+    const target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!target) return false;
+    const box = target.getBoundingClientRect();
+    // Scrolled to the top, give or take a fraction of a pixel.
+    return box.top > -1 && box.top < innerHeight;
+  });
+}
+
+describe("search", () => {
+  test("「正常性」 on the Japanese site finds the service-health page, from file://", async (t) => {
+    const page = await newPage(t);
+    await page.goto(fileUrl("ja/index.html"));
+    const results = await searchFor(page, "正常性");
+    const first = results.first();
+    assert.match(await first.locator(".result-title").innerText(), /サービスの正常性を確認する/);
+    const marks = await page.locator("#search-results mark").allInnerTexts();
+    assert.ok(marks.length > 0 && marks.every((m) => m === "正常性"), `marks: ${marks}`);
+    assert.match(await page.locator("#search-status").innerText(), /検索結果: \d+ 件/);
+    await first.click();
+    await page.waitForURL(/\/ja\/check-service-health\.html/);
+    assert.equal(await page.locator("h1").innerText(), "サービスの正常性を確認する");
+  });
+
+  test("a Japanese word inside unspaced text is found and its step is the link", async (t) => {
+    const page = await newPage(t);
+    await page.goto(fileUrl("ja/check-service-health.html"));
+    const results = await searchFor(page, "サポート リクエスト");
+    const hrefs = await results.evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    assert.ok(hrefs.some((href) => href.includes("#")), `links to anchors: ${hrefs}`);
+  });
+
+  test('"escalate" on the English site finds the procedure, by keyboard, over HTTP', async (t) => {
+    const page = await newPage(t);
+    await page.goto(`${httpRoot}en/check-service-health.html`);
+    const results = await searchFor(page, "escalate");
+    const titles = await results.locator(".result-title").allInnerTexts();
+    const procedure = titles.findIndex((title) => title.startsWith("Escalate problems to Microsoft"));
+    assert.ok(procedure >= 0, `titles: ${titles}`);
+    // Stemming: "escalation" and "escalating" are found by "escalate" too.
+    const marked = await page.locator("#search-results mark").allInnerTexts();
+    assert.ok(marked.some((m) => /^escalat(ion|ing|ed)$/i.test(m)), `marked: ${marked}`);
+    // Keyboard: arrow down into the results, then Enter follows the focused one.
+    await page.locator("#search-input").focus();
+    for (let i = 0; i <= procedure; i++) await page.keyboard.press("ArrowDown");
+    const href = await page.evaluate(() => document.activeElement.getAttribute("href"));
+    assert.match(href, /^escalate-problems-to-microsoft\.html/);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/en\/escalate-problems-to-microsoft\.html/);
+    if (href.includes("#")) assert.ok(await targetInView(page), "the result's anchor is in view");
+  });
+
+  test("a result for a step lands on that step", async (t) => {
+    const page = await newPage(t);
+    await page.goto(fileUrl("en/index.html"));
+    const results = await searchFor(page, "close the loop");
+    const link = results.filter({ hasText: "Close the loop" }).first();
+    assert.match(await link.getAttribute("href"), /escalate-problems-to-microsoft\.html#close-the-loop$/);
+    await link.click();
+    await page.waitForURL(/#close-the-loop$/);
+    assert.ok(await targetInView(page), "the step is in view");
+  });
+
+  test("no match says so; Escape clears", async (t) => {
+    const page = await newPage(t);
+    await page.goto(fileUrl("en/index.html"));
+    await page.locator("#search-input").fill("zzzxqv");
+    await page.locator("#search-results .no-results").waitFor();
+    assert.equal(await page.locator("#search-status").innerText(), "No results");
+    await page.keyboard.press("Escape");
+    assert.equal(await page.locator("#search-input").inputValue(), "");
+    assert.equal(await page.locator("#search-results").isHidden(), true);
+  });
+});
+
+describe("navigation", () => {
+  test("the language switcher lands on the same page and keeps the step, by keyboard", async (t) => {
+    const page = await newPage(t);
+    await page.goto(fileUrl("en/escalate-problems-to-microsoft.html#submit-request"));
+    const japanese = page.locator('.languages a[hreflang="ja"]');
+    await japanese.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/ja\/escalate-problems-to-microsoft\.html#submit-request$/);
+    assert.equal(await page.locator("html").getAttribute("lang"), "ja");
+    assert.ok(await targetInView(page), "the same step is in view");
+    await page.locator('.languages a[hreflang="en"]').click();
+    await page.waitForURL(/\/en\/escalate-problems-to-microsoft\.html#submit-request$/);
+  });
+
+  test("a cross-link in a procedure leads to its page", async (t) => {
+    const page = await newPage(t);
+    await page.goto(fileUrl("en/escalate-problems-to-microsoft.html"));
+    await page.locator('main a[href="check-service-health.html"]').first().click();
+    await page.waitForURL(/\/en\/check-service-health\.html$/);
+    assert.equal(await page.locator("h1").innerText(), "Check service health");
+  });
+
+  test("the skip link is the first stop and shows when focused", async (t) => {
+    const page = await newPage(t);
+    await page.goto(fileUrl("en/check-service-health.html"));
+    await page.keyboard.press("Tab");
+    const skip = page.locator(".skip-link");
+    assert.equal(await skip.evaluate((a) => a === document.activeElement), true);
+    const box = await skip.boundingBox();
+    assert.ok(box && box.x >= 0 && box.y >= 0, "visible when focused");
+    // Then the search box, with a visible focus outline.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    const outline = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement);
+      return [document.activeElement.id, style.outlineStyle, style.outlineWidth];
+    });
+    assert.deepEqual(outline, ["search-input", "solid", "3px"]);
+  });
+});
+
+describe("accessibility", () => {
+  /** axe's serious and critical violations on `page`, as "rule: target" lines. */
+  async function violations(page) {
+    await page.evaluate(axeSource);
+    const found = await page.evaluate(async () => {
+      const result = await globalThis.axe.run(document, {
+        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+      });
+      return result.violations;
+    });
+    return found
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+  }
+
+  for (const scheme of ["light", "dark"]) {
+    test(`axe finds no serious or critical violation on any page (${scheme})`, async (t) => {
+      const page = await newPage(t, { colorScheme: scheme });
+      const files = [...htmlFiles(html), "../review/ja.html"];
+      assert.ok(files.length >= 20, `pages: ${files}`);
+      const problems = [];
+      for (const file of files) {
+        // Over HTTP: axe reads stylesheets, which a file:// page may not do.
+        await page.goto(new URL(file, httpRoot).href);
+        // Search results are part of the page: show some before checking.
+        if (file.match(/^(en|ja)\/(index|check-service-health)\.html$/)) {
+          await searchFor(page, file.startsWith("ja") ? "正常性" : "service");
+        }
+        for (const v of await violations(page)) problems.push(`${file}: ${v}`);
+        const h1 = await page.locator("h1").count();
+        if (h1 !== 1) problems.push(`${file}: ${h1} h1 elements`);
+      }
+      assert.deepEqual(problems, []);
+    });
+  }
+
+  test("the dark scheme follows the system setting", async (t) => {
+    const light = await newPage(t, { colorScheme: "light" });
+    const dark = await newPage(t, { colorScheme: "dark" });
+    const background = (page) =>
+      page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await light.goto(fileUrl("en/index.html"));
+    await dark.goto(fileUrl("en/index.html"));
+    assert.equal(await background(light), "rgb(255, 255, 255)");
+    assert.equal(await background(dark), "rgb(13, 17, 23)");
+  });
+});
+
+describe("layout", () => {
+  /** How many pixels of a PNG differ from its top-left pixel, counted in a blank page. */
+  async function inkedPixels(page, png) {
+    await page.goto("about:blank");
+    return page.evaluate(async (data) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${data}`;
+      await image.decode();
+      const canvas = document.createElement("canvas");
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext("2d");
+      context.drawImage(image, 0, 0);
+      const pixels = context.getImageData(0, 0, image.width, image.height).data;
+      let inked = 0;
+      for (let i = 0; i < pixels.length; i += 4) {
+        if (Math.abs(pixels[i] - pixels[0]) + Math.abs(pixels[i + 1] - pixels[1]) + Math.abs(pixels[i + 2] - pixels[2]) > 48) inked++;
+      }
+      return { inked, total: pixels.length / 4 };
+    }, png.toString("base64"));
+  }
+
+  for (const [width, height] of [[360, 740], [1280, 800]]) {
+    for (const locale of ["en", "ja"]) {
+      test(`${locale} pages at ${width} px: no sideways scrolling, screenshots not blank`, async (t) => {
+        const page = await newPage(t, { viewport: { width, height } });
+        const blank = await newPage(t);
+        for (const name of ["index", "escalate-problems-to-microsoft", "categories"]) {
+          await page.goto(fileUrl(`${locale}/${name}.html`));
+          const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(scrollWidth <= width, `${name}: ${scrollWidth} px wide at ${width} px`);
+          const png = await page.screenshot({ path: join(screenshots, `${locale}-${name}-${width}.png`) });
+          const { inked, total } = await inkedPixels(blank, png);
+          assert.ok(inked > total * 0.02, `${name} at ${width} px: ${inked} of ${total} pixels inked`);
+        }
+        // The search box and its results fit the screen too.
+        await page.goto(fileUrl(`${locale}/index.html`));
+        await searchFor(page, locale === "ja" ? "正常性" : "escalate");
+        const box = await page.locator("#search-results").boundingBox();
+        assert.ok(box.x >= 0 && box.x + box.width <= width, `results at ${box.x}+${box.width}`);
+        await page.screenshot({ path: join(screenshots, `${locale}-search-${width}.png`) });
+      });
+    }
+  }
+
+  test("print hides navigation and search and prints link addresses", async (t) => {
+    const page = await newPage(t);
+    await page.goto(fileUrl("en/check-service-health.html"));
+    await page.emulateMedia({ media: "print" });
+    for (const selector of [".site-header", ".sidebar", ".search", ".skip-link"]) {
+      const display = await page.locator(selector).evaluate((e) => getComputedStyle(e).display);
+      assert.equal(display, "none", `${selector} in print`);
+    }
+    // The sample links no other site: add a link as an author would write one.
+    await page.evaluate(() => {
+      const link = document.createElement("a");
+      link.href = "https://status.example.com/";
+      link.textContent = "status page";
+      document.querySelector("main p").append(" ", link);
+    });
+    const external = page.locator('main a[href^="http"]').first();
+    const after = await external.evaluate((a) => getComputedStyle(a, "::after").content);
+    assert.match(after, /\(https?:/);
+    const pdf = await page.pdf({ path: join(out, "en-check-service-health.pdf") });
+    assert.ok(pdf.length > 1000);
+  });
+});
