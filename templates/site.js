@@ -94,21 +94,23 @@
     return result || new Set();
   }
 
-  /* The stretches of `text` a query matches, as [start, end) offsets into `text`. */
+  /* The stretches of `text` a query matches, as [start, end, exact] with offsets into `text`;
+     exact when the word is one the reader typed whole (not another form of it). */
   function matches(text, query) {
     var found = [];
     pieces(text).forEach(function (piece) {
       if (piece.kind !== "word") return;
       var word = normalize(piece.text);
-      var hit = query.words.has(word) || query.prefixes.some(function (p) { return word.startsWith(p); });
-      if (hit) found.push([piece.start, piece.end]);
+      var exact = query.prefixes.indexOf(word) >= 0;
+      var hit = exact || query.words.has(word) || query.prefixes.some(function (p) { return word.startsWith(p); });
+      if (hit) found.push([piece.start, piece.end, exact]);
     });
     var folded = normalize(text);
     /* Offsets into the folded text are offsets into `text` only when folding kept its length. */
     var haystack = folded.length === text.length ? folded : text.toLowerCase();
     query.runs.forEach(function (run) {
       for (var at = haystack.indexOf(run); at >= 0; at = haystack.indexOf(run, at + run.length)) {
-        found.push([at, at + run.length]);
+        found.push([at, at + run.length, true]);
       }
     });
     return found.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
@@ -140,13 +142,15 @@
       var folded = normalize(title + " " + body);
       var holdsRuns = query.runs.every(function (run) { return folded.indexOf(run) >= 0; });
       if (!holdsRuns) return;
-      var inTitle = matches(title, query).length;
-      var inBody = matches(body, query).length;
-      results.push({
-        id: id,
-        score: inTitle * 10 + Math.min(inBody, 10) + (section[1] === "" ? 1 : 0),
-        query: query,
-      });
+      /* A match in the title counts most (a page's title most of all), a word as typed more
+         than another form of it. */
+      var weigh = function (found, weight) {
+        return found.reduce(function (sum, m) { return sum + (m[2] ? 2 : 1) * weight; }, 0);
+      };
+      var inTitle = weigh(matches(title, query), 10);
+      var pageTitle = inTitle > 0 && section[1] === "" ? 10 : 0;
+      var score = inTitle + pageTitle + Math.min(weigh(matches(body, query), 1), 12);
+      results.push({ id: id, score: score, query: query });
     });
     return results.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
   }
@@ -176,6 +180,9 @@
     var index = offsets.findIndex(function (offset) { return offset >= first; });
     if (index < 0) index = 0;
     var from = Math.max(0, index - SNIPPET_BEFORE);
+    /* In spaced text, start at a word. */
+    var space = chars.slice(from, index).indexOf(" ");
+    if (from > 0 && !UNSPACED.test(chars[from]) && space >= 0) from += space + 1;
     var to = from;
     for (var width = 0; to < chars.length && width < SNIPPET_WIDTH; to++) {
       width += UNSPACED.test(chars[to]) ? 2 : 1;
@@ -285,7 +292,14 @@
     });
   }
 
+  /* On a phone the contents start folded, so the page's own text comes first. */
+  function foldContentsOnSmallScreens() {
+    var contents = document.querySelector(".sidebar-contents");
+    if (contents && matchMedia("(max-width: 40rem)").matches) contents.open = false;
+  }
+
   function start() {
+    foldContentsOnSmallScreens();
     var form = document.getElementById("search");
     if (form) setUpSearch(form);
     setUpLanguageLinks();

@@ -312,6 +312,9 @@ describe("layout", () => {
           const { inked, total } = await inkedPixels(blank, png);
           assert.ok(inked > total * 0.02, `${name} at ${width} px: ${inked} of ${total} pixels inked`);
         }
+        // The contents fold on a phone, so the page's text comes first; a desktop shows them.
+        const open = await page.locator(".sidebar-contents").evaluate((d) => d.open);
+        assert.equal(open, width > 640, `contents open at ${width} px`);
         // The search box and its results fit the screen too.
         await page.goto(fileUrl(`${locale}/index.html`));
         await searchFor(page, locale === "ja" ? "正常性" : "escalate");
