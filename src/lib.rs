@@ -310,7 +310,7 @@ impl BuildReport {
             .collect();
         format!(
             "built {} pages per locale ({}), {} files{unchanged} in `{}`, in {:.2} s{fallbacks}\n\
-             search index {} ({}), built in {:.3} s",
+             search index {} ({}), indexing took {:.3} s of processor time",
             self.pages_per_locale.first().map_or(0, |(_, n)| *n),
             locales.join(", "),
             self.files,

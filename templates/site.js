@@ -6,9 +6,10 @@
 
   /* Kana and CJK ideographs, searched by character pairs: the ranges of `is_unspaced` in
      src/render/search.rs. Letters and digits of other scripts form words. */
-  var UNSPACED = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
+  var UNSPACED = /[\u3005-\u3007\u303b\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}]/u;
   var LETTER = /[\p{Alphabetic}\p{N}]/u;
   var MAX_RESULTS = 10;
+  var DELAY = 80; /* milliseconds of quiet typing before searching */
   /* A snippet: this many characters before its first match, and this much width in all
      (an unspaced character is two wide). */
   var SNIPPET_BEFORE = 30;
@@ -47,6 +48,19 @@
     return result;
   }
 
+  /* The index's own entry for `key` (never an inherited property such as "constructor"). */
+  function own(map, key) {
+    return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+  }
+
+  /* The index's spaced-script terms, listed once per index. */
+  function wordTerms(index) {
+    if (!index.wordTerms) {
+      index.wordTerms = Object.keys(index.terms).filter(function (term) { return !UNSPACED.test(term); });
+    }
+    return index.wordTerms;
+  }
+
   function union(into, ids) {
     for (var i = 0; i < ids.length; i++) into.add(ids[i]);
     return into;
@@ -58,21 +72,28 @@
     return result;
   }
 
-  /* Sections holding a word typed so far: every stem that is, or has a word that is, an
-     extension of it. Returns the sections and the whole words to highlight. */
-  function lookUpWord(index, prefix) {
+  /* Sections holding a word as typed so far: every stem that is, or has a word of the text that
+     is, an extension of it (one letter must match a whole word); and the longest stem the typed
+     word extends, which stands in for stemming it ("escalated" finds the stem "escal" of
+     "escalate"). Returns the sections and the whole words to highlight. */
+  function lookUpWord(index, typed) {
     var sections = new Set();
     var words = new Set();
-    Object.keys(index.terms).forEach(function (term) {
-      var variants = index.words[term] || [];
-      var matches = term.startsWith(prefix) ||
-        variants.some(function (word) { return word.startsWith(prefix); });
-      if (matches && !UNSPACED.test(term)) {
-        union(sections, index.terms[term]);
-        words.add(term);
-        variants.forEach(function (word) { words.add(word); });
-      }
+    var longestStem = "";
+    function take(term) {
+      union(sections, own(index.terms, term));
+      words.add(term);
+      (own(index.words, term) || []).forEach(function (word) { words.add(word); });
+    }
+    wordTerms(index).forEach(function (term) {
+      var variants = own(index.words, term) || [];
+      var extends_ = typed.length > 1
+        ? term.startsWith(typed) || variants.some(function (word) { return word.startsWith(typed); })
+        : term === typed || variants.indexOf(typed) >= 0;
+      if (extends_) take(term);
+      if (term.length >= 3 && typed.startsWith(term) && term.length > longestStem.length) longestStem = term;
     });
+    if (longestStem) take(longestStem);
     return { sections: sections, words: words };
   }
 
@@ -84,10 +105,10 @@
       var sections = new Set();
       if (Array.from(pair).length === 1) {
         Object.keys(index.terms).forEach(function (term) {
-          if (term.indexOf(pair) >= 0) union(sections, index.terms[term]);
+          if (term.indexOf(pair) >= 0) union(sections, own(index.terms, term));
         });
       } else {
-        union(sections, index.terms[pair] || []);
+        union(sections, own(index.terms, pair) || []);
       }
       result = result === null ? sections : intersect(result, sections);
     });
@@ -197,6 +218,7 @@
     var lang = form.getAttribute("data-lang");
     var root = form.getAttribute("data-root") || "";
     var state = "idle";
+    var timer = null;
 
     function index() {
       return (self.runbookSearchIndex || {})[lang];
@@ -208,13 +230,28 @@
       var script = document.createElement("script");
       script.src = form.getAttribute("data-index");
       script.onload = function () { state = "ready"; show(); };
-      script.onerror = function () { state = "failed"; };
+      script.onerror = function () { state = "idle"; };
       document.head.appendChild(script);
     }
 
+    /* The query the results show, so that showing them again changes nothing (and keeps the
+       reader's focus on a result). */
+    var shown = null;
+
     function show() {
-      list.textContent = "";
+      /* Results show only while the search has focus (a late timer must not reopen them). */
+      if (!form.contains(document.activeElement)) {
+        list.hidden = true;
+        return;
+      }
       var text = input.value.trim();
+      var query = index() ? text : null;
+      if (query === shown && query) {
+        list.hidden = false;
+        return;
+      }
+      shown = query;
+      list.textContent = "";
       var results = text && index() ? search(index(), text) : null;
       if (!results) {
         list.hidden = true;
@@ -257,14 +294,30 @@
       return Array.prototype.slice.call(list.querySelectorAll("a"));
     }
 
-    input.addEventListener("focus", load);
-    input.addEventListener("input", function () { load(); show(); });
+    input.addEventListener("focus", function () { load(); show(); });
+    input.addEventListener("input", function () {
+      load();
+      clearTimeout(timer);
+      timer = setTimeout(show, DELAY);
+    });
+    /* Results close when focus moves on or the reader clicks elsewhere, so they never cover
+       what has focus. */
+    form.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !form.contains(event.relatedTarget)) list.hidden = true;
+    });
+    document.addEventListener("click", function (event) {
+      if (!form.contains(event.target)) list.hidden = true;
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      clearTimeout(timer);
+      show();
       var first = links()[0];
       if (first) first.click();
     });
     form.addEventListener("keydown", function (event) {
+      /* Keys that pick a conversion while Japanese is being typed belong to the input method. */
+      if (event.isComposing || event.keyCode === 229) return;
       var all = links();
       var at = all.indexOf(document.activeElement);
       if (event.key === "ArrowDown" && all.length) {
@@ -274,6 +327,7 @@
         (at === 0 ? input : all[at - 1]).focus();
         event.preventDefault();
       } else if (event.key === "Escape") {
+        clearTimeout(timer);
         input.value = "";
         show();
         input.focus();
@@ -285,18 +339,25 @@
   /* A language link keeps the reader's place: the same step or heading, where it has one. */
   function setUpLanguageLinks() {
     document.querySelectorAll(".languages a[hreflang]").forEach(function (link) {
+      var page = link.getAttribute("href").split("#")[0];
       link.addEventListener("click", function () {
-        var target = location.hash;
-        if (target && link.href.indexOf("#") < 0) link.href = link.href + target;
+        link.setAttribute("href", page + location.hash);
       });
     });
   }
 
-  /* On a phone the contents start folded, so the page's own text comes first. */
+  /* On a phone the contents start folded, so the page's own text comes first; on a wider
+     screen (a phone turned sideways) they open again, as the fold's summary is hidden there. */
   function foldContentsOnSmallScreens() {
     var contents = document.querySelector(".sidebar-contents");
-    if (contents && matchMedia("(max-width: 40rem)").matches) contents.open = false;
+    var small = matchMedia("(max-width: 40rem)");
+    if (!contents) return;
+    contents.open = !small.matches;
+    small.addEventListener("change", function () { contents.open = !small.matches; });
   }
+
+  /* The text functions, for tests and other scripts: they must cut text as the index does. */
+  self.runbookSearch = { normalize: normalize, pieces: pieces, pairs: pairs, search: search };
 
   function start() {
     foldContentsOnSmallScreens();

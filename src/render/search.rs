@@ -41,7 +41,7 @@ pub const IGNORE_ATTRIBUTE: &str = "data-search-ignore";
 pub struct Stats {
     /// Per locale, in locale order: index size in bytes and number of sections.
     pub indexes: Vec<(String, usize, usize)>,
-    /// Time spent reading pages and writing the indexes (summed over threads).
+    /// Processor time spent reading pages (summed over threads) and writing the indexes.
     pub time: Duration,
 }
 
@@ -161,7 +161,24 @@ const INLINE: &[&str] = &[
     "wbr",
 ];
 
+/// Elements that have no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Elements whose content is not text a reader sees.
+const NOT_TEXT: &[&[u8]] = &[b"svg", b"script", b"style", b"template", b"noscript"];
+
+fn is_void(name: &[u8]) -> bool {
+    VOID.iter().any(|void| void.as_bytes() == name)
+}
+
 /// Reads the text of `<main>` of an HTML page into sections.
+///
+/// A section starts at a heading with an id, or at the first heading inside an element with an
+/// id (a step), and ends where the element holding it ends: text after a step's `<li>` or after a
+/// `<section>` belongs to the section around it again.
 fn read_page(url: String, html: &str) -> PageRecord {
     let mut page = PageRecord {
         url,
@@ -169,19 +186,26 @@ fn read_page(url: String, html: &str) -> PageRecord {
         sections: vec![Section::default()],
     };
     let mut in_main = false;
+    // Depth of open elements inside `<main>`.
+    let mut depth = 0usize;
+    // Open sections: (index in `page.sections`, depth of the element holding it). The top of the
+    // page is held by `<main>` itself.
+    let mut open: Vec<(usize, usize)> = vec![(0, 0)];
     // An element being skipped, and how many of its name are open.
     let mut skipping: Option<(Vec<u8>, usize)> = None;
-    // The heading whose text is the current section's title.
+    // The heading being read as the current section's title.
     let mut heading: Option<Vec<u8>> = None;
-    // An id on a non-heading element (a step) that becomes an anchor if a heading comes next.
-    let mut pending_anchor: Option<String> = None;
+    // An id on a non-heading element (a step), with the element's depth: it becomes the anchor of
+    // a section held by that element if a heading comes next.
+    let mut pending_anchor: Option<(String, usize)> = None;
     for token in Tokenizer::new(html).flatten() {
         match token {
             Token::StartTag(tag) => {
                 let name: &[u8] = &tag.name;
-                if let Some((skipped, depth)) = &mut skipping {
-                    if name == skipped.as_slice() && !tag.self_closing {
-                        *depth += 1;
+                let void = tag.self_closing || is_void(name);
+                if let Some((skipped, count)) = &mut skipping {
+                    if name == skipped.as_slice() && !void {
+                        *count += 1;
                     }
                     continue;
                 }
@@ -197,36 +221,45 @@ fn read_page(url: String, html: &str) -> PageRecord {
                         .get(key.as_bytes())
                         .map(|v| String::from_utf8_lossy(v).into_owned())
                 };
-                if attribute(IGNORE_ATTRIBUTE).is_some() || name == b"svg" || name == b"script" {
-                    if !tag.self_closing {
+                if attribute(IGNORE_ATTRIBUTE).is_some() || NOT_TEXT.contains(&name) {
+                    if !void {
                         skipping = Some((name.to_vec(), 1));
                     }
                     continue;
                 }
                 let id = attribute("id");
                 if is_heading(name) {
-                    let anchor = id.or_else(|| pending_anchor.take());
-                    if name == b"h1" && page.title.is_empty() {
+                    // A heading's own id: the section is held by the heading's parent; else the
+                    // id of the element just opened around it.
+                    let anchor = match (id, pending_anchor.take()) {
+                        (Some(id), _) => Some((id, depth)),
+                        (None, pending) => pending,
+                    };
+                    if name == b"h1" && page.title.is_empty() && anchor.is_none() {
                         heading = Some(name.to_vec());
-                    } else if let Some(anchor) = anchor {
+                    } else if let Some((anchor, holder)) = anchor {
+                        open.retain(|&(section, at)| section == 0 || at < holder);
+                        open.push((page.sections.len(), holder));
                         page.sections.push(Section {
                             anchor,
                             ..Section::default()
                         });
                         heading = Some(name.to_vec());
                     }
-                    pending_anchor = None;
                 } else {
-                    pending_anchor = id;
+                    pending_anchor = id.map(|id| (id, depth + 1));
                 }
-                separate(&mut page, &heading, name);
+                if !void {
+                    depth += 1;
+                }
+                separate(&mut page, current(&open), heading.is_some(), name);
             }
             Token::EndTag(tag) => {
                 let name: &[u8] = &tag.name;
-                if let Some((skipped, depth)) = &mut skipping {
+                if let Some((skipped, count)) = &mut skipping {
                     if name == skipped.as_slice() {
-                        *depth -= 1;
-                        if *depth == 0 {
+                        *count -= 1;
+                        if *count == 0 {
                             skipping = None;
                         }
                     }
@@ -234,29 +267,34 @@ fn read_page(url: String, html: &str) -> PageRecord {
                 }
                 if name == b"main" {
                     in_main = false;
+                    continue;
+                }
+                if !in_main || is_void(name) {
+                    continue;
                 }
                 if heading.as_deref() == Some(name) {
                     heading = None;
-                    if name == b"h1" && page.sections.len() == 1 {
-                        page.title = page.sections[0].title.trim().to_string();
+                    if name == b"h1" && page.title.is_empty() {
+                        page.title = page.sections[current(&open)].title.trim().to_string();
                     }
                 }
-                separate(&mut page, &heading, name);
+                separate(&mut page, current(&open), heading.is_some(), name);
+                depth = depth.saturating_sub(1);
+                // The elements holding sections that end here.
+                open.retain(|&(section, at)| section == 0 || at <= depth);
             }
             Token::String(text) if in_main && skipping.is_none() => {
                 let text = String::from_utf8_lossy(&text);
                 if !text.trim().is_empty() {
                     pending_anchor = None;
                 }
-                let section = page.sections.last_mut();
-                if let Some(section) = section {
-                    let target = if heading.is_some() {
-                        &mut section.title
-                    } else {
-                        &mut section.text
-                    };
-                    push_collapsed(target, &text);
-                }
+                let section = &mut page.sections[current(&open)];
+                let target = if heading.is_some() {
+                    &mut section.title
+                } else {
+                    &mut section.text
+                };
+                push_collapsed(target, &text);
             }
             _ => {}
         }
@@ -274,17 +312,22 @@ fn read_page(url: String, html: &str) -> PageRecord {
     page
 }
 
+/// The section text goes to: the innermost open one.
+fn current(open: &[(usize, usize)]) -> usize {
+    open.last().map_or(0, |&(section, _)| section)
+}
+
 fn is_heading(name: &[u8]) -> bool {
     matches!(name, b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6")
 }
 
 /// A block element's edge separates words: `<li>a</li><li>b</li>` reads `a b`.
-fn separate(page: &mut PageRecord, heading: &Option<Vec<u8>>, name: &[u8]) {
+fn separate(page: &mut PageRecord, section: usize, in_heading: bool, name: &[u8]) {
     if INLINE.iter().any(|inline| inline.as_bytes() == name) {
         return;
     }
-    if let Some(section) = page.sections.last_mut() {
-        let target = if heading.is_some() {
+    if let Some(section) = page.sections.get_mut(section) {
+        let target = if in_heading {
             &mut section.title
         } else {
             &mut section.text
@@ -336,7 +379,9 @@ fn stemmer_for(locale: &str) -> Option<Stemmer> {
 /// character pairs: kana and CJK ideographs. `site.js` holds the same ranges.
 pub fn is_unspaced(c: char) -> bool {
     matches!(c,
-        '\u{3040}'..='\u{30ff}'   // Hiragana, Katakana (with the prolonged sound mark)
+        '\u{3005}'..='\u{3007}'   // 々 〆 〇
+        | '\u{303b}'             // 〻
+        | '\u{3040}'..='\u{30ff}' // Hiragana, Katakana (with the prolonged sound mark)
         | '\u{31f0}'..='\u{31ff}' // Katakana phonetic extensions
         | '\u{3400}'..='\u{4dbf}' // CJK extension A
         | '\u{4e00}'..='\u{9fff}' // CJK unified ideographs
@@ -484,7 +529,10 @@ mod tests {
 <ol><li class="step" id="check-health">
 <h3><span>Step 1.</span> Check health</h3><p>Open the<br>dashboard.</p><ul><li>One</li><li>Two</li></ul></li>
 <li id="no-heading"><p>Text right after an id without a heading</p></li>
-</ol></article></main><footer>Not in main</footer></body></html>"#;
+</ol>
+<section id="held"><h2>Held</h2><p>Inside <img src="x.png" alt="" data-search-ignore> it</p></section>
+<p>After the section</p><style>p { color: red }</style>
+</article></main><footer>Not in main</footer></body></html>"#;
 
     #[test]
     fn pages_are_cut_at_anchored_headings_and_steps() {
@@ -499,12 +547,18 @@ mod tests {
             sections,
             [
                 ("", "Escalate problems", "Intro & more."),
-                ("steps", "Steps", ""),
+                // Text after the steps and after a section belongs to the heading before them.
+                (
+                    "steps",
+                    "Steps",
+                    "Text right after an id without a heading After the section"
+                ),
                 (
                     "check-health",
                     "Step 1. Check health",
-                    "Open the dashboard. One Two Text right after an id without a heading"
+                    "Open the dashboard. One Two"
                 ),
+                ("held", "Held", "Inside it"),
             ]
         );
     }

@@ -137,12 +137,56 @@ describe("search", () => {
     assert.equal(await page.locator("h1").innerText(), "サービスの正常性を確認する");
   });
 
-  test("a Japanese word inside unspaced text is found and its step is the link", async (t) => {
+  test("Japanese words inside unspaced text are found, and a step's result lands on it", async (t) => {
     const page = await newPage(t);
     await page.goto(fileUrl("ja/check-service-health.html"));
     const results = await searchFor(page, "サポート リクエスト");
-    const hrefs = await results.evaluateAll((links) => links.map((a) => a.getAttribute("href")));
-    assert.ok(hrefs.some((href) => href.includes("#")), `links to anchors: ${hrefs}`);
+    const step = results.filter({ hasText: "手順" }).first();
+    const marks = await step.locator("mark").allInnerTexts();
+    assert.ok(marks.includes("サポート") && marks.includes("リクエスト"), `marks: ${marks}`);
+    const href = await step.getAttribute("href");
+    assert.match(href, /^escalate-problems-to-microsoft\.html#[a-z-]+$/);
+    await step.click();
+    await page.waitForURL(new RegExp(`${href.replace(".", "\\.")}$`));
+    assert.ok(await targetInView(page), "the step is in view");
+  });
+
+  test("a word form not in the text finds its stem; results close when focus moves on", async (t) => {
+    const page = await newPage(t);
+    await page.goto(fileUrl("en/index.html"));
+    const results = await searchFor(page, "escalated");
+    const titles = await results.locator(".result-title").allInnerTexts();
+    assert.ok(titles.some((title) => title.startsWith("Escalate problems to Microsoft")), `titles: ${titles}`);
+    await page.locator("main a").first().focus();
+    // Past the typing pause too: a late search must not reopen them.
+    await page.waitForTimeout(200);
+    assert.equal(await page.locator("#search-results").isHidden(), true);
+  });
+
+  test("the browser cuts text as the index does (Rust and site.js agree)", async (t) => {
+    const page = await newPage(t);
+    for (const locale of ["en", "ja"]) {
+      await page.goto(fileUrl(`${locale}/index.html`));
+      await searchFor(page, locale === "ja" ? "正常性" : "escalate");
+      const problems = await page.evaluate((lang) => {
+        const index = self.runbookSearchIndex[lang];
+        const { normalize, pieces, pairs } = self.runbookSearch;
+        const has = (term, id) => Object.hasOwn(index.terms, term) && index.terms[term].includes(id);
+        const found = [];
+        index.sections.forEach((section, id) => {
+          for (const piece of pieces(normalize(`${section[2]} ${section[3]}`))) {
+            if (piece.kind === "unspaced") {
+              for (const pair of pairs(piece.text)) if (!has(pair, id)) found.push(`${id}: ${pair}`);
+            } else {
+              const stems = Object.keys(index.words).filter((stem) => index.words[stem].includes(piece.text));
+              if (!has(piece.text, id) && !stems.some((stem) => has(stem, id))) found.push(`${id}: ${piece.text}`);
+            }
+          }
+        });
+        return found;
+      }, locale);
+      assert.deepEqual(problems, [], `${locale}: pieces the index does not hold`);
+    }
   });
 
   test('"escalate" on the English site finds the procedure, by keyboard, over HTTP', async (t) => {
@@ -315,6 +359,12 @@ describe("layout", () => {
         // The contents fold on a phone, so the page's text comes first; a desktop shows them.
         const open = await page.locator(".sidebar-contents").evaluate((d) => d.open);
         assert.equal(open, width > 640, `contents open at ${width} px`);
+        if (width < 640) {
+          // Turned sideways, the phone shows the contents again (their fold is hidden there).
+          await page.setViewportSize({ width: 740, height: 360 });
+          await page.waitForFunction(() => document.querySelector(".sidebar-contents").open);
+          await page.setViewportSize({ width, height });
+        }
         // The search box and its results fit the screen too.
         await page.goto(fileUrl(`${locale}/index.html`));
         await searchFor(page, locale === "ja" ? "正常性" : "escalate");

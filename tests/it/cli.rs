@@ -429,7 +429,7 @@ fn build_prints_no_progress_off_a_terminal_and_nothing_when_quiet() {
         "{search:?}"
     );
     assert!(
-        search.contains(" sections, ja: ") && search.contains("), built in "),
+        search.contains(" sections, ja: ") && search.contains("), indexing took "),
         "{search:?}"
     );
     let timed = project.run(&["build", "--timings"]).expect(0).stderr();

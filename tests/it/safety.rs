@@ -87,10 +87,10 @@ fn script_in_html(html: &str) -> Vec<String> {
         let name = String::from_utf8_lossy(&tag.name).to_string();
         // The one script a page may load: the site's own, from the output's assets.
         let site_script = name == "script"
-            && tag
-                .attributes
-                .get(b"src".as_slice())
-                .is_some_and(|src| src.ends_with(b"assets/site.js"));
+            && tag.attributes.get(b"src".as_slice()).is_some_and(|src| {
+                let src = String::from_utf8_lossy(src);
+                src.trim_start_matches("../") == "assets/site.js"
+            });
         if ["script", "iframe", "object", "embed", "frame", "base"].contains(&name.as_str())
             && !site_script
         {
