@@ -101,6 +101,8 @@ ui_keys! {
     SearchResults = "search-results": "Results: {n}", "検索結果: {n} 件";
     /// Search status: nothing was found.
     SearchNoResults = "search-no-results": "No results", "一致する項目はありません";
+    /// Search status: the index could not be loaded.
+    SearchUnavailable = "search-unavailable": "Search is unavailable: its index could not be loaded", "検索インデックスを読み込めないため、検索できません";
     /// Label of the language switcher.
     Language = "language": "Language", "言語";
     /// Heading of the root page that offers the languages.

@@ -230,7 +230,18 @@
       var script = document.createElement("script");
       script.src = form.getAttribute("data-index");
       script.onload = function () { state = "ready"; show(); };
-      script.onerror = function () { state = "idle"; };
+      script.onerror = function () {
+        state = "idle";
+        shown = null;
+        var message = document.createElement("li");
+        message.className = "no-results";
+        message.textContent = form.getAttribute("data-unavailable");
+        list.textContent = "";
+        list.appendChild(message);
+        list.hidden = false;
+        status.textContent = message.textContent;
+        script.remove();
+      };
       document.head.appendChild(script);
     }
 
@@ -265,6 +276,8 @@
         var section = index().sections[result.id];
         var page = index().pages[section[0]];
         var item = document.createElement("li");
+        /* A page shown in another language (untranslated) says so, for screen readers. */
+        if (page[2]) item.lang = page[2];
         var link = document.createElement("a");
         link.href = root + page[0] + (section[1] ? "#" + section[1] : "");
         var title = document.createElement("span");

@@ -139,6 +139,9 @@ struct PageRecord {
     url: String,
     /// The text of its `<h1>`.
     title: String,
+    /// The language of its text when it is not the locale's (a page shown in the source
+    /// language for want of a translation): the `lang` of its `<article>`.
+    lang: Option<String>,
     /// Its sections in page order; the first has no anchor (the top of the page).
     sections: Vec<Section>,
 }
@@ -183,6 +186,7 @@ fn read_page(url: String, html: &str) -> PageRecord {
     let mut page = PageRecord {
         url,
         title: String::new(),
+        lang: None,
         sections: vec![Section::default()],
     };
     let mut in_main = false;
@@ -226,6 +230,9 @@ fn read_page(url: String, html: &str) -> PageRecord {
                         skipping = Some((name.to_vec(), 1));
                     }
                     continue;
+                }
+                if name == b"article" && page.lang.is_none() {
+                    page.lang = attribute("lang");
                 }
                 let id = attribute("id");
                 if is_heading(name) {
@@ -447,8 +454,8 @@ pub fn pairs(run: &str) -> Vec<String> {
 /// The index of one locale, as `site.js` reads it.
 #[derive(Debug, Serialize)]
 struct Index {
-    /// `[url, title]` per page.
-    pages: Vec<(String, String)>,
+    /// `[url, title, lang]` per page; `lang` is empty when the page is in the locale's language.
+    pages: Vec<(String, String, String)>,
     /// `[page, anchor, title, text]` per section.
     sections: Vec<(usize, String, String, String)>,
     /// Term → the sections holding it, ascending.
@@ -466,7 +473,11 @@ impl Index {
             words: BTreeMap::new(),
         };
         for (page_number, page) in records.iter().enumerate() {
-            index.pages.push((page.url.clone(), page.title.clone()));
+            index.pages.push((
+                page.url.clone(),
+                page.title.clone(),
+                page.lang.clone().unwrap_or_default(),
+            ));
             for section in &page.sections {
                 let id = index.sections.len();
                 let normalized = normalize(&format!("{} {}", section.title, section.text));
@@ -588,6 +599,7 @@ mod tests {
         let records = [PageRecord {
             url: "p.html".into(),
             title: "Escalation".into(),
+            lang: None,
             sections: vec![
                 Section {
                     anchor: String::new(),
@@ -612,6 +624,6 @@ mod tests {
         assert_eq!(japanese.terms["escalation"], [0]);
         assert!(japanese.words.is_empty());
         let script = english.to_script("en");
-        assert!(script.starts_with("(self.runbookSearchIndex = self.runbookSearchIndex || {})[\"en\"] = {\"pages\":[[\"p.html\",\"Escalation\"]]"));
+        assert!(script.starts_with("(self.runbookSearchIndex = self.runbookSearchIndex || {})[\"en\"] = {\"pages\":[[\"p.html\",\"Escalation\",\"\"]]"));
     }
 }

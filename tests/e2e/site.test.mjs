@@ -220,6 +220,20 @@ describe("search", () => {
     assert.ok(await targetInView(page), "the step is in view");
   });
 
+  test("an index that cannot be loaded is reported, not a silent empty box", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.route("**/search/*.js", (route) => route.abort());
+      await page.goto(`${httpRoot}en/index.html`);
+      await page.locator("#search-input").fill("escalate");
+      await page.locator("#search-results .no-results").waitFor();
+      assert.match(await page.locator("#search-status").innerText(), /Search is unavailable/);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("no match says so; Escape clears", async (t) => {
     const page = await newPage(t);
     await page.goto(fileUrl("en/index.html"));
