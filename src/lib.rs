@@ -304,8 +304,13 @@ impl BuildReport {
             .search
             .indexes
             .iter()
-            .map(|(locale, bytes, sections)| {
-                format!("{locale}: {} in {sections} sections", kib(*bytes))
+            .map(|index| {
+                format!(
+                    "{}: {} in {} sections",
+                    index.locale,
+                    kib(index.bytes),
+                    index.sections
+                )
             })
             .collect();
         format!(
@@ -399,15 +404,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
                 .filter(|f| {
                     f.path.starts_with(render::html::DIR) && f.locale.as_deref() == Some(locale)
                 })
-                .filter(|f| {
-                    matches!(
-                        f.kind,
-                        OutputKind::Index
-                            | OutputKind::Page
-                            | OutputKind::Procedure
-                            | OutputKind::Categories
-                    )
-                })
+                .filter(|f| f.kind.is_guide_page())
                 .count();
             (locale.clone(), pages)
         })

@@ -137,7 +137,14 @@
     return found.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
   }
 
-  /* Every section matching all the query's words and runs, best first. */
+  /* A match in the title counts most (a page's title most of all), a word as typed more than
+     another form of it. */
+  function weigh(found, weight) {
+    return found.reduce(function (sum, m) { return sum + (m[2] ? 2 : 1) * weight; }, 0);
+  }
+
+  /* The query `text` asks (its words, prefixes and unspaced runs) and every section matching
+     all of them, best first; null when it asks nothing. */
   function search(index, text) {
     var query = { words: new Set(), prefixes: [], runs: [] };
     var candidates = null;
@@ -163,17 +170,13 @@
       var folded = normalize(title + " " + body);
       var holdsRuns = query.runs.every(function (run) { return folded.indexOf(run) >= 0; });
       if (!holdsRuns) return;
-      /* A match in the title counts most (a page's title most of all), a word as typed more
-         than another form of it. */
-      var weigh = function (found, weight) {
-        return found.reduce(function (sum, m) { return sum + (m[2] ? 2 : 1) * weight; }, 0);
-      };
       var inTitle = weigh(matches(title, query), 10);
       var pageTitle = inTitle > 0 && section[1] === "" ? 10 : 0;
       var score = inTitle + pageTitle + Math.min(weigh(matches(body, query), 1), 12);
-      results.push({ id: id, score: score, query: query });
+      results.push({ id: id, score: score });
     });
-    return results.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+    results.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+    return { query: query, results: results };
   }
 
   /* `text` into `parent`, with the query's matches marked. */
@@ -263,12 +266,13 @@
       }
       shown = query;
       list.textContent = "";
-      var results = text && index() ? search(index(), text) : null;
-      if (!results) {
+      var found = text && index() ? search(index(), text) : null;
+      if (!found) {
         list.hidden = true;
         status.textContent = "";
         return;
       }
+      var results = found.results;
       status.textContent = results.length
         ? form.getAttribute("data-results").replace("{n}", String(results.length))
         : form.getAttribute("data-no-results");
@@ -285,11 +289,11 @@
         if (section[1]) {
           title.appendChild(document.createTextNode(page[1] + " › "));
         }
-        appendMarked(title, section[1] ? section[2] : page[1], result.query);
+        appendMarked(title, section[1] ? section[2] : page[1], found.query);
         link.appendChild(title);
         var body = document.createElement("span");
         body.className = "result-snippet";
-        appendMarked(body, snippet(section[3], result.query), result.query);
+        appendMarked(body, snippet(section[3], found.query), found.query);
         link.appendChild(body);
         item.appendChild(link);
         list.appendChild(item);

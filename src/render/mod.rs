@@ -195,6 +195,17 @@ pub enum OutputKind {
     Manifest,
 }
 
+impl OutputKind {
+    /// Whether this is a page of a locale's guide a reader browses to (home, page, procedure,
+    /// categories): what the build counts and search indexes.
+    pub fn is_guide_page(self) -> bool {
+        matches!(
+            self,
+            OutputKind::Index | OutputKind::Page | OutputKind::Procedure | OutputKind::Categories
+        )
+    }
+}
+
 /// A renderer failed.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {

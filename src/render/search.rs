@@ -39,8 +39,8 @@ pub const IGNORE_ATTRIBUTE: &str = "data-search-ignore";
 /// What the indexes of a build hold and cost, for the build summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// Per locale, in locale order: index size in bytes and number of sections.
-    pub indexes: Vec<(String, usize, usize)>,
+    /// One per locale, in locale order.
+    pub indexes: Vec<IndexStats>,
     /// Processor time spent reading pages (summed over threads) and writing the indexes.
     pub time: Duration,
 }
@@ -48,8 +48,19 @@ pub struct Stats {
 impl Stats {
     /// Bytes of all indexes.
     pub fn bytes(&self) -> usize {
-        self.indexes.iter().map(|(_, bytes, _)| bytes).sum()
+        self.indexes.iter().map(|index| index.bytes).sum()
     }
+}
+
+/// One locale's index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexStats {
+    /// The locale.
+    pub locale: String,
+    /// The index file's size in bytes.
+    pub bytes: usize,
+    /// How many sections (stretches of a page from one anchor to the next) it holds.
+    pub sections: usize,
 }
 
 /// A sink that reads each HTML page passing through to `inner` into the search records of its
@@ -88,7 +99,11 @@ impl<'s> Indexer<'s> {
             records.sort_by(|a, b| a.url.cmp(&b.url));
             let index = Index::new(&records, stemmer_for(locale).as_ref());
             let bytes = index.to_script(locale).into_bytes();
-            indexes.push((locale.clone(), bytes.len(), index.sections.len()));
+            indexes.push(IndexStats {
+                locale: locale.clone(),
+                bytes: bytes.len(),
+                sections: index.sections.len(),
+            });
             self.inner.put(OutputFile {
                 path: index_path(locale),
                 locale: Some(locale.clone()),
@@ -107,11 +122,7 @@ impl<'s> Indexer<'s> {
 
 impl Sink for Indexer<'_> {
     fn put(&self, file: OutputFile) -> Result<(), RenderError> {
-        let indexed = matches!(
-            file.kind,
-            OutputKind::Index | OutputKind::Page | OutputKind::Procedure | OutputKind::Categories
-        );
-        if let (true, Some(locale)) = (indexed, &file.locale) {
+        if let (true, Some(locale)) = (file.kind.is_guide_page(), &file.locale) {
             let started = Instant::now();
             let url = file
                 .path

@@ -206,7 +206,11 @@ describe("search", () => {
     assert.match(href, /^escalate-problems-to-microsoft\.html/);
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/en\/escalate-problems-to-microsoft\.html/);
-    if (href.includes("#")) assert.ok(await targetInView(page), "the result's anchor is in view");
+    if (href.includes("#")) {
+      assert.ok(await targetInView(page), "the result's anchor is in view");
+    } else {
+      assert.equal(await page.locator("h1").innerText(), "Escalate problems to Microsoft");
+    }
   });
 
   test("a result for a step lands on that step", async (t) => {
@@ -268,9 +272,13 @@ describe("navigation", () => {
     assert.equal(await page.locator("h1").innerText(), "Check service health");
   });
 
-  test("the skip link is the first stop and shows when focused", async (t) => {
+  test("the skip link is the first stop and shows when focused; landmarks", async (t) => {
     const page = await newPage(t);
     await page.goto(fileUrl("en/check-service-health.html"));
+    for (const [role, name] of [["banner"], ["search"], ["navigation", "Language"], ["navigation", "Contents"], ["main"]]) {
+      const landmark = page.getByRole(role, name ? { name } : {});
+      assert.equal(await landmark.count(), 1, `one ${role} ${name || ""}`);
+    }
     await page.keyboard.press("Tab");
     const skip = page.locator(".skip-link");
     assert.equal(await skip.evaluate((a) => a === document.activeElement), true);
