@@ -526,7 +526,9 @@ fn check(root: &Path, strict: bool, format: Format, list_external: bool, color: 
     }
     if strict {
         for diagnostic in &mut checked.diagnostics {
-            diagnostic.severity = Severity::Error;
+            if diagnostic.severity == Severity::Warning {
+                diagnostic.severity = Severity::Error;
+            }
         }
     }
     print_diagnostics(&checked.diagnostics, &checked.sources, format, color);

@@ -114,6 +114,63 @@ pub struct Config {
     pub fonts: Vec<PathBuf>,
     /// What raw HTML inside Markdown is accepted (`[runbook] raw-html`).
     pub raw_html: RawHtml,
+    /// Content files left out of the build (`[runbook] exclude`, globs relative to `content/`).
+    pub exclude: globset::GlobSet,
+    /// Directory names whose Markdown files are include files, pulled into pages and never
+    /// built as pages of their own (`[runbook] include-folders`, default `includes`).
+    pub include_folders: Vec<String>,
+    /// Where site-root links (`/azure/x`) lead (`[runbook.root-links]`), longest prefix first.
+    pub root_links: Vec<RootLink>,
+    /// Link targets known to exist outside the built content (`[runbook] outside`, globs over
+    /// site-root paths and content-relative paths): accepted without a check.
+    pub outside: globset::GlobSet,
+}
+
+/// Where the site-root links under one prefix lead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RootLink {
+    /// The path prefix, starting and ending with `/` (`/partner-center/`).
+    pub prefix: String,
+    /// What the rest of the path is resolved against.
+    pub target: RootTarget,
+}
+
+/// The two things a site-root prefix can stand for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RootTarget {
+    /// A directory of `content/` (`""` for the root): the link is checked and rendered like a
+    /// relative one.
+    Content(String),
+    /// A published site: the link becomes an external link to this base URL; `{locale}` in it is
+    /// replaced by the page's locale.
+    Url(String),
+}
+
+impl Config {
+    /// How a site-root link (`/x/y`) is to be read: the mapping that holds it and the path after
+    /// its prefix, or `None` when no mapping does.
+    pub fn root_link<'l>(&self, destination: &'l str) -> Option<(&RootLink, &'l str)> {
+        self.root_links.iter().find_map(|link| {
+            destination
+                .strip_prefix(link.prefix.as_str())
+                .or_else(|| (destination == link.prefix.trim_end_matches('/')).then_some(""))
+                .map(|rest| (link, rest))
+        })
+    }
+
+    /// Whether a content path is left out by `[runbook] exclude`.
+    pub fn is_excluded(&self, relative: &str) -> bool {
+        self.exclude.is_match(relative)
+    }
+
+    /// Whether a content path lies in an include folder.
+    pub fn is_include(&self, relative: &str) -> bool {
+        let mut parts: Vec<&str> = relative.split('/').collect();
+        parts.pop();
+        parts
+            .iter()
+            .any(|part| self.include_folders.iter().any(|f| f == part))
+    }
 }
 
 impl Config {
@@ -180,6 +237,13 @@ struct RunbookTable {
     fonts: Vec<toml::Spanned<String>>,
     #[serde(default)]
     raw_html: RawHtml,
+    #[serde(default)]
+    exclude: Vec<toml::Spanned<String>>,
+    include_folders: Option<Vec<String>>,
+    #[serde(default)]
+    root_links: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    #[serde(default)]
+    outside: Vec<toml::Spanned<String>>,
 }
 
 /// Reads and checks `ROOT/book.toml`. The file is added to `sources` so that diagnostics can quote
@@ -204,6 +268,16 @@ pub fn load(root: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnost
     };
     let file = sources.add(CONFIG_FILE, text);
     parse(root, &sources.file(file).text, file)
+}
+
+/// [`parse`], for unit tests of other modules.
+#[cfg(test)]
+pub(crate) fn parse_for_tests(
+    root: &Path,
+    text: &str,
+    file: FileId,
+) -> Result<Config, Vec<Diagnostic>> {
+    parse(root, text, file)
 }
 
 /// Parses the text of `book.toml` (file `file` in the source map) for the project at `root`.
@@ -232,6 +306,10 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         pdf: false,
         fonts: Vec::new(),
         raw_html: RawHtml::default(),
+        exclude: Vec::new(),
+        include_folders: None,
+        root_links: BTreeMap::new(),
+        outside: Vec::new(),
     });
     let book_language = raw.book.language.as_ref().map(|l| l.get_ref().clone());
     let locales: Vec<String> = match &runbook.locales {
@@ -344,6 +422,9 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
             );
         }
     }
+    let exclude = glob_set(&runbook.exclude, file, "exclude", &mut diagnostics);
+    let outside = glob_set(&runbook.outside, file, "outside", &mut diagnostics);
+    let root_links = root_links(&runbook.root_links, file, &mut diagnostics);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -378,7 +459,105 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
             .map(|f| PathBuf::from(f.into_inner()))
             .collect(),
         raw_html: runbook.raw_html,
+        exclude,
+        include_folders: runbook
+            .include_folders
+            .unwrap_or_else(|| vec!["includes".to_string()]),
+        root_links,
+        outside,
     })
+}
+
+/// A glob set from a list of patterns, each bad pattern an error at its place.
+fn glob_set(
+    patterns: &[toml::Spanned<String>],
+    file: FileId,
+    key: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> globset::GlobSet {
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = globset::GlobBuilder::new(pattern.get_ref().trim_start_matches("./"))
+            .literal_separator(true)
+            .build();
+        match glob {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(error) => diagnostics.push(
+                Diagnostic::error(
+                    "invalid-config",
+                    format!("`{}` in `{key}` is not a glob: {}", pattern.get_ref(), error.kind()),
+                )
+                .at(Span::new(file, pattern.span()))
+                .help("write globs like `archive/**` or `**/toc.yml` (`*` stays inside one folder, `**` crosses folders)"),
+            ),
+        }
+    }
+    builder
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
+/// `[runbook.root-links]`: prefix → `"content"`, `"content/DIR"` or a base URL, longest prefix
+/// first.
+fn root_links(
+    table: &BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    file: FileId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<RootLink> {
+    let mut links = Vec::new();
+    for (prefix, target) in table {
+        if !prefix.get_ref().starts_with('/') {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-config",
+                    format!("`{}` is not a site-root path", prefix.get_ref()),
+                )
+                .at(Span::new(file, prefix.span()))
+                .help("root-links keys start with `/`, e.g. `\"/partner-center/\" = \"content\"`"),
+            );
+            continue;
+        }
+        let mut key = prefix.get_ref().clone();
+        if !key.ends_with('/') {
+            key.push('/');
+        }
+        let value = target.get_ref();
+        let target = if value == "content" {
+            RootTarget::Content(String::new())
+        } else if let Some(dir) = value.strip_prefix("content/") {
+            RootTarget::Content(dir.trim_matches('/').to_string())
+        } else if matches!(url::Url::parse(&value.replace("{locale}", "en")), Ok(u) if matches!(u.scheme(), "http" | "https"))
+        {
+            let mut url = value.clone();
+            if !url.ends_with('/') {
+                url.push('/');
+            }
+            RootTarget::Url(url)
+        } else {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-config",
+                    format!("`{value}` is neither `content`, `content/DIR` nor an http(s) URL"),
+                )
+                .at(Span::new(file, target.span()))
+                .help("map a prefix to the published site (`\"https://learn.microsoft.com/{locale}/\"`) or into content/ (`\"content\"`)"),
+            );
+            continue;
+        };
+        links.push(RootLink {
+            prefix: key,
+            target,
+        });
+    }
+    links.sort_by(|a, b| {
+        b.prefix
+            .len()
+            .cmp(&a.prefix.len())
+            .then(a.prefix.cmp(&b.prefix))
+    });
+    links
 }
 
 /// Whether `text` is a `YYYY-MM-DD` date.

@@ -15,6 +15,8 @@ pub enum Severity {
     Error,
     /// The output is usable but probably not what the author meant.
     Warning,
+    /// Information: what runbook did on its own (files it left out).
+    Note,
 }
 
 /// One problem found in the project.
@@ -48,6 +50,14 @@ impl Diagnostic {
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
+            ..Self::error(code, message)
+        }
+    }
+
+    /// A note.
+    pub fn note(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
             ..Self::error(code, message)
         }
     }
@@ -90,14 +100,30 @@ impl Diagnostic {
     }
 }
 
-/// The known name closest to `wrong`, if any is close enough to be a likely typo.
+/// The known name closest to `wrong`, if any is close enough to be a likely typo: at most one
+/// edit (insertion, deletion, substitution or swap of neighbours) per five characters, and
+/// never more than three. A wrong hint costs more than none, so names that merely share a long
+/// prefix (`guides/escalate` and `guides/evaluate`) are not offered.
 pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = wrong.chars().count();
+    let allowed = (length / 5).clamp(1, 3);
     known
         .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(wrong, candidate), candidate))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .filter(|candidate| *candidate != wrong)
+        .map(|candidate| (strsim::damerau_levenshtein(wrong, candidate), candidate))
+        .filter(|(distance, candidate)| {
+            *distance <= allowed && *distance < length.min(candidate.chars().count())
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
+}
+
+/// How many diagnostics have this severity.
+fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .count()
 }
 
 /// Whether any diagnostic is an error.
@@ -119,6 +145,7 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let title = level
             .primary_title(diagnostic.message.as_str())
@@ -254,7 +281,7 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         version: 1,
         summary: JsonSummary {
             errors,
-            warnings: diagnostics.len() - errors,
+            warnings: count(diagnostics, Severity::Warning),
         },
         diagnostics: ordered(diagnostics)
             .into_iter()
@@ -262,6 +289,7 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 severity: match d.severity {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
+                    Severity::Note => "note",
                 },
                 code: d.code,
                 message: &d.message,
@@ -283,6 +311,7 @@ pub fn to_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         let command = match diagnostic.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "notice",
         };
         let mut properties = vec![format!(
             "title={}",
@@ -331,7 +360,7 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let warnings = diagnostics.len() - errors;
+    let warnings = count(diagnostics, Severity::Warning);
     format!(
         "{}, {}",
         plural(errors, "error"),

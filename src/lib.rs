@@ -28,6 +28,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod dialect;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod i18n;
@@ -35,6 +36,7 @@ pub mod init;
 pub mod load;
 pub mod markup;
 pub mod model;
+pub mod paths;
 pub mod render;
 pub mod safety;
 pub mod schema;
@@ -202,11 +204,11 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
 /// reported too).
 fn check_for(root: &Path, pdf: bool) -> Result<Checked, Error> {
     let mut checked = read_project(root, pdf)?;
-    // Relations between files are only worth checking once every file parsed.
-    if !has_errors(&checked.diagnostics) {
-        let found = validate::validate(&checked.site, &checked.config, &checked.sources);
-        checked.diagnostics.extend(found);
-    }
+    // Relations are checked even when some file did not parse: links and references to a file
+    // that could not be read are not reported again (`Site::unreadable`), so one broken file
+    // hides no other file's problems.
+    let found = validate::validate(&checked.site, &checked.config, &checked.sources);
+    checked.diagnostics.extend(found);
     Ok(checked)
 }
 

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Whether a text is a block (paragraphs, lists) or inline (a title, a label).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +26,7 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
 /// The anchor of a heading: lowercase, letters and digits of any script kept, whitespace becomes
@@ -166,6 +167,67 @@ pub struct RawHtml {
     pub range: Range<usize>,
 }
 
+/// The `src` of every raw HTML `<img>` in a Markdown text, as image links placed at the value.
+pub fn raw_html_images(text: &str) -> Vec<Link> {
+    if !text.contains("<img") && !text.contains("<IMG") {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for piece in raw_html(text) {
+        for (name, attributes) in crate::safety::start_tags(&piece.html) {
+            if name != "img" {
+                continue;
+            }
+            let Some((_, src)) = attributes.iter().find(|(k, _)| k == "src") else {
+                continue;
+            };
+            let written = &text[piece.range.clone()];
+            let start = piece.range.start + written.find(src.as_str()).unwrap_or(0);
+            found.push(Link {
+                destination: src.clone(),
+                range: start..start + src.len(),
+                image: true,
+            });
+        }
+    }
+    found
+}
+
+/// The ids raw HTML in a Markdown text gives its elements (`<a id>`, `<a name>`, `id` on any
+/// element), in order.
+pub fn html_ids(text: &str) -> Vec<String> {
+    if !text.contains('<') {
+        return Vec::new();
+    }
+    raw_html(text)
+        .iter()
+        .flat_map(|piece| crate::safety::start_tags(&piece.html))
+        .filter_map(|(name, attributes)| {
+            attributes
+                .into_iter()
+                .find(|(k, _)| k == "id" || (k == "name" && name == "a"))
+                .map(|(_, v)| v)
+        })
+        .collect()
+}
+
+/// The byte range of a text's first block when it is an `h1` (blank lines and HTML comments
+/// before it allowed).
+pub fn leading_h1(text: &str) -> Option<Range<usize>> {
+    let mut parser = Parser::new_ext(text, options()).into_offset_iter();
+    loop {
+        match parser.next()? {
+            (Event::Start(Tag::Heading { level, .. }), range) => {
+                return (level == pulldown_cmark::HeadingLevel::H1).then_some(range);
+            }
+            (Event::Start(Tag::HtmlBlock), _) | (Event::End(TagEnd::HtmlBlock), _) => {}
+            (Event::Html(html), _)
+                if html.trim_start().starts_with("<!--") || html.trim().is_empty() => {}
+            _ => return None,
+        }
+    }
+}
+
 /// Every piece of raw HTML (block or inline) in a Markdown text, in order.
 pub fn raw_html(text: &str) -> Vec<RawHtml> {
     if !text.contains('<') {
@@ -208,6 +270,45 @@ pub fn raw_html(text: &str) -> Vec<RawHtml> {
     pieces
 }
 
+/// The words that head each kind of alert (`> [!NOTE]`), in the page's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlertLabels {
+    /// `[!NOTE]`.
+    pub note: String,
+    /// `[!TIP]`.
+    pub tip: String,
+    /// `[!IMPORTANT]`.
+    pub important: String,
+    /// `[!WARNING]`.
+    pub warning: String,
+    /// `[!CAUTION]`.
+    pub caution: String,
+}
+
+impl AlertLabels {
+    /// The English labels.
+    pub fn english() -> Self {
+        Self {
+            note: "Note".into(),
+            tip: "Tip".into(),
+            important: "Important".into(),
+            warning: "Warning".into(),
+            caution: "Caution".into(),
+        }
+    }
+
+    /// The label and class name of an alert kind.
+    pub fn of(&self, kind: BlockQuoteKind) -> (&str, &'static str) {
+        match kind {
+            BlockQuoteKind::Note => (&self.note, "note"),
+            BlockQuoteKind::Tip => (&self.tip, "tip"),
+            BlockQuoteKind::Important => (&self.important, "important"),
+            BlockQuoteKind::Warning => (&self.warning, "warning"),
+            BlockQuoteKind::Caution => (&self.caution, "caution"),
+        }
+    }
+}
+
 /// Renders Markdown to HTML: headings get unique anchors from `anchors`, and relative links to
 /// `.md` files point at the `.html` files rendered from them.
 pub fn to_html(text: &str, flavor: Flavor, anchors: &mut Anchors) -> String {
@@ -233,6 +334,18 @@ pub fn to_html_with(
     flavor: Flavor,
     anchors: &mut Anchors,
     rewrite: &dyn Fn(&str) -> LinkRewrite,
+) -> String {
+    to_html_labeled(text, flavor, anchors, rewrite, &AlertLabels::english())
+}
+
+/// Renders Markdown to HTML like [`to_html_with`], alerts headed by `labels`. An alert is a
+/// `<div class="alert alert-KIND" role="note">` whose first paragraph is its label.
+pub fn to_html_labeled(
+    text: &str,
+    flavor: Flavor,
+    anchors: &mut Anchors,
+    rewrite: &dyn Fn(&str) -> LinkRewrite,
+    labels: &AlertLabels,
 ) -> String {
     let mut notes: Vec<Option<String>> = Vec::new();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -281,6 +394,16 @@ pub fn to_html_with(
             }
             Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
                 if flavor == Flavor::Inline => {}
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (label, class) = labels.of(kind);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{}</p>\n",
+                    escape_html(label)
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::from("</div>\n")));
+            }
             other => events.push(other),
         }
     }
@@ -329,6 +452,20 @@ fn assign_heading_ids(events: &[Event<'_>], anchors: &mut Anchors) -> Vec<Headin
     for (_, explicit, _) in &found {
         if let Some(id) = explicit {
             anchors.reserve(id);
+        }
+    }
+    // Ids given in raw HTML (`<a id>`, a tab's section) are taken too.
+    for event in events {
+        if let Event::Html(html) | Event::InlineHtml(html) = event
+            && html.contains("id=")
+        {
+            for (_, attributes) in crate::safety::start_tags(html) {
+                for (key, value) in attributes {
+                    if key == "id" {
+                        anchors.reserve(&value);
+                    }
+                }
+            }
         }
     }
     found
@@ -382,7 +519,7 @@ pub fn typst_string(text: &str) -> String {
 /// (their text, then in parentheses whatever `note` says of the destination). All text goes in
 /// as typst string literals, so nothing in the content is ever read as typst code. Headings become
 /// bold lines; tables, code blocks and HTML keep their text.
-pub fn to_typst(text: &str, note: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn to_typst(text: &str, note: &dyn Fn(&str) -> Option<String>, labels: &AlertLabels) -> String {
     fn literal(out: &mut String, text: &str) {
         out.push('#');
         out.push_str(&typst_string(text));
@@ -425,7 +562,25 @@ pub fn to_typst(text: &str, note: &dyn Fn(&str) -> Option<String>) -> String {
                 }
             }
             Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => out.push_str("\n\n"),
-            Event::Html(t) | Event::InlineHtml(t) => literal(&mut out, &t),
+            // Raw HTML (a table, a tab's title) shows its text; tags are not typeset.
+            Event::Html(t) | Event::InlineHtml(t) => {
+                let text = crate::safety::html_text(&t);
+                if !text.trim().is_empty() {
+                    literal(&mut out, &text);
+                }
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (label, _) = labels.of(kind);
+                out.push_str("#block(stroke: (left: 2pt + luma(110)), inset: (left: 8pt, y: 4pt), width: 100%)[#strong[");
+                literal(&mut out, label);
+                out.push_str("]\n\n");
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                while out.ends_with('\n') {
+                    out.pop();
+                }
+                out.push_str("]\n\n");
+            }
             Event::End(TagEnd::TableRow) | Event::End(TagEnd::TableHead) => {
                 out.push_str("#linebreak()")
             }
@@ -455,6 +610,54 @@ pub fn rewrite_links(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> St
             Some(destination) => out.push_str(&format!("{}]({destination})", &written[..split])),
             None => out.push_str(&written[1..split]),
         }
+        done = link.range.end;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
+/// Markdown with the destination of each inline link and image replaced by `rewrite`'s answer
+/// (`None`: kept as written). Reference links and autolinks stay as written.
+pub fn rebase_links(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for link in links(text) {
+        let written = &text[link.range.clone()];
+        let Some(split) = written.rfind("](") else {
+            continue;
+        };
+        let opening = if link.image { "![" } else { "[" };
+        if !written.starts_with(opening) || link.range.start < done {
+            continue;
+        }
+        let Some(destination) = rewrite(&link.destination) else {
+            continue;
+        };
+        // The title, if any, follows the destination inside the parentheses.
+        let inside = &written[split + 2..written.len() - 1];
+        let title = inside
+            .trim_start()
+            .strip_prefix('<')
+            .and_then(|rest| rest.split_once('>').map(|(_, t)| t))
+            .unwrap_or_else(|| {
+                inside
+                    .trim_start()
+                    .split_once(char::is_whitespace)
+                    .map_or("", |(_, t)| t)
+            });
+        out.push_str(&text[done..link.range.start]);
+        let title = title.trim();
+        let title = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" {title}")
+        };
+        let destination = if destination.contains([' ', '(', ')']) {
+            format!("<{destination}>")
+        } else {
+            destination
+        };
+        out.push_str(&format!("{}]({destination}{title})", &written[..split]));
         done = link.range.end;
     }
     out.push_str(&text[done..]);
@@ -600,9 +803,11 @@ mod tests {
 
     #[test]
     fn typst_markup_keeps_text_literal() {
-        let typst = to_typst("A *b* #c \"q\" [l](x.md)\n\n- one\n- two\n", &|_| {
-            Some("see X".into())
-        });
+        let typst = to_typst(
+            "A *b* #c \"q\" [l](x.md)\n\n- one\n- two\n",
+            &|_| Some("see X".into()),
+            &AlertLabels::english(),
+        );
         assert_eq!(
             typst,
             "#\"A \"#emph[#\"b\"]#\" #c \\\"q\\\" \"#\"l\" #\"(see X)\"\n\n#list(tight: true, [#\"one\"], [#\"two\"], )"

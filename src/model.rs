@@ -101,6 +101,11 @@ pub struct Site {
     pub ui: BTreeMap<String, UiOverrides>,
     /// Other files (images, downloads); copied into every locale of every output as they are.
     pub assets: Vec<Asset>,
+    /// Include files, sorted by path.
+    pub includes: Vec<Include>,
+    /// Content paths of files that could not be read or parsed: links to them are not reported
+    /// again.
+    pub unreadable: std::collections::BTreeSet<String>,
     /// Font files named by `[runbook] fonts`, for PDFs (path relative to the root).
     pub fonts: Vec<Asset>,
     /// `translations.lock`, when the project has one: what each translation was confirmed
@@ -138,6 +143,15 @@ impl Site {
             .binary_search_by(|p| p.path.as_str().cmp(path))
             .ok()?;
         self.procedures.get(index)
+    }
+
+    /// The include file at this content path (with extension).
+    pub fn include(&self, path: &str) -> Option<&Include> {
+        let index = self
+            .includes
+            .binary_search_by(|i| i.path.as_str().cmp(path))
+            .ok()?;
+        self.includes.get(index)
     }
 
     /// The page at this content path.
@@ -376,13 +390,60 @@ impl<'de> Deserialize<'de> for Target {
 }
 
 /// Front matter of a page (the YAML between `---` lines at the top).
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+///
+/// `title` and `description` are runbook's; every other key is metadata kept as written (DocFX
+/// writes `ms.date`, `ms.topic`, `author` and many more), except a key that looks like a typo of
+/// `title` or `description`, which is refused.
+#[derive(Debug, JsonSchema)]
 pub struct FrontMatter {
-    /// The page title (plain text).
+    /// The page title (plain text). When the body starts with an `h1`, that heading is the title
+    /// shown, and this one names the page in the browser's tab.
     pub title: Located<String>,
-    /// A one-sentence summary.
+    /// A one-sentence summary (the page's meta description).
     pub description: Option<Located<String>>,
+    /// Any other key, as written (DocFX metadata such as `ms.date`, `ms.topic`, `author`).
+    #[schemars(skip)]
+    pub metadata: BTreeMap<String, serde_json::Value>,
+}
+
+impl<'de> Deserialize<'de> for FrontMatter {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(FrontMatterVisitor)
+    }
+}
+
+/// Reads [`FrontMatter`]: known keys typed, the rest kept (the loader refuses typos of the known
+/// keys, at their place).
+struct FrontMatterVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FrontMatterVisitor {
+    type Value = FrontMatter;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("front matter: a map with `title` and optional `description` and metadata")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FrontMatter, A::Error> {
+        use serde::de::Error as _;
+        let mut title = None;
+        let mut description = None;
+        let mut metadata = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "title" => title = Some(map.next_value::<Located<String>>()?),
+                "description" => description = Some(map.next_value::<Located<String>>()?),
+                _ => {
+                    metadata.insert(key, map.next_value::<serde_json::Value>()?);
+                }
+            }
+        }
+        let title = title.ok_or_else(|| A::Error::missing_field("title"))?;
+        Ok(FrontMatter {
+            title,
+            description,
+            metadata,
+        })
+    }
 }
 
 /// A Markdown page with its translations.
@@ -403,7 +464,41 @@ pub struct PageVersion {
     pub front: FrontMatter,
     /// Byte offset of the front matter's YAML in the file (for positions).
     pub front_offset: usize,
-    /// The Markdown body.
+    /// The Markdown body, as written.
+    pub body: String,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+    /// The body as every renderer reads it: DocFX directives expanded, includes pulled in, and
+    /// a leading `h1` taken out as the title (`dialect`); set by the loader.
+    pub expanded: String,
+    /// The text of the body's leading `h1`, which is the page's title when present.
+    pub heading: Option<String>,
+}
+
+impl PageVersion {
+    /// The title shown on the page and in navigation: the body's leading `h1`, else the front
+    /// matter's.
+    pub fn title(&self) -> &str {
+        self.heading.as_deref().unwrap_or(&self.front.title.value)
+    }
+}
+
+/// An include file (`includes/x.md`, or a folder named by `[runbook] include-folders`): text
+/// pulled into pages by `[!INCLUDE [title](path)]`, never a page of its own.
+#[derive(Debug)]
+pub struct Include {
+    /// Content path with extension (`includes/x.md`).
+    pub path: String,
+    /// The text in each locale it is written in.
+    pub versions: BTreeMap<String, IncludeVersion>,
+}
+
+/// An include file in one locale.
+#[derive(Debug)]
+pub struct IncludeVersion {
+    /// The file.
+    pub file: FileId,
+    /// The Markdown after any front matter.
     pub body: String,
     /// Byte offset of the body in the file.
     pub body_offset: usize,

@@ -13,17 +13,32 @@ use std::sync::LazyLock;
 
 use html5gum::{Token, Tokenizer};
 
-/// Elements authors may write as raw HTML inside Markdown (`<kbd>`, `<details>`): text-level
-/// and disclosure elements only. Links and images must be Markdown, so that `check` sees them.
+/// Elements authors may write as raw HTML inside Markdown (`<kbd>`, `<details>`, tables): text-level,
+/// disclosure and table elements, anchors (`<a id>`, `<a name>`, never with `href`) and images
+/// (whose `src` `check` follows like a Markdown image). Links must be Markdown, so that `check`
+/// sees them.
 pub const RAW_HTML_TAGS: &[&str] = &[
-    "abbr", "b", "bdi", "bdo", "br", "cite", "code", "dd", "del", "details", "dfn", "div", "dl",
-    "dt", "em", "i", "ins", "kbd", "mark", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",
-    "strong", "sub", "summary", "sup", "time", "u", "var", "wbr",
+    "a", "abbr", "b", "bdi", "bdo", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "i", "img", "ins", "kbd", "li", "mark", "ol",
+    "p", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
 ];
 
-/// Attributes allowed on those elements. No `id` (anchors come from headings, so that `check`
-/// knows them), no `style`, no event handlers.
-pub const RAW_HTML_ATTRIBUTES: &[&str] = &["class", "datetime", "dir", "lang", "open", "title"];
+/// Attributes allowed on every one of those elements. `id` is an anchor that `check` knows; no
+/// `style`, no event handlers.
+pub const RAW_HTML_ATTRIBUTES: &[&str] =
+    &["class", "datetime", "dir", "id", "lang", "open", "title"];
+
+/// Attributes allowed on one element only.
+pub const RAW_HTML_ELEMENT_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("a", &["name"]),
+    ("img", &["src", "alt", "width", "height"]),
+    ("td", &["colspan", "rowspan", "headers", "align"]),
+    ("th", &["colspan", "rowspan", "headers", "scope", "align"]),
+    ("col", &["span"]),
+    ("colgroup", &["span"]),
+    ("ol", &["start", "type"]),
+];
 
 /// The elements the Markdown renderer itself writes, kept by the sanitizer beside the raw ones.
 const MARKDOWN_TAGS: &[&str] = &[
@@ -42,6 +57,7 @@ const MARKDOWN_TAGS: &[&str] = &[
     "ol",
     "p",
     "pre",
+    "section",
     "table",
     "tbody",
     "td",
@@ -83,12 +99,31 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
         .tags(RAW_HTML_TAGS.iter().chain(MARKDOWN_TAGS).copied().collect())
-        .generic_attributes(RAW_HTML_ATTRIBUTES.iter().copied().chain(["id"]).collect())
+        .generic_attributes(
+            RAW_HTML_ATTRIBUTES
+                .iter()
+                .copied()
+                .chain(["role", "data-tab", "data-pivot"])
+                .collect(),
+        )
         .tag_attributes(HashMap::from([
             ("a", HashSet::from(["href", "title"])),
-            ("img", HashSet::from(["src", "alt", "title"])),
+            (
+                "img",
+                HashSet::from(["src", "alt", "title", "width", "height"]),
+            ),
             ("input", HashSet::from(["type", "checked", "disabled"])),
-            ("ol", HashSet::from(["start"])),
+            ("ol", HashSet::from(["start", "type"])),
+            (
+                "td",
+                HashSet::from(["colspan", "rowspan", "headers", "align"]),
+            ),
+            (
+                "th",
+                HashSet::from(["colspan", "rowspan", "headers", "scope", "align"]),
+            ),
+            ("col", HashSet::from(["span"])),
+            ("colgroup", HashSet::from(["span"])),
         ]))
         .url_schemes(URL_SCHEMES.iter().copied().collect())
         .link_rel(None);
@@ -115,6 +150,40 @@ pub fn sanitize(html: &str) -> String {
     SANITIZER.clean(html).to_string()
 }
 
+/// The text of a piece of HTML, tags dropped and character references decoded.
+pub fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    for token in Tokenizer::new(html).flatten() {
+        if let Token::String(s) = token {
+            text.push_str(&String::from_utf8_lossy(&s));
+        }
+    }
+    text
+}
+
+/// The start tags of a piece of HTML: lowercased name, and attributes (lowercased names, values
+/// as written) in order.
+pub fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    Tokenizer::new(html)
+        .flatten()
+        .filter_map(|token| match token {
+            Token::StartTag(tag) => Some((
+                String::from_utf8_lossy(&tag.name).to_ascii_lowercase(),
+                tag.attributes
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            String::from_utf8_lossy(k).to_ascii_lowercase(),
+                            String::from_utf8_lossy(v).into_owned(),
+                        )
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 /// What is wrong with a piece of raw HTML written in content, one sentence per problem (empty
 /// when it is allowed). Comments and end tags are always allowed.
 pub fn raw_html_problems(html: &str) -> Vec<String> {
@@ -131,17 +200,28 @@ pub fn raw_html_problems(html: &str) -> Vec<String> {
         };
         let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
         if !RAW_HTML_TAGS.contains(&name.as_str()) {
-            problems.push(match name.as_str() {
-                "a" | "img" => format!(
-                    "`<{name}>` is not allowed here: write links and images in Markdown, so that `check` follows them"
-                ),
-                _ => format!("`<{name}>` is not an allowed HTML element"),
-            });
+            problems.push(format!("`<{name}>` is not an allowed HTML element"));
             continue;
         }
-        for attribute in tag.attributes.keys() {
+        let own = RAW_HTML_ELEMENT_ATTRIBUTES
+            .iter()
+            .find(|(element, _)| *element == name)
+            .map_or(&[][..], |(_, attributes)| *attributes);
+        for (attribute, value) in &tag.attributes {
             let attribute = String::from_utf8_lossy(attribute).to_ascii_lowercase();
-            if !RAW_HTML_ATTRIBUTES.contains(&attribute.as_str()) {
+            if name == "a" && attribute == "href" {
+                problems.push(
+                    "`<a href>` is not allowed here: write links in Markdown, so that `check` follows them (`<a id>` and `<a name>` anchors are fine)"
+                        .to_string(),
+                );
+            } else if name == "img"
+                && attribute == "src"
+                && is_script_url(&String::from_utf8_lossy(value))
+            {
+                problems.push("an image `src` that is a script or data URL".to_string());
+            } else if !RAW_HTML_ATTRIBUTES.contains(&attribute.as_str())
+                && !own.contains(&attribute.as_str())
+            {
                 problems.push(format!(
                     "attribute `{attribute}` of `<{name}>` is not allowed"
                 ));
@@ -171,7 +251,13 @@ mod tests {
             ]
         );
         assert!(raw_html_problems("<a href=\"x\">")[0].contains("Markdown"));
-        assert!(raw_html_problems("<IMG SRC=x onerror=alert(1)>")[0].contains("`<img>`"));
+        assert_eq!(
+            raw_html_problems("<IMG SRC=x onerror=alert(1)>"),
+            ["attribute `onerror` of `<img>` is not allowed"]
+        );
+        assert!(raw_html_problems("<a name=\"x\"></a><a id=\"y\"></a>").is_empty());
+        assert!(raw_html_problems("<table><caption>c</caption><colgroup><col span=\"2\"></colgroup><thead><tr><th scope=\"col\" colspan=\"2\">h</th></tr></thead><tbody><tr><td rowspan=\"2\"><ul><li>x</li></ul></td></tr></tbody></table>").is_empty());
+        assert!(!raw_html_problems("<img src=\"javascript:x\">").is_empty());
         assert_eq!(
             raw_html_problems("<span onclick=x"),
             ["a tag that is never closed with `>`"]

@@ -165,6 +165,29 @@ ui_keys! {
     ReviewUnconfirmed = "review-unconfirmed": "not yet confirmed", "未確認";
     /// Review: no translation.
     ReviewMissing = "review-missing": "not translated", "未翻訳";
+    /// Label of a `> [!NOTE]` alert.
+    AlertNote = "alert-note": "Note", "メモ";
+    /// Label of a `> [!TIP]` alert.
+    AlertTip = "alert-tip": "Tip", "ヒント";
+    /// Label of a `> [!IMPORTANT]` alert.
+    AlertImportant = "alert-important": "Important", "重要";
+    /// Label of a `> [!WARNING]` alert.
+    AlertWarning = "alert-warning": "Warning", "警告";
+    /// Label of a `> [!CAUTION]` alert.
+    AlertCaution = "alert-caution": "Caution", "注意";
+}
+
+impl UiStrings {
+    /// The labels of the five alert kinds in this locale.
+    pub fn alert_labels(&self) -> crate::markup::AlertLabels {
+        crate::markup::AlertLabels {
+            note: self.get(UiKey::AlertNote).to_string(),
+            tip: self.get(UiKey::AlertTip).to_string(),
+            important: self.get(UiKey::AlertImportant).to_string(),
+            warning: self.get(UiKey::AlertWarning).to_string(),
+            caution: self.get(UiKey::AlertCaution).to_string(),
+        }
+    }
 }
 
 impl UiKey {

@@ -18,9 +18,22 @@ use crate::config::{Config, is_locale_tag};
 use crate::diagnostic::Diagnostic;
 use crate::i18n::lock::{LOCK_FILE, Lock};
 use crate::model::{
-    Asset, CategoriesFile, Page, PageVersion, Procedure, ProductsFile, Site, UiFile,
+    Asset, CategoriesFile, Include, IncludeVersion, Page, PageVersion, Procedure, ProductsFile,
+    Site, UiFile,
 };
 use crate::source::{FileId, SourceMap, Span};
+
+/// Files of documentation repositories that are configuration, not content (DocFX's project and
+/// navigation files, their publishing settings): skipped with a note.
+const NOT_CONTENT: &[&str] = &[
+    "docfx.json",
+    "toc.yml",
+    "toc.yaml",
+    "toc.md",
+    "breadcrumb.yml",
+    "zone-pivot-groups.yml",
+    "redirects.json",
+];
 
 /// Files that are not procedures although they are YAML.
 const PRODUCTS_FILE: &str = "products.yaml";
@@ -70,7 +83,9 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
     let read: Vec<(Entry, std::io::Result<Read>)> = entries
         .into_par_iter()
         .map(|entry| {
-            let read = if entry.kind == FileKind::Asset {
+            let read = if let FileKind::Skipped(_) = entry.kind {
+                Ok(Read::Skipped)
+            } else if entry.kind == FileKind::Asset {
                 std::fs::read(&entry.absolute).map(Read::Bytes)
             } else if let Ok(meta) = std::fs::metadata(&entry.absolute)
                 && meta.len() > MAX_TEXT_BYTES
@@ -86,9 +101,21 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         })
         .collect();
     let mut to_parse: Vec<(FileKind, FileId)> = Vec::new();
+    let mut skipped: Vec<(String, &'static str)> = Vec::new();
     for (entry, read) in read {
         let display_path = format!("content/{}", entry.relative);
+        if !matches!(
+            read,
+            Ok(Read::Text(_)) | Ok(Read::Bytes(_)) | Ok(Read::Skipped)
+        ) {
+            site.unreadable.insert(unreadable_path(&entry.relative));
+        }
         match read {
+            Ok(Read::Skipped) => {
+                if let FileKind::Skipped(reason) = entry.kind {
+                    skipped.push((display_path, reason));
+                }
+            }
             Ok(Read::Bytes(bytes)) => site.assets.push(Asset {
                 path: entry.relative,
                 bytes,
@@ -130,7 +157,16 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         })
         .collect();
     let mut pages: BTreeMap<String, Page> = BTreeMap::new();
+    let mut includes: BTreeMap<String, Include> = BTreeMap::new();
     for (kind, file, parsed, found) in parsed {
+        if found
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+        {
+            site.unreadable.insert(unreadable_path(
+                sources.file(file).path.trim_start_matches("content/"),
+            ));
+        }
         diagnostics.extend(found);
         let text = sources.file(file).text.as_str();
         let first_line = Span::new(file, 0..text.find(['\r', '\n']).unwrap_or(text.len()));
@@ -175,6 +211,21 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                     page.versions.insert(locale, *version);
                 }
             }
+            (FileKind::Include { path, locale }, Parsed::Include(version)) => {
+                let locale = locale.unwrap_or_else(|| config.source_locale().to_string());
+                includes
+                    .entry(path.clone())
+                    .or_insert_with(|| Include {
+                        path,
+                        versions: BTreeMap::new(),
+                    })
+                    .versions
+                    .insert(locale, version);
+            }
+            (FileKind::Procedure { .. }, Parsed::OtherYaml) => skipped.push((
+                sources.file(file).path.clone(),
+                "YAML of another tool (`### YamlMime:`)",
+            )),
             (FileKind::UnknownLocalePage { locale }, _) => diagnostics.push(
                 Diagnostic::error(
                     "unknown-locale",
@@ -192,7 +243,35 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         }
     }
     site.pages = pages.into_values().collect();
+    site.includes = includes.into_values().collect();
     site.procedures.sort_by(|a, b| a.path.cmp(&b.path));
+    expand_pages(&mut site, config);
+    if !skipped.is_empty() {
+        skipped.sort();
+        let mut reasons: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (path, reason) in &skipped {
+            reasons.entry(reason).or_default().push(path);
+        }
+        let listed: Vec<String> = reasons
+            .iter()
+            .map(|(reason, paths)| format!("{} ({reason})", shorten(paths)))
+            .collect();
+        diagnostics.push(
+            Diagnostic::note(
+                "skipped-file",
+                format!(
+                    "{} not content, left out: {}",
+                    if skipped.len() == 1 {
+                        "1 file is".to_string()
+                    } else {
+                        format!("{} files are", skipped.len())
+                    },
+                    listed.join("; ")
+                ),
+            )
+            .help("list more in `[runbook] exclude`; a procedure is any other *.yaml"),
+        );
+    }
     for font in &config.fonts {
         match std::fs::read(config.root.join(font)) {
             Ok(bytes) => site.fonts.push(Asset {
@@ -207,6 +286,78 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
     }
     read_lock(config, sources, &mut site, &mut diagnostics);
     Loaded { site, diagnostics }
+}
+
+/// The first few of a list of paths, and how many more.
+fn shorten(paths: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    let mut text: Vec<String> = paths.iter().take(SHOWN).map(|p| format!("`{p}`")).collect();
+    if paths.len() > SHOWN {
+        text.push(format!("and {} more", paths.len() - SHOWN));
+    }
+    text.join(", ")
+}
+
+/// The content path a link names a file by, for [`Site::unreadable`]: pages and procedures
+/// without extension or locale, other files as they are.
+fn unreadable_path(relative: &str) -> String {
+    for extension in [".md", ".yaml", ".yml"] {
+        if let Some(stem) = relative.strip_suffix(extension) {
+            return match stem.rsplit_once('.') {
+                Some((base, suffix)) if is_locale_tag(suffix) => base.to_string(),
+                _ => stem.to_string(),
+            };
+        }
+    }
+    relative.to_string()
+}
+
+/// Sets each page version's expanded body and title ([`crate::dialect`]): includes are taken in
+/// the page's locale, else in the source locale.
+fn expand_pages(site: &mut Site, config: &Config) {
+    let source = config.source_locale();
+    let includes = &site.includes;
+    let find = |path: &str| {
+        includes
+            .binary_search_by(|i| i.path.as_str().cmp(path))
+            .ok()
+    };
+    let expanded: Vec<Vec<(String, Option<String>)>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            page.versions
+                .iter()
+                .map(|(locale, version)| {
+                    let include = |path: &str| -> Option<&str> {
+                        let include = &includes[find(path)?];
+                        include
+                            .versions
+                            .get(locale)
+                            .or_else(|| include.versions.get(source))
+                            .map(|v| v.body.as_str())
+                    };
+                    let cx = crate::dialect::Context {
+                        path: &page.path,
+                        locale,
+                        config,
+                        include: &include,
+                    };
+                    let text = crate::dialect::expand(&version.body, &cx);
+                    match crate::dialect::leading_title(&text) {
+                        Some((title, rest)) => (rest, Some(title)),
+                        None => (text, None),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for (page, texts) in site.pages.iter_mut().zip(expanded) {
+        for (version, (text, heading)) in page.versions.values_mut().zip(texts) {
+            version.expanded = text;
+            version.heading = heading;
+        }
+    }
 }
 
 /// Reads `translations.lock` beside `book.toml`, when there is one.
@@ -258,6 +409,8 @@ enum Read {
     NotUtf8(String, usize),
     /// A YAML or Markdown file over [`MAX_TEXT_BYTES`], not read.
     TooLarge(u64),
+    /// Not content: not read.
+    Skipped,
 }
 
 /// The largest YAML or Markdown file read (8 MiB, thousands of printed pages): memory and time
@@ -271,6 +424,9 @@ enum Parsed {
     Ui(UiFile),
     Procedure(Box<Procedure>),
     Page(Box<PageVersion>),
+    Include(IncludeVersion),
+    /// YAML of another tool (a DocFX landing page, `### YamlMime:Landing`): skipped.
+    OtherYaml,
     Failed,
 }
 
@@ -279,14 +435,18 @@ fn parse(kind: &FileKind, text: &str, file: FileId, diagnostics: &mut Vec<Diagno
         FileKind::Products => yaml::parse(text, file, 0, diagnostics).map(Parsed::Products),
         FileKind::Categories => yaml::parse(text, file, 0, diagnostics).map(Parsed::Categories),
         FileKind::Ui => yaml::parse(text, file, 0, diagnostics).map(Parsed::Ui),
+        FileKind::Procedure { .. } if text.trim_start().starts_with("### YamlMime:") => {
+            Some(Parsed::OtherYaml)
+        }
         FileKind::Procedure { path } => {
             yaml::parse_procedure(text, file, path.clone(), diagnostics)
                 .map(|p| Parsed::Procedure(Box::new(p)))
         }
+        FileKind::Include { .. } => Some(Parsed::Include(pages::parse_include(text, file))),
         FileKind::Page { .. } => {
             pages::parse_page(text, file, diagnostics).map(|p| Parsed::Page(Box::new(p)))
         }
-        FileKind::UnknownLocalePage { .. } | FileKind::Asset => None,
+        FileKind::UnknownLocalePage { .. } | FileKind::Skipped(_) | FileKind::Asset => None,
     };
     parsed.unwrap_or(Parsed::Failed)
 }
@@ -409,6 +569,13 @@ enum FileKind {
     UnknownLocalePage {
         locale: String,
     },
+    /// A Markdown file in an include folder, in a locale (`None`: the source locale).
+    Include {
+        path: String,
+        locale: Option<String>,
+    },
+    /// A file that is not content: left out, with the reason, in one note.
+    Skipped(&'static str),
     Asset,
 }
 
@@ -419,6 +586,13 @@ impl FileKind {
             CATEGORIES_FILE => return FileKind::Categories,
             UI_FILE => return FileKind::Ui,
             _ => {}
+        }
+        if config.is_excluded(relative) {
+            return FileKind::Skipped("excluded by `[runbook] exclude`");
+        }
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        if NOT_CONTENT.iter().any(|n| name.eq_ignore_ascii_case(n)) {
+            return FileKind::Skipped("docs-repository configuration");
         }
         if let Some(stem) = relative
             .strip_suffix(".yaml")
@@ -435,6 +609,7 @@ impl FileKind {
             Some(i) => (&stem[..=i], &stem[i + 1..]),
             None => ("", stem),
         };
+        let include = config.is_include(relative);
         if let Some((base, suffix)) = name.rsplit_once('.')
             && is_locale_tag(suffix)
         {
@@ -444,9 +619,20 @@ impl FileKind {
                 };
             }
             let locale = (suffix != config.source_locale()).then(|| suffix.to_string());
-            return FileKind::Page {
-                path: format!("{dir}{base}"),
-                locale,
+            let path = format!("{dir}{base}");
+            return if include {
+                FileKind::Include {
+                    path: format!("{path}.md"),
+                    locale,
+                }
+            } else {
+                FileKind::Page { path, locale }
+            };
+        }
+        if include {
+            return FileKind::Include {
+                path: relative.to_string(),
+                locale: None,
             };
         }
         FileKind::Page {
@@ -517,6 +703,10 @@ mod tests {
             pdf: false,
             fonts: vec![],
             raw_html: crate::config::RawHtml::default(),
+            exclude: globset::GlobSet::empty(),
+            include_folders: vec!["includes".into()],
+            root_links: vec![],
+            outside: globset::GlobSet::empty(),
         }
     }
 

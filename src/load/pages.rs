@@ -59,6 +59,31 @@ pub fn parse_page(
         );
         return None;
     };
+    // Any key is metadata (DocFX writes many), so a misspelt `title` or `description` would
+    // pass silently: refused here, at its place.
+    let mut offset = 0;
+    let mut typo = false;
+    for line in split.front.split_inclusive('\n') {
+        let key = line.split_once(':').map_or("", |(key, _)| key);
+        if !key.is_empty()
+            && !key.starts_with([' ', '\t', '-', '#'])
+            && !key.contains('.')
+            && key.len() > 3
+            && let Some(known) = crate::diagnostic::did_you_mean(key, ["title", "description"])
+        {
+            typo = true;
+            let start = split.front_offset + offset;
+            diagnostics.push(
+                Diagnostic::error("invalid-yaml", format!("unknown field `{key}`"))
+                    .at(Span::new(file, start..start + key.len()))
+                    .help(format!("did you mean `{known}`?")),
+            );
+        }
+        offset += line.len();
+    }
+    if typo {
+        return None;
+    }
     let front: FrontMatter = yaml::parse(split.front, file, split.front_offset, diagnostics)?;
     Some(PageVersion {
         file,
@@ -66,7 +91,23 @@ pub fn parse_page(
         front_offset: split.front_offset,
         body: split.body.to_string(),
         body_offset: split.body_offset,
+        expanded: String::new(),
+        heading: None,
     })
+}
+
+/// Reads an include file: its text after any front matter (include files may carry metadata,
+/// which is not shown).
+pub fn parse_include(text: &str, file: FileId) -> crate::model::IncludeVersion {
+    let (body, body_offset) = match split_front_matter(text) {
+        Some(split) => (split.body, split.body_offset),
+        None => (text, 0),
+    };
+    crate::model::IncludeVersion {
+        file,
+        body: body.to_string(),
+        body_offset,
+    }
 }
 
 #[cfg(test)]

@@ -100,6 +100,7 @@ impl HtmlRenderer<'_> {
                 all: &views,
                 navigation: Navigation::new(view)?,
                 ui: Shared::new(&view.ui.for_templates())?,
+                alert_labels: view.ui.alert_labels(),
             };
             sink.put(locale_pages.home()?)?;
             // Pages are independent of each other: render them on every core.
@@ -166,6 +167,8 @@ struct LocalePages<'r, 'a> {
     navigation: Navigation,
     /// The locale's UI strings, for every page.
     ui: Shared,
+    /// The words heading alerts, in this locale.
+    alert_labels: markup::AlertLabels,
 }
 
 /// The sidebar of one locale, built once and shared by every page.
@@ -251,8 +254,22 @@ impl Navigation {
 }
 
 /// Converts shown text to HTML, marking text in another language with `lang`.
-fn to_html(shown: Shown<'_>, flavor: Flavor, anchors: &mut Anchors) -> String {
-    let html = markup::to_html(shown.markdown, flavor, anchors);
+fn to_html(
+    shown: Shown<'_>,
+    flavor: Flavor,
+    anchors: &mut Anchors,
+    labels: &markup::AlertLabels,
+) -> String {
+    let html = markup::to_html_labeled(
+        shown.markdown,
+        flavor,
+        anchors,
+        &|destination| markup::LinkRewrite {
+            destination: markup::md_link_to_html(destination),
+            note: None,
+        },
+        labels,
+    );
     let html = lang_marked(html, shown.fallback_locale, flavor);
     match (shown.stale, flavor) {
         (false, _) => html,
@@ -272,7 +289,12 @@ fn lang_marked(html: String, fallback_locale: Option<&str>, flavor: Flavor) -> S
 
 /// Inline Markdown as HTML.
 fn inline(shown: Shown<'_>) -> String {
-    to_html(shown, Flavor::Inline, &mut Anchors::new())
+    to_html(
+        shown,
+        Flavor::Inline,
+        &mut Anchors::new(),
+        &markup::AlertLabels::english(),
+    )
 }
 
 /// The directory part of a content path (`""` at the root).
@@ -321,6 +343,7 @@ impl<'a> LocalePages<'_, 'a> {
             "fallback_notice": fallback_notice,
             "review_notice": view.needs_review(content_path).then(|| view.needs_review_notice()),
             "fallback_lang": fallback,
+            "meta_description": Value::Null,
         })
     }
 
@@ -380,18 +403,25 @@ impl<'a> LocalePages<'_, 'a> {
         template: &str,
         kind: OutputKind,
     ) -> Result<OutputFile, RenderError> {
-        let (title, description, body, fallback, source) = match version {
+        let (title, head_title, description, body, fallback, source) = match version {
             Some((version, fallback)) => {
-                let shown = Shown::in_locale(&version.body, fallback);
+                let shown = Shown::in_locale(&version.expanded, fallback);
                 (
+                    version.title(),
                     version.front.title.value.as_str(),
                     version.front.description.as_ref().map(|d| d.value.as_str()),
-                    to_html(shown, Flavor::Block, &mut new_page_anchors()),
+                    to_html(
+                        shown,
+                        Flavor::Block,
+                        &mut new_page_anchors(),
+                        &self.alert_labels,
+                    ),
                     fallback,
                     Some(self.renderer.sources.file(version.file).path.clone()),
                 )
             }
             None => (
+                self.view.config.title_in(self.view.locale),
                 self.view.config.title_in(self.view.locale),
                 None,
                 String::new(),
@@ -399,7 +429,9 @@ impl<'a> LocalePages<'_, 'a> {
                 None,
             ),
         };
-        let mut context = self.common(content_path, title, fallback);
+        // The browser's tab shows the front matter's title; the page shows its own `h1`.
+        let mut context = self.common(content_path, head_title, fallback);
+        context["meta_description"] = json!(description);
         context["page"] = json!({ "title": title, "description": description, "body": body });
         let html = self.render(template, &context, content_path)?;
         Ok(self.file(content_path, kind, source, html))
@@ -413,7 +445,7 @@ impl<'a> LocalePages<'_, 'a> {
         // warnings and what to submit): the order `LocaleView::page_ids` assigns heading ids in.
         let introduction = shown
             .introduction
-            .map(|t| to_html(t, Flavor::Block, &mut anchors));
+            .map(|t| to_html(t, Flavor::Block, &mut anchors, &self.alert_labels));
         let categories_url = format!("{}{CATEGORIES_PATH}.html", to_locale_root(&procedure.path));
         let steps: Vec<Value> = shown
             .steps
@@ -436,9 +468,9 @@ impl<'a> LocalePages<'_, 'a> {
                     "id": step.id,
                     "kind": if !step.branches.is_empty() { "decision" } else if step.escalation.is_some() { "escalation" } else { "action" },
                     "title": inline(step.title),
-                    "text": step.text.map(|t| to_html(t, Flavor::Block, &mut anchors)),
-                    "notes": step.notes.iter().map(|t| to_html(*t, Flavor::Block, &mut anchors)).collect::<Vec<_>>(),
-                    "warnings": step.warnings.iter().map(|t| to_html(*t, Flavor::Block, &mut anchors)).collect::<Vec<_>>(),
+                    "text": step.text.map(|t| to_html(t, Flavor::Block, &mut anchors, &self.alert_labels)),
+                    "notes": step.notes.iter().map(|t| to_html(*t, Flavor::Block, &mut anchors, &self.alert_labels)).collect::<Vec<_>>(),
+                    "warnings": step.warnings.iter().map(|t| to_html(*t, Flavor::Block, &mut anchors, &self.alert_labels)).collect::<Vec<_>>(),
                     "branches": step.branches.iter().map(|b| json!({
                         "label": inline(b.label),
                         "to": destination(&b.to),
@@ -448,7 +480,7 @@ impl<'a> LocalePages<'_, 'a> {
                             "url": format!("{categories_url}#{id}"),
                             "title": inline(*title),
                         })).collect::<Vec<_>>(),
-                        "submit": e.submit.map(|t| to_html(t, Flavor::Block, &mut anchors)),
+                        "submit": e.submit.map(|t| to_html(t, Flavor::Block, &mut anchors, &self.alert_labels)),
                     })),
                     "then": step.then.as_ref().map(destination),
                 })
@@ -487,9 +519,9 @@ impl<'a> LocalePages<'_, 'a> {
                 json!({
                     "id": c.id.as_str(),
                     "title": inline(view.text(&c.title)),
-                    "description": c.description.as_ref().map(|t| to_html(view.text(t), Flavor::Block, &mut anchors)),
+                    "description": c.description.as_ref().map(|t| to_html(view.text(t), Flavor::Block, &mut anchors, &self.alert_labels)),
                     "examples": c.examples.iter().map(|t| inline(view.text(t))).collect::<Vec<_>>(),
-                    "escalate_to": to_html(view.text(&c.escalate_to), Flavor::Block, &mut anchors),
+                    "escalate_to": to_html(view.text(&c.escalate_to), Flavor::Block, &mut anchors, &self.alert_labels),
                     "severity": severity,
                 })
             })

@@ -147,9 +147,7 @@ impl Book<'_, '_> {
         let home_title = view
             .home()
             .and_then(|p| view.page_version(p))
-            .map_or(view.config.title_in(view.locale), |(v, _)| {
-                v.front.title.as_str()
-            });
+            .map_or(view.config.title_in(view.locale), |(v, _)| v.title());
         let mut text = String::from("# Summary\n\n");
         let _ = writeln!(text, "[{}]({INDEX_PATH}.md)\n", plain(home_title));
         let procedures = view.nav_procedures();
@@ -208,14 +206,14 @@ impl Book<'_, '_> {
         (version, fallback): (&PageVersion, Option<&str>),
         kind: OutputKind,
     ) -> OutputFile {
-        let mut text = format!("# {}\n\n", plain(&version.front.title.value));
+        let mut text = format!("# {}\n\n", plain(version.title()));
         if let Some(source) = fallback {
             text.push_str(&format!(
                 "> {}\n\n",
                 plain(&self.view.fallback_notice(source))
             ));
         }
-        text.push_str(&version.body);
+        text.push_str(&version.expanded);
         let source = Some(self.sources.file(version.file).path.clone());
         self.chapter(content_path, kind, source, text)
     }

@@ -253,22 +253,7 @@ pub fn copy_assets(site: &Site, dir: &str, locale: &str) -> Vec<OutputFile> {
         .collect()
 }
 
-/// A path to `to` relative to the directory of `from` (both relative to the same root,
-/// `/`-separated): `en/a/b.html` → `ja/c.html` is `../../ja/c.html`.
-pub fn relative_url(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len() - 1];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(to_parts.len() - 1);
-    let mut url = "../".repeat(from_dirs.len() - common);
-    url.push_str(&to_parts[common..].join("/"));
-    url
-}
+pub use crate::paths::relative_url;
 
 #[cfg(test)]
 mod tests {

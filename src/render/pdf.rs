@@ -183,9 +183,11 @@ impl Typst<'_, '_> {
 
     /// Markdown as typst markup; links get the note `note_for` gives them.
     fn text(&self, from: &str, shown: Shown<'_>, sections: Option<&[(String, usize)]>) -> String {
-        markup::to_typst(shown.markdown, &|destination| {
-            self.note(from, destination, sections)
-        })
+        markup::to_typst(
+            shown.markdown,
+            &|destination| self.note(from, destination, sections),
+            &self.view.ui.alert_labels(),
+        )
     }
 
     /// What a link says on paper: its section in the runbook, or its title and URL.
@@ -440,8 +442,8 @@ impl Typst<'_, '_> {
         }
         for page in &appendices {
             if let Some((version, fallback)) = view.page_version(page) {
-                let _ = writeln!(t, "= {}\n", lit(&version.front.title.value));
-                let shown = Shown::in_locale(&version.body, fallback);
+                let _ = writeln!(t, "= {}\n", lit(version.title()));
+                let shown = Shown::in_locale(&version.expanded, fallback);
                 let _ = writeln!(t, "{}\n", self.text(&page.path, shown, Some(&sections)));
             }
         }

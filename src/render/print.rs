@@ -78,6 +78,7 @@ impl Renderer for PrintRenderer<'_> {
                 renderer: self,
                 view: &view,
                 ui: Shared::new(&view.ui.for_templates())?,
+                alert_labels: view.ui.alert_labels(),
             };
             cx.site
                 .procedures
@@ -115,6 +116,8 @@ struct Print<'r, 'a> {
     view: &'r LocaleView<'a>,
     /// The locale's UI strings, for every document.
     ui: Shared,
+    /// The words heading alerts, in this locale.
+    alert_labels: markup::AlertLabels,
 }
 
 /// Where the links of a printed document lead.
@@ -195,9 +198,13 @@ impl<'a> Print<'_, 'a> {
         anchors: &mut Anchors,
         mode: &LinkMode<'_>,
     ) -> String {
-        let html = markup::to_html_with(shown.markdown, flavor, anchors, &|d| {
-            self.rewrite(from, d, mode)
-        });
+        let html = markup::to_html_labeled(
+            shown.markdown,
+            flavor,
+            anchors,
+            &|d| self.rewrite(from, d, mode),
+            &self.alert_labels,
+        );
         match (shown.fallback_locale, flavor) {
             (None, _) => html,
             (Some(lang), Flavor::Inline) => format!(r#"<span lang="{lang}">{html}</span>"#),
@@ -390,10 +397,10 @@ impl<'a> Print<'_, 'a> {
             .enumerate()
             .filter_map(|(i, page)| {
                 let (version, fallback) = view.page_version(page)?;
-                let shown = Shown::in_locale(&version.body, fallback);
+                let shown = Shown::in_locale(&version.expanded, fallback);
                 Some(json!({
                     "number": first_appendix + i,
-                    "title": version.front.title.value,
+                    "title": version.title(),
                     "body": self.html(&page.path, shown, Flavor::Block, &mut anchors, &mode),
                 }))
             })

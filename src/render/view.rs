@@ -242,7 +242,7 @@ impl<'a> LocaleView<'a> {
                 let (version, fallback_locale) = self.page_version(p)?;
                 Some(NavEntry {
                     path: &p.path,
-                    title: Shown::in_locale(&version.front.title, fallback_locale),
+                    title: Shown::in_locale(version.title(), fallback_locale),
                     markdown: false,
                 })
             })
@@ -388,8 +388,10 @@ impl<'a> LocaleView<'a> {
             }
         } else if let Some(page) = self.site.page(content_path) {
             let (version, fallback_locale) = self.page_version(page)?;
-            let shown = Shown::in_locale(&version.body, fallback_locale);
-            headings(&mut new_page_anchors(), shown, &mut ids);
+            let shown = Shown::in_locale(&version.expanded, fallback_locale);
+            let mut anchors = new_page_anchors();
+            headings(&mut anchors, shown, &mut ids);
+            ids.extend(markup::html_ids(shown.markdown));
         } else if content_path != INDEX_PATH {
             return None;
         }
@@ -408,7 +410,7 @@ impl<'a> LocaleView<'a> {
         self.site
             .page(path)
             .and_then(|p| self.page_version(p))
-            .map_or_else(|| path.to_string(), |(v, _)| v.front.title.value.clone())
+            .map_or_else(|| path.to_string(), |(v, _)| v.title().to_string())
     }
 
     /// Where a destination leads, in a few words for paper ("step 5", "end", a title).

@@ -89,6 +89,25 @@ fn link_sources<'a>(site: &'a Site, config: &'a Config) -> Vec<LinkSource<'a>> {
                 });
             }
         }
+        // An include file's links are resolved from the include file, as DocFX does, and checked
+        // once per locale it is shown in.
+        for include in &site.includes {
+            let version = include
+                .versions
+                .get(locale)
+                .map(|v| (v, false))
+                .or_else(|| include.versions.get(source_locale).map(|v| (v, true)));
+            if let Some((version, fallback)) = version {
+                sources.push(LinkSource {
+                    file: version.file,
+                    from: include.path.strip_suffix(".md").unwrap_or(&include.path),
+                    locale,
+                    fallback,
+                    markdown: &version.body,
+                    base: Base::Exact(version.body_offset),
+                });
+            }
+        }
     }
     sources
 }
@@ -219,7 +238,7 @@ pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut
     let checked: Vec<(&str, Vec<CheckedLink>)> = link_sources(site, config)
         .into_par_iter()
         .map(|source| {
-            let links = markup::links(source.markdown)
+            let links = crate::dialect::links(source.markdown)
                 .into_iter()
                 .map(|link| {
                     let span = destination_span(&source, &link, sources);
@@ -346,12 +365,15 @@ fn check_link(
     if let Some(scheme) = scheme(destination) {
         return check_external(&scheme, destination).into_iter().collect();
     }
-    if destination.starts_with('/') {
+    if destination.starts_with("//") {
         return vec![error(
             "absolute-link",
-            format!("`{destination}` is an absolute path"),
-            Some("link relative to this file (e.g. `page.md`), so the site works from any folder and from disk".into()),
+            format!("`{destination}` has no scheme"),
+            Some("write the full address: `https:` then the rest".into()),
         )];
+    }
+    if destination.starts_with('/') {
+        return site_root_link(source, destination, targets, sources);
     }
     let (path, fragment) = match destination.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
@@ -386,12 +408,23 @@ fn check_link(
         };
     }
     let Some(resolved) = resolve(source.from, &path) else {
+        if is_declared_outside(targets.config, source.from, &path) {
+            return Vec::new();
+        }
         return vec![error(
             "link-outside",
             format!("`{destination}` leads outside `content/`"),
-            Some("links can only reach pages, procedures and files inside content/".into()),
+            Some("links can only reach pages, procedures and files inside content/; list targets that exist elsewhere in `[runbook] outside`".into()),
         )];
     };
+    if targets
+        .site
+        .unreadable
+        .contains(resolved.strip_suffix(".md").unwrap_or(&resolved))
+        || targets.config.outside.is_match(&resolved)
+    {
+        return Vec::new();
+    }
     if path.ends_with('/') || targets.directories.contains(&resolved) {
         let index = format!("{resolved}/{INDEX_PATH}");
         let help = targets.pages.contains(&index).then(|| {
@@ -408,6 +441,16 @@ fn check_link(
     }
     match resolved.strip_suffix(".md") {
         Some(target) => {
+            if targets.site.include(&resolved).is_some() {
+                return vec![error(
+                    "broken-link",
+                    format!("`{destination}` links an include file, which is not a page"),
+                    Some(format!(
+                        "pull it in with `[!INCLUDE [title]({path})]`, or move it out of {}",
+                        targets.config.include_folders.join(", ")
+                    )),
+                )];
+            }
             if !targets.pages.contains(target) {
                 return vec![missing_target(
                     source,
@@ -452,6 +495,80 @@ fn check_link(
             )]
         }
     }
+}
+
+/// A site-root link (`/azure/x`): read with `[runbook.root-links]`, else declared outside, else an
+/// error whose help names both settings.
+fn site_root_link(
+    source: &LinkSource<'_>,
+    destination: &str,
+    targets: &Targets<'_>,
+    sources: &SourceMap,
+) -> Vec<Problem> {
+    let config = targets.config;
+    let path = destination.split(['#', '?']).next().unwrap_or(destination);
+    if config.outside.is_match(path) || config.outside.is_match(path.trim_start_matches('/')) {
+        return Vec::new();
+    }
+    match crate::dialect::root_link(config, destination, source.locale) {
+        crate::dialect::RootLink::External(url) => {
+            check_external("https", &url).into_iter().collect()
+        }
+        crate::dialect::RootLink::Content(path) => {
+            // Checked as the relative link it stands for, written at the content root.
+            let root = LinkSource {
+                from: "index",
+                ..*source
+            };
+            check_link(&root, &path, targets, sources)
+                .into_iter()
+                .map(|(code, message, help, warning)| {
+                    (
+                        code,
+                        format!("{message} (`{destination}` read as `{path}`)"),
+                        help,
+                        warning,
+                    )
+                })
+                .collect()
+        }
+        crate::dialect::RootLink::Unmapped => {
+            let prefix = match path.trim_start_matches('/').split_once('/') {
+                Some((first, _)) if !first.is_empty() => format!("/{first}/"),
+                _ => "/".to_string(),
+            };
+            vec![error(
+                "absolute-link",
+                format!(
+                    "`{destination}` is a site-root link, and no `[runbook.root-links]` mapping reads it"
+                ),
+                Some(format!(
+                    "map its prefix in book.toml: `[runbook.root-links]` `\"{prefix}\" = \"https://your.site/{{locale}}{prefix}\"` (or `= \"content\"` when the pages are here), or declare it with `[runbook] outside = [\"{prefix}**\"]`; a relative link (`page.md`) works everywhere"
+                )),
+            )]
+        }
+    }
+}
+
+/// Whether a relative link that climbs out of `content/` names a target declared in
+/// `[runbook] outside` (matched as the path from the content root, `../` kept).
+fn is_declared_outside(config: &Config, from: &str, path: &str) -> bool {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    let mut above = 0;
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    above += 1;
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let lexical = format!("{}{}", "../".repeat(above), parts.join("/"));
+    config.outside.is_match(&lexical)
 }
 
 /// A missing page or file: a case-only difference, a likely typo, or simply absent.
@@ -504,6 +621,18 @@ fn anchor(
     };
     if ids.set.contains(fragment) {
         return Vec::new();
+    }
+    if let Some(single) = fragment.strip_prefix('#') {
+        let found = ids.set.contains(single.trim_start_matches('#'));
+        return vec![error(
+            "broken-anchor",
+            format!("`{destination}` has `#` twice before its anchor"),
+            Some(if found {
+                format!("write one `#`: `#{}`", single.trim_start_matches('#'))
+            } else {
+                "write one `#` before the anchor".to_string()
+            }),
+        )];
     }
     let help = did_you_mean(fragment, ids.set.iter().map(String::as_str))
         .map(|id| format!("did you mean `#{id}`?"))
@@ -619,22 +748,7 @@ fn check_external(scheme: &str, destination: &str) -> Option<Problem> {
     }
 }
 
-/// Resolves a relative link path written in the file at content path `from` to a content path
-/// (extension kept); `None` when it leaves the content root.
-pub fn resolve(from: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
-}
+pub use crate::paths::resolve;
 
 /// Every external link (with a scheme) in the content, once each, in file order.
 pub fn external_links(site: &Site, config: &Config, sources: &SourceMap) -> Vec<WrittenLink> {

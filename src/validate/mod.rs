@@ -4,6 +4,7 @@
 //! categories, steps, procedures) point at something, that output paths do not collide, and that
 //! localized text is written in known locales. Validation reports; it never fails and does no IO.
 
+mod dialect;
 mod flow;
 mod html;
 pub mod links;
@@ -25,6 +26,7 @@ pub fn validate(site: &Site, config: &Config, sources: &SourceMap) -> Vec<Diagno
     flow::check(site, &mut diagnostics);
     links::check(site, config, sources, &mut diagnostics);
     html::check(site, config, sources, &mut diagnostics);
+    dialect::check(site, config, &mut diagnostics);
     let segments = crate::i18n::segments::segments(site, config);
     translations::check(site, config, segments, &mut diagnostics);
     diagnostics

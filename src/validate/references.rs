@@ -27,7 +27,7 @@ pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     for procedure in &site.procedures {
         let file = procedure.file;
         for product in &procedure.applies_to {
-            if !product_ids.contains(&product.as_str()) {
+            if !product_ids.contains(&product.as_str()) && !site.unreadable.contains("products") {
                 out.push(
                     Diagnostic::error(
                         "unknown-product",
@@ -54,7 +54,9 @@ pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
         for step in &procedure.steps {
             step_shape(step, file, out);
             for category in step.escalation.iter().flat_map(|e| &e.categories) {
-                if !category_ids.contains(&category.as_str()) {
+                if !category_ids.contains(&category.as_str())
+                    && !site.unreadable.contains("categories")
+                {
                     out.push(
                         Diagnostic::error(
                             "unknown-category",
@@ -109,8 +111,12 @@ fn check_target(
         }
         Target::Procedure(link) => {
             let path = link.split('#').next().unwrap_or(link);
-            let found = resolve_md_link(from, path).and_then(|p| site.procedure(&p));
-            if found.is_none() {
+            let resolved = resolve_md_link(from, path);
+            let unreadable = resolved
+                .as_ref()
+                .is_some_and(|p| site.unreadable.contains(p));
+            let found = resolved.and_then(|p| site.procedure(&p));
+            if found.is_none() && !unreadable {
                 out.push(
                     Diagnostic::error("unknown-procedure", format!("no procedure `{link}`"))
                         .at(target.span(file, 0))

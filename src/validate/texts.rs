@@ -170,6 +170,7 @@ pub(super) fn check(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
             }
         }
         if !page.versions.contains_key(config.source_locale())
+            && !site.unreadable.contains(&page.path)
             && let Some(version) = page.versions.values().next()
         {
             out.push(

@@ -221,7 +221,7 @@ error_case!(
 error_case!(
     absolute_link,
     "content/bad.md:5:18",
-    "`/status.md` is an absolute path"
+    "`/status.md` is a site-root link, and no `[runbook.root-links]` mapping reads it"
 );
 error_case!(
     missing_file,

@@ -1,0 +1,863 @@
+//! DocFX-flavoured Markdown, the dialect of Microsoft Learn and of most vendor documentation
+//! repositories: its directives found with their places (for `validate`), and a page turned into
+//! the CommonMark with GitHub alerts that every renderer reads (for `load`).
+//!
+//! | written | becomes |
+//! | --- | --- |
+//! | `[!INCLUDE [title](path.md)]` | the include file's text, its links rebased to the page |
+//! | `:::image type="content" source="x.png" alt-text="A":::` | `![A](x.png)` (`complex`: and its description) |
+//! | `# [Linux](#tab/linux)` … `---` | a tab group: `<div class="tabs">` holding a `<section id="tab/linux">` per tab |
+//! | `> [!div class="nextstepaction"]` | the quote's links as a call to action |
+//! | `::: zone pivot="x"` … `::: zone-end` | a labelled `<section class="zone">` |
+//! | `:::row:::`, `:::column:::` | nothing (layout only) |
+//! | `> [!VIDEO url]` | a link to the video |
+//! | `<a name="x"></a>` | `<a id="x"></a>`, dropped when the next heading has that id anyway |
+//! | `/prefix/path` links | what `[runbook.root-links]` maps them to |
+//!
+//! Alerts (`> [!NOTE]`) are left as they are: pulldown-cmark reads them (GitHub's syntax), so each
+//! renderer draws them its own way. Anything else written as a directive is `Unsupported`, which
+//! `check` reports, so no reader ever sees literal directive syntax.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::config::{Config, RootTarget};
+use crate::markup;
+use crate::paths::{relative_url, resolve};
+
+/// What a directive is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `[!INCLUDE [title](path)]`: alone on its line (`inline: false`) or inside text.
+    Include {
+        /// The path as written.
+        path: String,
+        /// Whether it sits inside a paragraph.
+        inline: bool,
+    },
+    /// `:::image ...:::` (and, for `type="complex"`, its description up to `:::image-end:::`).
+    Image {
+        /// `source`, as written.
+        source: String,
+        /// `alt-text`, when given.
+        alt: Option<String>,
+        /// `content` (default), `icon` or `complex`.
+        image_type: String,
+        /// The long description of a complex image.
+        description: Option<String>,
+    },
+    /// `# [Title](#tab/id)`: the start of a tab.
+    Tab {
+        /// The tab's title.
+        title: String,
+        /// Its id, without `tab/`.
+        id: String,
+    },
+    /// `---` after a tab group: its end.
+    TabsEnd,
+    /// `> [!div class="..."]` and the rest of its quote.
+    Div {
+        /// The class written (`nextstepaction`).
+        class: String,
+        /// The rest of the quote, unquoted.
+        body: String,
+    },
+    /// `::: zone pivot="x"` (or `target="x"`).
+    Zone {
+        /// The pivot or target named.
+        pivot: String,
+    },
+    /// `::: zone-end`.
+    ZoneEnd,
+    /// `> [!VIDEO url]`.
+    Video {
+        /// The video's address.
+        url: String,
+    },
+    /// `:::row:::`, `:::column:::` and their ends.
+    Layout,
+    /// Any other directive: `check` refuses it.
+    Unsupported {
+        /// Its name (`:::code`, `[!button]`).
+        name: String,
+    },
+}
+
+/// A directive found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    /// What it is.
+    pub kind: Kind,
+    /// Its bytes in the text: whole lines, without the last line break, for block directives.
+    pub range: Range<usize>,
+    /// Where its path or source is written, when it has one.
+    pub target: Option<Range<usize>>,
+    /// The container prefix of its line (`> `, list indentation), kept on inserted lines.
+    pub prefix: String,
+}
+
+/// A regular expression written in this file. The patterns are constants, each used by the
+/// unit tests below, so building one cannot fail at run time.
+#[allow(clippy::expect_used)]
+fn pattern(source: &str) -> Regex {
+    Regex::new(source).expect("the dialect's patterns are valid")
+}
+
+static BLOCK_INCLUDE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)^\[!INCLUDE\s*\[([^\]]*)\]\(\s*<?([^)\s>]+)>?\s*\)\s*\]\s*$"));
+static INLINE_INCLUDE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)\[!INCLUDE\s*\[([^\]]*)\]\(\s*<?([^)\s>]+)>?\s*\)\s*\]"));
+static COLONS: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"^:::\s*([A-Za-z][\w-]*)(.*?)(:::)?\s*$"));
+static ATTRIBUTE: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r#"([A-Za-z][\w-]*)\s*=\s*"([^"]*)""#));
+static TAB: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"^#{1,6}\s+\[([^\]]+)\]\(#tab/([^)\s]+)\)\s*#*\s*$"));
+static BANG: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"^\[!([A-Za-z][\w-]*)\b\s*([^\]]*)\]\s*$"));
+static ANCHOR: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r#"(?i)<a\s+(?:name|id)\s*=\s*["']([^"']+)["']\s*/?>\s*(?:</a>)?"#));
+static CONTAINER: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[ \t]*(?:>[ \t]?)*[ \t]*"));
+
+/// GitHub's alert kinds, which pulldown-cmark reads itself.
+const ALERTS: &[&str] = &["note", "tip", "important", "warning", "caution"];
+
+/// Whether a text can hold a directive at all (most texts skip the scan).
+fn may_hold_directive(text: &str) -> bool {
+    text.contains("[!") || text.contains(":::") || text.contains("#tab/")
+}
+
+/// The lines of a text outside fenced code blocks: (offset, line without its line break).
+fn lines_outside_code(text: &str) -> Vec<(usize, &str)> {
+    let mut lines = Vec::new();
+    let mut fence: Option<(char, usize)> = None;
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let start = offset;
+        offset += raw.len();
+        let inner = &line[CONTAINER.find(line).map_or(0, |m| m.end())..];
+        let marker = inner.chars().next().filter(|c| *c == '`' || *c == '~');
+        if let Some(c) = marker {
+            let run = inner.chars().take_while(|x| *x == c).count();
+            if run >= 3 {
+                match fence {
+                    None => fence = Some((c, run)),
+                    Some((open, len))
+                        if open == c && run >= len && inner.trim_end().len() == run =>
+                    {
+                        fence = None
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+        }
+        if fence.is_none() {
+            lines.push((start, line));
+        }
+    }
+    lines
+}
+
+/// Every directive of a text, in order.
+pub fn directives(text: &str) -> Vec<Directive> {
+    if !may_hold_directive(text) {
+        return Vec::new();
+    }
+    let lines = lines_outside_code(text);
+    let mut found = Vec::new();
+    let mut in_tabs = false;
+    let mut index = 0;
+    while index < lines.len() {
+        let (start, line) = lines[index];
+        index += 1;
+        let prefix_len = CONTAINER.find(line).map_or(0, |m| m.end());
+        let prefix = &line[..prefix_len];
+        let inner = &line[prefix_len..];
+        let quoted = prefix.contains('>');
+        let whole = start..start + line.len();
+        let at =
+            |range: Range<usize>| start + prefix_len + range.start..start + prefix_len + range.end;
+        let directive = |kind: Kind, target: Option<Range<usize>>| Directive {
+            kind,
+            range: whole.clone(),
+            target,
+            prefix: prefix.to_string(),
+        };
+        if let Some(caps) = BLOCK_INCLUDE.captures(inner) {
+            let path = caps.get(2).map_or(0..0, |m| m.range());
+            found.push(directive(
+                Kind::Include {
+                    path: inner[path.clone()].to_string(),
+                    inline: false,
+                },
+                Some(at(path)),
+            ));
+            continue;
+        }
+        for caps in INLINE_INCLUDE.captures_iter(inner) {
+            let (Some(all), Some(path)) = (caps.get(0), caps.get(2)) else {
+                continue;
+            };
+            found.push(Directive {
+                kind: Kind::Include {
+                    path: path.as_str().to_string(),
+                    inline: true,
+                },
+                range: at(all.range()),
+                target: Some(at(path.range())),
+                prefix: prefix.to_string(),
+            });
+        }
+        if let Some(caps) = TAB.captures(inner) {
+            in_tabs = true;
+            found.push(directive(
+                Kind::Tab {
+                    title: caps[1].trim().to_string(),
+                    id: caps[2].to_string(),
+                },
+                None,
+            ));
+            continue;
+        }
+        if in_tabs && inner.trim() == "---" && prefix.trim().is_empty() {
+            in_tabs = false;
+            found.push(directive(Kind::TabsEnd, None));
+            continue;
+        }
+        if let Some(caps) = COLONS.captures(inner) {
+            let name = caps[1].to_ascii_lowercase();
+            let rest = caps.get(2).map_or("", |m| m.as_str());
+            let attributes: Vec<(String, String, Range<usize>)> = ATTRIBUTE
+                .captures_iter(rest)
+                .filter_map(|a| {
+                    let value = a.get(2)?;
+                    let offset = caps.get(2)?.start();
+                    Some((
+                        a[1].to_ascii_lowercase(),
+                        value.as_str().to_string(),
+                        offset + value.start()..offset + value.end(),
+                    ))
+                })
+                .collect();
+            let attribute = |key: &str| attributes.iter().find(|(k, _, _)| k == key);
+            match name.as_str() {
+                "image" => {
+                    let image_type = attribute("type")
+                        .map_or("content".to_string(), |a| a.1.to_ascii_lowercase());
+                    let source = attribute("source");
+                    let mut range = whole.clone();
+                    let mut description = None;
+                    if image_type == "complex" {
+                        let mut text_lines = Vec::new();
+                        while index < lines.len() {
+                            let (next_start, next) = lines[index];
+                            index += 1;
+                            range.end = next_start + next.len();
+                            let next_inner = &next[CONTAINER.find(next).map_or(0, |m| m.end())..];
+                            if COLONS
+                                .captures(next_inner)
+                                .is_some_and(|c| c[1].eq_ignore_ascii_case("image-end"))
+                            {
+                                break;
+                            }
+                            text_lines.push(next_inner);
+                        }
+                        description = Some(text_lines.join("\n").trim().to_string());
+                    }
+                    found.push(Directive {
+                        kind: Kind::Image {
+                            source: source.map_or(String::new(), |a| a.1.clone()),
+                            alt: attribute("alt-text").map(|a| a.1.clone()),
+                            image_type,
+                            description,
+                        },
+                        range,
+                        target: source.map(|a| at(a.2.clone())),
+                        prefix: prefix.to_string(),
+                    });
+                }
+                "zone" => {
+                    let pivot = attribute("pivot").or_else(|| attribute("target"));
+                    found.push(directive(
+                        Kind::Zone {
+                            pivot: pivot.map_or(String::new(), |a| a.1.clone()),
+                        },
+                        None,
+                    ));
+                }
+                "zone-end" => found.push(directive(Kind::ZoneEnd, None)),
+                "row" | "row-end" | "column" | "column-end" => {
+                    found.push(directive(Kind::Layout, None))
+                }
+                other => found.push(directive(
+                    Kind::Unsupported {
+                        name: format!(":::{other}"),
+                    },
+                    None,
+                )),
+            }
+            continue;
+        }
+        if quoted && let Some(caps) = BANG.captures(inner) {
+            let name = caps[1].to_ascii_lowercase();
+            let argument = caps[2].trim().to_string();
+            match name.as_str() {
+                n if ALERTS.contains(&n) => {}
+                "include" => {}
+                "div" => {
+                    let class = ATTRIBUTE
+                        .captures(&argument)
+                        .map_or(String::new(), |a| a[2].to_string());
+                    // The rest of the quote belongs to the div.
+                    let mut range = whole.clone();
+                    let mut body = Vec::new();
+                    while index < lines.len() {
+                        let (next_start, next) = lines[index];
+                        let next_prefix = CONTAINER.find(next).map_or(0, |m| m.end());
+                        if !next[..next_prefix].contains('>')
+                            || next[next_prefix..].trim().is_empty()
+                        {
+                            break;
+                        }
+                        index += 1;
+                        range.end = next_start + next.len();
+                        body.push(&next[next_prefix..]);
+                    }
+                    found.push(Directive {
+                        kind: Kind::Div {
+                            class,
+                            body: body.join("\n"),
+                        },
+                        range,
+                        target: None,
+                        prefix: prefix.replacen('>', "", 1).trim_end().to_string(),
+                    });
+                }
+                "video" => found.push(directive(Kind::Video { url: argument }, None)),
+                other => found.push(directive(
+                    Kind::Unsupported {
+                        name: format!("[!{}]", other.to_ascii_uppercase()),
+                    },
+                    None,
+                )),
+            }
+        }
+    }
+    found
+}
+
+/// The links and images of a text as `check` follows them: Markdown's, except the paths of
+/// include directives (checked as includes), plus the sources of `:::image` directives and the
+/// `src` of raw HTML images.
+pub fn links(text: &str) -> Vec<markup::Link> {
+    let found = directives(text);
+    let includes: Vec<Range<usize>> = found
+        .iter()
+        .filter(|d| matches!(d.kind, Kind::Include { .. }))
+        .map(|d| d.range.clone())
+        .collect();
+    let mut links: Vec<markup::Link> = markup::links(text)
+        .into_iter()
+        .filter(|link| {
+            !includes
+                .iter()
+                .any(|r| r.start <= link.range.start && link.range.end <= r.end)
+        })
+        .collect();
+    for directive in found {
+        if let (Kind::Image { source, .. }, Some(target)) = (&directive.kind, &directive.target) {
+            links.push(markup::Link {
+                destination: source.clone(),
+                range: target.clone(),
+                image: true,
+            });
+        }
+    }
+    links.extend(markup::raw_html_images(text));
+    links.sort_by_key(|l| l.range.start);
+    links
+}
+
+/// What a text needs from its surroundings to be expanded.
+pub struct Context<'a> {
+    /// The content path of the file the text is in, without extension (`guides/a`).
+    pub path: &'a str,
+    /// The locale the text is shown in.
+    pub locale: &'a str,
+    /// The configuration (site-root links).
+    pub config: &'a Config,
+    /// An include file's text (front matter removed) by content path with extension.
+    pub include: &'a dyn Fn(&str) -> Option<&'a str>,
+}
+
+/// The deepest include nesting followed; deeper (or circular) includes are left out, and
+/// `check` reports them.
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// The text as plain CommonMark with GitHub alerts: includes pulled in, directives turned into
+/// Markdown or the few HTML elements the renderers style, HTML anchors as ids, and site-root links
+/// mapped by `[runbook.root-links]`.
+pub fn expand(text: &str, cx: &Context<'_>) -> String {
+    let expanded = expand_in(text, cx, cx.path, &mut Vec::new());
+    let anchored = anchors_as_ids(&expanded);
+    if cx.config.root_links.is_empty() || !anchored.contains("](/") {
+        return anchored;
+    }
+    markup::rebase_links(&anchored, &|destination| match root_link(
+        cx.config,
+        destination,
+        cx.locale,
+    ) {
+        RootLink::Content(path) => Some(relative_url(cx.path, &path)),
+        RootLink::External(url) => Some(url),
+        RootLink::Unmapped => None,
+    })
+}
+
+fn expand_in(text: &str, cx: &Context<'_>, path: &str, stack: &mut Vec<String>) -> String {
+    let found = directives(text);
+    if found.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    let mut tab_ids: Vec<String> = Vec::new();
+    let mut in_tabs = false;
+    for directive in found {
+        if directive.range.start < done {
+            continue;
+        }
+        out.push_str(&text[done..directive.range.start]);
+        done = directive.range.end;
+        let prefix = directive.prefix.as_str();
+        let block = |lines: &str| -> String {
+            lines
+                .lines()
+                .enumerate()
+                .map(|(i, line)| {
+                    if i == 0 {
+                        line.to_string()
+                    } else if line.is_empty() {
+                        prefix.trim_end().to_string()
+                    } else {
+                        format!("{prefix}{line}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let replacement = match &directive.kind {
+            Kind::Include {
+                path: written,
+                inline,
+            } => {
+                let included = included(written, cx, path, stack);
+                if *inline {
+                    included.trim().replace(['\n', '\r'], " ")
+                } else {
+                    format!("{prefix}{}", block(included.trim_end()))
+                }
+            }
+            Kind::Image {
+                source,
+                alt,
+                image_type,
+                description,
+            } => {
+                let alt = if image_type == "icon" {
+                    String::new()
+                } else {
+                    alt.clone().unwrap_or_default()
+                };
+                let source = if source.contains([' ', '(', ')']) {
+                    format!("<{source}>")
+                } else {
+                    source.clone()
+                };
+                let image = format!("{prefix}![{}]({source})", escape_brackets(&alt));
+                match description {
+                    Some(text) if !text.is_empty() => format!(
+                        "{image}\n{p}\n{prefix}<details class=\"image-description\">\n{p}\n{prefix}<summary>{}</summary>\n{p}\n{prefix}{}\n{p}\n{prefix}</details>",
+                        markup::escape_html(&alt),
+                        block(text),
+                        p = prefix.trim_end()
+                    ),
+                    _ => image,
+                }
+            }
+            Kind::Tab { title, id } => {
+                let close = if in_tabs {
+                    "</section>\n\n"
+                } else {
+                    "<div class=\"tabs\">\n\n"
+                };
+                in_tabs = true;
+                let id_attribute = if tab_ids.contains(id) {
+                    String::new()
+                } else {
+                    tab_ids.push(id.clone());
+                    format!(" id=\"tab/{}\"", markup::escape_html(id))
+                };
+                format!(
+                    "{close}<section class=\"tab-panel\"{id_attribute} data-tab=\"{}\">\n\n<p class=\"tab-title\">{}</p>\n",
+                    markup::escape_html(id),
+                    markup::escape_html(&markup::plain_text(title))
+                )
+            }
+            Kind::TabsEnd => {
+                in_tabs = false;
+                "</section>\n\n</div>".to_string()
+            }
+            Kind::Div { class, body } => format!(
+                "{prefix}<div class=\"{}\">\n\n{prefix}{}\n\n{prefix}</div>",
+                markup::escape_html(&class.replace("nextstepaction", "next-step-action")),
+                block(body)
+            ),
+            Kind::Zone { pivot } => format!(
+                "<section class=\"zone\" data-pivot=\"{0}\">\n\n<p class=\"zone-label\">{0}</p>\n",
+                markup::escape_html(pivot)
+            ),
+            Kind::ZoneEnd => "</section>".to_string(),
+            Kind::Video { url } => format!("{prefix}<{url}>"),
+            Kind::Layout => String::new(),
+            Kind::Unsupported { .. } => text[directive.range.clone()].to_string(),
+        };
+        out.push_str(&replacement);
+    }
+    out.push_str(&text[done..]);
+    if in_tabs {
+        out.push_str("\n\n</section>\n\n</div>\n");
+    }
+    out
+}
+
+/// An include's text, expanded and with its links rebased from the include file to `path`.
+fn included(written: &str, cx: &Context<'_>, path: &str, stack: &mut Vec<String>) -> String {
+    let Some(target) = resolve(path, written) else {
+        return String::new();
+    };
+    if stack.len() >= MAX_INCLUDE_DEPTH || stack.contains(&target) {
+        return String::new();
+    }
+    let Some(text) = (cx.include)(&target) else {
+        return String::new();
+    };
+    let include_path = target.strip_suffix(".md").unwrap_or(&target).to_string();
+    stack.push(target);
+    let expanded = expand_in(text, cx, &include_path, stack);
+    stack.pop();
+    if include_path.rsplit_once('/').map(|(d, _)| d) == path.rsplit_once('/').map(|(d, _)| d) {
+        return expanded;
+    }
+    markup::rebase_links(&expanded, &|destination| {
+        if !markup::is_relative(destination) {
+            return None;
+        }
+        let (link_path, fragment) = match destination.find(['#', '?']) {
+            Some(i) => destination.split_at(i),
+            None => (destination, ""),
+        };
+        let resolved = resolve(&include_path, link_path)?;
+        Some(format!("{}{fragment}", relative_url(path, &resolved)))
+    })
+}
+
+/// `]` and `[` escaped for link text.
+fn escape_brackets(text: &str) -> String {
+    text.replace('[', "\\[").replace(']', "\\]")
+}
+
+/// `<a name="x"></a>` written as `<a id="x"></a>`, and dropped when the next heading gets the id
+/// `x` anyway (DocFX writes both).
+fn anchors_as_ids(text: &str) -> String {
+    if !text.contains("<a ") && !text.contains("<A ") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for caps in ANCHOR.captures_iter(text) {
+        let (Some(all), Some(id)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        out.push_str(&text[done..all.start()]);
+        done = all.end();
+        let after = &text[all.end()..];
+        let next_heading = after
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .filter(|l| l.starts_with('#'))
+            .map(|l| markup::slugify(&markup::plain_text(l.trim_start_matches('#'))));
+        if next_heading.as_deref() == Some(id.as_str()) {
+            continue;
+        }
+        out.push_str(&format!(
+            "<a id=\"{}\"></a>",
+            markup::escape_html(id.as_str())
+        ));
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
+/// What a site-root link (`/x/y`) is under `[runbook.root-links]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RootLink {
+    /// A content path with extension and any `#fragment` (`guides/x.md#a`).
+    Content(String),
+    /// An external address.
+    External(String),
+    /// No mapping holds it.
+    Unmapped,
+}
+
+/// Reads a site-root link with the configuration's mappings, for a page in `locale`.
+pub fn root_link(config: &Config, destination: &str, locale: &str) -> RootLink {
+    let Some((mapping, rest)) = config.root_link(destination) else {
+        return RootLink::Unmapped;
+    };
+    match &mapping.target {
+        RootTarget::Url(base) => {
+            RootLink::External(format!("{}{rest}", base.replace("{locale}", locale)))
+        }
+        RootTarget::Content(dir) => {
+            let (path, fragment) = match rest.find('#') {
+                Some(i) => rest.split_at(i),
+                None => (rest, ""),
+            };
+            let path = path.split('?').next().unwrap_or(path).trim_end_matches('/');
+            let joined = match (dir.is_empty(), path.is_empty()) {
+                (true, _) => path.to_string(),
+                (false, true) => dir.clone(),
+                (false, false) => format!("{dir}/{path}"),
+            };
+            let file = if joined.is_empty() {
+                "index.md".to_string()
+            } else if joined
+                .rsplit('/')
+                .next()
+                .is_some_and(|name| name.contains('.'))
+            {
+                joined
+            } else if rest
+                .split(['#', '?'])
+                .next()
+                .is_some_and(|p| p.ends_with('/'))
+            {
+                format!("{joined}/index.md")
+            } else {
+                format!("{joined}.md")
+            };
+            RootLink::Content(format!("{file}{fragment}"))
+        }
+    }
+}
+
+/// The page's first heading when it is an `h1` before any other block: its plain text, and the
+/// text without it (the page title then comes from it, so a page never shows two `h1`s).
+pub fn leading_title(text: &str) -> Option<(String, String)> {
+    let range = markup::leading_h1(text)?;
+    let title = markup::plain_text(&text[range.clone()]);
+    let mut rest = String::with_capacity(text.len());
+    rest.push_str(&text[..range.start]);
+    rest.push_str(&text[range.end..]);
+    Some((title.trim().to_string(), rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<Kind> {
+        directives(text).into_iter().map(|d| d.kind).collect()
+    }
+
+    fn config(root_links: &str) -> Config {
+        let mut sources = crate::source::SourceMap::new();
+        let dir = std::env::temp_dir();
+        let text = format!("[runbook]\nlocales = [\"en\", \"ja\"]\n{root_links}");
+        let file = sources.add("book.toml", text.clone());
+        crate::config::parse_for_tests(&dir, &text, file).expect("config")
+    }
+
+    #[test]
+    fn includes_are_found_block_and_inline_but_not_in_code() {
+        let text = "[!INCLUDE [note](../includes/a.md)]\n\nSee [!include[x](b.md)] here.\n\n```\n[!INCLUDE [n](c.md)]\n```\n";
+        let found = directives(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            found[0].kind,
+            Kind::Include {
+                path: "../includes/a.md".into(),
+                inline: false
+            }
+        );
+        assert_eq!(&text[found[0].target.clone().unwrap()], "../includes/a.md");
+        assert_eq!(
+            found[1].kind,
+            Kind::Include {
+                path: "b.md".into(),
+                inline: true
+            }
+        );
+        assert_eq!(&text[found[1].range.clone()], "[!include[x](b.md)]");
+    }
+
+    #[test]
+    fn images_tabs_divs_zones_and_unknowns_are_told_apart() {
+        let text = "1. Step\n\n   :::image type=\"content\" source=\"media/a.png\" alt-text=\"The form\":::\n\n# [Linux](#tab/linux)\n\nA\n\n# [Windows](#tab/windows)\n\nB\n\n---\n\n> [!div class=\"nextstepaction\"]\n> [Next](next.md)\n\n::: zone pivot=\"cli\"\n\nC\n\n::: zone-end\n\n:::code language=\"json\" source=\"x.json\":::\n\n> [!NOTE]\n> Fine.\n";
+        let found = kinds(text);
+        assert!(
+            matches!(&found[0], Kind::Image { source, alt: Some(alt), .. } if source == "media/a.png" && alt == "The form")
+        );
+        assert_eq!(
+            found[1],
+            Kind::Tab {
+                title: "Linux".into(),
+                id: "linux".into()
+            }
+        );
+        assert_eq!(
+            found[2],
+            Kind::Tab {
+                title: "Windows".into(),
+                id: "windows".into()
+            }
+        );
+        assert_eq!(found[3], Kind::TabsEnd);
+        assert_eq!(
+            found[4],
+            Kind::Div {
+                class: "nextstepaction".into(),
+                body: "[Next](next.md)".into()
+            }
+        );
+        assert_eq!(
+            found[5],
+            Kind::Zone {
+                pivot: "cli".into()
+            }
+        );
+        assert_eq!(found[6], Kind::ZoneEnd);
+        assert_eq!(
+            found[7],
+            Kind::Unsupported {
+                name: ":::code".into()
+            }
+        );
+        assert_eq!(found.len(), 8, "alerts are not directives: {found:?}");
+    }
+
+    #[test]
+    fn complex_images_keep_their_description() {
+        let text = ":::image type=\"complex\" source=\"a.png\" alt-text=\"Chart\":::\nLong words.\n:::image-end:::\nAfter.\n";
+        let found = directives(text);
+        assert_eq!(found.len(), 1);
+        assert!(
+            matches!(&found[0].kind, Kind::Image { description: Some(d), .. } if d == "Long words.")
+        );
+        assert_eq!(
+            &text[found[0].range.clone()],
+            ":::image type=\"complex\" source=\"a.png\" alt-text=\"Chart\":::\nLong words.\n:::image-end:::"
+        );
+    }
+
+    #[test]
+    fn expansion_pulls_includes_in_with_rebased_links() {
+        let config = config("");
+        let include = |path: &str| match path {
+            "includes/a.md" => {
+                Some("See [health](../guides/health.md#now) and ![i](media/i.png).\n")
+            }
+            "includes/loop.md" => Some("[!INCLUDE [again](loop.md)]\n"),
+            _ => None,
+        };
+        let cx = Context {
+            path: "guides/page",
+            locale: "en",
+            config: &config,
+            include: &include,
+        };
+        let out = expand(
+            "Intro.\n\n[!INCLUDE [a](../includes/a.md)]\n\nEnd [!INCLUDE [a](../includes/a.md)].\n\n[!INCLUDE [l](../includes/loop.md)]\n",
+            &cx,
+        );
+        assert!(
+            out.contains("See [health](health.md#now) and ![i](../includes/media/i.png)."),
+            "{out}"
+        );
+        assert!(out.contains("End See [health]"), "{out}");
+        assert!(!out.contains("[!INCLUDE"), "{out}");
+    }
+
+    #[test]
+    fn expansion_writes_tabs_images_and_anchors() {
+        let config = config("");
+        let cx = Context {
+            path: "p",
+            locale: "en",
+            config: &config,
+            include: &|_| None,
+        };
+        let out = expand(
+            "<a name=\"setup\"></a>\n## Setup\n\n<a name=\"other\"></a>\n\n# [Linux](#tab/linux)\n\nA\n\n# [Windows](#tab/windows)\n\nB\n\n---\n\n:::image type=\"content\" source=\"a.png\" alt-text=\"A form\":::\n",
+            &cx,
+        );
+        assert!(!out.contains("name=\"setup\""), "{out}");
+        assert!(out.contains("<a id=\"other\"></a>"), "{out}");
+        assert!(out.contains("<div class=\"tabs\">\n\n<section class=\"tab-panel\" id=\"tab/linux\" data-tab=\"linux\">"), "{out}");
+        assert!(
+            out.contains("</section>\n\n<section class=\"tab-panel\" id=\"tab/windows\""),
+            "{out}"
+        );
+        assert!(out.contains("</section>\n\n</div>"), "{out}");
+        assert!(out.contains("![A form](a.png)"), "{out}");
+    }
+
+    #[test]
+    fn site_root_links_follow_the_mappings() {
+        let config = config(
+            "[runbook.root-links]\n\"/partner-center/\" = \"content\"\n\"/\" = \"https://learn.microsoft.com/{locale}/\"\n",
+        );
+        assert_eq!(
+            root_link(&config, "/partner-center/report-problems#a", "en"),
+            RootLink::Content("report-problems.md#a".into())
+        );
+        assert_eq!(
+            root_link(&config, "/partner-center/", "en"),
+            RootLink::Content("index.md".into())
+        );
+        assert_eq!(
+            root_link(&config, "/azure/x", "ja"),
+            RootLink::External("https://learn.microsoft.com/ja/azure/x".into())
+        );
+        let cx = Context {
+            path: "g/p",
+            locale: "en",
+            config: &config,
+            include: &|_| None,
+        };
+        let out = expand("[a](/partner-center/x) [b](/azure/y)\n", &cx);
+        assert_eq!(
+            out,
+            "[a](../x.md) [b](https://learn.microsoft.com/en/azure/y)\n"
+        );
+        assert_eq!(
+            root_link(&crate::dialect::tests::config(""), "/x", "en"),
+            RootLink::Unmapped
+        );
+    }
+
+    #[test]
+    fn a_leading_h1_is_the_title() {
+        let (title, rest) = leading_title("\n# Escalate *now*\n\nBody.\n").unwrap();
+        assert_eq!(title, "Escalate now");
+        assert_eq!(rest, "\n\nBody.\n");
+        assert!(leading_title("Intro.\n\n# Later\n").is_none());
+        assert!(leading_title("## Two\n").is_none());
+    }
+}
