@@ -109,6 +109,7 @@ static BLOCK_INCLUDE: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)^\[!INCLUDE\s*\[([^\]]*)\]\(\s*<?([^)\s>]+)>?\s*\)\s*\]\s*$"));
 static INLINE_INCLUDE: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)\[!INCLUDE\s*\[([^\]]*)\]\(\s*<?([^)\s>]+)>?\s*\)\s*\]"));
+static INLINE_IMAGE: LazyLock<Regex> = LazyLock::new(|| pattern(r":::\s*image\s+(.*?):::"));
 static COLONS: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"^:::\s*([A-Za-z][\w-]*)(.*?)(:::)?\s*$"));
 static ATTRIBUTE: LazyLock<Regex> =
@@ -212,6 +213,28 @@ pub fn directives(text: &str) -> Vec<Directive> {
                 prefix: prefix.to_string(),
             });
         }
+        if !inner.starts_with(":::") {
+            for caps in INLINE_IMAGE.captures_iter(inner) {
+                let (Some(all), Some(body)) = (caps.get(0), caps.get(1)) else {
+                    continue;
+                };
+                let attributes = attributes_of(body.as_str(), body.start());
+                let attribute = |key: &str| attributes.iter().find(|(k, _, _)| k == key);
+                let source = attribute("source");
+                found.push(Directive {
+                    kind: Kind::Image {
+                        source: source.map_or(String::new(), |a| a.1.clone()),
+                        alt: attribute("alt-text").map(|a| a.1.clone()),
+                        image_type: attribute("type")
+                            .map_or("content".to_string(), |a| a.1.to_ascii_lowercase()),
+                        description: None,
+                    },
+                    range: at(all.range()),
+                    target: source.map(|a| at(a.2.clone())),
+                    prefix: String::new(),
+                });
+            }
+        }
         if let Some(caps) = TAB.captures(inner) {
             in_tabs = true;
             found.push(directive(
@@ -231,18 +254,7 @@ pub fn directives(text: &str) -> Vec<Directive> {
         if let Some(caps) = COLONS.captures(inner) {
             let name = caps[1].to_ascii_lowercase();
             let rest = caps.get(2).map_or("", |m| m.as_str());
-            let attributes: Vec<(String, String, Range<usize>)> = ATTRIBUTE
-                .captures_iter(rest)
-                .filter_map(|a| {
-                    let value = a.get(2)?;
-                    let offset = caps.get(2)?.start();
-                    Some((
-                        a[1].to_ascii_lowercase(),
-                        value.as_str().to_string(),
-                        offset + value.start()..offset + value.end(),
-                    ))
-                })
-                .collect();
+            let attributes = attributes_of(rest, caps.get(2).map_or(0, |m| m.start()));
             let attribute = |key: &str| attributes.iter().find(|(k, _, _)| k == key);
             match name.as_str() {
                 "image" => {
@@ -348,6 +360,22 @@ pub fn directives(text: &str) -> Vec<Directive> {
         }
     }
     found
+}
+
+/// The `key="value"` attributes of a directive: lowercased key, value, and the value's range
+/// (shifted by `offset`).
+fn attributes_of(text: &str, offset: usize) -> Vec<(String, String, Range<usize>)> {
+    ATTRIBUTE
+        .captures_iter(text)
+        .filter_map(|a| {
+            let value = a.get(2)?;
+            Some((
+                a[1].to_ascii_lowercase(),
+                value.as_str().to_string(),
+                offset + value.start()..offset + value.end(),
+            ))
+        })
+        .collect()
 }
 
 /// The links and images of a text as `check` follows them: Markdown's, except the paths of
@@ -750,6 +778,10 @@ mod tests {
             }
         );
         assert_eq!(found.len(), 8, "alerts are not directives: {found:?}");
+        let inline = directives("Choose :::image type=\"icon\" source=\"i.png\"::: **Help**.\n");
+        assert!(
+            matches!(&inline[0].kind, Kind::Image { source, image_type, .. } if source == "i.png" && image_type == "icon")
+        );
     }
 
     #[test]

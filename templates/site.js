@@ -373,6 +373,87 @@
     small.addEventListener("change", function () { contents.open = !small.matches; });
   }
 
+  /* Tab groups (DocFX `# [Title](#tab/id)`) become tab lists: arrow keys, Home and End move
+     between tabs, a `#tab/id` address opens its tab, and choosing a tab chooses the tab with the
+     same id in every group of the page. Without this script each tab is a titled section. */
+  function setUpTabs() {
+    var groups = Array.prototype.slice.call(document.querySelectorAll(".tabs"));
+    if (!groups.length) return;
+    var all = [];
+    groups.forEach(function (group, g) {
+      var panels = Array.prototype.slice.call(group.querySelectorAll(":scope > .tab-panel"));
+      if (!panels.length) return;
+      var list = document.createElement("div");
+      list.className = "tab-list";
+      list.setAttribute("role", "tablist");
+      var tabs = panels.map(function (panel, i) {
+        var title = panel.querySelector(".tab-title");
+        var tab = document.createElement("button");
+        tab.type = "button";
+        tab.setAttribute("role", "tab");
+        tab.id = "tabs-" + g + "-" + i;
+        tab.textContent = title ? title.textContent : panel.getAttribute("data-tab");
+        tab.setAttribute("aria-controls", panel.id || (panel.id = "panel-" + g + "-" + i));
+        panel.setAttribute("role", "tabpanel");
+        panel.setAttribute("aria-labelledby", tab.id);
+        panel.tabIndex = 0;
+        list.appendChild(tab);
+        return tab;
+      });
+      group.insertBefore(list, group.firstChild);
+      group.setAttribute("data-enhanced", "");
+      var entry = { tabs: tabs, panels: panels };
+      all.push(entry);
+      list.addEventListener("click", function (event) {
+        var i = tabs.indexOf(event.target);
+        if (i >= 0) chooseEverywhere(panels[i].getAttribute("data-tab"), entry, i);
+      });
+      list.addEventListener("keydown", function (event) {
+        var i = tabs.indexOf(document.activeElement);
+        if (i < 0) return;
+        var next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        next = (next + tabs.length) % tabs.length;
+        chooseEverywhere(panels[next].getAttribute("data-tab"), entry, next);
+        tabs[next].focus();
+      });
+      show(entry, 0);
+    });
+    function show(entry, index) {
+      entry.tabs.forEach(function (tab, i) {
+        tab.setAttribute("aria-selected", i === index ? "true" : "false");
+        tab.tabIndex = i === index ? 0 : -1;
+        entry.panels[i].hidden = i !== index;
+      });
+    }
+    function chooseEverywhere(id, origin, index) {
+      show(origin, index);
+      all.forEach(function (entry) {
+        if (entry === origin) return;
+        entry.panels.forEach(function (panel, i) {
+          if (panel.getAttribute("data-tab") === id) show(entry, i);
+        });
+      });
+    }
+    function openFromAddress() {
+      var id = decodeURIComponent(location.hash.slice(1));
+      if (id.indexOf("tab/") !== 0) return;
+      var wanted = id.slice(4);
+      var opened = false;
+      all.forEach(function (entry) {
+        entry.panels.forEach(function (panel, i) {
+          if (panel.getAttribute("data-tab") === wanted) {
+            show(entry, i);
+            if (!opened) { opened = true; entry.tabs[i].scrollIntoView({ block: "nearest" }); }
+          }
+        });
+      });
+    }
+    openFromAddress();
+    window.addEventListener("hashchange", openFromAddress);
+  }
+
   /* The text functions, for tests and other scripts: they must cut text as the index does. */
   self.runbookSearch = { normalize: normalize, pieces: pieces, pairs: pairs, search: search };
 
@@ -381,6 +462,7 @@
     var form = document.getElementById("search");
     if (form) setUpSearch(form);
     setUpLanguageLinks();
+    setUpTabs();
   }
 
   if (document.readyState === "loading") {

@@ -580,7 +580,34 @@ enum FileKind {
 }
 
 impl FileKind {
+    /// The kind of a content file. A file under `LOCALE/` (a configured translation) is that
+    /// locale's version of the file at the rest of the path: the parallel-tree layout of
+    /// localized documentation repositories.
     fn of(relative: &str, config: &Config) -> FileKind {
+        if let Some((first, rest)) = relative.split_once('/')
+            && first != config.source_locale()
+            && config.has_locale(first)
+        {
+            return match FileKind::of_in_tree(rest, config) {
+                FileKind::Page { path, .. } => FileKind::Page {
+                    path,
+                    locale: Some(first.to_string()),
+                },
+                FileKind::Include { path, .. } => FileKind::Include {
+                    path,
+                    locale: Some(first.to_string()),
+                },
+                FileKind::Asset => FileKind::Asset,
+                FileKind::Skipped(reason) => FileKind::Skipped(reason),
+                _ => FileKind::Skipped(
+                    "YAML in a translation folder (procedures hold their translations inside)",
+                ),
+            };
+        }
+        FileKind::of_in_tree(relative, config)
+    }
+
+    fn of_in_tree(relative: &str, config: &Config) -> FileKind {
         match relative {
             PRODUCTS_FILE => return FileKind::Products,
             CATEGORIES_FILE => return FileKind::Categories,
@@ -757,5 +784,34 @@ mod tests {
             }
         );
         assert_eq!(FileKind::of("img/a.png", &c), FileKind::Asset);
+        assert_eq!(
+            FileKind::of("ja/guides/page.md", &c),
+            FileKind::Page {
+                path: "guides/page".into(),
+                locale: Some("ja".into())
+            }
+        );
+        assert_eq!(
+            FileKind::of("ja/includes/x.md", &c),
+            FileKind::Include {
+                path: "includes/x.md".into(),
+                locale: Some("ja".into())
+            }
+        );
+        assert_eq!(
+            FileKind::of("includes/x.md", &c),
+            FileKind::Include {
+                path: "includes/x.md".into(),
+                locale: None
+            }
+        );
+        assert!(matches!(
+            FileKind::of("docfx.json", &c),
+            FileKind::Skipped(_)
+        ));
+        assert!(matches!(
+            FileKind::of("a/TOC.yml", &c),
+            FileKind::Skipped(_)
+        ));
     }
 }

@@ -1,0 +1,265 @@
+//! DocFX-flavoured content (`tests/fixtures/docfx`: English and Japanese in a parallel tree,
+//! includes, alerts, images, tabs, HTML anchors and tables, site-root links, the repository's own
+//! configuration files): it checks and builds with no error or warning, every construct renders
+//! in every output, and one real defect of each kind is reported at its line and nothing else.
+
+use crate::util::Project;
+
+#[test]
+fn the_docfx_fixture_checks_clean_and_notes_what_it_skipped() {
+    let project = Project::fixture("docfx");
+    let run = project.run(&["check"]).expect(0);
+    let stderr = run.stderr();
+    assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
+    assert!(
+        stderr.contains("note[skipped-file]: 3 files are not content")
+            && stderr.contains("`content/docfx.json`")
+            && stderr.contains("`content/landing.yml`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_construct_renders_in_the_site() {
+    let project = Project::fixture("docfx");
+    project.run(&["build"]).expect(0);
+    let en = project.read("build/html/en/escalate-to-vendor.html");
+    for expected in [
+        // one h1: the body's; the front matter's title names the browser tab
+        "<h1>Escalate a customer problem to the vendor</h1>",
+        "<title>Escalate a customer problem to the vendor · Partner support escalations</title>",
+        r#"<meta name="description" content="When to hand a problem to the vendor, and what to send with it.">"#,
+        // alerts, labelled
+        "<div class=\"alert alert-note\" role=\"note\">\n<p class=\"alert-title\">Note</p>",
+        "<div class=\"alert alert-caution\" role=\"note\">\n<p class=\"alert-title\">Caution</p>",
+        // includes, block and inline, links rebased from the include file
+        "Escalate only what your team cannot fix. Pick the severity from the customer's impact",
+        // HTML anchors: the one a heading repeats is dropped, the heading keeps the id
+        r#"<h2 id="before-you-escalate">Before you escalate</h2>"#,
+        // site-root links: into the content, and out to the published site in the locale
+        r#"<a href="check-service-health.html#status-page">the service health page</a>"#,
+        r#"<a href="https://learn.microsoft.com/en/azure/service-health/overview">status overview</a>"#,
+        // images and a complex image's description
+        r#"<img src="media/portal-form.png" alt="The request form with the tenant id field filled in.">"#,
+        "<details class=\"image-description\">",
+        r#"<img src="media/health-icon.png" alt="">"#,
+        // tables as written
+        r#"<td rowspan="2">The customer's admin centre</td>"#,
+        r#"<td colspan="2">When the problem started, in UTC</td>"#,
+        // tabs, reachable by their DocFX fragment
+        r##"<a href="#tab/cli">command-line tab</a>"##,
+        r#"<section class="tab-panel" id="tab/cli" data-tab="cli">"#,
+        // the next-step call to action
+        "<div class=\"next-step-action\">\n<p><a href=\"check-service-health.html\">Check service health</a></p>",
+    ] {
+        assert!(en.contains(expected), "missing {expected:?} in\n{en}");
+    }
+    for literal in [
+        ":::",
+        "[!INCLUDE",
+        "[!NOTE]",
+        "[!div",
+        "#tab/portal)",
+        "<a name=",
+    ] {
+        assert!(!en.contains(literal), "literal {literal:?} left in\n{en}");
+    }
+    assert_eq!(en.matches("<h1").count(), 1, "{en}");
+    let ja = project.read("build/html/ja/escalate-to-vendor.html");
+    for expected in [
+        "<h1>お客様の問題をベンダーにエスカレーションする</h1>",
+        "<p class=\"alert-title\">メモ</p>",
+        "<p class=\"alert-title\">注意</p>",
+        "重大度は、依頼の口調ではなく",
+        r#"<a href="https://learn.microsoft.com/ja/azure/service-health/overview">"#,
+        r#"<section class="tab-panel" id="tab/cli" data-tab="cli">"#,
+    ] {
+        assert!(ja.contains(expected), "missing {expected:?} in\n{ja}");
+    }
+    // The include's link, written relative to includes/, leads to the page from the home page.
+    let home = project.read("build/html/en/index.html");
+    assert!(
+        home.contains(r#"<a href="check-service-health.html#status-page">the status page</a>"#),
+        "{home}"
+    );
+    // Images are copied, include files and repository files are not pages.
+    let files = project.files("build");
+    assert!(files.contains_key("html/en/media/portal-form.png"));
+    assert!(
+        files.contains_key("markdown/en/src/media/portal-form.png"),
+        "{:?}",
+        files.keys()
+    );
+    assert!(
+        !files
+            .keys()
+            .any(|p| p.contains("includes/") || p.contains("docfx") || p.contains("toc.")),
+        "{:?}",
+        files.keys()
+    );
+    // The sidebar lists the pages by their h1, never the include files.
+    assert!(home.contains("Escalate a customer problem to the vendor"));
+    assert!(!home.contains("contact-window"));
+}
+
+#[test]
+fn markdown_output_is_plain_commonmark_with_alerts() {
+    let project = Project::fixture("docfx");
+    project.run(&["build"]).expect(0);
+    let md = project.read("build/markdown/en/src/escalate-to-vendor.md");
+    assert!(
+        md.starts_with("# Escalate a customer problem to the vendor\n"),
+        "{md}"
+    );
+    assert_eq!(md.matches("\n# ").count() + 1, 1, "one h1:\n{md}");
+    assert!(md.contains("> [!NOTE]\n> A support request"), "{md}");
+    assert!(
+        md.contains("Pick the severity from the customer's impact"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "![The request form with the tenant id field filled in.](media/portal-form.png)"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "[status overview](https://learn.microsoft.com/en/azure/service-health/overview)"
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("[!INCLUDE") && !md.contains(":::"), "{md}");
+}
+
+/// One real defect of each kind, each reported once at its own line, and nothing else.
+#[test]
+fn one_defect_of_each_kind_is_reported_at_its_line() {
+    let project = Project::fixture("docfx");
+    let page = project.read("content/check-service-health.md");
+    let broken = page.replace(
+        "Go back to [escalating](escalate-to-vendor.md#what-to-send) with what you found.",
+        "Go back to [escalating](escalate-to-vendor.md#what-to-sent) with what you found.\n\n\
+         ![The old form.](media/old-form.png)\n\n\
+         See [the overview](Index.md).\n\n\
+         [!INCLUDE [gone](includes/no-such-note.md)]\n\n\
+         Jump to [the status](##status-page).",
+    );
+    project.write("content/check-service-health.md", &broken);
+    let run = project.run(&["check"]).expect(1);
+    let stderr = run.stderr();
+    let expected = [
+        (
+            "broken-anchor",
+            "content/check-service-health.md:20:25",
+            "no anchor `#what-to-sent` in `escalate-to-vendor.md`",
+        ),
+        (
+            "broken-link",
+            "content/check-service-health.md:22:18",
+            "no file `media/old-form.png` in content/",
+        ),
+        (
+            "link-case",
+            "content/check-service-health.md:24:20",
+            "`Index.md` differs only in case from `index.md`",
+        ),
+        (
+            "missing-include",
+            "content/check-service-health.md:26:18",
+            "no include file `includes/no-such-note.md` in content/",
+        ),
+        (
+            "broken-anchor",
+            "content/check-service-health.md:28:22",
+            "`##status-page` has `#` twice before its anchor",
+        ),
+    ];
+    for (code, place, message) in expected {
+        let header = format!("error[{code}]: {message}");
+        let at = stderr
+            .find(&header)
+            .unwrap_or_else(|| panic!("missing {header}\n{stderr}"));
+        assert!(
+            stderr[at..]
+                .lines()
+                .nth(1)
+                .is_some_and(|l| l.ends_with(place)),
+            "{header} is not at {place}:\n{stderr}"
+        );
+    }
+    // The only other finding is true too: the Japanese page no longer matches the English one.
+    assert!(stderr.contains("5 errors, 1 warning"), "{stderr}");
+    assert!(stderr.contains("warning[translation-structure]"), "{stderr}");
+    // The near miss gets its hint; the doubled `#` names the fix.
+    assert!(stderr.contains("did you mean `#what-to-send`?"), "{stderr}");
+    assert!(stderr.contains("write one `#`: `#status-page`"), "{stderr}");
+}
+
+#[test]
+fn includes_that_loop_and_images_without_alt_text_are_reported() {
+    let project = Project::fixture("docfx");
+    project.write("content/includes/a.md", "A [!INCLUDE [b](b.md)]\n");
+    project.write("content/includes/b.md", "B [!INCLUDE [a](a.md)]\n");
+    project.write(
+        "content/more.md",
+        "---\ntitle: More\n---\n\n[!INCLUDE [a](includes/a.md)]\n\n![](media/portal-form.png)\n\n:::image type=\"content\" source=\"media/portal-form.png\":::\n\n:::code language=\"json\" source=\"x.json\":::\n",
+    );
+    let run = project.run(&["check"]).expect(1);
+    let stderr = run.stderr();
+    assert!(stderr.contains("error[include-cycle]: includes loop: `includes/a.md` → `includes/b.md` → `includes/a.md`"), "{stderr}");
+    assert_eq!(
+        stderr.matches("error[include-cycle]").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning[image-alt]").count(), 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[unsupported-directive]: `:::code` is a DocFX directive runbook does not render"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn site_root_links_without_a_mapping_name_the_setting() {
+    let project = Project::fixture("docfx");
+    let toml = project.read("book.toml");
+    let unmapped = toml.replace("\"/\" = \"https://learn.microsoft.com/{locale}/\"\n", "");
+    project.write("book.toml", &unmapped);
+    let run = project.run(&["check"]).expect(1);
+    let stderr = run.stderr();
+    assert!(stderr.contains("`/azure/service-health/overview` is a site-root link, and no `[runbook.root-links]` mapping reads it"), "{stderr}");
+    assert!(
+        stderr.contains("`\"/azure/\" = \"https://your.site/{locale}/azure/\"`"),
+        "{stderr}"
+    );
+    // Declared as outside, they pass.
+    project.write(
+        "book.toml",
+        &format!(
+            "{}\n",
+            unmapped.replace("[runbook]\n", "[runbook]\noutside = [\"/azure/**\"]\n")
+        ),
+    );
+    project.run(&["check"]).expect(0);
+}
+
+#[test]
+fn a_broken_file_hides_no_other_files_checks() {
+    let project = Project::fixture("docfx");
+    project.write("content/products.yaml", "products: [\n");
+    let page = project.read("content/index.md");
+    project.write(
+        "content/index.md",
+        &page.replace("check-service-health.md)", "check-service-helth.md)"),
+    );
+    let run = project.run(&["check"]).expect(1);
+    let stderr = run.stderr();
+    assert!(stderr.contains("error[invalid-yaml]"), "{stderr}");
+    assert!(
+        stderr.contains("no page or procedure `check-service-helth.md`"),
+        "{stderr}"
+    );
+}
