@@ -102,6 +102,12 @@ Exit codes: 0 clean or warnings only, 1 errors, 2 usage errors.")]
         /// Print every external link as `file:line:column<TAB>url` instead of checking.
         #[arg(long)]
         list_external: bool,
+        /// Print counts per code and per file instead of each problem.
+        #[arg(long, conflicts_with = "list_external")]
+        summary: bool,
+        /// Show at most N problems (errors first), then how many more there are.
+        #[arg(long, value_name = "N")]
+        max_errors: Option<usize>,
     },
     /// Create a new project that builds at once.
     #[command(after_help = "\
@@ -243,7 +249,19 @@ pub fn run(cli: Cli) -> ExitCode {
             strict,
             format,
             list_external,
-        } => check(&cli.root, strict, format, list_external, color),
+            summary,
+            max_errors,
+        } => check(
+            &cli.root,
+            CheckOptions {
+                strict,
+                format,
+                list_external,
+                summary,
+                max_errors,
+            },
+            color,
+        ),
         Command::Init { dir } => init(&dir.unwrap_or(cli.root)),
         Command::Schema { kind, out } => schemas(kind.as_deref(), out),
         Command::I18n(command) => i18n(&cli.root, command, color),
@@ -497,7 +515,23 @@ fn progress_bar(root: &Path, out: &Option<PathBuf>) -> BuildBar {
     BuildBar { bar }
 }
 
-fn check(root: &Path, strict: bool, format: Format, list_external: bool, color: bool) -> ExitCode {
+/// What `runbook check` was asked for.
+struct CheckOptions {
+    strict: bool,
+    format: Format,
+    list_external: bool,
+    summary: bool,
+    max_errors: Option<usize>,
+}
+
+fn check(root: &Path, options: CheckOptions, color: bool) -> ExitCode {
+    let CheckOptions {
+        strict,
+        format,
+        list_external,
+        summary,
+        max_errors,
+    } = options;
     let mut checked = match runbook::check(root) {
         Ok(checked) => checked,
         Err(Error::Content {
@@ -531,7 +565,19 @@ fn check(root: &Path, strict: bool, format: Format, list_external: bool, color: 
             }
         }
     }
-    print_diagnostics(&checked.diagnostics, &checked.sources, format, color);
+    if summary {
+        print!(
+            "{}",
+            diagnostic::summary_table(&checked.diagnostics, &checked.sources)
+        );
+    } else if let (Some(limit), Format::Human) = (max_errors, format) {
+        eprint!(
+            "{}",
+            diagnostic::render_limited(&checked.diagnostics, &checked.sources, color, Some(limit))
+        );
+    } else {
+        print_diagnostics(&checked.diagnostics, &checked.sources, format, color);
+    }
     if diagnostic::has_errors(&checked.diagnostics) {
         ExitCode::FAILURE
     } else {

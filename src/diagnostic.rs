@@ -9,7 +9,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use crate::source::{SourceMap, Span, floor_char_boundary};
 
 /// How bad a problem is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// The output would be wrong: `build` refuses and `check` exits 1.
     Error,
@@ -134,14 +134,139 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 /// Renders diagnostics rustc-style: `error[code]: message`, `--> file:line:column`, the source
 /// line with the span marked, and `help:`; then a summary line with the counts.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    render_limited(diagnostics, sources, color, None)
+}
+
+/// The same message in more places than this is shown once, with the other places listed.
+const GROUP_AFTER: usize = 3;
+
+/// [`render`], showing at most `limit` problems (errors first) and saying how many were left
+/// out. A message repeated in more than three places (the same link broken on every page) is
+/// shown in full once, followed by the list of its other places.
+pub fn render_limited(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    color: bool,
+    limit: Option<usize>,
+) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
     let mut out = String::new();
-    // Errors first (they are what stops the build), then in file order.
-    for diagnostic in ordered(diagnostics) {
+    let ordered = ordered(diagnostics);
+    // Identical problems, by (severity, code, message, help), in order of first appearance.
+    let mut groups: Vec<Vec<&Diagnostic>> = Vec::new();
+    let mut index: std::collections::HashMap<(Severity, &str, &str, Option<&str>), usize> =
+        std::collections::HashMap::new();
+    for diagnostic in ordered {
+        let key = (
+            diagnostic.severity,
+            diagnostic.code,
+            diagnostic.message.as_str(),
+            diagnostic.help.as_deref(),
+        );
+        match index.get(&key) {
+            Some(&i) => groups[i].push(diagnostic),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(vec![diagnostic]);
+            }
+        }
+    }
+    let mut shown = 0;
+    let mut left_out = 0;
+    for group in &groups {
+        let grouped = group.len() > GROUP_AFTER;
+        let members: &[&Diagnostic] = if grouped { &group[..1] } else { group };
+        for diagnostic in members {
+            if limit.is_some_and(|limit| shown >= limit) {
+                left_out += 1;
+                continue;
+            }
+            shown += 1;
+            out.push_str(&render_one(diagnostic, sources, &renderer));
+            if grouped {
+                let places: Vec<String> = group[1..]
+                    .iter()
+                    .map(|d| d.location(sources).unwrap_or_else(|| "(no place)".into()))
+                    .collect();
+                const LISTED: usize = 20;
+                let mut list = places
+                    .iter()
+                    .take(LISTED)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if places.len() > LISTED {
+                    list.push_str(&format!(", and {} more", places.len() - LISTED));
+                }
+                out.push_str(&format!(
+                    "   = the same in {} more places: {list}\n\n",
+                    places.len()
+                ));
+            }
+        }
+        if grouped && limit.is_some_and(|limit| shown > limit) {
+            left_out += group.len() - 1;
+        }
+    }
+    if left_out > 0 {
+        out.push_str(&format!(
+            "… {left_out} more not shown (`--max-errors`); `runbook check --summary` counts them all\n"
+        ));
+    }
+    out.push_str(&summary(diagnostics));
+    out.push('\n');
+    out
+}
+
+/// Counts per code and per file: what `runbook check --summary` prints.
+pub fn summary_table(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    use std::collections::BTreeMap;
+    let mut by_code: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut by_file: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for diagnostic in diagnostics {
+        let severity = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        *by_code.entry((severity, diagnostic.code)).or_default() += 1;
+        let file = diagnostic
+            .span
+            .as_ref()
+            .map_or("(no file)", |span| sources.file(span.file).path.as_str());
+        let counts = by_file.entry(file).or_default();
+        match diagnostic.severity {
+            Severity::Error => counts.0 += 1,
+            Severity::Warning => counts.1 += 1,
+            Severity::Note => {}
+        }
+    }
+    let mut out = String::from("| count | kind | code |\n| ---: | --- | --- |\n");
+    let mut codes: Vec<_> = by_code.into_iter().collect();
+    codes.sort_by(|a, b| a.0.0.cmp(b.0.0).then(b.1.cmp(&a.1)).then(a.0.1.cmp(b.0.1)));
+    for ((severity, code), n) in codes {
+        out.push_str(&format!("| {n} | {severity} | `{code}` |\n"));
+    }
+    out.push_str("\n| errors | warnings | file |\n| ---: | ---: | --- |\n");
+    let mut files: Vec<_> = by_file.into_iter().filter(|(_, c)| c.0 + c.1 > 0).collect();
+    files.sort_by(|a, b| (b.1.0, b.1.1).cmp(&(a.1.0, a.1.1)).then(a.0.cmp(b.0)));
+    for (file, (errors, warnings)) in files {
+        out.push_str(&format!("| {errors} | {warnings} | {file} |\n"));
+    }
+    out.push('\n');
+    out.push_str(&summary(diagnostics));
+    out.push('\n');
+    out
+}
+
+/// One diagnostic, rustc-style, followed by a blank line.
+fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, renderer: &Renderer) -> String {
+    let mut out = String::new();
+    {
         let level = match diagnostic.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -190,8 +315,6 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
         out.push_str(&renderer.render(&report));
         out.push_str("\n\n");
     }
-    out.push_str(&summary(diagnostics));
-    out.push('\n');
     out
 }
 

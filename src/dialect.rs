@@ -120,6 +120,11 @@ static BANG: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"^\[!([A-Za-z][\w-]*)\b\s*([^\]]*)\]\s*$"));
 static ANCHOR: LazyLock<Regex> =
     LazyLock::new(|| pattern(r#"(?i)<a\s+(?:name|id)\s*=\s*["']([^"']+)["']\s*/?>\s*(?:</a>)?"#));
+static SIDE_BY_SIDE_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r#"<span class="sxs-lookup">\s*<span data-stu-id="[^"]*">.*?</span>\s*</span>"#)
+});
+static SIDE_BY_SIDE_TARGET: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r#"<span data-ttu-id="[^"]*">(.*?)</span>"#));
 static CONTAINER: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[ \t]*(?:>[ \t]?)*[ \t]*"));
 
 /// GitHub's alert kinds, which pulldown-cmark reads itself.
@@ -405,7 +410,7 @@ pub fn links(text: &str) -> Vec<markup::Link> {
             });
         }
     }
-    links.extend(markup::raw_html_images(text));
+    links.extend(markup::raw_html_links(text));
     links.sort_by_key(|l| l.range.start);
     links
 }
@@ -431,7 +436,7 @@ const MAX_INCLUDE_DEPTH: usize = 8;
 /// mapped by `[runbook.root-links]`.
 pub fn expand(text: &str, cx: &Context<'_>) -> String {
     let expanded = expand_in(text, cx, cx.path, &mut Vec::new());
-    let anchored = anchors_as_ids(&expanded);
+    let anchored = anchors_as_ids(&without_side_by_side(&expanded));
     if cx.config.root_links.is_empty() || !anchored.contains("](/") {
         return anchored;
     }
@@ -592,6 +597,19 @@ fn included(written: &str, cx: &Context<'_>, path: &str, stack: &mut Vec<String>
         let resolved = resolve(&include_path, link_path)?;
         Some(format!("{}{fragment}", relative_url(path, &resolved)))
     })
+}
+
+/// A side-by-side translation (Microsoft's localization format: each translated sentence in a
+/// `<span data-ttu-id>`, its source beside it in a hidden `<span class="sxs-lookup">`) reduced to
+/// the translation, so readers and search see one language.
+fn without_side_by_side(text: &str) -> String {
+    if !text.contains("data-ttu-id") {
+        return text.to_string();
+    }
+    let without_source = SIDE_BY_SIDE_SOURCE.replace_all(text, "");
+    SIDE_BY_SIDE_TARGET
+        .replace_all(&without_source, "$1")
+        .into_owned()
 }
 
 /// `]` and `[` escaped for link text.
@@ -882,6 +900,13 @@ mod tests {
             root_link(&crate::dialect::tests::config(""), "/x", "en"),
             RootLink::Unmapped
         );
+    }
+
+    #[test]
+    fn side_by_side_pages_keep_the_translation_only() {
+        let text = "# <a name=\"x\"></a><span data-ttu-id=\"a-1\">見出し</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-1\">Heading</span></span>\n\n<span data-ttu-id=\"a-2\">**役割**: 管理者</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-2\">**Roles**: admin</span></span>\n";
+        let out = without_side_by_side(text);
+        assert_eq!(out, "# <a name=\"x\"></a>見出し\n\n**役割**: 管理者\n");
     }
 
     #[test]

@@ -19,6 +19,12 @@ pub enum Flavor {
     Inline,
 }
 
+/// The `href` of a raw `<a>` tag: before, the value, after.
+static RAW_HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    regex::Regex::new(r#"(?i)(<a\s[^>]*?href=")([^"]*)(")"#).expect("a valid constant pattern")
+});
+
 /// The parser options used everywhere: those of mdBook, so both outputs read text alike.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -167,18 +173,21 @@ pub struct RawHtml {
     pub range: Range<usize>,
 }
 
-/// The `src` of every raw HTML `<img>` in a Markdown text, as image links placed at the value.
-pub fn raw_html_images(text: &str) -> Vec<Link> {
-    if !text.contains("<img") && !text.contains("<IMG") {
+/// The `src` of every raw HTML `<img>` and the `href` of every raw `<a>` in a Markdown text, as
+/// links placed at the value (an empty `href` is an anchor, not a link).
+pub fn raw_html_links(text: &str) -> Vec<Link> {
+    if !text.contains('<') {
         return Vec::new();
     }
     let mut found = Vec::new();
     for piece in raw_html(text) {
         for (name, attributes) in crate::safety::start_tags(&piece.html) {
-            if name != "img" {
-                continue;
-            }
-            let Some((_, src)) = attributes.iter().find(|(k, _)| k == "src") else {
+            let key = match name.as_str() {
+                "img" => "src",
+                "a" => "href",
+                _ => continue,
+            };
+            let Some((_, src)) = attributes.iter().find(|(k, v)| k == key && !v.is_empty()) else {
                 continue;
             };
             let written = &text[piece.range.clone()];
@@ -186,7 +195,7 @@ pub fn raw_html_images(text: &str) -> Vec<Link> {
             found.push(Link {
                 destination: src.clone(),
                 range: start..start + src.len(),
-                image: true,
+                image: name == "img",
             });
         }
     }
@@ -352,6 +361,22 @@ pub fn to_html_labeled(
     let mut raw_html = false;
     for event in Parser::new_ext(text, options()) {
         match event {
+            // Raw links go where Markdown links go.
+            Event::Html(html) | Event::InlineHtml(html)
+                if html.contains("href=") && RAW_HREF.is_match(&html) =>
+            {
+                raw_html = true;
+                let rewritten = RAW_HREF.replace_all(&html, |caps: &regex::Captures<'_>| {
+                    let destination = caps[2].replace("&amp;", "&");
+                    format!(
+                        "{}{}{}",
+                        &caps[1],
+                        escape_html(&rewrite(&destination).destination),
+                        &caps[3]
+                    )
+                });
+                events.push(Event::Html(CowStr::from(rewritten.into_owned())));
+            }
             Event::Html(_) | Event::InlineHtml(_) => {
                 raw_html = true;
                 events.push(event);

@@ -31,12 +31,14 @@ pub const RAW_HTML_ATTRIBUTES: &[&str] =
 
 /// Attributes allowed on one element only.
 pub const RAW_HTML_ELEMENT_ATTRIBUTES: &[(&str, &[&str])] = &[
-    ("a", &["name"]),
+    ("a", &["name", "href", "data-raw-source"]),
     ("img", &["src", "alt", "width", "height"]),
+    // A side-by-side translation's segment ids (Microsoft's localization format).
+    ("span", &["data-ttu-id", "data-stu-id"]),
     ("td", &["colspan", "rowspan", "headers", "align"]),
     ("th", &["colspan", "rowspan", "headers", "scope", "align"]),
-    ("col", &["span"]),
-    ("colgroup", &["span"]),
+    ("col", &["span", "width"]),
+    ("colgroup", &["span", "width"]),
     ("ol", &["start", "type"]),
 ];
 
@@ -122,8 +124,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 "th",
                 HashSet::from(["colspan", "rowspan", "headers", "scope", "align"]),
             ),
-            ("col", HashSet::from(["span"])),
-            ("colgroup", HashSet::from(["span"])),
+            ("col", HashSet::from(["span", "width"])),
+            ("colgroup", HashSet::from(["span", "width"])),
         ]))
         .url_schemes(URL_SCHEMES.iter().copied().collect())
         .link_rel(None);
@@ -209,16 +211,10 @@ pub fn raw_html_problems(html: &str) -> Vec<String> {
             .map_or(&[][..], |(_, attributes)| *attributes);
         for (attribute, value) in &tag.attributes {
             let attribute = String::from_utf8_lossy(attribute).to_ascii_lowercase();
-            if name == "a" && attribute == "href" {
-                problems.push(
-                    "`<a href>` is not allowed here: write links in Markdown, so that `check` follows them (`<a id>` and `<a name>` anchors are fine)"
-                        .to_string(),
-                );
-            } else if name == "img"
-                && attribute == "src"
+            if ((name == "a" && attribute == "href") || (name == "img" && attribute == "src"))
                 && is_script_url(&String::from_utf8_lossy(value))
             {
-                problems.push("an image `src` that is a script or data URL".to_string());
+                problems.push(format!("a `{attribute}` that is a script or data URL"));
             } else if !RAW_HTML_ATTRIBUTES.contains(&attribute.as_str())
                 && !own.contains(&attribute.as_str())
             {
@@ -250,7 +246,8 @@ mod tests {
                 "attribute `style` of `<span>` is not allowed"
             ]
         );
-        assert!(raw_html_problems("<a href=\"x\">")[0].contains("Markdown"));
+        assert!(raw_html_problems("<a href=\"x.md\" data-raw-source=\"[x](x.md)\">").is_empty());
+        assert!(!raw_html_problems("<a href=\"javascript:x\">").is_empty());
         assert_eq!(
             raw_html_problems("<IMG SRC=x onerror=alert(1)>"),
             ["attribute `onerror` of `<img>` is not allowed"]

@@ -60,9 +60,8 @@ pub fn parse_page(
         return None;
     };
     // Any key is metadata (DocFX writes many), so a misspelt `title` or `description` would
-    // pass silently: refused here, at its place.
+    // pass silently: reported here, at its place.
     let mut offset = 0;
-    let mut typo = false;
     for line in split.front.split_inclusive('\n') {
         let key = line.split_once(':').map_or("", |(key, _)| key);
         if !key.is_empty()
@@ -71,18 +70,17 @@ pub fn parse_page(
             && key.len() > 3
             && let Some(known) = crate::diagnostic::did_you_mean(key, ["title", "description"])
         {
-            typo = true;
             let start = split.front_offset + offset;
             diagnostics.push(
-                Diagnostic::error("invalid-yaml", format!("unknown field `{key}`"))
-                    .at(Span::new(file, start..start + key.len()))
-                    .help(format!("did you mean `{known}`?")),
+                Diagnostic::warning(
+                    "unknown-field",
+                    format!("unknown field `{key}`, kept as metadata"),
+                )
+                .at(Span::new(file, start..start + key.len()))
+                .help(format!("did you mean `{known}`? keys are case-sensitive")),
             );
         }
         offset += line.len();
-    }
-    if typo {
-        return None;
     }
     let front: FrontMatter = yaml::parse(split.front, file, split.front_offset, diagnostics)?;
     Some(PageVersion {

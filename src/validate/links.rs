@@ -307,16 +307,25 @@ fn duplicate_ids(targets: &Targets<'_>, sources: &SourceMap, out: &mut Vec<Diagn
                     continue;
                 }
                 let file = defining_file(targets.site, view, path);
-                let written = format!("{{#{id}}}");
+                // Where the author wrote the id: `{#id}`, or an HTML `id` or `name`.
                 let span = file.and_then(|file| {
-                    let start = sources.file(file).text.rfind(&written)?;
-                    Some(Span::new(file, start..start + written.len()))
+                    let text = &sources.file(file).text;
+                    [
+                        format!("{{#{id}}}"),
+                        format!("id=\"{id}\""),
+                        format!("name=\"{id}\""),
+                    ]
+                    .iter()
+                    .find_map(|written| {
+                        let start = text.rfind(written.as_str())?;
+                        Some(Span::new(file, start..start + written.len()))
+                    })
                 });
                 let diagnostic = Diagnostic::error(
                     "duplicate-anchor",
                     format!("the page of `{path}` has the id `{id}` twice"),
                 )
-                .help("give each heading its own `{#id}`; step, category and template ids are taken too");
+                .help(format!("give each heading its own `{{#id}}` and each HTML anchor its own id; step, category and template ids ({}) are taken too", crate::render::TEMPLATE_IDS.join(", ")));
                 out.push(match span {
                     Some(span) => diagnostic.at(span),
                     None => diagnostic,

@@ -190,7 +190,10 @@ fn one_defect_of_each_kind_is_reported_at_its_line() {
     }
     // The only other finding is true too: the Japanese page no longer matches the English one.
     assert!(stderr.contains("5 errors, 1 warning"), "{stderr}");
-    assert!(stderr.contains("warning[translation-structure]"), "{stderr}");
+    assert!(
+        stderr.contains("warning[translation-structure]"),
+        "{stderr}"
+    );
     // The near miss gets its hint; the doubled `#` names the fix.
     assert!(stderr.contains("did you mean `#what-to-send`?"), "{stderr}");
     assert!(stderr.contains("write one `#`: `#status-page`"), "{stderr}");

@@ -93,7 +93,7 @@ error_case!(
 error_case!(
     bad_front_matter,
     "content/status.md:2:1",
-    "unknown field `titel`"
+    "unknown field `titel`, kept as metadata"
 );
 
 #[test]

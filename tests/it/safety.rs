@@ -203,7 +203,7 @@ const REFUSED: &[(&str, &str)] = &[
     ),
     (
         "<a href=\"javascript:alert(1)\">x</a>",
-        "`<a>` is not allowed here",
+        "a `href` that is a script or data URL",
     ),
     (
         "<style>body { display: none }</style>",
