@@ -126,6 +126,28 @@ fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
         .count()
 }
 
+#[cfg(test)]
+mod hint_tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn hints_come_only_from_near_misses() {
+        let steps = ["escalate", "evaluate", "check-status", "tell-customer"];
+        assert_eq!(did_you_mean("escalte", steps), Some("escalate"));
+        assert_eq!(did_you_mean("chekc-status", steps), Some("check-status"));
+        // Far misses get no hint, even with a shared prefix or suffix.
+        assert_eq!(did_you_mean("escape", steps), None);
+        assert_eq!(did_you_mean("tell-partner", steps), None);
+        assert_eq!(
+            did_you_mean("guides/escalate-billing", ["guides/escalate-outage"]),
+            None
+        );
+        // Short names allow one edit, no more.
+        assert_eq!(did_you_mean("jp", ["ja", "en"]), Some("ja"));
+        assert_eq!(did_you_mean("de", ["ja"]), None);
+    }
+}
+
 /// Whether any diagnostic is an error.
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
@@ -179,37 +201,40 @@ pub fn render_limited(
     let mut left_out = 0;
     for group in &groups {
         let grouped = group.len() > GROUP_AFTER;
-        let members: &[&Diagnostic] = if grouped { &group[..1] } else { group };
-        for diagnostic in members {
+        if grouped {
+            if limit.is_some_and(|limit| shown >= limit) {
+                left_out += group.len();
+                continue;
+            }
+            shown += 1;
+            out.push_str(&render_one(group[0], sources, &renderer));
+            let places: Vec<String> = group[1..]
+                .iter()
+                .map(|d| d.location(sources).unwrap_or_else(|| "(no place)".into()))
+                .collect();
+            const LISTED: usize = 20;
+            let mut list = places
+                .iter()
+                .take(LISTED)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if places.len() > LISTED {
+                list.push_str(&format!(", and {} more", places.len() - LISTED));
+            }
+            out.push_str(&format!(
+                "   = the same in {} more places: {list}\n\n",
+                places.len()
+            ));
+            continue;
+        }
+        for diagnostic in group {
             if limit.is_some_and(|limit| shown >= limit) {
                 left_out += 1;
                 continue;
             }
             shown += 1;
             out.push_str(&render_one(diagnostic, sources, &renderer));
-            if grouped {
-                let places: Vec<String> = group[1..]
-                    .iter()
-                    .map(|d| d.location(sources).unwrap_or_else(|| "(no place)".into()))
-                    .collect();
-                const LISTED: usize = 20;
-                let mut list = places
-                    .iter()
-                    .take(LISTED)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                if places.len() > LISTED {
-                    list.push_str(&format!(", and {} more", places.len() - LISTED));
-                }
-                out.push_str(&format!(
-                    "   = the same in {} more places: {list}\n\n",
-                    places.len()
-                ));
-            }
-        }
-        if grouped && limit.is_some_and(|limit| shown > limit) {
-            left_out += group.len() - 1;
         }
     }
     if left_out > 0 {

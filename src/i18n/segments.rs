@@ -100,6 +100,8 @@ pub struct Piece<'a> {
     pub text: Cow<'a, str>,
     /// Where the text is written.
     pub span: Span,
+    /// Whether the page it comes from says it was machine-translated (`ms.translationtype: MT`).
+    pub machine: bool,
 }
 
 /// The kind of a page body block; a translation must keep the kinds in order.
@@ -223,10 +225,12 @@ fn field_piece<'a>(
         Text::Source(value) => (locale == source).then(|| Piece {
             text: Cow::Borrowed(value.trim_end()),
             span: field.text.span(field.file, 0),
+            machine: false,
         }),
         Text::Localized(map) => map.get(locale).map(|value| Piece {
             text: Cow::Borrowed(value.value.trim_end()),
             span: value.span(field.file, 0),
+            machine: false,
         }),
     }
 }
@@ -304,6 +308,7 @@ fn front_piece(version: &PageVersion, field: FrontField) -> Option<Piece<'_>> {
     Some(Piece {
         text: Cow::Borrowed(value.value.trim_end()),
         span: value.span(version.file, version.front_offset),
+        machine: is_machine_translated(version),
     })
 }
 
@@ -315,7 +320,19 @@ fn body_piece<'a>(version: &'a PageVersion, block: &Block) -> Piece<'a> {
             version.file,
             version.body_offset + block.range.start..version.body_offset + block.range.end,
         ),
+        machine: is_machine_translated(version),
     }
+}
+
+/// Whether a page's front matter says it was machine-translated (DocFX's
+/// `ms.translationtype: MT`).
+pub fn is_machine_translated(version: &PageVersion) -> bool {
+    version
+        .front
+        .metadata
+        .get("ms.translationtype")
+        .and_then(|v| v.as_str())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("MT"))
 }
 
 /// The text of a block: continuation lines lose the prefix their containers give them.

@@ -266,3 +266,90 @@ fn a_broken_file_hides_no_other_files_checks() {
         "{stderr}"
     );
 }
+
+#[test]
+fn machine_translated_pages_export_as_fuzzy() {
+    let project = Project::fixture("docfx");
+    let run = project.run(&["i18n", "export", "--locale", "ja"]).expect(0);
+    let po = run.stdout();
+    // check-service-health.ja is `ms.translationtype: MT`; escalate-to-vendor.ja is `HT`.
+    let entry = |id: &str| {
+        let at = po
+            .find(&format!("msgctxt \"{id}\""))
+            .unwrap_or_else(|| panic!("no {id} in\n{po}"));
+        let start = po[..at].rfind("\n\n").map_or(0, |i| i + 2);
+        po[start..at].to_string()
+    };
+    assert!(
+        entry("check-service-health.md:title").contains("#, fuzzy"),
+        "{po}"
+    );
+    assert!(
+        entry("check-service-health.md:title").contains("machine translation"),
+        "{po}"
+    );
+    assert!(
+        !entry("escalate-to-vendor.md:title").contains("#, fuzzy"),
+        "{po}"
+    );
+}
+
+#[test]
+fn summary_and_max_errors_keep_large_reports_readable() {
+    let project = Project::fixture("docfx");
+    // The same broken link on five pages, and one other problem.
+    for name in ["a", "b", "c", "d", "e"] {
+        project.write(
+            &format!("content/extra-{name}.md"),
+            "---\ntitle: Extra\n---\n\nSee [the old page](retired.md).\n",
+        );
+    }
+    project.write(
+        "content/extra-f.md",
+        "---\ntitle: Extra\n---\n\n![A chart.](media/nothing.png)\n",
+    );
+    let run = project.run(&["check"]).expect(1);
+    let stderr = run.stderr();
+    assert_eq!(
+        stderr
+            .matches("error[broken-link]: no page or procedure `retired.md`")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("= the same in 4 more places: content/extra-b.md:5:20, content/extra-c.md:5:20, content/extra-d.md:5:20, content/extra-e.md:5:20"), "{stderr}");
+    let run = project.run(&["check", "--summary"]).expect(1);
+    let table = run.stdout();
+    assert!(table.contains("| 6 | error | `broken-link` |"), "{table}");
+    assert!(table.contains("| 1 | 1 | content/extra-a.md |"), "{table}");
+    let run = project.run(&["check", "--max-errors", "1"]).expect(1);
+    let stderr = run.stderr();
+    assert_eq!(stderr.matches("error[").count(), 1, "{stderr}");
+    assert!(stderr.contains("… 8 more not shown"), "{stderr}");
+    assert!(stderr.contains("6 errors, 6 warnings"), "{stderr}");
+}
+
+#[test]
+fn an_html_anchor_cannot_take_an_id_the_templates_use() {
+    let project = Project::fixture("docfx");
+    let page = project.read("content/check-service-health.md");
+    project.write(
+        "content/check-service-health.md",
+        &page.replace("<a id=\"status-page\"></a>", "<a id=\"search\"></a>"),
+    );
+    let run = project.run(&["check"]).expect(1);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains(
+            "error[duplicate-anchor]: the page of `check-service-health` has the id `search` twice"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/check-service-health.md:12:4"),
+        "{stderr}"
+    );
+    // `build` refuses too, and writes nothing.
+    project.run(&["build"]).expect(1);
+    assert!(!project.root().join("build").exists());
+}
