@@ -125,6 +125,7 @@ static SIDE_BY_SIDE_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SIDE_BY_SIDE_TARGET: LazyLock<Regex> =
     LazyLock::new(|| pattern(r#"<span data-ttu-id="[^"]*">(.*?)</span>"#));
+static RAW_HREF: LazyLock<Regex> = LazyLock::new(|| pattern(r#"(?i)(<a\s[^>]*?href=")([^"]*)(")"#));
 static CONTAINER: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[ \t]*(?:>[ \t]?)*[ \t]*"));
 
 /// GitHub's alert kinds, which pulldown-cmark reads itself.
@@ -437,17 +438,122 @@ const MAX_INCLUDE_DEPTH: usize = 8;
 pub fn expand(text: &str, cx: &Context<'_>) -> String {
     let expanded = expand_in(text, cx, cx.path, &mut Vec::new());
     let anchored = anchors_as_ids(&without_side_by_side(&expanded));
-    if cx.config.root_links.is_empty() || !anchored.contains("](/") {
+    let config = cx.config;
+    if config.root_links.is_empty() && config.outside.is_empty() {
         return anchored;
     }
-    markup::rebase_links(&anchored, &|destination| match root_link(
-        cx.config,
-        destination,
-        cx.locale,
-    ) {
-        RootLink::Content(path) => Some(relative_url(cx.path, &path)),
-        RootLink::External(url) => Some(url),
-        RootLink::Unmapped => None,
+    let rebased = markup::rebase_links(&anchored, &|destination| rebase(cx, destination));
+    // Raw HTML links (`<a href>` in tables) follow the same rules.
+    if !rebased.contains("href=") {
+        return rebased;
+    }
+    RAW_HREF
+        .replace_all(&rebased, |caps: &regex::Captures<'_>| {
+            let destination = caps[2].replace("&amp;", "&");
+            match rebase(cx, &destination) {
+                markup::Rebase::To(url) => {
+                    format!("{}{}{}", &caps[1], markup::escape_html(&url), &caps[3])
+                }
+                // An anchor without `href` is text.
+                markup::Rebase::Unlink => caps[1].trim_end_matches("href=\"").to_string(),
+                markup::Rebase::Keep => caps[0].to_string(),
+            }
+        })
+        .into_owned()
+}
+
+/// What the expanded page does with a link: site-root links as `[runbook.root-links]` maps them,
+/// links declared `[runbook] outside` to their published address or to their text.
+fn rebase(cx: &Context<'_>, destination: &str) -> markup::Rebase {
+    let config = cx.config;
+    if destination.starts_with('/') && !destination.starts_with("//") {
+        return match root_link(config, destination, cx.locale) {
+            RootLink::Content(path) => markup::Rebase::To(relative_url(cx.path, &path)),
+            RootLink::External(url) => markup::Rebase::To(url),
+            // Declared outside, with no address to go to: its text alone.
+            RootLink::Unmapped
+                if config
+                    .outside
+                    .is_match(destination.split(['#', '?']).next().unwrap_or(destination)) =>
+            {
+                markup::Rebase::Unlink
+            }
+            RootLink::Unmapped => markup::Rebase::Keep,
+        };
+    }
+    if !markup::is_relative(destination) || config.outside.is_empty() {
+        return markup::Rebase::Keep;
+    }
+    // A link declared to lead outside the built pages: to its published address when the
+    // root-links say where this content is published, else its text alone (the build never
+    // writes a link to a page it does not have).
+    let (path, fragment) = match destination.find('#') {
+        Some(i) => destination.split_at(i),
+        None => (destination, ""),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let lexical = lexical_path(cx.path, path);
+    if resolve(cx.path, path).is_some_and(|p| !config.outside.is_match(&p))
+        && !config.outside.is_match(&lexical)
+    {
+        return markup::Rebase::Keep;
+    }
+    match published_url(config, &lexical, cx.locale) {
+        Some(url) => markup::Rebase::To(format!("{url}{fragment}")),
+        None => markup::Rebase::Unlink,
+    }
+}
+
+/// A link's target as a path from `content/`, climbing above it with `../` where the link does.
+pub fn lexical_path(from: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    let mut above = 0;
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    above += 1;
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("{}{}", "../".repeat(above), parts.join("/"))
+}
+
+/// The published address of a content path, when `[runbook.root-links]` says both where the
+/// content is published (a prefix mapped to `"content"`) and where that prefix leads outside
+/// (a shorter prefix mapped to a URL): `x.md` under `"/partner-center/" = "content"` and
+/// `"/" = "https://learn.microsoft.com/{locale}/"` is `.../partner-center/x`.
+pub fn published_url(config: &Config, lexical: &str, locale: &str) -> Option<String> {
+    let page = lexical.strip_suffix(".md").unwrap_or(lexical);
+    let page = page.strip_suffix("index").unwrap_or(page);
+    config.root_links.iter().find_map(|mapping| {
+        let RootTarget::Content(dir) = &mapping.target else {
+            return None;
+        };
+        let rest = if dir.is_empty() {
+            page
+        } else {
+            page.strip_prefix(dir.as_str())?.strip_prefix('/')?
+        };
+        if rest.starts_with("../") {
+            return None;
+        }
+        let site_path = format!("{}{rest}", mapping.prefix);
+        config
+            .root_links
+            .iter()
+            .filter(|other| matches!(other.target, RootTarget::Url(_)))
+            .find_map(|other| {
+                let tail = site_path.strip_prefix(other.prefix.as_str())?;
+                let RootTarget::Url(base) = &other.target else {
+                    return None;
+                };
+                Some(format!("{}{tail}", base.replace("{locale}", locale)))
+            })
     })
 }
 
@@ -588,14 +694,18 @@ fn included(written: &str, cx: &Context<'_>, path: &str, stack: &mut Vec<String>
     }
     markup::rebase_links(&expanded, &|destination| {
         if !markup::is_relative(destination) {
-            return None;
+            return markup::Rebase::Keep;
         }
         let (link_path, fragment) = match destination.find(['#', '?']) {
             Some(i) => destination.split_at(i),
             None => (destination, ""),
         };
-        let resolved = resolve(&include_path, link_path)?;
-        Some(format!("{}{fragment}", relative_url(path, &resolved)))
+        match resolve(&include_path, link_path) {
+            Some(resolved) => {
+                markup::Rebase::To(format!("{}{fragment}", relative_url(path, &resolved)))
+            }
+            None => markup::Rebase::Keep,
+        }
     })
 }
 
@@ -907,6 +1017,32 @@ mod tests {
         let text = "# <a name=\"x\"></a><span data-ttu-id=\"a-1\">見出し</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-1\">Heading</span></span>\n\n<span data-ttu-id=\"a-2\">**役割**: 管理者</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-2\">**Roles**: admin</span></span>\n";
         let out = without_side_by_side(text);
         assert_eq!(out, "# <a name=\"x\"></a>見出し\n\n**役割**: 管理者\n");
+    }
+
+    #[test]
+    fn links_declared_outside_lead_to_the_published_site_or_become_text() {
+        let config = config(
+            "outside = [\"other.md\", \"../elsewhere/**\", \"/azure/**\"]\n[runbook.root-links]\n\"/partner-center/\" = \"content\"\n\"/\" = \"https://learn.microsoft.com/{locale}/\"\n",
+        );
+        let cx = Context {
+            path: "page",
+            locale: "ja",
+            config: &config,
+            include: &|_| None,
+        };
+        let out = expand("[a](other.md#x) [b](../elsewhere/y.md) [c](here.md)\n", &cx);
+        assert_eq!(
+            out,
+            "[a](https://learn.microsoft.com/ja/partner-center/other#x) b [c](here.md)\n"
+        );
+        let unpublished = self::config("outside = [\"other.md\", \"/azure/**\"]\n");
+        let cx = Context {
+            path: "page",
+            locale: "en",
+            config: &unpublished,
+            include: &|_| None,
+        };
+        assert_eq!(expand("[a](other.md) [z](/azure/z)\n", &cx), "a z\n");
     }
 
     #[test]

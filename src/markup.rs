@@ -641,9 +641,20 @@ pub fn rewrite_links(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> St
     out
 }
 
-/// Markdown with the destination of each inline link and image replaced by `rewrite`'s answer
-/// (`None`: kept as written). Reference links and autolinks stay as written.
-pub fn rebase_links(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> String {
+/// What [`rebase_links`] does with one link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rebase {
+    /// Leave it as written.
+    Keep,
+    /// Point it at this destination (title kept).
+    To(String),
+    /// Replace the link by its text (images are kept).
+    Unlink,
+}
+
+/// Markdown with each inline link and image handled as `rewrite` says. Reference links and
+/// autolinks stay as written.
+pub fn rebase_links(text: &str, rewrite: &dyn Fn(&str) -> Rebase) -> String {
     let mut out = String::with_capacity(text.len());
     let mut done = 0;
     for link in links(text) {
@@ -655,8 +666,16 @@ pub fn rebase_links(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> Str
         if !written.starts_with(opening) || link.range.start < done {
             continue;
         }
-        let Some(destination) = rewrite(&link.destination) else {
-            continue;
+        let destination = match rewrite(&link.destination) {
+            Rebase::Keep => continue,
+            Rebase::Unlink if !link.image => {
+                out.push_str(&text[done..link.range.start]);
+                out.push_str(&written[1..split]);
+                done = link.range.end;
+                continue;
+            }
+            Rebase::Unlink => continue,
+            Rebase::To(destination) => destination,
         };
         // The title, if any, follows the destination inside the parentheses.
         let inside = &written[split + 2..written.len() - 1];

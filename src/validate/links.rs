@@ -562,22 +562,9 @@ fn site_root_link(
 /// Whether a relative link that climbs out of `content/` names a target declared in
 /// `[runbook] outside` (matched as the path from the content root, `../` kept).
 fn is_declared_outside(config: &Config, from: &str, path: &str) -> bool {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    let mut above = 0;
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    above += 1;
-                }
-            }
-            other => parts.push(other),
-        }
-    }
-    let lexical = format!("{}{}", "../".repeat(above), parts.join("/"));
-    config.outside.is_match(&lexical)
+    config
+        .outside
+        .is_match(crate::dialect::lexical_path(from, path))
 }
 
 /// A missing page or file: a case-only difference, a likely typo, or simply absent.
