@@ -97,7 +97,7 @@ pub fn markdown(data: &[u8]) {
     let _ = markup::links(text);
     let _ = markup::plain_text(text);
     let _ = markup::is_inline(text);
-    let _ = markup::to_typst(text, &|_| None, &markup::AlertLabels::english());
+    let _ = markup::to_typst(text, &|_| None, &markup::AlertLabels::english(), &|_| None);
     let _ = crate::dialect::directives(text);
     let _ = markup::rewrite_links(text, &|d| Some(format!("x/{d}")));
     for piece in markup::raw_html(text) {

@@ -25,6 +25,17 @@ static RAW_HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
     regex::Regex::new(r#"(?i)(<a\s[^>]*?href=")([^"]*)(")"#).expect("a valid constant pattern")
 });
 
+/// The end of an HTML table cell, and of an HTML line (a row, a caption, a paragraph, a list
+/// item, a line break): where text taken out of raw HTML is separated on paper.
+static HTML_CELL_END: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    regex::Regex::new(r"(?i)</t[dh]\s*>").expect("a valid constant pattern")
+});
+static HTML_LINE_END: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    regex::Regex::new(r"(?i)</(?:tr|caption|p|li)\s*>|<br\s*/?>").expect("a valid constant pattern")
+});
+
 /// The parser options used everywhere: those of mdBook, so both outputs read text alike.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -540,19 +551,38 @@ pub fn typst_string(text: &str) -> String {
     out
 }
 
-/// Markdown as typst markup, for the PDF: paragraphs, lists, emphasis, strong, code and links
+/// Markdown as typst markup, for the PDF (`image` gives the typst call that draws an image, or
+/// `None` to print its alt text): paragraphs, lists, emphasis, strong, code and links
 /// (their text, then in parentheses whatever `note` says of the destination). All text goes in
 /// as typst string literals, so nothing in the content is ever read as typst code. Headings become
 /// bold lines; tables, code blocks and HTML keep their text.
-pub fn to_typst(text: &str, note: &dyn Fn(&str) -> Option<String>, labels: &AlertLabels) -> String {
+pub fn to_typst(
+    text: &str,
+    note: &dyn Fn(&str) -> Option<String>,
+    labels: &AlertLabels,
+    image: &dyn Fn(&str) -> Option<String>,
+) -> String {
     fn literal(out: &mut String, text: &str) {
         out.push('#');
         out.push_str(&typst_string(text));
     }
     let mut out = String::new();
     let mut notes: Vec<Option<String>> = Vec::new();
+    // Inside an image drawn from its file, its alt text is not printed.
+    let mut drawn_image = 0usize;
     for event in Parser::new_ext(text, options()) {
         match event {
+            Event::Text(_) if drawn_image > 0 => {}
+            Event::Start(Tag::Image { dest_url, .. }) => match image(&dest_url) {
+                Some(call) => {
+                    drawn_image += 1;
+                    out.push('#');
+                    out.push_str(&call);
+                }
+                None if drawn_image > 0 => drawn_image += 1,
+                None => {}
+            },
+            Event::End(TagEnd::Image) if drawn_image > 0 => drawn_image -= 1,
             Event::Text(t) => literal(&mut out, &t),
             Event::Code(t) => {
                 out.push_str("#raw(");
@@ -589,11 +619,22 @@ pub fn to_typst(text: &str, note: &dyn Fn(&str) -> Option<String>, labels: &Aler
             Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => out.push_str("\n\n"),
             // Raw HTML (a table, a tab's title) shows its text; tags are not typeset.
             Event::Html(t) | Event::InlineHtml(t) => {
-                let text = crate::safety::html_text(&t);
-                if !text.trim().is_empty() {
-                    literal(&mut out, &text);
+                // Rows and paragraphs end lines; cells are separated as in Markdown tables.
+                let marked = HTML_CELL_END.replace_all(&t, "$0\u{1f}");
+                let marked = HTML_LINE_END.replace_all(&marked, "$0\u{1e}");
+                let text = crate::safety::html_text(&marked);
+                for (i, line) in text.split('\u{1e}').enumerate() {
+                    if i > 0 && !out.ends_with("#linebreak()") && !out.is_empty() {
+                        out.push_str("#linebreak()");
+                    }
+                    let line = line.trim_matches(['\n', ' ']).replace('\u{1f}', " · ");
+                    let line = line.trim_end_matches(" · ").trim();
+                    if !line.is_empty() {
+                        literal(&mut out, line);
+                    }
                 }
             }
+            Event::End(TagEnd::HtmlBlock) => out.push_str("\n\n"),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (label, _) = labels.of(kind);
                 out.push_str("#block(stroke: (left: 2pt + luma(110)), inset: (left: 8pt, y: 4pt), width: 100%)[#strong[");
@@ -851,6 +892,7 @@ mod tests {
             "A *b* #c \"q\" [l](x.md)\n\n- one\n- two\n",
             &|_| Some("see X".into()),
             &AlertLabels::english(),
+            &|_| None,
         );
         assert_eq!(
             typst,

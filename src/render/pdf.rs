@@ -57,6 +57,7 @@ impl Renderer for PdfRenderer<'_> {
                 view: &view,
                 sources: self.sources,
                 families: &fonts.families,
+                images: Default::default(),
             };
             for procedure in &cx.site.procedures {
                 let (markup, charts) = doc.checklist(procedure);
@@ -115,13 +116,22 @@ impl Renderer for PdfRenderer<'_> {
     }
 }
 
+/// The width in pixels of a PNG image, from its header.
+fn png_width(bytes: &[u8]) -> Option<u32> {
+    let header = bytes.get(..24)?;
+    if &header[..8] != b"\x89PNG\r\n\x1a\n" || &header[12..16] != b"IHDR" {
+        return None;
+    }
+    Some(u32::from_be_bytes(header[16..20].try_into().ok()?))
+}
+
 /// One PDF to typeset: its output path, the content file it comes from, its typst markup and
 /// the flowchart SVG files the markup includes.
 struct Job {
     path: String,
     source: Option<String>,
     markup: String,
-    charts: Vec<(String, String)>,
+    charts: Vec<(String, Vec<u8>)>,
 }
 
 /// Typst markup for one locale's documents.
@@ -130,6 +140,9 @@ struct Typst<'v, 'a> {
     sources: &'v SourceMap,
     /// Font families in order of preference.
     families: &'v [String],
+    /// The content images the document being written shows: asset path → file name in the
+    /// document. Cleared as each document starts (documents are written one at a time).
+    images: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
 }
 
 /// A typst string literal (shown as text, never interpreted as markup).
@@ -187,7 +200,54 @@ impl Typst<'_, '_> {
             shown.markdown,
             &|destination| self.note(from, destination, sections),
             &self.view.ui.alert_labels(),
+            &|destination| self.image(from, destination),
         )
+    }
+
+    /// The typst call drawing an image the content shows, when it is a content file typst can
+    /// draw: at its natural size (96 pixels to the inch) up to the text's width, an icon as tall
+    /// as the text.
+    fn image(&self, from: &str, destination: &str) -> Option<String> {
+        if !markup::is_relative(destination) {
+            return None;
+        }
+        let path = crate::paths::resolve(from, destination.split(['#', '?']).next()?)?;
+        let extension = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        if !matches!(
+            extension.as_str(),
+            "png" | "jpg" | "jpeg" | "gif" | "svg" | "webp"
+        ) {
+            return None;
+        }
+        let asset = self.view.site.assets.iter().find(|a| a.path == path)?;
+        let pixels = png_width(&asset.bytes);
+        let mut images = self.images.borrow_mut();
+        let next = images.len() + 1;
+        let file = images
+            .entry(path)
+            .or_insert_with(|| format!("image-{next}.{extension}"))
+            .clone();
+        let file = markup::typst_string(&file);
+        Some(match pixels {
+            Some(width) if width <= 32 => format!("box(image({file}, height: 1em))"),
+            Some(width) => format!(
+                "box(image({file}, width: {:.1}mm))",
+                (f64::from(width) * 25.4 / 96.0).min(150.0)
+            ),
+            None => format!("box(image({file}, width: 70%))"),
+        })
+    }
+
+    /// The files of the images the document shows, and a clean list for the next document.
+    fn take_images(&self) -> Vec<(String, Vec<u8>)> {
+        let images = std::mem::take(&mut *self.images.borrow_mut());
+        images
+            .into_iter()
+            .filter_map(|(path, name)| {
+                let asset = self.view.site.assets.iter().find(|a| a.path == path)?;
+                Some((name, asset.bytes.clone()))
+            })
+            .collect()
     }
 
     /// What a link says on paper: its section in the runbook, or its title and URL.
@@ -358,7 +418,8 @@ impl Typst<'_, '_> {
         left
     }
 
-    fn checklist(&self, procedure: &Procedure) -> (String, Vec<(String, String)>) {
+    fn checklist(&self, procedure: &Procedure) -> (String, Vec<(String, Vec<u8>)>) {
+        self.images.borrow_mut().clear();
         let shown = self.view.procedure(procedure);
         let version = fingerprint(&self.sources.file(procedure.file).text);
         let title = markup::plain_text(shown.title.markdown);
@@ -367,14 +428,17 @@ impl Typst<'_, '_> {
             &self.footer(&procedure.path, Some(&version)),
         );
         t.push_str(&self.checklist_body(&shown, "chart-1.svg", None, None));
-        (t, vec![("chart-1.svg".to_string(), self.chart(&shown))])
+        let mut files = vec![("chart-1.svg".to_string(), self.chart(&shown).into_bytes())];
+        files.extend(self.take_images());
+        (t, files)
     }
 
     fn runbook(
         &self,
         product: Option<&str>,
         procedures: &[&Procedure],
-    ) -> (String, Vec<(String, String)>) {
+    ) -> (String, Vec<(String, Vec<u8>)>) {
+        self.images.borrow_mut().clear();
         let view = self.view;
         let Outline {
             sections,
@@ -403,7 +467,7 @@ impl Typst<'_, '_> {
             let shown = view.procedure(procedure);
             let chart = format!("chart-{}.svg", index + 1);
             t.push_str(&self.checklist_body(&shown, &chart, Some(&sections), Some(index + 1)));
-            charts.push((chart, self.chart(&shown)));
+            charts.push((chart, self.chart(&shown).into_bytes()));
         }
         if has_categories {
             let _ = writeln!(t, "= {}\n", lit(self.ui(UiKey::Categories)));
@@ -447,6 +511,7 @@ impl Typst<'_, '_> {
                 let _ = writeln!(t, "{}\n", self.text(&page.path, shown, Some(&sections)));
             }
         }
+        charts.extend(self.take_images());
         (t, charts)
     }
 }
@@ -553,7 +618,7 @@ pub fn typeset_document(markup: &str) -> Result<Vec<u8>, String> {
 fn typeset(
     fonts: &Fonts,
     markup: &str,
-    files: Vec<(String, String)>,
+    files: Vec<(String, Vec<u8>)>,
     date: Option<&str>,
 ) -> Result<Vec<u8>, String> {
     let today = date.and_then(|d| {
@@ -566,7 +631,7 @@ fn typeset(
         main: Source::new(file_id("/main.typ"), markup.to_string()),
         files: files
             .into_iter()
-            .map(|(path, text)| (file_id(&format!("/{path}")), Bytes::new(text.into_bytes())))
+            .map(|(path, bytes)| (file_id(&format!("/{path}")), Bytes::new(bytes)))
             .collect(),
         today,
     };
