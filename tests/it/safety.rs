@@ -258,6 +258,20 @@ fn error_at(stderr: &str, place: &str) -> String {
         }
         rest = &rest[at + place.len()..];
     }
+    // A message repeated in many places is shown once, its other places listed after it.
+    let mut rest = stderr;
+    while let Some(at) = rest.find("= the same in ") {
+        let line = rest[at..].lines().next().unwrap_or_default();
+        let listed = line
+            .split_once(": ")
+            .map_or("", |(_, places)| places)
+            .split(", ")
+            .any(|p| p.starts_with(place));
+        if listed && let Some(start) = rest[..at].rfind("error[") {
+            found.push(rest[start..].lines().next().unwrap_or_default().to_string());
+        }
+        rest = &rest[at + line.len()..];
+    }
     found.join("\n")
 }
 
