@@ -87,8 +87,8 @@ before(async () => {
   // A static host: the output served as files over HTTP on loopback.
   const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript" };
   server = createServer((request, response) => {
-    const path = join(site, decodeURIComponent(new URL(request.url, "http://x").pathname));
-    if (!path.startsWith(site) || !existsSync(path)) {
+    const path = join(out, decodeURIComponent(new URL(request.url, "http://x").pathname));
+    if (!path.startsWith(out) || !existsSync(path)) {
       response.writeHead(404).end();
       return;
     }
@@ -96,7 +96,7 @@ before(async () => {
     response.end(readFileSync(path));
   });
   await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  httpRoot = `http://127.0.0.1:${server.address().port}/html/`;
+  httpRoot = `http://127.0.0.1:${server.address().port}/site/html/`;
 });
 
 after(async () => {
@@ -418,4 +418,72 @@ describe("layout", () => {
     const pdf = await page.pdf({ path: join(out, "en-check-service-health.pdf") });
     assert.ok(pdf.length > 1000);
   });
+});
+
+describe("DocFX content (tests/fixtures/docfx)", () => {
+  const docfx = join(out, "docfx");
+  const docfxUrl = (path) => {
+    const [file, fragment] = path.split("#");
+    return pathToFileURL(join(docfx, "html", file)).href + (fragment === undefined ? "" : `#${fragment}`);
+  };
+
+  before(() => {
+    execFileSync(
+      "cargo",
+      ["run", "--quiet", "--", "build", "--quiet", "--root", "tests/fixtures/docfx", "--out", relative(root, docfx)],
+      { cwd: root, stdio: "inherit" },
+    );
+  });
+
+  test("a tab group is a tab list: keyboard, one panel shown, #tab/ addresses open their tab", async (t) => {
+    const page = await newPage(t);
+    await page.goto(docfxUrl("en/escalate-to-vendor.html"));
+    const tabs = page.getByRole("tab");
+    assert.equal(await tabs.count(), 2);
+    assert.equal(await tabs.nth(0).getAttribute("aria-selected"), "true");
+    assert.equal(await page.locator("#tab\\/cli").isVisible(), false);
+    await tabs.nth(0).focus();
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await tabs.nth(1).getAttribute("aria-selected"), "true");
+    assert.equal(await page.locator("#tab\\/cli").isVisible(), true);
+    assert.equal(await page.locator("#tab\\/portal").isVisible(), false);
+    // A link to the tab opens it.
+    await page.goto(docfxUrl("en/escalate-to-vendor.html#tab/portal"));
+    await page.getByRole("link", { name: "command-line tab" }).click();
+    await page.waitForFunction(() => !document.getElementById("tab/cli").hidden);
+    assert.equal(await page.getByRole("tab", { name: "Command line" }).getAttribute("aria-selected"), "true");
+  });
+
+  test("without script, every tab is a titled section", async (t) => {
+    const page = await newPage(t, { javaScriptEnabled: false });
+    await page.goto(docfxUrl("ja/escalate-to-vendor.html"));
+    assert.equal(await page.getByRole("tab").count(), 0);
+    assert.equal(await page.locator("#tab\\/portal").isVisible(), true);
+    assert.equal(await page.locator("#tab\\/cli").isVisible(), true);
+    assert.deepEqual(await page.locator(".tab-title").allTextContents(), ["ポータル", "コマンド ライン"]);
+  });
+
+  for (const [width, height] of [[360, 740], [1280, 800]]) {
+    test(`alerts, include, tabs, figure and table at ${width} px in both locales: fit, one h1, no axe violation`, async (t) => {
+      const page = await newPage(t, { viewport: { width, height } });
+      for (const locale of ["en", "ja"]) {
+        // Over HTTP: axe reads stylesheets, which a file:// page may not do.
+        await page.goto(new URL(`../../docfx/html/${locale}/escalate-to-vendor.html`, httpRoot).href);
+        assert.equal(await page.locator("h1").count(), 1);
+        assert.equal(await page.locator(".alert[role=note]").count(), 5);
+        assert.equal(await page.locator("main img").count(), 3);
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(scrollWidth <= width, `${locale}: ${scrollWidth} px wide at ${width} px`);
+        await page.screenshot({ path: join(screenshots, `docfx-${locale}-${width}.png`), fullPage: true });
+        await page.evaluate(axeSource);
+        const found = await page.evaluate(async () => {
+          const result = await globalThis.axe.run(document, {
+            runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+          });
+          return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+        });
+        assert.deepEqual(found.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`)), []);
+      }
+    });
+  }
 });
