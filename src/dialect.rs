@@ -125,7 +125,6 @@ static SIDE_BY_SIDE_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SIDE_BY_SIDE_TARGET: LazyLock<Regex> =
     LazyLock::new(|| pattern(r#"<span data-ttu-id="[^"]*">(.*?)</span>"#));
-static RAW_HREF: LazyLock<Regex> = LazyLock::new(|| pattern(r#"(?i)(<a\s[^>]*?href=")([^"]*)(")"#));
 static CONTAINER: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[ \t]*(?:>[ \t]?)*[ \t]*"));
 
 /// GitHub's alert kinds, which pulldown-cmark reads itself.
@@ -447,7 +446,7 @@ pub fn expand(text: &str, cx: &Context<'_>) -> String {
     if !rebased.contains("href=") {
         return rebased;
     }
-    RAW_HREF
+    markup::RAW_HREF
         .replace_all(&rebased, |caps: &regex::Captures<'_>| {
             let destination = caps[2].replace("&amp;", "&");
             match rebase(cx, &destination) {

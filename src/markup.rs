@@ -20,7 +20,7 @@ pub enum Flavor {
 }
 
 /// The `href` of a raw `<a>` tag: before, the value, after.
-static RAW_HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+pub(crate) static RAW_HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     #[allow(clippy::expect_used)]
     regex::Regex::new(r#"(?i)(<a\s[^>]*?href=")([^"]*)(")"#).expect("a valid constant pattern")
 });
