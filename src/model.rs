@@ -103,6 +103,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Include files, sorted by path.
     pub includes: Vec<Include>,
+    /// Tables of contents (`toc.yml`), sorted by path then locale.
+    pub tocs: Vec<Toc>,
     /// Content paths of files that could not be read or parsed: links to them are not reported
     /// again.
     pub unreadable: std::collections::BTreeSet<String>,
@@ -481,6 +483,42 @@ impl PageVersion {
     pub fn title(&self) -> &str {
         self.heading.as_deref().unwrap_or(&self.front.title.value)
     }
+}
+
+/// A table of contents: `toc.yml` in DocFX's shape (a list of items, each with `name`, `href`
+/// and nested `items`), at the content root or in a folder, in one locale.
+#[derive(Debug)]
+pub struct Toc {
+    /// Content path of the file, locale folder removed (`toc.yml`, `guides/toc.yml`).
+    pub path: String,
+    /// The locale it names pages in.
+    pub locale: String,
+    /// The file.
+    pub file: FileId,
+    /// Its entries, in order.
+    pub items: Vec<TocItem>,
+}
+
+/// An entry of a table of contents. DocFX's other keys (`uid`, `expanded`, `displayName`...)
+/// are accepted and ignored.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub struct TocItem {
+    /// The entry's title.
+    pub name: Option<Located<String>>,
+    /// A page (`page.md`), another table of contents (`folder/toc.yml`) whose entries become
+    /// this entry's, or a web address.
+    pub href: Option<Located<String>>,
+    /// Nested entries.
+    #[serde(default)]
+    pub items: Vec<TocItem>,
+}
+
+/// `toc.yml` written as a map with `items:` (DocFX accepts both shapes).
+#[derive(Debug, Deserialize)]
+pub struct TocMap {
+    /// The entries.
+    #[serde(default)]
+    pub items: Vec<TocItem>,
 }
 
 /// An include file (`includes/x.md`, or a folder named by `[runbook] include-folders`): text

@@ -27,8 +27,6 @@ use crate::source::{FileId, SourceMap, Span};
 /// navigation files, their publishing settings): skipped with a note.
 const NOT_CONTENT: &[&str] = &[
     "docfx.json",
-    "toc.yml",
-    "toc.yaml",
     "toc.md",
     "breadcrumb.yml",
     "zone-pivot-groups.yml",
@@ -222,6 +220,14 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                     .versions
                     .insert(locale, version);
             }
+            (FileKind::Toc { path, locale }, Parsed::Toc(items)) => {
+                site.tocs.push(crate::model::Toc {
+                    path,
+                    locale: locale.unwrap_or_else(|| config.source_locale().to_string()),
+                    file,
+                    items,
+                })
+            }
             (FileKind::Procedure { .. }, Parsed::OtherYaml) => skipped.push((
                 sources.file(file).path.clone(),
                 "YAML of another tool (`### YamlMime:`)",
@@ -244,6 +250,9 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
     }
     site.pages = pages.into_values().collect();
     site.includes = includes.into_values().collect();
+    site.tocs.sort_by(|a, b| {
+        (a.path.as_str(), a.locale.as_str()).cmp(&(b.path.as_str(), b.locale.as_str()))
+    });
     site.procedures.sort_by(|a, b| a.path.cmp(&b.path));
     expand_pages(&mut site, config);
     if !skipped.is_empty() {
@@ -425,6 +434,7 @@ enum Parsed {
     Procedure(Box<Procedure>),
     Page(Box<PageVersion>),
     Include(IncludeVersion),
+    Toc(Vec<crate::model::TocItem>),
     /// YAML of another tool (a DocFX landing page, `### YamlMime:Landing`): skipped.
     OtherYaml,
     Failed,
@@ -443,6 +453,20 @@ fn parse(kind: &FileKind, text: &str, file: FileId, diagnostics: &mut Vec<Diagno
                 .map(|p| Parsed::Procedure(Box::new(p)))
         }
         FileKind::Include { .. } => Some(Parsed::Include(pages::parse_include(text, file))),
+        FileKind::Toc { .. } => {
+            // DocFX writes a table of contents as a list, or as a map holding `items:`.
+            let is_map = text
+                .lines()
+                .map(str::trim_start)
+                .find(|l| !l.is_empty() && !l.starts_with('#'))
+                .is_some_and(|l| !l.starts_with('-'));
+            if is_map {
+                yaml::parse::<crate::model::TocMap>(text, file, 0, diagnostics)
+                    .map(|m| Parsed::Toc(m.items))
+            } else {
+                yaml::parse(text, file, 0, diagnostics).map(Parsed::Toc)
+            }
+        }
         FileKind::Page { .. } => {
             pages::parse_page(text, file, diagnostics).map(|p| Parsed::Page(Box::new(p)))
         }
@@ -574,6 +598,11 @@ enum FileKind {
         path: String,
         locale: Option<String>,
     },
+    /// A table of contents (`toc.yml`), in a locale (`None`: the source locale).
+    Toc {
+        path: String,
+        locale: Option<String>,
+    },
     /// A file that is not content: left out, with the reason, in one note.
     Skipped(&'static str),
     Asset,
@@ -594,6 +623,10 @@ impl FileKind {
                     locale: Some(first.to_string()),
                 },
                 FileKind::Include { path, .. } => FileKind::Include {
+                    path,
+                    locale: Some(first.to_string()),
+                },
+                FileKind::Toc { path, .. } => FileKind::Toc {
                     path,
                     locale: Some(first.to_string()),
                 },
@@ -620,6 +653,12 @@ impl FileKind {
         let name = relative.rsplit('/').next().unwrap_or(relative);
         if NOT_CONTENT.iter().any(|n| name.eq_ignore_ascii_case(n)) {
             return FileKind::Skipped("docs-repository configuration");
+        }
+        if name.eq_ignore_ascii_case("toc.yml") || name.eq_ignore_ascii_case("toc.yaml") {
+            return FileKind::Toc {
+                path: relative.to_string(),
+                locale: None,
+            };
         }
         if let Some(stem) = relative
             .strip_suffix(".yaml")
@@ -809,9 +848,12 @@ mod tests {
             FileKind::of("docfx.json", &c),
             FileKind::Skipped(_)
         ));
-        assert!(matches!(
-            FileKind::of("a/TOC.yml", &c),
-            FileKind::Skipped(_)
-        ));
+        assert_eq!(
+            FileKind::of("ja/a/TOC.yml", &c),
+            FileKind::Toc {
+                path: "a/TOC.yml".into(),
+                locale: Some("ja".into())
+            }
+        );
     }
 }

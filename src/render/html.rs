@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::markup::{self, Anchors, Flavor};
 use crate::model::{Page, PageVersion, Procedure};
 use crate::render::view::{
-    Destination, LocaleView, NavEntry, Shown, new_page_anchors, to_locale_root,
+    Destination, LocaleView, NavEntry, Shown, TocNode, TocTarget, new_page_anchors, to_locale_root,
 };
 use crate::render::{
     CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
@@ -101,6 +101,7 @@ impl HtmlRenderer<'_> {
                 navigation: Navigation::new(view)?,
                 ui: Shared::new(&view.ui.for_templates())?,
                 alert_labels: view.ui.alert_labels(),
+                toc: view.toc(),
             };
             sink.put(locale_pages.home()?)?;
             // Pages are independent of each other: render them on every core.
@@ -169,6 +170,8 @@ struct LocalePages<'r, 'a> {
     ui: Shared,
     /// The words heading alerts, in this locale.
     alert_labels: markup::AlertLabels,
+    /// The table of contents (`toc.yml`), when the project has one: it makes the sidebar.
+    toc: Option<Vec<TocNode>>,
 }
 
 /// The sidebar of one locale, built once and shared by every page.
@@ -344,7 +347,98 @@ impl<'a> LocalePages<'_, 'a> {
             "review_notice": view.needs_review(content_path).then(|| view.needs_review_notice()),
             "fallback_lang": fallback,
             "meta_description": Value::Null,
+            "toc": self.toc_html(content_path),
         })
+    }
+
+    /// The sidebar's table of contents on the page at `current`, when the project has one: the
+    /// entries of `toc.yml` in order and nesting, then the pages and procedures it leaves out.
+    fn toc_html(&self, current: &str) -> Option<String> {
+        use std::fmt::Write as _;
+        fn walk(nodes: &[TocNode], to_root: &str, current: &str, html: &mut String) {
+            for node in nodes {
+                html.push_str("<li>");
+                let title = markup::escape_html(&node.title);
+                let lang = node
+                    .fallback_locale
+                    .as_ref()
+                    .map_or(String::new(), |l| format!(" lang=\"{l}\""));
+                match &node.target {
+                    Some(TocTarget::Content(path)) => {
+                        let here = if path == current {
+                            " aria-current=\"page\""
+                        } else {
+                            ""
+                        };
+                        let _ = write!(
+                            html,
+                            "<a href=\"{to_root}{path}.html\"{here}{lang}>{title}</a>"
+                        );
+                    }
+                    Some(TocTarget::External(url)) => {
+                        let _ = write!(
+                            html,
+                            "<a href=\"{}\"{lang}>{title}</a>",
+                            markup::escape_html(url)
+                        );
+                    }
+                    None => {
+                        let _ = write!(html, "<span class=\"toc-group\"{lang}>{title}</span>");
+                    }
+                }
+                if !node.children.is_empty() {
+                    html.push_str("\n<ul>\n");
+                    walk(&node.children, to_root, current, html);
+                    html.push_str("</ul>\n");
+                }
+                html.push_str("</li>\n");
+            }
+        }
+        let nodes = self.toc.as_ref()?;
+        let to_root = to_locale_root(current);
+        let mut html = String::from("<ul class=\"toc\">\n");
+        walk(nodes, &to_root, current, &mut html);
+        // What the table of contents leaves out stays reachable.
+        let mut listed = Vec::new();
+        for node in nodes {
+            node.content_paths(&mut listed);
+        }
+        let view = self.view;
+        let mut left_out: Vec<TocNode> = view
+            .nav_procedures()
+            .into_iter()
+            .chain(view.nav_pages())
+            .filter(|entry| !listed.contains(&entry.path))
+            .map(|entry| TocNode {
+                title: if entry.markdown {
+                    markup::plain_text(entry.title.markdown)
+                } else {
+                    entry.title.markdown.to_string()
+                },
+                fallback_locale: entry.title.fallback_locale.map(str::to_string),
+                target: Some(TocTarget::Content(entry.path.to_string())),
+                children: Vec::new(),
+            })
+            .collect();
+        if !view.site.categories.is_empty() && !listed.contains(&CATEGORIES_PATH) {
+            left_out.push(TocNode {
+                title: view.ui.get(UiKey::Categories).to_string(),
+                fallback_locale: None,
+                target: Some(TocTarget::Content(CATEGORIES_PATH.to_string())),
+                children: Vec::new(),
+            });
+        }
+        if !left_out.is_empty() {
+            let _ = write!(
+                html,
+                "<li><span class=\"toc-group\">{}</span>\n<ul>\n",
+                markup::escape_html(view.ui.get(UiKey::Pages))
+            );
+            walk(&left_out, &to_root, current, &mut html);
+            html.push_str("</ul>\n</li>\n");
+        }
+        html.push_str("</ul>\n");
+        Some(html)
     }
 
     fn file(

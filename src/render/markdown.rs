@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::markup;
 use crate::model::{PageVersion, Procedure};
-use crate::render::view::{Destination, LocaleView, Shown, to_locale_root};
+use crate::render::view::{Destination, LocaleView, Shown, TocNode, TocTarget, to_locale_root};
 use crate::render::{
     CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink,
 };
@@ -150,6 +150,10 @@ impl Book<'_, '_> {
             .map_or(view.config.title_in(view.locale), |(v, _)| v.title());
         let mut text = String::from("# Summary\n\n");
         let _ = writeln!(text, "[{}]({INDEX_PATH}.md)\n", plain(home_title));
+        if let Some(toc) = view.toc() {
+            self.summary_from_toc(&mut text, &toc);
+            return self.summary_file(text);
+        }
         let procedures = view.nav_procedures();
         if !procedures.is_empty() {
             let _ = writeln!(text, "# {}\n", plain(view.ui.get(UiKey::Procedures)));
@@ -178,12 +182,62 @@ impl Book<'_, '_> {
                 );
             }
         }
+        self.summary_file(text)
+    }
+
+    /// `SUMMARY.md` holding `text`.
+    fn summary_file(&self, text: String) -> OutputFile {
         OutputFile {
             path: format!("{}/src/SUMMARY.md", self.locale()),
             locale: Some(self.locale().to_string()),
             kind: OutputKind::BookConfig,
             source: None,
             bytes: text.into_bytes(),
+        }
+    }
+
+    /// The chapters in the order and nesting of the table of contents, then what it leaves out.
+    /// A page is listed once (mdBook builds each file once); an entry without a page of its own
+    /// is a draft chapter holding its children; web addresses are left out (mdBook's summary
+    /// lists files only).
+    fn summary_from_toc(&self, text: &mut String, toc: &[TocNode]) {
+        fn walk(nodes: &[TocNode], depth: usize, seen: &mut Vec<String>, text: &mut String) {
+            for node in nodes {
+                let indent = "  ".repeat(depth);
+                match &node.target {
+                    Some(TocTarget::Content(path))
+                        if path != INDEX_PATH && !seen.contains(path) =>
+                    {
+                        seen.push(path.clone());
+                        let _ = writeln!(text, "{indent}- [{}]({path}.md)", plain(&node.title));
+                    }
+                    Some(TocTarget::External(_)) => continue,
+                    _ if node.children.is_empty() => continue,
+                    _ => {
+                        let _ = writeln!(text, "{indent}- [{}]()", plain(&node.title));
+                    }
+                }
+                walk(&node.children, depth + 1, seen, text);
+            }
+        }
+        let view = self.view;
+        let mut seen = vec![INDEX_PATH.to_string()];
+        walk(toc, 0, &mut seen, text);
+        let mut left_out: Vec<(String, &str)> = view
+            .nav_procedures()
+            .into_iter()
+            .chain(view.nav_pages())
+            .filter(|entry| !seen.iter().any(|s| s == entry.path))
+            .map(|entry| (markup::plain_text(entry.title.markdown), entry.path))
+            .collect();
+        if !view.site.categories.is_empty() && !seen.iter().any(|s| s == CATEGORIES_PATH) {
+            left_out.push((view.ui.get(UiKey::Categories).to_string(), CATEGORIES_PATH));
+        }
+        if !left_out.is_empty() {
+            let _ = writeln!(text, "\n# {}\n", plain(view.ui.get(UiKey::Pages)));
+            for (title, path) in left_out {
+                let _ = writeln!(text, "- [{}]({path}.md)", plain(&title));
+            }
         }
     }
 

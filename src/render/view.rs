@@ -134,6 +134,43 @@ pub enum Destination<'a> {
     End,
 }
 
+/// An entry of the table of contents in one locale.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TocNode {
+    /// The title, plain text.
+    pub title: String,
+    /// The locale of the title, when it is not the page's (a page shown untranslated).
+    pub fallback_locale: Option<String>,
+    /// Where the entry leads, if anywhere (a group has no target).
+    pub target: Option<TocTarget>,
+    /// Nested entries.
+    pub children: Vec<TocNode>,
+}
+
+/// Where an entry of the table of contents leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TocTarget {
+    /// A page or procedure, by content path.
+    Content(String),
+    /// A web address.
+    External(String),
+}
+
+impl TocNode {
+    /// The content paths this entry and its children lead to, in order.
+    pub fn content_paths<'n>(&'n self, out: &mut Vec<&'n str>) {
+        if let Some(TocTarget::Content(path)) = &self.target {
+            out.push(path);
+        }
+        for child in &self.children {
+            child.content_paths(out);
+        }
+    }
+}
+
+/// How deep tables of contents may include one another (`href: folder/toc.yml`).
+const MAX_TOC_DEPTH: usize = 8;
+
 /// An escalation step's categories and what to submit.
 pub struct EscalationView<'a> {
     /// Category ids and titles (inline).
@@ -211,6 +248,118 @@ impl<'a> LocaleView<'a> {
         match page.versions.get(self.locale) {
             Some(version) => Some((version, None)),
             None => page.versions.get(source).map(|v| (v, Some(source))),
+        }
+    }
+
+    /// The table of contents in this locale: the content root's `toc.yml` in this locale, else
+    /// the source locale's with each page's title in this locale. `None` without one.
+    pub fn toc(&self) -> Option<Vec<TocNode>> {
+        let source = self.config.source_locale();
+        let root = |locale: &str| {
+            self.site
+                .tocs
+                .iter()
+                .find(|t| !t.path.contains('/') && t.locale == locale)
+        };
+        let (toc, own) = match root(self.locale) {
+            Some(toc) => (toc, true),
+            None => (root(source)?, self.locale == source),
+        };
+        Some(self.toc_nodes(toc, &toc.items, own, 0))
+    }
+
+    fn toc_nodes(
+        &self,
+        toc: &'a crate::model::Toc,
+        items: &'a [crate::model::TocItem],
+        own: bool,
+        depth: usize,
+    ) -> Vec<TocNode> {
+        items
+            .iter()
+            .map(|item| {
+                let href = item.href.as_ref().map(|h| h.value.trim());
+                let name = item.name.as_ref().map(|n| n.value.trim().to_string());
+                let mut children = if depth < MAX_TOC_DEPTH {
+                    self.toc_nodes(toc, &item.items, own, depth + 1)
+                } else {
+                    Vec::new()
+                };
+                let mut target = None;
+                match href {
+                    Some(href) if href.to_ascii_lowercase().ends_with("toc.yml") => {
+                        // Another table of contents: its entries become this entry's.
+                        let nested = crate::paths::resolve(&toc.path, href).and_then(|path| {
+                            self.site
+                                .tocs
+                                .iter()
+                                .filter(|t| t.path == path)
+                                .find(|t| t.locale == self.locale)
+                                .or_else(|| {
+                                    self.site
+                                        .tocs
+                                        .iter()
+                                        .filter(|t| t.path == path)
+                                        .find(|t| t.locale == self.config.source_locale())
+                                })
+                        });
+                        if let Some(nested) = nested
+                            && depth < MAX_TOC_DEPTH
+                        {
+                            let own = own || nested.locale == self.locale;
+                            children.extend(self.toc_nodes(nested, &nested.items, own, depth + 1));
+                        }
+                    }
+                    Some(href) if crate::markup::is_relative(href) => {
+                        let path = href.split(['#', '?']).next().unwrap_or(href);
+                        target = crate::paths::resolve(&toc.path, path)
+                            .map(|p| {
+                                let p = p.trim_end_matches('/').to_string();
+                                p.strip_suffix(".md")
+                                    .map_or_else(|| format!("{p}/{INDEX_PATH}"), str::to_string)
+                            })
+                            .filter(|p| {
+                                self.site.page(p).is_some() || self.site.procedure(p).is_some()
+                            })
+                            .map(TocTarget::Content);
+                    }
+                    Some(href) if href.starts_with("http://") || href.starts_with("https://") => {
+                        target = Some(TocTarget::External(href.to_string()));
+                    }
+                    _ => {}
+                }
+                let (title, fallback_locale) = match (&target, own, name) {
+                    (Some(TocTarget::Content(path)), false, _)
+                    | (Some(TocTarget::Content(path)), _, None) => self.title_and_locale(path),
+                    // A name from another locale's table of contents is marked as such.
+                    (_, _, Some(name)) => (name, (!own).then(|| toc.locale.clone())),
+                    (_, _, None) => (href.unwrap_or_default().to_string(), None),
+                };
+                TocNode {
+                    title,
+                    fallback_locale,
+                    target,
+                    children,
+                }
+            })
+            .collect()
+    }
+
+    /// The plain title of a content path in this locale, and the locale it is written in when
+    /// that is another one.
+    fn title_and_locale(&self, path: &str) -> (String, Option<String>) {
+        if let Some(procedure) = self.site.procedure(path) {
+            let shown = self.text(&procedure.title);
+            return (
+                markup::plain_text(shown.markdown),
+                shown.fallback_locale.map(str::to_string),
+            );
+        }
+        match self.site.page(path).and_then(|p| self.page_version(p)) {
+            Some((version, fallback)) => {
+                (version.title().to_string(), fallback.map(str::to_string))
+            }
+            None => (path.to_string(), None),
         }
     }
 

@@ -230,6 +230,7 @@ struct Finding {
 pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
     let targets = Targets::new(site, config);
     duplicate_ids(&targets, sources, out);
+    tables_of_contents(&targets, sources, out);
     // Findings by (place, problem) → the locales in which the problem shows.
     let mut findings: BTreeMap<Finding, BTreeSet<&str>> = BTreeMap::new();
     // Links by place → the locales that show them (a source text shows wherever it falls back).
@@ -288,6 +289,66 @@ pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut
             Some(help) => diagnostic.help(help),
             None => diagnostic,
         });
+    }
+}
+
+/// Every `href` of every table of contents, checked like a link written in the `toc.yml` file
+/// (in its locale): pages and anchors, nested tables of contents, site-root and web addresses.
+fn tables_of_contents(targets: &Targets<'_>, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
+    fn walk<'s>(
+        items: &'s [crate::model::TocItem],
+        source: &LinkSource<'s>,
+        targets: &Targets<'_>,
+        sources: &SourceMap,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        for item in items {
+            if let Some(href) = &item.href {
+                let span = href.span(source.file, 0);
+                let written = href.value.trim();
+                let problems = if written.to_ascii_lowercase().ends_with("toc.yml") {
+                    let found = resolve(source.from, written)
+                        .is_some_and(|path| targets.site.tocs.iter().any(|t| t.path == path));
+                    (!found)
+                        .then(|| {
+                            error(
+                                "broken-link",
+                                format!("no table of contents `{written}` in content/"),
+                                Some("name a `toc.yml` by its path from this one".into()),
+                            )
+                        })
+                        .into_iter()
+                        .collect()
+                } else {
+                    check_link(source, written, targets, sources)
+                };
+                for (code, message, help, warning) in problems {
+                    let diagnostic = if warning {
+                        Diagnostic::warning(code, message)
+                    } else {
+                        Diagnostic::error(code, message)
+                    };
+                    let diagnostic = diagnostic.at(span.clone());
+                    out.push(match help {
+                        Some(help) => diagnostic.help(help),
+                        None => diagnostic,
+                    });
+                }
+            }
+            walk(&item.items, source, targets, sources, out);
+        }
+    }
+    for toc in &targets.site.tocs {
+        let from = toc.path.as_str();
+        let source = LinkSource {
+            file: toc.file,
+            from,
+            locale: &toc.locale,
+            fallback: false,
+            markdown: "",
+            base: Base::Exact(0),
+        };
+        walk(&toc.items, &source, targets, sources, out);
     }
 }
 

@@ -12,7 +12,7 @@ fn the_docfx_fixture_checks_clean_and_notes_what_it_skipped() {
     let stderr = run.stderr();
     assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
     assert!(
-        stderr.contains("note[skipped-file]: 3 files are not content")
+        stderr.contains("note[skipped-file]: 2 files are not content")
             && stderr.contains("`content/docfx.json`")
             && stderr.contains("`content/landing.yml`"),
         "{stderr}"
@@ -97,8 +97,8 @@ fn every_construct_renders_in_the_site() {
         "{:?}",
         files.keys()
     );
-    // The sidebar lists the pages by their h1, never the include files.
-    assert!(home.contains("Escalate a customer problem to the vendor"));
+    // The sidebar lists the pages by their names in toc.yml, never the include files.
+    assert!(home.contains(">Escalate to the vendor</a>"));
     assert!(!home.contains("contact-window"));
 }
 
@@ -352,4 +352,68 @@ fn an_html_anchor_cannot_take_an_id_the_templates_use() {
     // `build` refuses too, and writes nothing.
     project.run(&["build"]).expect(1);
     assert!(!project.root().join("build").exists());
+}
+
+#[test]
+fn the_table_of_contents_orders_the_sidebar_and_the_summary() {
+    let project = Project::fixture("docfx");
+    project.run(&["build"]).expect(0);
+    let page = project.read("build/html/ja/check-service-health.html");
+    let start = page.find("<ul class=\"toc\">").unwrap();
+    let sidebar = &page[start..start + page[start..].find("</nav>").unwrap()];
+    let order: Vec<&str> = [
+        "index.html",
+        "Escalations",
+        "escalation-checklist.html",
+        "escalate-to-vendor.html",
+        "check-service-health.html",
+        "https://status.example.com/",
+    ]
+    .into_iter()
+    .map(|needle| {
+        assert!(sidebar.contains(needle), "{needle} not in\n{sidebar}");
+        needle
+    })
+    .collect();
+    let positions: Vec<usize> = order.iter().map(|n| sidebar.find(n).unwrap()).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{sidebar}");
+    // Shared with the source locale: pages take their Japanese titles, a group name is marked English.
+    assert!(
+        sidebar.contains(">エスカレーション チェックリスト</a>"),
+        "{sidebar}"
+    );
+    assert!(
+        sidebar.contains("<span class=\"toc-group\" lang=\"en\">Escalations</span>"),
+        "{sidebar}"
+    );
+    assert!(
+        sidebar.contains("<a href=\"check-service-health.html\" aria-current=\"page\">"),
+        "{sidebar}"
+    );
+    let summary = project.read("build/markdown/en/src/SUMMARY.md");
+    assert!(
+        summary.contains("- [Escalations]()\n  - [Escalation checklist](escalation-checklist.md)\n  - [Escalate to the vendor](escalate-to-vendor.md)\n- [Check service health](check-service-health.md)\n"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn table_of_contents_links_are_checked_at_their_line() {
+    let project = Project::fixture("docfx");
+    let toc = project.read("content/toc.yml");
+    project.write(
+        "content/toc.yml",
+        &toc.replace(
+            "href: check-service-health.md",
+            "href: Check-Service-Health.md",
+        )
+        .replace(
+            "href: escalate-to-vendor.md",
+            "href: escalate-to-vendor.md#no-such-part",
+        ),
+    );
+    let run = project.run(&["check"]).expect(1);
+    let stderr = run.stderr();
+    assert!(stderr.contains("error[link-case]: `Check-Service-Health.md` differs only in case from `check-service-health.md`\n  --> content/toc.yml:11:9"), "{stderr}");
+    assert!(stderr.contains("error[broken-anchor]: no anchor `#no-such-part` in `escalate-to-vendor.md`\n --> content/toc.yml:9:13"), "{stderr}");
 }

@@ -155,3 +155,35 @@ fn the_independent_checker_does_see_broken_anchors() {
     let report = linkchecker(&project, "build/html/index.html");
     assert!(report.contains("Anchor `nope'"), "{report}");
 }
+
+/// The DocFX fixture's Markdown output (alerts, includes pulled in, tab sections, the table of
+/// contents as SUMMARY.md with a draft chapter for a group) is a book mdBook builds, with GitHub
+/// alerts drawn as mdBook draws them.
+#[test]
+fn mdbook_builds_the_docfx_fixture() {
+    let project = Project::fixture("docfx");
+    project.run(&["build"]).expect(0);
+    for locale in ["en", "ja"] {
+        let book = project.root().join("build/markdown").join(locale);
+        let dest = project.root().join("mdbook-out").join(locale);
+        let output = Command::new("mdbook")
+            .arg("build")
+            .arg(&book)
+            .arg("--dest-dir")
+            .arg(&dest)
+            .output()
+            .expect("mdbook must be on PATH: `cargo install mdbook --locked`");
+        assert!(
+            output.status.success(),
+            "mdbook build {locale}:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let page = std::fs::read_to_string(dest.join("escalate-to-vendor.html")).unwrap();
+        assert!(
+            page.contains("blockquote-tag-note"),
+            "alerts drawn by mdBook"
+        );
+        assert!(page.contains(r#"src="media/portal-form.png""#));
+        assert!(dest.join("media/portal-form.png").is_file());
+    }
+}
