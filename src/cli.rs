@@ -121,6 +121,9 @@ Examples:
     /// Translation workflow: status, PO export and import, confirming reviewed translations.
     #[command(subcommand)]
     I18n(I18nCommand),
+    /// Create a project from existing documentation.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print the JSON Schema of each content file kind, for editor completion.
     #[command(after_help = "\
 Examples:
@@ -135,6 +138,51 @@ Examples:
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+}
+
+/// What `runbook import` reads.
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// A DocFX / Microsoft Learn docs folder and its localized checkouts: pages, includes,
+    /// tables of contents and media copied, translations placed under content/LOCALE/,
+    /// book.toml written, then a check summary.
+    #[command(after_help = "\
+Examples:
+  runbook import docfx ../docs/partner-center --out guide
+  runbook import docfx ../docs/partner-center --out guide --locale ja=../docs.ja-jp/partner-center")]
+    Docfx {
+        /// The docs folder.
+        source: PathBuf,
+        /// The project to create (a new or empty folder).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// A localized checkout's matching folder, as LOCALE=PATH; repeat for more locales.
+        #[arg(long = "locale", value_name = "LOCALE=PATH", value_parser = parse_locale_path)]
+        locales: Vec<(String, PathBuf)>,
+        /// The source locale's tag.
+        #[arg(long, default_value = "en")]
+        source_locale: String,
+        /// Where the site is published, for site-root links outside the docset.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://learn.microsoft.com/{locale}/"
+        )]
+        published_at: String,
+    },
+}
+
+/// `ja=../docs.ja-jp/x` → (`ja`, path).
+fn parse_locale_path(text: &str) -> Result<(String, PathBuf), String> {
+    let (locale, path) = text.split_once('=').ok_or_else(|| {
+        format!("`{text}`: write LOCALE=PATH, e.g. ja=../docs.ja-jp/partner-center")
+    })?;
+    if !runbook::config::is_locale_tag(locale) {
+        return Err(format!(
+            "`{locale}` is not a language tag such as `ja` or `pt-BR`"
+        ));
+    }
+    Ok((locale.to_string(), PathBuf::from(path)))
 }
 
 /// How `i18n status` prints.
@@ -265,6 +313,69 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init { dir } => init(&dir.unwrap_or(cli.root)),
         Command::Schema { kind, out } => schemas(kind.as_deref(), out),
         Command::I18n(command) => i18n(&cli.root, command, color),
+        Command::Import(ImportCommand::Docfx {
+            source,
+            out,
+            locales,
+            source_locale,
+            published_at,
+        }) => import_docfx(
+            &runbook::import::ImportOptions {
+                source,
+                out,
+                source_locale,
+                locales,
+                published_at,
+            },
+            color,
+        ),
+    }
+}
+
+fn import_docfx(options: &runbook::import::ImportOptions, color: bool) -> ExitCode {
+    let report = match runbook::import::import_docfx(options) {
+        Ok(report) => report,
+        Err(message) => {
+            print_error(&message, color);
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!(
+        "imported {} files into `{}`",
+        report.written.len(),
+        options.out.display()
+    );
+    if !report.skipped.is_empty() {
+        eprintln!("not imported ({}):", report.skipped.len());
+        for (path, reason) in &report.skipped {
+            eprintln!("  {path}: {reason}");
+        }
+    }
+    match runbook::check(&options.out) {
+        Ok(checked) => {
+            eprintln!("\n`runbook check` on the new project:");
+            print!(
+                "{}",
+                diagnostic::summary_table(&checked.diagnostics, &checked.sources)
+            );
+            let unsupported = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "unsupported-directive")
+                .count();
+            if unsupported > 0 {
+                eprintln!(
+                    "{unsupported} directive(s) runbook cannot render: `runbook check --root {}` lists them",
+                    options.out.display()
+                );
+            }
+            eprintln!(
+                "next: runbook check --root {0}   then   runbook build --root {0}",
+                options.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error, color),
     }
 }
 

@@ -32,6 +32,7 @@ pub mod dialect;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod i18n;
+pub mod import;
 pub mod init;
 pub mod load;
 pub mod markup;

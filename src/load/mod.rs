@@ -710,7 +710,7 @@ impl FileKind {
 
 /// Whether every part of a content path is letters, digits (any script), `-`, `_` or `.`: names
 /// that work unchanged as URLs and in mdBook's SUMMARY.md.
-fn is_link_safe(relative: &str) -> bool {
+pub fn is_link_safe(relative: &str) -> bool {
     relative.split('/').all(|part| {
         !part.is_empty()
             && part

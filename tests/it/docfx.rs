@@ -418,3 +418,79 @@ fn table_of_contents_links_are_checked_at_their_line() {
     assert!(stderr.contains("error[link-case]: `Check-Service-Health.md` differs only in case from `check-service-health.md`\n  --> content/toc.yml:11:9"), "{stderr}");
     assert!(stderr.contains("error[broken-anchor]: no anchor `#no-such-part` in `escalate-to-vendor.md`\n --> content/toc.yml:9:13"), "{stderr}");
 }
+
+/// `runbook import docfx` on a DocFX folder and its Japanese checkout gives a project that builds,
+/// with the docset's own site-root links read into the content and what it did not copy listed.
+#[test]
+fn import_docfx_makes_a_project_that_builds() {
+    let work = Project::empty();
+    let fixture = crate::util::fixture("docfx/content");
+    for (path, bytes) in crate::util::read_tree(&fixture) {
+        let target = match path.strip_prefix("ja/") {
+            Some(rest) => work.root().join("docs.ja-jp/partner-support").join(rest),
+            None => work.root().join("docs/partner-support").join(&path),
+        };
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, bytes).unwrap();
+    }
+    work.write(
+        "docs.ja-jp/partner-support/only-in-japanese.md",
+        "---\ntitle: X\n---\n",
+    );
+    let run = crate::util::run_in(
+        work.root(),
+        &[
+            "import",
+            "docfx",
+            "docs/partner-support",
+            "--out",
+            "guide",
+            "--locale",
+            "ja=docs.ja-jp/partner-support",
+        ],
+    )
+    .expect(0);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("docfx.json: DocFX's project file: not needed"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ja/only-in-japanese.md: no page at this path in the source folder"),
+        "{stderr}"
+    );
+    assert!(
+        run.stdout().contains("0 errors, 0 warnings"),
+        "{}",
+        run.stdout()
+    );
+    let book = std::fs::read_to_string(work.root().join("guide/book.toml")).unwrap();
+    assert!(book.contains("locales = [\"en\", \"ja\"]"), "{book}");
+    assert!(
+        book.contains("\"/partner-support/\" = \"content\""),
+        "{book}"
+    );
+    assert!(
+        work.root()
+            .join("guide/content/ja/escalate-to-vendor.md")
+            .is_file()
+    );
+    assert!(
+        work.root()
+            .join("guide/content/media/portal-form.png")
+            .is_file()
+    );
+    crate::util::run_in(work.root(), &["build", "--root", "guide"]).expect(0);
+    let page = std::fs::read_to_string(
+        work.root()
+            .join("guide/build/html/ja/escalate-to-vendor.html"),
+    )
+    .unwrap();
+    assert!(page.contains("<p class=\"alert-title\">メモ</p>"));
+    // Importing again into the same folder is refused, and changes nothing.
+    crate::util::run_in(
+        work.root(),
+        &["import", "docfx", "docs/partner-support", "--out", "guide"],
+    )
+    .expect(1);
+}

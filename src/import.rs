@@ -1,0 +1,215 @@
+//! `runbook import docfx`: a runbook project made from a DocFX docs folder (the layout of
+//! Microsoft Learn repositories) and its localized checkouts.
+//!
+//! The pages, include files, tables of contents and media are copied as they are (runbook reads
+//! the dialect itself); each localized checkout's pages go to `content/LOCALE/` under the same
+//! paths; `book.toml` gets the locales and `[runbook.root-links]` for the site-root links the
+//! pages use. Whatever is not copied is listed with the reason, never dropped silently.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What to import.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    /// The docs folder (the one holding `docfx.json`, or the docset's folder).
+    pub source: PathBuf,
+    /// The project to create; must not exist, or be empty.
+    pub out: PathBuf,
+    /// The source locale's tag.
+    pub source_locale: String,
+    /// Localized checkouts: locale tag → the folder matching `source` in that checkout.
+    pub locales: Vec<(String, PathBuf)>,
+    /// The published site, for site-root links that lead outside the docset (`{locale}` is
+    /// replaced by the page's locale).
+    pub published_at: String,
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// Files written, relative to the project.
+    pub written: Vec<String>,
+    /// Files not copied, with the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Creates the project.
+///
+/// # Errors
+/// The output exists and is not empty, a folder cannot be read, or a file cannot be written
+/// (what was written is removed again).
+pub fn import_docfx(options: &ImportOptions) -> Result<ImportReport, String> {
+    if options
+        .out
+        .read_dir()
+        .is_ok_and(|mut entries| entries.next().is_some())
+    {
+        return Err(format!(
+            "`{}` is not empty; import into a new folder",
+            options.out.display()
+        ));
+    }
+    if !options.source.is_dir() {
+        return Err(format!("`{}` is not a folder", options.source.display()));
+    }
+    let mut report = ImportReport::default();
+    let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let source_files = walk(&options.source, &mut report.skipped, "")?;
+    for (relative, path) in &source_files {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        if name.eq_ignore_ascii_case("docfx.json") {
+            report
+                .skipped
+                .push((relative.clone(), "DocFX's project file: not needed".into()));
+            continue;
+        }
+        files.insert(format!("content/{relative}"), path.clone());
+    }
+    for (locale, folder) in &options.locales {
+        for (relative, path) in walk(folder, &mut report.skipped, &format!("{locale}/"))? {
+            let lower = relative.to_ascii_lowercase();
+            let text = lower.ends_with(".md") || lower.ends_with("toc.yml");
+            if !source_files.contains_key(&relative) {
+                report.skipped.push((
+                    format!("{locale}/{relative}"),
+                    if text {
+                        "no page at this path in the source folder".into()
+                    } else {
+                        format!(
+                            "a file of the `{locale}` checkout only; pages use the source's media"
+                        )
+                    },
+                ));
+                continue;
+            }
+            if text {
+                files.insert(format!("content/{locale}/{relative}"), path);
+            }
+        }
+    }
+    let book = book_toml(options, &files);
+    let result = write_all(&options.out, &files, &book, &mut report.written);
+    if let Err(message) = result {
+        // Nothing half-made stays behind.
+        let _ = std::fs::remove_dir_all(&options.out);
+        return Err(message);
+    }
+    Ok(report)
+}
+
+/// Every file under `folder`, relative path → full path, in name order; hidden files and
+/// folders (`.git`, `.openpublishing.*`) and names that cannot be links are listed as skipped.
+fn walk(
+    folder: &Path,
+    skipped: &mut Vec<(String, String)>,
+    shown_prefix: &str,
+) -> Result<BTreeMap<String, PathBuf>, String> {
+    let mut files = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| format!("cannot read `{}`: {e}", folder.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(folder) else {
+            continue;
+        };
+        let relative = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if !crate::load::is_link_safe(&relative) {
+            skipped.push((
+                format!("{shown_prefix}{relative}"),
+                "a name that cannot be used in links (spaces, `#`, `%`): rename it".into(),
+            ));
+            continue;
+        }
+        files.insert(relative, entry.path().to_path_buf());
+    }
+    Ok(files)
+}
+
+/// `book.toml` for the imported project: the locales, and site-root links read as the docset
+/// (`/FOLDER/` into the content, when the pages link their own folder's name so) or as the
+/// published site.
+fn book_toml(options: &ImportOptions, files: &BTreeMap<String, PathBuf>) -> String {
+    let folder = options
+        .source
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "docs".into());
+    let mut first_segments: BTreeMap<String, usize> = BTreeMap::new();
+    for (path, full) in files {
+        if !path.ends_with(".md") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(full) else {
+            continue;
+        };
+        for link in crate::markup::links(&text) {
+            if let Some(rest) = link.destination.strip_prefix('/')
+                && let Some((first, _)) = rest.split_once('/')
+            {
+                *first_segments.entry(first.to_string()).or_default() += 1;
+            }
+        }
+    }
+    let mut locales = vec![options.source_locale.clone()];
+    locales.extend(options.locales.iter().map(|(l, _)| l.clone()));
+    let quoted: Vec<String> = locales.iter().map(|l| format!("\"{l}\"")).collect();
+    let mut toml = format!(
+        "# Imported from a DocFX docs folder by `runbook import docfx`.\n[book]\ntitle = \"{}\"\nlanguage = \"{}\"\n\n[runbook]\nlocales = [{}]\n",
+        folder.replace('"', "'"),
+        options.source_locale,
+        quoted.join(", ")
+    );
+    toml.push_str(
+        "# Pages of the repository that are not imported, which links may name:\n# outside = [\"../other-docset/**\"]\n",
+    );
+    toml.push_str("\n[runbook.root-links]\n");
+    if first_segments.contains_key(&folder) {
+        toml.push_str(&format!(
+            "# The pages link each other by their published paths: /{folder}/page is content/page.md.\n\"/{folder}/\" = \"content\"\n"
+        ));
+    }
+    toml.push_str(&format!(
+        "# Every other site-root link leads to the published site.\n\"/\" = \"{}\"\n",
+        options.published_at.replace('"', "")
+    ));
+    toml
+}
+
+fn write_all(
+    out: &Path,
+    files: &BTreeMap<String, PathBuf>,
+    book: &str,
+    written: &mut Vec<String>,
+) -> Result<(), String> {
+    let write = |relative: &str, bytes: &[u8]| -> Result<(), String> {
+        let target = out.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+        }
+        std::fs::write(&target, bytes)
+            .map_err(|e| format!("cannot write `{}`: {e}", target.display()))
+    };
+    write("book.toml", book.as_bytes())?;
+    written.push("book.toml".into());
+    write(".gitignore", b"/build/\n")?;
+    written.push(".gitignore".into());
+    for (relative, source) in files {
+        let bytes = std::fs::read(source)
+            .map_err(|e| format!("cannot read `{}`: {e}", source.display()))?;
+        write(relative, &bytes)?;
+        written.push(relative.clone());
+    }
+    Ok(())
+}
