@@ -425,6 +425,9 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// An include file's text (front matter removed) by content path with extension.
     pub include: &'a dyn Fn(&str) -> Option<&'a str>,
+    /// Content paths of files left out as not content (`Site::skipped`): links to them lead to
+    /// their published address, or become text.
+    pub skipped: &'a std::collections::BTreeSet<String>,
 }
 
 /// The deepest include nesting followed; deeper (or circular) includes are left out, and
@@ -480,7 +483,7 @@ fn rebase(cx: &Context<'_>, destination: &str) -> markup::Rebase {
             RootLink::Unmapped => markup::Rebase::Keep,
         };
     }
-    if !markup::is_relative(destination) || config.outside.is_empty() {
+    if !markup::is_relative(destination) || (config.outside.is_empty() && cx.skipped.is_empty()) {
         return markup::Rebase::Keep;
     }
     // A link declared to lead outside the built pages: to its published address when the
@@ -492,7 +495,8 @@ fn rebase(cx: &Context<'_>, destination: &str) -> markup::Rebase {
     };
     let path = path.split('?').next().unwrap_or(path);
     let lexical = lexical_path(cx.path, path);
-    if resolve(cx.path, path).is_some_and(|p| !config.outside.is_match(&p))
+    if resolve(cx.path, path)
+        .is_some_and(|p| !config.outside.is_match(&p) && !cx.skipped.contains(&p))
         && !config.outside.is_match(&lexical)
     {
         return markup::Rebase::Keep;
@@ -527,7 +531,11 @@ pub fn lexical_path(from: &str, path: &str) -> String {
 /// (a shorter prefix mapped to a URL): `x.md` under `"/partner-center/" = "content"` and
 /// `"/" = "https://learn.microsoft.com/{locale}/"` is `.../partner-center/x`.
 pub fn published_url(config: &Config, lexical: &str, locale: &str) -> Option<String> {
-    let page = lexical.strip_suffix(".md").unwrap_or(lexical);
+    // DocFX publishes `x.md` and a `x.yml` landing page at `x`, and `index` at its folder.
+    let page = lexical
+        .strip_suffix(".md")
+        .or_else(|| lexical.strip_suffix(".yml"))
+        .unwrap_or(lexical);
     let page = page.strip_suffix("index").unwrap_or(page);
     config.root_links.iter().find_map(|mapping| {
         let RootTarget::Content(dir) = &mapping.target else {
@@ -939,6 +947,7 @@ mod tests {
             path: "guides/page",
             locale: "en",
             config: &config,
+            skipped: &Default::default(),
             include: &include,
         };
         let out = expand(
@@ -960,6 +969,7 @@ mod tests {
             path: "p",
             locale: "en",
             config: &config,
+            skipped: &Default::default(),
             include: &|_| None,
         };
         let out = expand(
@@ -998,6 +1008,7 @@ mod tests {
             path: "g/p",
             locale: "en",
             config: &config,
+            skipped: &Default::default(),
             include: &|_| None,
         };
         let out = expand("[a](/partner-center/x) [b](/azure/y)\n", &cx);
@@ -1027,6 +1038,7 @@ mod tests {
             path: "page",
             locale: "ja",
             config: &config,
+            skipped: &Default::default(),
             include: &|_| None,
         };
         let out = expand("[a](other.md#x) [b](../elsewhere/y.md) [c](here.md)\n", &cx);
@@ -1039,6 +1051,7 @@ mod tests {
             path: "page",
             locale: "en",
             config: &unpublished,
+            skipped: &Default::default(),
             include: &|_| None,
         };
         assert_eq!(expand("[a](other.md) [z](/azure/z)\n", &cx), "a z\n");

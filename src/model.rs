@@ -108,6 +108,10 @@ pub struct Site {
     /// Content paths of files that could not be read or parsed: links to them are not reported
     /// again.
     pub unreadable: std::collections::BTreeSet<String>,
+    /// Content paths (with extension, locale folder removed) of files left out as not content
+    /// (landing pages, `docfx.json`, `[runbook] exclude`): they exist, so links to them are not
+    /// broken, but the build has no page for them.
+    pub skipped: std::collections::BTreeSet<String>,
     /// Font files named by `[runbook] fonts`, for PDFs (path relative to the root).
     pub fonts: Vec<Asset>,
     /// `translations.lock`, when the project has one: what each translation was confirmed

@@ -111,6 +111,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         match read {
             Ok(Read::Skipped) => {
                 if let FileKind::Skipped(reason) = entry.kind {
+                    site.skipped.insert(without_locale_folder(&entry.relative, config));
                     skipped.push((display_path, reason));
                 }
             }
@@ -228,10 +229,19 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                     items,
                 })
             }
-            (FileKind::Procedure { .. }, Parsed::OtherYaml) => skipped.push((
-                sources.file(file).path.clone(),
-                "YAML of another tool (`### YamlMime:`)",
-            )),
+            (FileKind::Procedure { .. }, Parsed::OtherYaml) => {
+                let relative = sources
+                    .file(file)
+                    .path
+                    .trim_start_matches("content/")
+                    .to_string();
+                site.skipped
+                    .insert(without_locale_folder(&relative, config));
+                skipped.push((
+                    sources.file(file).path.clone(),
+                    "YAML of another tool (`### YamlMime:`)",
+                ));
+            }
             (FileKind::UnknownLocalePage { locale }, _) => diagnostics.push(
                 Diagnostic::error(
                     "unknown-locale",
@@ -307,6 +317,17 @@ fn shorten(paths: &[&str]) -> String {
     text.join(", ")
 }
 
+/// A content path with a leading translation folder (`ja/`) removed: the path links name the
+/// file by.
+fn without_locale_folder(relative: &str, config: &Config) -> String {
+    match relative.split_once('/') {
+        Some((first, rest)) if first != config.source_locale() && config.has_locale(first) => {
+            rest.to_string()
+        }
+        _ => relative.to_string(),
+    }
+}
+
 /// The content path a link names a file by, for [`Site::unreadable`]: pages and procedures
 /// without extension or locale, other files as they are.
 fn unreadable_path(relative: &str) -> String {
@@ -326,6 +347,7 @@ fn unreadable_path(relative: &str) -> String {
 fn expand_pages(site: &mut Site, config: &Config) {
     let source = config.source_locale();
     let includes = &site.includes;
+    let skipped = &site.skipped;
     let find = |path: &str| {
         includes
             .binary_search_by(|i| i.path.as_str().cmp(path))
@@ -351,6 +373,7 @@ fn expand_pages(site: &mut Site, config: &Config) {
                         locale,
                         config,
                         include: &include,
+                        skipped,
                     };
                     let text = crate::dialect::expand(&version.body, &cx);
                     match crate::dialect::leading_title(&text) {

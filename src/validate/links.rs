@@ -491,6 +491,7 @@ fn check_link(
         .site
         .unreadable
         .contains(resolved.strip_suffix(".md").unwrap_or(&resolved))
+        || targets.site.skipped.contains(&resolved)
         || targets.config.outside.is_match(&resolved)
     {
         return Vec::new();

@@ -76,8 +76,15 @@ fn every_construct_renders_in_the_site() {
     ] {
         assert!(ja.contains(expected), "missing {expected:?} in\n{ja}");
     }
-    // The include's link, written relative to includes/, leads to the page from the home page.
     let home = project.read("build/html/en/index.html");
+    // A link to a landing page (left out as not content) leads to where it is published.
+    assert!(
+        home.contains(
+            r#"<a href="https://learn.microsoft.com/en/partner-support/landing">support hub</a>"#
+        ),
+        "{home}"
+    );
+    // The include's link, written relative to includes/, leads to the page from the home page.
     assert!(
         home.contains(r#"<a href="check-service-health.html#status-page">the status page</a>"#),
         "{home}"
