@@ -220,6 +220,54 @@ pub fn serialize_options() -> SerializeOptions {
     SerializeOptions::default().with_fold_length(0)
 }
 
+/// The sentences of a text, each with its closing punctuation: a sentence ends at `。`, `！`,
+/// `？` (and their half-width forms) or, followed by white space or the end, at `.`, `!`, `?`
+/// (a closing quote or bracket stays with it).
+pub fn split_sentences(text: &str) -> Vec<String> {
+    let text = normalize(text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut sentences = Vec::new();
+    let mut current = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        current.push(c);
+        let ends = match c {
+            '。' | '！' | '？' | '｡' => true,
+            '.' | '!' | '?' => chars.get(i + 1).is_none_or(|n| {
+                n.is_whitespace() || matches!(n, '"' | '\'' | ')' | '」' | '』' | '”')
+            }),
+            _ => false,
+        };
+        if ends {
+            while let Some(&next) = chars.get(i + 1) {
+                if matches!(next, '"' | '\'' | ')' | '」' | '』' | '”' | '）') {
+                    current.push(next);
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            let sentence = current.trim().to_string();
+            if !sentence.is_empty() {
+                sentences.push(sentence);
+            }
+            current.clear();
+        }
+        i += 1;
+    }
+    let rest = current.trim();
+    if !rest.is_empty() {
+        sentences.push(rest.to_string());
+    }
+    sentences
+}
+
+/// Whether a language writes without spaces between sentences (Japanese, Chinese).
+fn is_unspaced_language(locale: &str) -> bool {
+    matches!(locale.split('-').next(), Some("ja" | "zh"))
+}
+
 /// Source text with white space runs collapsed, to match translation memory entries.
 fn normalize(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -240,6 +288,9 @@ pub fn plan(
         lock: lock.cloned().unwrap_or_default(),
         ..ImportPlan::default()
     };
+    // Paragraphs filled sentence by sentence from a memory (declared first: placed edits borrow
+    // their text).
+    let filled: Vec<(&Segment<'_>, String, Vec<usize>)>;
     let mut edits: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
     let mut new_pages: NewPages<'_, '_> = BTreeMap::new();
     // Source text → segments, for messages whose id is not a segment (a translation memory).
@@ -251,6 +302,10 @@ pub fn plan(
             .push(segment);
     }
     let mut placed_ids: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    // Memory entries that match no whole segment: normalized source sentence → (translation,
+    // index in `unmatched`), and whether a paragraph used each.
+    let mut sentence_memory: HashMap<String, (String, usize)> = HashMap::new();
+    let mut unmatched: Vec<(&Entry, bool)> = Vec::new();
     for entry in entries {
         let Some(segment) = by_id.get(entry.id.as_str()) else {
             let translation = entry.msgstr.trim_end_matches('\n');
@@ -274,14 +329,14 @@ pub fn plan(
                 }
                 continue;
             }
-            plan.diagnostics.push(
-                Diagnostic::warning(
-                    "unknown-segment",
-                    format!("no segment `{}` in the content; the message is skipped", entry.id),
-                )
-                .at(entry.span.clone())
-                .help("the text was probably moved or removed since the export; export a fresh file to see the current ids"),
-            );
+            // Perhaps one sentence of a paragraph (side-by-side memories hold sentences):
+            // kept for the sentence pass below, reported only if no paragraph uses it.
+            if !translation.trim().is_empty() {
+                sentence_memory
+                    .entry(normalize(&entry.msgid))
+                    .or_insert((translation.trim().to_string(), unmatched.len()));
+            }
+            unmatched.push((entry, false));
             continue;
         };
         let translation = entry.msgstr.trim_end_matches('\n');
@@ -342,6 +397,63 @@ pub fn plan(
             plan.diagnostics.push(
                 Diagnostic::warning("cannot-place", format!("`{}`: {message}", segment.id))
                     .at(entry.span.clone()),
+            );
+        }
+    }
+    // A paragraph none of whose messages matched whole is filled when every one of its
+    // sentences is in the memory, to be reviewed.
+    let joiner = if is_unspaced_language(locale) {
+        ""
+    } else {
+        " "
+    };
+    filled = segments
+        .iter()
+        .filter(|segment| {
+            !sentence_memory.is_empty()
+                && segment.translation(locale).is_none()
+                && !placed_ids.contains(segment.id.as_str())
+        })
+        .filter_map(|segment| {
+            let sentences = split_sentences(&segment.source.text);
+            if sentences.len() < 2 {
+                return None;
+            }
+            let found: Vec<&(String, usize)> = sentences
+                .iter()
+                .map(|sentence| sentence_memory.get(&normalize(sentence)))
+                .collect::<Option<_>>()?;
+            let translation = found
+                .iter()
+                .map(|(text, _)| text.as_str())
+                .collect::<Vec<_>>()
+                .join(joiner);
+            Some((
+                segment,
+                translation,
+                found.iter().map(|(_, i)| *i).collect(),
+            ))
+        })
+        .collect();
+    for (segment, translation, used) in &filled {
+        let placed = place(segment, None, locale, source_locale, translation, sources);
+        if record(placed, segment, translation, &mut edits, &mut new_pages).is_ok() {
+            plan.memory += 1;
+            plan.needs_review += 1;
+            for index in used {
+                unmatched[*index].1 = true;
+            }
+        }
+    }
+    for (entry, used) in unmatched {
+        if !used {
+            plan.diagnostics.push(
+                Diagnostic::warning(
+                    "unknown-segment",
+                    format!("no segment `{}` in the content; the message is skipped", entry.id),
+                )
+                .at(entry.span.clone())
+                .help("the text was probably moved or removed since the export; export a fresh file to see the current ids"),
             );
         }
     }
@@ -517,5 +629,33 @@ fn place<'a>(
                 )),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod sentence_tests {
+    use super::split_sentences;
+
+    #[test]
+    fn sentences_end_at_english_and_japanese_punctuation() {
+        assert_eq!(
+            split_sentences(
+                "Sign in to the portal. Select **Help** (top right).\nThen open a request!"
+            ),
+            [
+                "Sign in to the portal.",
+                "Select **Help** (top right).",
+                "Then open a request!"
+            ]
+        );
+        assert_eq!(
+            split_sentences("ポータルにサインインします。「ヘルプ」を選びます。"),
+            ["ポータルにサインインします。", "「ヘルプ」を選びます。"]
+        );
+        // A dot inside a name or a number does not end a sentence.
+        assert_eq!(
+            split_sentences("Use version 2.1 of example.com now."),
+            ["Use version 2.1 of example.com now."]
+        );
     }
 }

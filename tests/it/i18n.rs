@@ -431,6 +431,43 @@ fn a_bilingual_page_becomes_a_po_file_of_its_pairs() {
     );
 }
 
+/// A side-by-side memory holds sentences; a paragraph of several is filled when all of its
+/// sentences are there, joined as Japanese is written (no spaces), and left alone otherwise.
+#[test]
+fn a_paragraph_is_filled_from_a_memory_of_its_sentences() {
+    let page = repo_root().join("tests/fixtures/bilingual/outage-guide.ja-jp.md");
+    let project = Project::fixture("minimal");
+    let yaml = project.read("content/handle-outage.yaml");
+    project.write(
+        "content/handle-outage.yaml",
+        &yaml.replacen(
+            "    notes:\n      - en: Note the incident id.",
+            "    text: |\n      First, check the [status page](status.md).\n      If the outage is known, there is nothing to report.\n    notes:\n      - en: If the outage is known, there is nothing to report. Then call the customer.\n      - en: Note the incident id.",
+            1,
+        ),
+    );
+    let out = project.root().join("memory.po");
+    import_bilingual(&project, &page, &out, 6);
+    let run = project
+        .run(&["i18n", "import", out.to_str().unwrap()])
+        .expect(0);
+    let yaml = project.read("content/handle-outage.yaml");
+    assert!(
+        yaml.contains(
+            "ja: 最初に[状態ページ](status.md)を確認します。既知の障害であれば、報告は不要です。"
+        ),
+        "{yaml}\n{}",
+        run.stderr()
+    );
+    // One of two sentences known: the note stays untranslated.
+    assert!(!yaml.contains("報告は不要です。 Then"), "{yaml}");
+    assert!(
+        run.stderr().contains("2 from translation memory"),
+        "{}",
+        run.stderr()
+    );
+}
+
 #[test]
 fn the_seed_page_imports_to_its_pairs() {
     let seed = repo_root().join("../shared/seed/escalate-problems-to-microsoft.ja-jp.md");
