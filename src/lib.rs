@@ -520,7 +520,7 @@ pub fn render_all(
         .entries
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
-    let manifest = manifest(&entries);
+    let manifest = manifest(&entries, cx.site, sources);
     entries.push(OutputFile {
         bytes: Vec::new(),
         ..manifest.clone()
@@ -575,12 +575,35 @@ impl Sink for Listing<'_> {
     }
 }
 
-/// `manifest.json`: every output file's path, locale, kind and source, itself included.
-fn manifest(files: &[OutputFile]) -> OutputFile {
+/// `manifest.json`: every output file's path, locale, kind and source, itself included; and
+/// every page's front matter (title, description and any other metadata, such as DocFX's
+/// `ms.date` or `author`), per source file.
+fn manifest(files: &[OutputFile], site: &model::Site, sources: &SourceMap) -> OutputFile {
     #[derive(Serialize)]
     struct Manifest<'a> {
         files: Vec<&'a OutputFile>,
+        pages: Vec<PageEntry<'a>>,
     }
+    #[derive(Serialize)]
+    struct PageEntry<'a> {
+        source: &'a str,
+        locale: &'a str,
+        title: &'a str,
+        description: Option<&'a str>,
+        metadata: &'a std::collections::BTreeMap<String, serde_json::Value>,
+    }
+    let pages = site
+        .pages
+        .iter()
+        .flat_map(|page| page.versions.iter())
+        .map(|(locale, version)| PageEntry {
+            source: sources.file(version.file).path.as_str(),
+            locale,
+            title: version.title(),
+            description: version.front.description.as_ref().map(|d| d.value.as_str()),
+            metadata: &version.front.metadata,
+        })
+        .collect();
     let entry = OutputFile {
         path: MANIFEST.to_string(),
         locale: None,
@@ -590,7 +613,11 @@ fn manifest(files: &[OutputFile]) -> OutputFile {
     };
     let mut listed: Vec<&OutputFile> = files.iter().chain(std::iter::once(&entry)).collect();
     listed.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut bytes = serde_json::to_vec_pretty(&Manifest { files: listed }).unwrap_or_default();
+    let mut bytes = serde_json::to_vec_pretty(&Manifest {
+        files: listed,
+        pages,
+    })
+    .unwrap_or_default();
     bytes.push(b'\n');
     OutputFile { bytes, ..entry }
 }

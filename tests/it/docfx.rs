@@ -89,6 +89,18 @@ fn every_construct_renders_in_the_site() {
         home.contains(r#"<a href="check-service-health.html#status-page">the status page</a>"#),
         "{home}"
     );
+    // Front matter metadata is kept in the manifest.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&project.read("build/manifest.json")).unwrap();
+    let page = manifest["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["source"] == "content/ja/check-service-health.md")
+        .unwrap();
+    assert_eq!(page["metadata"]["ms.translationtype"], "MT");
+    assert_eq!(page["metadata"]["ms.date"], "10/20/2026");
+    assert_eq!(page["title"], "サービス正常性を確認する");
     // Images are copied, include files and repository files are not pages.
     let files = project.files("build");
     assert!(files.contains_key("html/en/media/portal-form.png"));
