@@ -513,3 +513,36 @@ fn import_docfx_makes_a_project_that_builds() {
     )
     .expect(1);
 }
+
+/// `check` passing means `build` passes: every fixture project, and every error overlay of the
+/// minimal fixture, either fails `check` or builds (the fuzz target `load` asserts the same on
+/// every input it tries, its seeds included).
+#[test]
+fn every_project_check_accepts_builds() {
+    let mut projects = vec![
+        Project::sample(),
+        Project::fixture("minimal"),
+        Project::fixture("docfx"),
+    ];
+    let overlays = crate::util::fixture("errors");
+    let mut names: Vec<_> = std::fs::read_dir(&overlays)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    for overlay in names {
+        let project = Project::fixture("minimal");
+        for (path, bytes) in crate::util::read_tree(&overlay) {
+            project.write(&path, std::str::from_utf8(&bytes).unwrap());
+        }
+        projects.push(project);
+    }
+    let mut accepted = 0;
+    for project in &projects {
+        if project.run(&["check"]).code() == 0 {
+            accepted += 1;
+            project.run(&["build"]).expect(0);
+        }
+    }
+    assert!(accepted >= 3, "only {accepted} projects passed check");
+}
