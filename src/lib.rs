@@ -210,6 +210,37 @@ fn check_for(root: &Path, pdf: bool) -> Result<Checked, Error> {
     // hides no other file's problems.
     let found = validate::validate(&checked.site, &checked.config, &checked.sources);
     checked.diagnostics.extend(found);
+    // Template overrides are read as the build reads them, so a broken one fails `check` too.
+    if let Err(error) = render::check_templates(&checked.config.templates_dir()) {
+        let text = error.to_string();
+        let mut lines = text.lines();
+        let message = lines.next().unwrap_or_default().trim().to_string();
+        // Tera names the place as `--> NAME:LINE:COLUMN`: shown in the override's own text.
+        let place = lines.find_map(|l| l.trim().strip_prefix("--> ").map(str::to_string));
+        let mut diagnostic = Diagnostic::error("template-syntax", message)
+            .help("fix the template in templates/, or remove it to use the built-in one");
+        if let Some(place) = place {
+            let mut parts = place.rsplitn(3, ':');
+            let column: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+            let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+            let name = parts.next().unwrap_or_default();
+            let path = checked.config.templates_dir().join(name);
+            if let Ok(template) = std::fs::read_to_string(&path) {
+                let start = template
+                    .split_inclusive('\n')
+                    .take(line.saturating_sub(1))
+                    .map(str::len)
+                    .sum::<usize>();
+                let offset = template
+                    .get(start..)
+                    .and_then(|rest| rest.char_indices().nth(column.saturating_sub(1)))
+                    .map_or(start, |(i, _)| start + i);
+                let file = checked.sources.add(format!("templates/{name}"), template);
+                diagnostic = diagnostic.at(source::Span::new(file, offset..offset + 1));
+            }
+        }
+        checked.diagnostics.push(diagnostic);
+    }
     Ok(checked)
 }
 

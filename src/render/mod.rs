@@ -18,6 +18,15 @@ pub mod search;
 mod templates;
 pub mod view;
 
+/// Reads the templates (built-in defaults and the project's overrides) as a build does, to find a
+/// broken override before rendering.
+///
+/// # Errors
+/// The first template that cannot be read or parsed.
+pub fn check_templates(dir: &std::path::Path) -> Result<(), RenderError> {
+    templates::Templates::load(dir).map(|_| ())
+}
+
 use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;

@@ -173,7 +173,7 @@ error_case!(
 );
 error_case!(
     template_syntax,
-    "page.html:1:",
+    "templates/page.html:1:59",
     "template `templates/page.html`"
 );
 
