@@ -84,6 +84,13 @@ pub fn export(
                     item.extracted_comments
                         .push("unconfirmed: not yet checked against the source text".to_string());
                 }
+                State::Translated if translation.is_some_and(|t| t.misaligned) => {
+                    item.flags.push("fuzzy".to_string());
+                    item.extracted_comments.push(
+                        "paired across pages of different shapes: check that this translation belongs to this text"
+                            .to_string(),
+                    );
+                }
                 State::Translated if translation.is_some_and(|t| t.machine) => {
                     item.flags.push("fuzzy".to_string());
                     item.extracted_comments.push(

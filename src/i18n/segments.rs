@@ -102,6 +102,9 @@ pub struct Piece<'a> {
     pub span: Span,
     /// Whether the page it comes from says it was machine-translated (`ms.translationtype: MT`).
     pub machine: bool,
+    /// Whether it was paired with its source across pages whose structures differ (a block
+    /// added or missing on one side), so the pairing itself needs a look.
+    pub misaligned: bool,
 }
 
 /// The kind of a page body block; a translation must keep the kinds in order.
@@ -226,11 +229,13 @@ fn field_piece<'a>(
             text: Cow::Borrowed(value.trim_end()),
             span: field.text.span(field.file, 0),
             machine: false,
+            misaligned: false,
         }),
         Text::Localized(map) => map.get(locale).map(|value| Piece {
             text: Cow::Borrowed(value.value.trim_end()),
             span: value.span(field.file, 0),
             machine: false,
+            misaligned: false,
         }),
     }
 }
@@ -271,7 +276,8 @@ fn page_segments<'a>(page: &'a Page, config: &Config, out: &mut Segments<'a>) {
         }
         let translated = blocks(&version.body);
         let pairs = align(&source_blocks, &translated);
-        if pairs.len() < source_blocks.len().max(translated.len()) {
+        let misaligned = pairs.len() < source_blocks.len().max(translated.len());
+        if misaligned {
             out.diagnostics.push(structure_mismatch(
                 version,
                 &source_blocks,
@@ -282,7 +288,9 @@ fn page_segments<'a>(page: &'a Page, config: &Config, out: &mut Segments<'a>) {
             ));
         }
         for (s, t) in pairs {
-            matched[s].push((locale.as_str(), body_piece(version, &translated[t])));
+            let mut piece = body_piece(version, &translated[t]);
+            piece.misaligned = misaligned;
+            matched[s].push((locale.as_str(), piece));
         }
     }
     for ((block, id), translations) in source_blocks.iter().zip(ids).zip(matched) {
@@ -309,6 +317,7 @@ fn front_piece(version: &PageVersion, field: FrontField) -> Option<Piece<'_>> {
         text: Cow::Borrowed(value.value.trim_end()),
         span: value.span(version.file, version.front_offset),
         machine: is_machine_translated(version),
+        misaligned: false,
     })
 }
 
@@ -321,6 +330,7 @@ fn body_piece<'a>(version: &'a PageVersion, block: &Block) -> Piece<'a> {
             version.body_offset + block.range.start..version.body_offset + block.range.end,
         ),
         machine: is_machine_translated(version),
+        misaligned: false,
     }
 }
 

@@ -546,3 +546,29 @@ fn every_project_check_accepts_builds() {
     }
     assert!(accepted >= 3, "only {accepted} projects passed check");
 }
+
+/// A translated page whose shape differs from its source (a paragraph added) is not trusted
+/// pair by pair: its translations export as fuzzy, so a translator checks each pairing.
+#[test]
+fn translations_paired_across_different_shapes_export_as_fuzzy() {
+    let project = Project::fixture("docfx");
+    let page = project.read("content/ja/escalate-to-vendor.md");
+    project.write(
+        "content/ja/escalate-to-vendor.md",
+        &page.replace("## 送る情報\n", "## 送る情報\n\n翻訳だけにある段落です。\n"),
+    );
+    let run = project.run(&["i18n", "export", "--locale", "ja"]).expect(0);
+    let po = run.stdout();
+    let at = po
+        .find("msgctxt \"escalate-to-vendor.md#what-to-send\"")
+        .unwrap_or_else(|| panic!("{po}"));
+    let start = po[..at].rfind("\n\n").unwrap();
+    assert!(po[start..at].contains("#, fuzzy"), "{}", &po[start..at]);
+    assert!(po[start..at].contains("paired across pages of different shapes"));
+    // The unchanged page's pairs stay as they were.
+    let at = po
+        .find("msgctxt \"index.md#partner-support-escalations\"")
+        .unwrap_or_else(|| panic!("{po}"));
+    let start = po[..at].rfind("\n\n").unwrap();
+    assert!(!po[start..at].contains("#, fuzzy"), "{}", &po[start..at]);
+}
