@@ -502,7 +502,21 @@ pub fn outline<'a>(view: &LocaleView<'a>, procedures: &[&'a Procedure]) -> Outli
     if has_categories {
         sections.push((CATEGORIES_PATH.to_string(), sections.len() + 1));
     }
-    let appendices = linked_pages(view, procedures);
+    let mut appendices = linked_pages(view, procedures);
+    // With a table of contents, appendices come in its order (pages it leaves out last, in
+    // first-link order).
+    if let Some(toc) = view.toc() {
+        let mut order = Vec::new();
+        for node in &toc {
+            node.content_paths(&mut order);
+        }
+        appendices.sort_by_key(|page| {
+            order
+                .iter()
+                .position(|path| *path == page.path)
+                .unwrap_or(usize::MAX)
+        });
+    }
     for page in &appendices {
         sections.push((page.path.clone(), sections.len() + 1));
     }

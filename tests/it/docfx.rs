@@ -572,3 +572,29 @@ fn translations_paired_across_different_shapes_export_as_fuzzy() {
     let start = po[..at].rfind("\n\n").unwrap();
     assert!(!po[start..at].contains("#, fuzzy"), "{}", &po[start..at]);
 }
+
+/// The runbook's appendices (pages the procedures link) follow the table of contents.
+#[test]
+fn runbook_appendices_follow_the_table_of_contents() {
+    let project = Project::fixture("docfx");
+    let order = |project: &Project| {
+        let runbook = project.read("build/html/en/runbook.html");
+        let health = runbook.find("Check service health</h3>");
+        let vendor = runbook.find("Escalate a customer problem to the vendor</h3>");
+        (health.unwrap(), vendor.unwrap())
+    };
+    project.run(&["build"]).expect(0);
+    let (health, vendor) = order(&project);
+    assert!(
+        vendor < health,
+        "first-link and toc order: the escalation page first"
+    );
+    // Check service health moved to the top of toc.yml: it becomes the first appendix.
+    project.write(
+        "content/toc.yml",
+        "- name: Check service health\n  href: check-service-health.md\n- name: Escalate to the vendor\n  href: escalate-to-vendor.md\n",
+    );
+    project.run(&["build"]).expect(0);
+    let (health, vendor) = order(&project);
+    assert!(health < vendor, "toc order: the health page first");
+}
