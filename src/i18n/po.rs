@@ -297,7 +297,7 @@ pub fn plan(
     };
     // Paragraphs filled sentence by sentence from a memory (declared first: placed edits borrow
     // their text).
-    let filled: Vec<(&Segment<'_>, String, Vec<usize>)>;
+    let mut filled: Vec<(&Segment<'_>, String, Vec<usize>)> = Vec::new();
     let mut edits: BTreeMap<FileId, Vec<Edit>> = BTreeMap::new();
     let mut new_pages: NewPages<'_, '_> = BTreeMap::new();
     // Source text → segments, for messages whose id is not a segment (a translation memory).
@@ -414,34 +414,35 @@ pub fn plan(
     } else {
         " "
     };
-    filled = segments
-        .iter()
-        .filter(|segment| {
-            !sentence_memory.is_empty()
-                && segment.translation(locale).is_none()
-                && !placed_ids.contains(segment.id.as_str())
-        })
-        .filter_map(|segment| {
-            let sentences = split_sentences(&segment.source.text);
-            if sentences.len() < 2 {
-                return None;
-            }
-            let found: Vec<&(String, usize)> = sentences
-                .iter()
-                .map(|sentence| sentence_memory.get(&normalize(sentence)))
-                .collect::<Option<_>>()?;
-            let translation = found
-                .iter()
-                .map(|(text, _)| text.as_str())
-                .collect::<Vec<_>>()
-                .join(joiner);
-            Some((
-                segment,
-                translation,
-                found.iter().map(|(_, i)| *i).collect(),
-            ))
-        })
-        .collect();
+    filled.extend(
+        segments
+            .iter()
+            .filter(|segment| {
+                !sentence_memory.is_empty()
+                    && segment.translation(locale).is_none()
+                    && !placed_ids.contains(segment.id.as_str())
+            })
+            .filter_map(|segment| {
+                let sentences = split_sentences(&segment.source.text);
+                if sentences.len() < 2 {
+                    return None;
+                }
+                let found: Vec<&(String, usize)> = sentences
+                    .iter()
+                    .map(|sentence| sentence_memory.get(&normalize(sentence)))
+                    .collect::<Option<_>>()?;
+                let translation = found
+                    .iter()
+                    .map(|(text, _)| text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(joiner);
+                Some((
+                    segment,
+                    translation,
+                    found.iter().map(|(_, i)| *i).collect(),
+                ))
+            }),
+    );
     for (segment, translation, used) in &filled {
         let placed = place(segment, None, locale, source_locale, translation, sources);
         if record(placed, segment, translation, &mut edits, &mut new_pages).is_ok() {
