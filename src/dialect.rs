@@ -438,7 +438,24 @@ const MAX_INCLUDE_DEPTH: usize = 8;
 /// Markdown or the few HTML elements the renderers style, HTML anchors as ids, and site-root links
 /// mapped by `[runbook.root-links]`.
 pub fn expand(text: &str, cx: &Context<'_>) -> String {
-    let expanded = expand_in(text, cx, cx.path, &mut Vec::new());
+    expand_bounded(text, cx).0
+}
+
+/// The most text includes may add to one page (the size of the largest page file read): a page
+/// whose includes include others many times over cannot make a build run out of memory.
+pub const MAX_INCLUDED_BYTES: usize = crate::load::MAX_TEXT_BYTES as usize;
+
+/// [`expand`], and whether includes were left out because they would have added more than
+/// [`MAX_INCLUDED_BYTES`].
+pub fn expand_bounded(text: &str, cx: &Context<'_>) -> (String, bool) {
+    let mut budget = MAX_INCLUDED_BYTES;
+    let expanded = expand_in(text, cx, cx.path, &mut Vec::new(), &mut budget);
+    let cut = budget == 0;
+    (expand_links(expanded, cx), cut)
+}
+
+/// The expanded text's anchors, side-by-side spans and links, the last step of [`expand`].
+fn expand_links(expanded: String, cx: &Context<'_>) -> String {
     let anchored = anchors_as_ids(&without_side_by_side(&expanded));
     let config = cx.config;
     if config.root_links.is_empty() && config.outside.is_empty() {
@@ -564,7 +581,13 @@ pub fn published_url(config: &Config, lexical: &str, locale: &str) -> Option<Str
     })
 }
 
-fn expand_in(text: &str, cx: &Context<'_>, path: &str, stack: &mut Vec<String>) -> String {
+fn expand_in(
+    text: &str,
+    cx: &Context<'_>,
+    path: &str,
+    stack: &mut Vec<String>,
+    budget: &mut usize,
+) -> String {
     let found = directives(text);
     if found.is_empty() {
         return text.to_string();
@@ -601,7 +624,7 @@ fn expand_in(text: &str, cx: &Context<'_>, path: &str, stack: &mut Vec<String>) 
                 path: written,
                 inline,
             } => {
-                let included = included(written, cx, path, stack);
+                let included = included(written, cx, path, stack, budget);
                 if *inline {
                     included.trim().replace(['\n', '\r'], " ")
                 } else {
@@ -682,7 +705,13 @@ fn expand_in(text: &str, cx: &Context<'_>, path: &str, stack: &mut Vec<String>) 
 }
 
 /// An include's text, expanded and with its links rebased from the include file to `path`.
-fn included(written: &str, cx: &Context<'_>, path: &str, stack: &mut Vec<String>) -> String {
+fn included(
+    written: &str,
+    cx: &Context<'_>,
+    path: &str,
+    stack: &mut Vec<String>,
+    budget: &mut usize,
+) -> String {
     let Some(target) = resolve(path, written) else {
         return String::new();
     };
@@ -692,9 +721,14 @@ fn included(written: &str, cx: &Context<'_>, path: &str, stack: &mut Vec<String>
     let Some(text) = (cx.include)(&target) else {
         return String::new();
     };
+    if text.len() > *budget {
+        *budget = 0;
+        return String::new();
+    }
+    *budget -= text.len();
     let include_path = target.strip_suffix(".md").unwrap_or(&target).to_string();
     stack.push(target);
-    let expanded = expand_in(text, cx, &include_path, stack);
+    let expanded = expand_in(text, cx, &include_path, stack, budget);
     stack.pop();
     if include_path.rsplit_once('/').map(|(d, _)| d) == path.rsplit_once('/').map(|(d, _)| d) {
         return expanded;
@@ -960,6 +994,39 @@ mod tests {
         );
         assert!(out.contains("End See [health]"), "{out}");
         assert!(!out.contains("[!INCLUDE"), "{out}");
+    }
+
+    #[test]
+    fn includes_that_multiply_stop_at_the_budget() {
+        let config = config("");
+        // Each level includes the next ten times: 10^8 copies without a budget.
+        let levels: Vec<String> = (0..9)
+            .map(|i| {
+                if i == 8 {
+                    "x".repeat(1000)
+                } else {
+                    format!("[!INCLUDE [n](l{}.md)]\n\n", i + 1).repeat(10)
+                }
+            })
+            .collect();
+        let include = |path: &str| {
+            let i: usize = path
+                .strip_prefix("includes/l")?
+                .strip_suffix(".md")?
+                .parse()
+                .ok()?;
+            levels.get(i).map(String::as_str)
+        };
+        let cx = Context {
+            path: "p",
+            locale: "en",
+            config: &config,
+            include: &include,
+            skipped: &Default::default(),
+        };
+        let (text, cut) = expand_bounded("[!INCLUDE [top](includes/l1.md)]\n", &cx);
+        assert!(cut);
+        assert!(text.len() <= 2 * MAX_INCLUDED_BYTES, "{}", text.len());
     }
 
     #[test]

@@ -264,7 +264,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         (a.path.as_str(), a.locale.as_str()).cmp(&(b.path.as_str(), b.locale.as_str()))
     });
     site.procedures.sort_by(|a, b| a.path.cmp(&b.path));
-    expand_pages(&mut site, config);
+    expand_pages(&mut site, config, &mut diagnostics);
     if !skipped.is_empty() {
         skipped.sort();
         let mut reasons: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -344,7 +344,7 @@ fn unreadable_path(relative: &str) -> String {
 
 /// Sets each page version's expanded body and title ([`crate::dialect`]): includes are taken in
 /// the page's locale, else in the source locale.
-fn expand_pages(site: &mut Site, config: &Config) {
+fn expand_pages(site: &mut Site, config: &Config, diagnostics: &mut Vec<Diagnostic>) {
     let source = config.source_locale();
     let includes = &site.includes;
     let skipped = &site.skipped;
@@ -353,7 +353,7 @@ fn expand_pages(site: &mut Site, config: &Config) {
             .binary_search_by(|i| i.path.as_str().cmp(path))
             .ok()
     };
-    let expanded: Vec<Vec<(String, Option<String>)>> = site
+    let expanded: Vec<Vec<(String, Option<String>, bool)>> = site
         .pages
         .par_iter()
         .map(|page| {
@@ -375,17 +375,32 @@ fn expand_pages(site: &mut Site, config: &Config) {
                         include: &include,
                         skipped,
                     };
-                    let text = crate::dialect::expand(&version.body, &cx);
+                    let (text, cut) = crate::dialect::expand_bounded(&version.body, &cx);
                     match crate::dialect::leading_title(&text) {
-                        Some((title, rest)) => (rest, Some(title)),
-                        None => (text, None),
+                        Some((title, rest)) => (rest, Some(title), cut),
+                        None => (text, None, cut),
                     }
                 })
                 .collect()
         })
         .collect();
     for (page, texts) in site.pages.iter_mut().zip(expanded) {
-        for (version, (text, heading)) in page.versions.values_mut().zip(texts) {
+        for (version, (text, heading, cut)) in page.versions.values_mut().zip(texts) {
+            if cut {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "include-too-large",
+                        format!(
+                            "its includes would add more than {} MiB to this page",
+                            crate::dialect::MAX_INCLUDED_BYTES / 1_048_576
+                        ),
+                    )
+                    .at(Span::new(version.file, 0..0))
+                    .help(
+                        "an include file includes others many times over: include each text once",
+                    ),
+                );
+            }
             version.expanded = text;
             version.heading = heading;
         }

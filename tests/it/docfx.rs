@@ -598,3 +598,29 @@ fn runbook_appendices_follow_the_table_of_contents() {
     let (health, vendor) = order(&project);
     assert!(health < vendor, "toc order: the health page first");
 }
+
+/// Includes that include each other many times over (10^8 copies) are cut at a budget and
+/// reported, in bounded memory and time.
+#[test]
+fn an_include_bomb_is_refused_in_bounded_memory() {
+    let project = Project::fixture("minimal");
+    for level in 1..9 {
+        let text = if level == 8 {
+            "x".repeat(1000)
+        } else {
+            format!("[!INCLUDE [next](l{}.md)]\n\n", level + 1).repeat(10)
+        };
+        project.write(&format!("content/includes/l{level}.md"), &text);
+    }
+    project.write(
+        "content/bomb.md",
+        "---\ntitle: Bomb\n---\n\n[!INCLUDE [top](includes/l1.md)]\n",
+    );
+    let run = project.run_bounded(&["check"], 1024, 60);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("error[include-too-large]"),
+        "{}",
+        run.stderr()
+    );
+}
