@@ -423,8 +423,9 @@ pub struct Context<'a> {
     pub locale: &'a str,
     /// The configuration (site-root links).
     pub config: &'a Config,
-    /// An include file's text (front matter removed) by content path with extension.
-    pub include: &'a dyn Fn(&str) -> Option<&'a str>,
+    /// An include file's text (front matter removed) by content path with extension, and the
+    /// locale it is written in when that is not the page's (an untranslated include).
+    pub include: &'a dyn Fn(&str) -> Option<(&'a str, Option<&'a str>)>,
     /// Content paths of files left out as not content (`Site::skipped`): links to them lead to
     /// their published address, or become text.
     pub skipped: &'a std::collections::BTreeSet<String>,
@@ -624,11 +625,21 @@ fn expand_in(
                 path: written,
                 inline,
             } => {
-                let included = included(written, cx, path, stack, budget);
-                if *inline {
-                    included.trim().replace(['\n', '\r'], " ")
-                } else {
-                    format!("{prefix}{}", block(included.trim_end()))
+                let (included, fallback) = included(written, cx, path, stack, budget);
+                // Text shown in another language than the page's says so, as fallback text
+                // does everywhere.
+                match (inline, fallback) {
+                    (true, None) => included.trim().replace(['\n', '\r'], " "),
+                    (true, Some(lang)) => format!(
+                        "<span lang=\"{lang}\">{}</span>",
+                        included.trim().replace(['\n', '\r'], " ")
+                    ),
+                    (false, None) => format!("{prefix}{}", block(included.trim_end())),
+                    (false, Some(lang)) => format!(
+                        "{prefix}<div lang=\"{lang}\">\n{p}\n{prefix}{}\n{p}\n{prefix}</div>",
+                        block(included.trim_end()),
+                        p = prefix.trim_end()
+                    ),
                 }
             }
             Kind::Image {
@@ -705,25 +716,27 @@ fn expand_in(
 }
 
 /// An include's text, expanded and with its links rebased from the include file to `path`.
-fn included(
+fn included<'c>(
     written: &str,
-    cx: &Context<'_>,
+    cx: &Context<'c>,
     path: &str,
     stack: &mut Vec<String>,
     budget: &mut usize,
-) -> String {
+) -> (String, Option<&'c str>) {
     let Some(target) = resolve(path, written) else {
-        return String::new();
+        return (String::new(), None);
     };
     if stack.len() >= MAX_INCLUDE_DEPTH || stack.contains(&target) {
-        return String::new();
+        return (String::new(), None);
     }
-    let Some(text) = (cx.include)(&target) else {
-        return String::new();
+    let Some((text, fallback)) = (cx.include)(&target) else {
+        return (String::new(), None);
     };
+    // Inside an include that is itself shown in another language, the mark is already made.
+    let fallback = fallback.filter(|_| stack.is_empty());
     if text.len() > *budget {
         *budget = 0;
-        return String::new();
+        return (String::new(), None);
     }
     *budget -= text.len();
     let include_path = target.strip_suffix(".md").unwrap_or(&target).to_string();
@@ -731,9 +744,9 @@ fn included(
     let expanded = expand_in(text, cx, &include_path, stack, budget);
     stack.pop();
     if include_path.rsplit_once('/').map(|(d, _)| d) == path.rsplit_once('/').map(|(d, _)| d) {
-        return expanded;
+        return (expanded, fallback);
     }
-    markup::rebase_links(&expanded, &|destination| {
+    let rebased = markup::rebase_links(&expanded, &|destination| {
         if !markup::is_relative(destination) {
             return markup::Rebase::Keep;
         }
@@ -747,7 +760,8 @@ fn included(
             }
             None => markup::Rebase::Keep,
         }
-    })
+    });
+    (rebased, fallback)
 }
 
 /// A side-by-side translation (Microsoft's localization format: each translated sentence in a
@@ -971,10 +985,12 @@ mod tests {
     fn expansion_pulls_includes_in_with_rebased_links() {
         let config = config("");
         let include = |path: &str| match path {
-            "includes/a.md" => {
-                Some("See [health](../guides/health.md#now) and ![i](media/i.png).\n")
-            }
-            "includes/loop.md" => Some("[!INCLUDE [again](loop.md)]\n"),
+            "includes/a.md" => Some((
+                "See [health](../guides/health.md#now) and ![i](media/i.png).\n",
+                None,
+            )),
+            "includes/loop.md" => Some(("[!INCLUDE [again](loop.md)]\n", None)),
+            "includes/en.md" => Some(("Only in English.\n", Some("en"))),
             _ => None,
         };
         let cx = Context {
@@ -994,6 +1010,15 @@ mod tests {
         );
         assert!(out.contains("End See [health]"), "{out}");
         assert!(!out.contains("[!INCLUDE"), "{out}");
+        // An include shown in another language than the page's is marked with its language.
+        let out = expand(
+            "[!INCLUDE [e](../includes/en.md)]\n\nSee [!INCLUDE [e](../includes/en.md)]\n",
+            &cx,
+        );
+        assert_eq!(
+            out,
+            "<div lang=\"en\">\n\nOnly in English.\n\n</div>\n\nSee <span lang=\"en\">Only in English.</span>\n"
+        );
     }
 
     #[test]
@@ -1015,7 +1040,7 @@ mod tests {
                 .strip_suffix(".md")?
                 .parse()
                 .ok()?;
-            levels.get(i).map(String::as_str)
+            levels.get(i).map(|t| (t.as_str(), None))
         };
         let cx = Context {
             path: "p",

@@ -360,13 +360,15 @@ fn expand_pages(site: &mut Site, config: &Config, diagnostics: &mut Vec<Diagnost
             page.versions
                 .iter()
                 .map(|(locale, version)| {
-                    let include = |path: &str| -> Option<&str> {
+                    let include = |path: &str| -> Option<(&str, Option<&str>)> {
                         let include = &includes[find(path)?];
-                        include
-                            .versions
-                            .get(locale)
-                            .or_else(|| include.versions.get(source))
-                            .map(|v| v.body.as_str())
+                        match include.versions.get(locale) {
+                            Some(own) => Some((own.body.as_str(), None)),
+                            None => include
+                                .versions
+                                .get(source)
+                                .map(|v| (v.body.as_str(), Some(source))),
+                        }
                     };
                     let cx = crate::dialect::Context {
                         path: &page.path,
