@@ -125,6 +125,7 @@ static SIDE_BY_SIDE_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SIDE_BY_SIDE_TARGET: LazyLock<Regex> =
     LazyLock::new(|| pattern(r#"<span data-ttu-id="[^"]*">(.*?)</span>"#));
+static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| pattern(r"^(?:[-*+]|[0-9]{1,9}[.)])[ \t]+"));
 static CONTAINER: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[ \t]*(?:>[ \t]?)*[ \t]*"));
 
 /// GitHub's alert kinds, which pulldown-cmark reads itself.
@@ -193,6 +194,23 @@ pub fn directives(text: &str) -> Vec<Directive> {
             target,
             prefix: prefix.to_string(),
         };
+        // `- [!INCLUDE ...]`: a block include as a list item's content, continued under the item.
+        if let Some(marker) = LIST_MARKER.find(inner)
+            && let Some(caps) = BLOCK_INCLUDE.captures(&inner[marker.end()..])
+        {
+            let offset = prefix_len + marker.end();
+            let path = caps.get(2).map_or(0..0, |m| m.range());
+            found.push(Directive {
+                kind: Kind::Include {
+                    path: inner[marker.end()..][path.clone()].to_string(),
+                    inline: false,
+                },
+                range: start + offset..start + line.len(),
+                target: Some(start + offset + path.start..start + offset + path.end),
+                prefix: format!("{prefix}{}", " ".repeat(marker.as_str().chars().count())),
+            });
+            continue;
+        }
         if let Some(caps) = BLOCK_INCLUDE.captures(inner) {
             let path = caps.get(2).map_or(0..0, |m| m.range());
             found.push(directive(
@@ -268,7 +286,15 @@ pub fn directives(text: &str) -> Vec<Directive> {
                     let source = attribute("source");
                     let mut range = whole.clone();
                     let mut description = None;
-                    if image_type == "complex" {
+                    let has_end = lines[index..].iter().any(|(_, next)| {
+                        let next_inner = &next[CONTAINER.find(next).map_or(0, |m| m.end())..];
+                        COLONS
+                            .captures(next_inner)
+                            .is_some_and(|c| c[1].eq_ignore_ascii_case("image-end"))
+                    });
+                    // Without its `:::image-end:::`, a complex image is a plain one: the rest of
+                    // the page is not taken for its description.
+                    if image_type == "complex" && has_end {
                         let mut text_lines = Vec::new();
                         while index < lines.len() {
                             let (next_start, next) = lines[index];
@@ -402,6 +428,16 @@ pub fn links(text: &str) -> Vec<markup::Link> {
         })
         .collect();
     for directive in found {
+        if let Kind::Video { url } = &directive.kind {
+            let start = text[directive.range.clone()]
+                .find(url.as_str())
+                .map_or(directive.range.start, |i| directive.range.start + i);
+            links.push(markup::Link {
+                destination: url.clone(),
+                range: start..start + url.len(),
+                image: false,
+            });
+        }
         if let (Kind::Image { source, .. }, Some(target)) = (&directive.kind, &directive.target) {
             links.push(markup::Link {
                 destination: source.clone(),
@@ -459,7 +495,7 @@ pub fn expand_bounded(text: &str, cx: &Context<'_>) -> (String, bool) {
 fn expand_links(expanded: String, cx: &Context<'_>) -> String {
     let anchored = anchors_as_ids(&without_side_by_side(&expanded));
     let config = cx.config;
-    if config.root_links.is_empty() && config.outside.is_empty() {
+    if config.root_links.is_empty() && config.outside.is_empty() && cx.skipped.is_empty() {
         return anchored;
     }
     let rebased = markup::rebase_links(&anchored, &|destination| rebase(cx, destination));
@@ -487,6 +523,15 @@ fn expand_links(expanded: String, cx: &Context<'_>) -> String {
 fn rebase(cx: &Context<'_>, destination: &str) -> markup::Rebase {
     let config = cx.config;
     if destination.starts_with('/') && !destination.starts_with("//") {
+        // Declared outside: its published address if the root-links give one, else its text
+        // (as `check`, which accepts it without looking further).
+        let path = destination.split(['#', '?']).next().unwrap_or(destination);
+        if config.outside.is_match(path) || config.outside.is_match(path.trim_start_matches('/')) {
+            return match root_link(config, destination, cx.locale) {
+                RootLink::External(url) => markup::Rebase::To(url),
+                _ => markup::Rebase::Unlink,
+            };
+        }
         return match root_link(config, destination, cx.locale) {
             RootLink::Content(path) => markup::Rebase::To(relative_url(cx.path, &path)),
             RootLink::External(url) => markup::Rebase::To(url),
@@ -554,7 +599,12 @@ pub fn published_url(config: &Config, lexical: &str, locale: &str) -> Option<Str
         .strip_suffix(".md")
         .or_else(|| lexical.strip_suffix(".yml"))
         .unwrap_or(lexical);
-    let page = page.strip_suffix("index").unwrap_or(page);
+    let page = if page == "index" {
+        ""
+    } else {
+        page.strip_suffix("/index")
+            .map_or(page, |p| &page[..p.len() + 1])
+    };
     config.root_links.iter().find_map(|mapping| {
         let RootTarget::Content(dir) = &mapping.target else {
             return None;
@@ -604,6 +654,12 @@ fn expand_in(
         out.push_str(&text[done..directive.range.start]);
         done = directive.range.end;
         let prefix = directive.prefix.as_str();
+        // A directive after a list marker continues the item's first line: no prefix there.
+        let first = if directive.range.start == 0 || text[..directive.range.start].ends_with('\n') {
+            prefix
+        } else {
+            ""
+        };
         let block = |lines: &str| -> String {
             lines
                 .lines()
@@ -626,6 +682,15 @@ fn expand_in(
                 inline,
             } => {
                 let (included, fallback) = included(written, cx, path, stack, budget);
+                // The prefix repeated on every line counts against the budget too.
+                let repeated = prefix.len().saturating_mul(included.lines().count());
+                let (included, fallback) = if *inline || repeated <= *budget {
+                    *budget -= if *inline { 0 } else { repeated };
+                    (included, fallback)
+                } else {
+                    *budget = 0;
+                    (String::new(), None)
+                };
                 // Text shown in another language than the page's says so, as fallback text
                 // does everywhere.
                 match (inline, fallback) {
@@ -634,9 +699,9 @@ fn expand_in(
                         "<span lang=\"{lang}\">{}</span>",
                         included.trim().replace(['\n', '\r'], " ")
                     ),
-                    (false, None) => format!("{prefix}{}", block(included.trim_end())),
+                    (false, None) => format!("{first}{}", block(included.trim_end())),
                     (false, Some(lang)) => format!(
-                        "{prefix}<div lang=\"{lang}\">\n{p}\n{prefix}{}\n{p}\n{prefix}</div>",
+                        "{first}<div lang=\"{lang}\">\n{p}\n{prefix}{}\n{p}\n{prefix}</div>",
                         block(included.trim_end()),
                         p = prefix.trim_end()
                     ),
@@ -702,7 +767,7 @@ fn expand_in(
                 markup::escape_html(pivot)
             ),
             Kind::ZoneEnd => "</section>".to_string(),
-            Kind::Video { url } => format!("{prefix}<{url}>"),
+            Kind::Video { url } => format!("{prefix}[{0}]({0})", escape_brackets(url)),
             Kind::Layout => String::new(),
             Kind::Unsupported { .. } => text[directive.range.clone()].to_string(),
         };
@@ -965,6 +1030,46 @@ mod tests {
         assert!(
             matches!(&inline[0].kind, Kind::Image { source, image_type, .. } if source == "i.png" && image_type == "icon")
         );
+    }
+
+    #[test]
+    fn a_block_include_can_be_a_list_item() {
+        let config = config("");
+        let include = |_: &str| Some(("One.\n\nTwo.\n", None));
+        let cx = Context {
+            path: "p",
+            locale: "en",
+            config: &config,
+            include: &include,
+            skipped: &Default::default(),
+        };
+        assert_eq!(
+            expand("- [!INCLUDE [x](includes/x.md)]\n- Next\n", &cx),
+            "- One.\n\n  Two.\n- Next\n"
+        );
+        // A video is a link, and a complex image without its end is a plain image.
+        let found = directives("> [!VIDEO https://v.example.com/1]\n");
+        assert_eq!(
+            found[0].kind,
+            Kind::Video {
+                url: "https://v.example.com/1".into()
+            }
+        );
+        assert_eq!(
+            links("> [!VIDEO javascript:x]\n")[0].destination,
+            "javascript:x"
+        );
+        let found = directives(
+            ":::image type=\"complex\" source=\"a.png\" alt-text=\"A\":::\nRest of the page.\n",
+        );
+        assert!(matches!(
+            &found[0].kind,
+            Kind::Image {
+                description: None,
+                ..
+            }
+        ));
+        assert_eq!(found[0].range, 0..54, "the first line only");
     }
 
     #[test]

@@ -212,14 +212,27 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
             }
             (FileKind::Include { path, locale }, Parsed::Include(version)) => {
                 let locale = locale.unwrap_or_else(|| config.source_locale().to_string());
-                includes
-                    .entry(path.clone())
-                    .or_insert_with(|| Include {
-                        path,
-                        versions: BTreeMap::new(),
-                    })
-                    .versions
-                    .insert(locale, version);
+                let include = includes.entry(path.clone()).or_insert_with(|| Include {
+                    path,
+                    versions: BTreeMap::new(),
+                });
+                if let Some(first) = include.versions.get(&locale) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            "duplicate-page",
+                            format!(
+                                "`{}` and `{}` are both the `{locale}` version of the include `{}`",
+                                sources.file(first.file).path,
+                                sources.file(file).path,
+                                include.path
+                            ),
+                        )
+                        .at(first_line)
+                        .help("remove or rename one of them"),
+                    );
+                } else {
+                    include.versions.insert(locale, version);
+                }
             }
             (FileKind::Toc { path, locale }, Parsed::Toc(items)) => {
                 site.tocs.push(crate::model::Toc {
@@ -694,7 +707,7 @@ impl FileKind {
         if NOT_CONTENT.iter().any(|n| name.eq_ignore_ascii_case(n)) {
             return FileKind::Skipped("docs-repository configuration");
         }
-        if name.eq_ignore_ascii_case("toc.yml") || name.eq_ignore_ascii_case("toc.yaml") {
+        if matches!(name.to_ascii_lowercase().as_str(), "toc.yml" | "toc.yaml") {
             return FileKind::Toc {
                 path: relative.to_string(),
                 locale: None,

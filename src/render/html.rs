@@ -101,7 +101,10 @@ impl HtmlRenderer<'_> {
                 navigation: Navigation::new(view)?,
                 ui: Shared::new(&view.ui.for_templates())?,
                 alert_labels: view.ui.alert_labels(),
-                toc: view.toc(),
+                toc: view.toc().map(|toc| {
+                    let left_out = toc_left_out(view, &toc);
+                    (toc, left_out)
+                }),
             };
             sink.put(locale_pages.home()?)?;
             // Pages are independent of each other: render them on every core.
@@ -170,8 +173,9 @@ struct LocalePages<'r, 'a> {
     ui: Shared,
     /// The words heading alerts, in this locale.
     alert_labels: markup::AlertLabels,
-    /// The table of contents (`toc.yml`), when the project has one: it makes the sidebar.
-    toc: Option<Vec<TocNode>>,
+    /// The table of contents (`toc.yml`), when the project has one: it makes the sidebar; and
+    /// the pages and procedures it leaves out, listed after it.
+    toc: Option<(Vec<TocNode>, Vec<TocNode>)>,
 }
 
 /// The sidebar of one locale, built once and shared by every page.
@@ -279,6 +283,41 @@ fn to_html(
         (true, Flavor::Inline) => format!(r#"<span class="stale">{html}</span>"#),
         (true, Flavor::Block) => format!("<div class=\"stale\">\n{html}</div>\n"),
     }
+}
+
+/// The pages and procedures a table of contents leaves out (and the categories page), so that
+/// the sidebar still reaches them; computed once per locale.
+fn toc_left_out(view: &LocaleView<'_>, nodes: &[TocNode]) -> Vec<TocNode> {
+    let mut listed = Vec::new();
+    for node in nodes {
+        node.content_paths(&mut listed);
+    }
+    let listed: std::collections::HashSet<&str> = listed.into_iter().collect();
+    let mut left_out: Vec<TocNode> = view
+        .nav_procedures()
+        .into_iter()
+        .chain(view.nav_pages())
+        .filter(|entry| !listed.contains(entry.path))
+        .map(|entry| TocNode {
+            title: if entry.markdown {
+                markup::plain_text(entry.title.markdown)
+            } else {
+                entry.title.markdown.to_string()
+            },
+            fallback_locale: entry.title.fallback_locale.map(str::to_string),
+            target: Some(TocTarget::Content(entry.path.to_string())),
+            children: Vec::new(),
+        })
+        .collect();
+    if !view.site.categories.is_empty() && !listed.contains(CATEGORIES_PATH) {
+        left_out.push(TocNode {
+            title: view.ui.get(UiKey::Categories).to_string(),
+            fallback_locale: None,
+            target: Some(TocTarget::Content(CATEGORIES_PATH.to_string())),
+            children: Vec::new(),
+        });
+    }
+    left_out
 }
 
 /// HTML wrapped in an element with `lang` when it is in another locale than the page.
@@ -394,47 +433,17 @@ impl<'a> LocalePages<'_, 'a> {
                 html.push_str("</li>\n");
             }
         }
-        let nodes = self.toc.as_ref()?;
+        let (nodes, left_out) = self.toc.as_ref()?;
         let to_root = to_locale_root(current);
         let mut html = String::from("<ul class=\"toc\">\n");
         walk(nodes, &to_root, current, &mut html);
-        // What the table of contents leaves out stays reachable.
-        let mut listed = Vec::new();
-        for node in nodes {
-            node.content_paths(&mut listed);
-        }
-        let view = self.view;
-        let mut left_out: Vec<TocNode> = view
-            .nav_procedures()
-            .into_iter()
-            .chain(view.nav_pages())
-            .filter(|entry| !listed.contains(&entry.path))
-            .map(|entry| TocNode {
-                title: if entry.markdown {
-                    markup::plain_text(entry.title.markdown)
-                } else {
-                    entry.title.markdown.to_string()
-                },
-                fallback_locale: entry.title.fallback_locale.map(str::to_string),
-                target: Some(TocTarget::Content(entry.path.to_string())),
-                children: Vec::new(),
-            })
-            .collect();
-        if !view.site.categories.is_empty() && !listed.contains(&CATEGORIES_PATH) {
-            left_out.push(TocNode {
-                title: view.ui.get(UiKey::Categories).to_string(),
-                fallback_locale: None,
-                target: Some(TocTarget::Content(CATEGORIES_PATH.to_string())),
-                children: Vec::new(),
-            });
-        }
         if !left_out.is_empty() {
             let _ = write!(
                 html,
                 "<li><span class=\"toc-group\">{}</span>\n<ul>\n",
-                markup::escape_html(view.ui.get(UiKey::Pages))
+                markup::escape_html(self.view.ui.get(UiKey::Pages))
             );
-            walk(&left_out, &to_root, current, &mut html);
+            walk(left_out, &to_root, current, &mut html);
             html.push_str("</ul>\n</li>\n");
         }
         html.push_str("</ul>\n");

@@ -201,14 +201,19 @@ impl Book<'_, '_> {
     /// is a draft chapter holding its children; web addresses are left out (mdBook's summary
     /// lists files only).
     fn summary_from_toc(&self, text: &mut String, toc: &[TocNode]) {
-        fn walk(nodes: &[TocNode], depth: usize, seen: &mut Vec<String>, text: &mut String) {
+        fn walk(
+            nodes: &[TocNode],
+            depth: usize,
+            seen: &mut std::collections::HashSet<String>,
+            text: &mut String,
+        ) {
             for node in nodes {
                 let indent = "  ".repeat(depth);
                 match &node.target {
                     Some(TocTarget::Content(path))
                         if path != INDEX_PATH && !seen.contains(path) =>
                     {
-                        seen.push(path.clone());
+                        seen.insert(path.clone());
                         let _ = writeln!(text, "{indent}- [{}]({path}.md)", plain(&node.title));
                     }
                     Some(TocTarget::External(_)) => continue,
@@ -221,16 +226,16 @@ impl Book<'_, '_> {
             }
         }
         let view = self.view;
-        let mut seen = vec![INDEX_PATH.to_string()];
+        let mut seen = std::collections::HashSet::from([INDEX_PATH.to_string()]);
         walk(toc, 0, &mut seen, text);
         let mut left_out: Vec<(String, &str)> = view
             .nav_procedures()
             .into_iter()
             .chain(view.nav_pages())
-            .filter(|entry| !seen.iter().any(|s| s == entry.path))
+            .filter(|entry| !seen.contains(entry.path))
             .map(|entry| (markup::plain_text(entry.title.markdown), entry.path))
             .collect();
-        if !view.site.categories.is_empty() && !seen.iter().any(|s| s == CATEGORIES_PATH) {
+        if !view.site.categories.is_empty() && !seen.contains(CATEGORIES_PATH) {
             left_out.push((view.ui.get(UiKey::Categories).to_string(), CATEGORIES_PATH));
         }
         if !left_out.is_empty() {

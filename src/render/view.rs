@@ -168,6 +168,12 @@ impl TocNode {
     }
 }
 
+/// Whether a link names a table of contents (`toc.yml`, `toc.yaml`, any case).
+pub fn is_toc_file(href: &str) -> bool {
+    let lower = href.to_ascii_lowercase();
+    lower.ends_with("toc.yml") || lower.ends_with("toc.yaml")
+}
+
 /// How deep tables of contents may include one another (`href: folder/toc.yml`).
 const MAX_TOC_DEPTH: usize = 8;
 
@@ -265,15 +271,19 @@ impl<'a> LocaleView<'a> {
             Some(toc) => (toc, true),
             None => (root(source)?, self.locale == source),
         };
-        Some(self.toc_nodes(toc, &toc.items, own, 0))
+        let mut open = vec![toc.path.as_str()];
+        Some(self.toc_nodes(toc, &toc.items, own, 0, &mut open))
     }
 
+    /// The nodes of `items` (of `toc`); `open` holds the tables of contents being read, so one
+    /// that includes itself, directly or not, is not followed again.
     fn toc_nodes(
         &self,
         toc: &'a crate::model::Toc,
         items: &'a [crate::model::TocItem],
         own: bool,
         depth: usize,
+        open: &mut Vec<&'a str>,
     ) -> Vec<TocNode> {
         items
             .iter()
@@ -281,13 +291,13 @@ impl<'a> LocaleView<'a> {
                 let href = item.href.as_ref().map(|h| h.value.trim());
                 let name = item.name.as_ref().map(|n| n.value.trim().to_string());
                 let mut children = if depth < MAX_TOC_DEPTH {
-                    self.toc_nodes(toc, &item.items, own, depth + 1)
+                    self.toc_nodes(toc, &item.items, own, depth + 1, open)
                 } else {
                     Vec::new()
                 };
                 let mut target = None;
                 match href {
-                    Some(href) if href.to_ascii_lowercase().ends_with("toc.yml") => {
+                    Some(href) if is_toc_file(href) => {
                         // Another table of contents: its entries become this entry's.
                         let nested = crate::paths::resolve(&toc.path, href).and_then(|path| {
                             self.site
@@ -305,9 +315,19 @@ impl<'a> LocaleView<'a> {
                         });
                         if let Some(nested) = nested
                             && depth < MAX_TOC_DEPTH
+                            && !open.contains(&nested.path.as_str())
                         {
-                            let own = own || nested.locale == self.locale;
-                            children.extend(self.toc_nodes(nested, &nested.items, own, depth + 1));
+                            // Names are the reader's only when this table is in their locale.
+                            let own = nested.locale == self.locale;
+                            open.push(&nested.path);
+                            children.extend(self.toc_nodes(
+                                nested,
+                                &nested.items,
+                                own,
+                                depth + 1,
+                                open,
+                            ));
+                            open.pop();
                         }
                     }
                     Some(href) if crate::markup::is_relative(href) => {

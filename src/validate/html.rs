@@ -67,6 +67,16 @@ pub(super) fn check(
             );
         }
     }
+    // Include files end up inside pages: held to the same rules.
+    for include in &site.includes {
+        for version in include.versions.values() {
+            check_text(
+                version.file,
+                &version.body,
+                Base::Exact(version.body_offset),
+            );
+        }
+    }
     check_assets(site, diagnostics);
 }
 

@@ -306,19 +306,26 @@ fn tables_of_contents(targets: &Targets<'_>, sources: &SourceMap, out: &mut Vec<
             if let Some(href) = &item.href {
                 let span = href.span(source.file, 0);
                 let written = href.value.trim();
-                let problems = if written.to_ascii_lowercase().ends_with("toc.yml") {
-                    let found = resolve(source.from, written)
-                        .is_some_and(|path| targets.site.tocs.iter().any(|t| t.path == path));
-                    (!found)
-                        .then(|| {
-                            error(
-                                "broken-link",
-                                format!("no table of contents `{written}` in content/"),
-                                Some("name a `toc.yml` by its path from this one".into()),
-                            )
-                        })
-                        .into_iter()
-                        .collect()
+                let problems = if crate::render::view::is_toc_file(written) {
+                    let path = resolve(source.from, written);
+                    let found = path
+                        .as_ref()
+                        .is_some_and(|path| targets.site.tocs.iter().any(|t| &t.path == path));
+                    if path.as_deref() == Some(source.from) {
+                        vec![error(
+                            "broken-link",
+                            format!("`{written}` is this table of contents itself"),
+                            Some("link another table of contents, or list the entries here".into()),
+                        )]
+                    } else if !found {
+                        vec![error(
+                            "broken-link",
+                            format!("no table of contents `{written}` in content/"),
+                            Some("name a `toc.yml` by its path from this one".into()),
+                        )]
+                    } else {
+                        Vec::new()
+                    }
                 } else {
                     check_link(source, written, targets, sources)
                 };

@@ -624,3 +624,32 @@ fn an_include_bomb_is_refused_in_bounded_memory() {
         run.stderr()
     );
 }
+
+/// Include files are held to the page rules: raw HTML, and script links in video directives.
+#[test]
+fn include_files_and_videos_are_checked_like_pages() {
+    let project = Project::fixture("docfx");
+    project.write(
+        "content/includes/severity-note.md",
+        "Pick the severity <img src=x onerror=alert(1)> from the impact.\n",
+    );
+    project.write(
+        "content/video.md",
+        "---\ntitle: Video\n---\n\n> [!VIDEO javascript:alert(1)]\n",
+    );
+    project.write(
+        "content/toc.yml",
+        "- name: Self\n  href: toc.yml\n- name: Home\n  href: index.md\n",
+    );
+    let run = project.run(&["check"]).expect(1);
+    let stderr = run.stderr();
+    assert!(stderr.contains("error[unsafe-html]: attribute `onerror` of `<img>` is not allowed\n --> content/includes/severity-note.md:1:19"), "{stderr}");
+    assert!(
+        stderr.contains("error[unsafe-link]: `javascript:` links are refused"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`toc.yml` is this table of contents itself"),
+        "{stderr}"
+    );
+}
