@@ -451,6 +451,10 @@ pub fn links(text: &str) -> Vec<markup::Link> {
     links
 }
 
+/// Finds an include file's text by content path: the text, and its locale when that is not the
+/// page's.
+pub type IncludeLookup<'a> = dyn Fn(&str) -> Option<(&'a str, Option<&'a str>)> + 'a;
+
 /// What a text needs from its surroundings to be expanded.
 pub struct Context<'a> {
     /// The content path of the file the text is in, without extension (`guides/a`).
@@ -461,7 +465,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// An include file's text (front matter removed) by content path with extension, and the
     /// locale it is written in when that is not the page's (an untranslated include).
-    pub include: &'a dyn Fn(&str) -> Option<(&'a str, Option<&'a str>)>,
+    pub include: &'a IncludeLookup<'a>,
     /// Content paths of files left out as not content (`Site::skipped`): links to them lead to
     /// their published address, or become text.
     pub skipped: &'a std::collections::BTreeSet<String>,
