@@ -169,6 +169,35 @@ fn lines_outside_code(text: &str) -> Vec<(usize, &str)> {
     lines
 }
 
+/// A line with the inside of its inline code spans (`` `...` ``) replaced by spaces of the same
+/// byte length.
+fn without_inline_code(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('`') {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('`') {
+        let run = rest[open..].chars().take_while(|c| *c == '`').count();
+        let fence = &rest[open..open + run];
+        let after = &rest[open + run..];
+        match after.find(fence) {
+            Some(close) => {
+                out.push_str(&rest[..open + run]);
+                out.extend(std::iter::repeat_n(' ', after[..close].len()));
+                out.push_str(fence);
+                rest = &after[close + run..];
+            }
+            None => {
+                out.push_str(&rest[..open + run]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Every directive of a text, in order.
 pub fn directives(text: &str) -> Vec<Directive> {
     if !may_hold_directive(text) {
@@ -179,8 +208,12 @@ pub fn directives(text: &str) -> Vec<Directive> {
     let mut in_tabs = false;
     let mut index = 0;
     while index < lines.len() {
-        let (start, line) = lines[index];
+        let (start, original) = lines[index];
         index += 1;
+        // Inline code shows directives as text: matched against a copy with code blanked out
+        // (same byte offsets, so every range stays valid in the original).
+        let masked = without_inline_code(original);
+        let line = masked.as_ref();
         let prefix_len = CONTAINER.find(line).map_or(0, |m| m.end());
         let prefix = &line[..prefix_len];
         let inner = &line[prefix_len..];
@@ -1074,6 +1107,14 @@ mod tests {
             }
         ));
         assert_eq!(found[0].range, 0..54, "the first line only");
+    }
+
+    #[test]
+    fn directives_inside_inline_code_stay_text() {
+        let text = "Write `[!INCLUDE [t](x.md)]` or ``:::image source=\"a.png\":::`` to show one. [!INCLUDE [real](y.md)]\n";
+        let found = directives(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&text[found[0].range.clone()], "[!INCLUDE [real](y.md)]");
     }
 
     #[test]
