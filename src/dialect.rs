@@ -506,7 +506,7 @@ pub struct Context<'a> {
 
 /// The deepest include nesting followed; deeper (or circular) includes are left out, and
 /// `check` reports them.
-const MAX_INCLUDE_DEPTH: usize = 8;
+pub const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// The text as plain CommonMark with GitHub alerts: includes pulled in, directives turned into
 /// Markdown or the few HTML elements the renderers style, HTML anchors as ids, and site-root links

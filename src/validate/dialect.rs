@@ -20,6 +20,7 @@ struct Text<'a> {
 }
 
 pub(super) fn check(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
+    let mut depths = std::collections::HashMap::new();
     let mut texts = Vec::new();
     for page in &site.pages {
         for version in page.versions.values() {
@@ -42,12 +43,18 @@ pub(super) fn check(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
         }
     }
     for text in &texts {
-        check_text(site, config, text, out);
+        check_text(site, config, text, &mut depths, out);
     }
     cycles(site, out);
 }
 
-fn check_text(site: &Site, config: &Config, text: &Text<'_>, out: &mut Vec<Diagnostic>) {
+fn check_text(
+    site: &Site,
+    config: &Config,
+    text: &Text<'_>,
+    depths: &mut std::collections::HashMap<String, usize>,
+    out: &mut Vec<Diagnostic>,
+) {
     let span = |range: std::ops::Range<usize>| {
         Span::new(
             text.file,
@@ -60,6 +67,21 @@ fn check_text(site: &Site, config: &Config, text: &Text<'_>, out: &mut Vec<Diagn
             Kind::Include { path, .. } => {
                 if let Some(problem) = include_problem(site, config, text.from, path) {
                     out.push(problem.at(place));
+                } else if let Some(target) = resolve(text.from, path)
+                    && 1 + nesting(site, &target, depths, &mut Vec::new())
+                        > dialect::MAX_INCLUDE_DEPTH
+                {
+                    out.push(
+                        Diagnostic::error(
+                            "include-too-deep",
+                            format!(
+                                "`{path}` nests includes more than {} deep; the deepest are left out",
+                                dialect::MAX_INCLUDE_DEPTH
+                            ),
+                        )
+                        .at(place)
+                        .help("include the deeper files directly, or merge them"),
+                    );
                 }
             }
             Kind::Image {
@@ -104,6 +126,40 @@ fn check_text(site: &Site, config: &Config, text: &Text<'_>, out: &mut Vec<Diagn
             );
         }
     }
+}
+
+/// How many levels of includes an include file holds below itself (0 for none), remembered per
+/// file; a file already on `open` (a loop, reported on its own) counts as none.
+fn nesting(
+    site: &Site,
+    path: &str,
+    depths: &mut std::collections::HashMap<String, usize>,
+    open: &mut Vec<String>,
+) -> usize {
+    if let Some(depth) = depths.get(path) {
+        return *depth;
+    }
+    if open.iter().any(|p| p == path) || open.len() > dialect::MAX_INCLUDE_DEPTH * 2 {
+        return 0;
+    }
+    let Some(include) = site.include(path) else {
+        return 0;
+    };
+    open.push(path.to_string());
+    let from = path.strip_suffix(".md").unwrap_or(path).to_string();
+    let mut deepest = 0;
+    for version in include.versions.values() {
+        for directive in dialect::directives(&version.body) {
+            if let Kind::Include { path: written, .. } = &directive.kind
+                && let Some(next) = resolve(&from, written)
+            {
+                deepest = deepest.max(1 + nesting(site, &next, depths, open));
+            }
+        }
+    }
+    open.pop();
+    depths.insert(path.to_string(), deepest);
+    deepest
 }
 
 /// What is wrong with an include's path, if anything.

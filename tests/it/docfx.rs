@@ -653,3 +653,26 @@ fn include_files_and_videos_are_checked_like_pages() {
         "{stderr}"
     );
 }
+
+/// Eight levels of includes are pulled in; a ninth would be left out, so `check` says so.
+#[test]
+fn includes_nested_too_deep_are_reported() {
+    let project = Project::fixture("docfx");
+    for level in 1..=9 {
+        let text = if level == 9 {
+            "The bottom.\n".to_string()
+        } else {
+            format!("[!INCLUDE [next](c{}.md)]\n", level + 1)
+        };
+        project.write(&format!("content/includes/c{level}.md"), &text);
+    }
+    project.write("content/deep.md", "---\ntitle: Deep\n---\n\n[!INCLUDE [top](includes/c1.md)]\n\n[!INCLUDE [eight levels](includes/c2.md)]\n");
+    let run = project.run(&["check"]).expect(1);
+    let stderr = run.stderr();
+    assert_eq!(
+        stderr.matches("error[include-too-deep]").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("--> content/deep.md:5:17"), "{stderr}");
+}
