@@ -25,7 +25,7 @@ use regex::Regex;
 
 use crate::config::{Config, RootTarget};
 use crate::markup;
-use crate::paths::{relative_url, resolve};
+use crate::paths::{lexical_path, relative_url, resolve};
 
 /// What a directive is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -537,22 +537,7 @@ fn expand_links(expanded: String, cx: &Context<'_>) -> String {
     }
     let rebased = markup::rebase_links(&anchored, &|destination| rebase(cx, destination));
     // Raw HTML links (`<a href>` in tables) follow the same rules.
-    if !rebased.contains("href=") {
-        return rebased;
-    }
-    markup::RAW_HREF
-        .replace_all(&rebased, |caps: &regex::Captures<'_>| {
-            let destination = caps[2].replace("&amp;", "&");
-            match rebase(cx, &destination) {
-                markup::Rebase::To(url) => {
-                    format!("{}{}{}", &caps[1], markup::escape_html(&url), &caps[3])
-                }
-                // An anchor without `href` is text.
-                markup::Rebase::Unlink => caps[1].trim_end_matches("href=\"").to_string(),
-                markup::Rebase::Keep => caps[0].to_string(),
-            }
-        })
-        .into_owned()
+    markup::rebase_raw_hrefs(&rebased, &|destination| rebase(cx, destination))
 }
 
 /// What the expanded page does with a link: site-root links as `[runbook.root-links]` maps them,
@@ -605,25 +590,6 @@ fn rebase(cx: &Context<'_>, destination: &str) -> markup::Rebase {
         Some(url) => markup::Rebase::To(format!("{url}{fragment}")),
         None => markup::Rebase::Unlink,
     }
-}
-
-/// A link's target as a path from `content/`, climbing above it with `../` where the link does.
-pub fn lexical_path(from: &str, path: &str) -> String {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    let mut above = 0;
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    above += 1;
-                }
-            }
-            other => parts.push(other),
-        }
-    }
-    format!("{}{}", "../".repeat(above), parts.join("/"))
 }
 
 /// The published address of a content path, when `[runbook.root-links]` says both where the
@@ -989,6 +955,25 @@ mod tests {
         directives(text).into_iter().map(|d| d.kind).collect()
     }
 
+    /// No file skipped.
+    static NOTHING_SKIPPED: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+
+    /// The context of a page at `path` in `locale`.
+    fn context<'a>(
+        config: &'a Config,
+        path: &'a str,
+        locale: &'a str,
+        include: &'a IncludeLookup<'a>,
+    ) -> Context<'a> {
+        Context {
+            path,
+            locale,
+            config,
+            include,
+            skipped: &NOTHING_SKIPPED,
+        }
+    }
+
     fn config(root_links: &str) -> Config {
         let mut sources = crate::source::SourceMap::new();
         let dir = std::env::temp_dir();
@@ -1073,13 +1058,7 @@ mod tests {
     fn a_block_include_can_be_a_list_item() {
         let config = config("");
         let include = |_: &str| Some(("One.\n\nTwo.\n", None));
-        let cx = Context {
-            path: "p",
-            locale: "en",
-            config: &config,
-            include: &include,
-            skipped: &Default::default(),
-        };
+        let cx = context(&config, "p", "en", &include);
         assert_eq!(
             expand("- [!INCLUDE [x](includes/x.md)]\n- Next\n", &cx),
             "- One.\n\n  Two.\n- Next\n"
@@ -1143,13 +1122,7 @@ mod tests {
             "includes/en.md" => Some(("Only in English.\n", Some("en"))),
             _ => None,
         };
-        let cx = Context {
-            path: "guides/page",
-            locale: "en",
-            config: &config,
-            skipped: &Default::default(),
-            include: &include,
-        };
+        let cx = context(&config, "guides/page", "en", &include);
         let out = expand(
             "Intro.\n\n[!INCLUDE [a](../includes/a.md)]\n\nEnd [!INCLUDE [a](../includes/a.md)].\n\n[!INCLUDE [l](../includes/loop.md)]\n",
             &cx,
@@ -1192,13 +1165,7 @@ mod tests {
                 .ok()?;
             levels.get(i).map(|t| (t.as_str(), None))
         };
-        let cx = Context {
-            path: "p",
-            locale: "en",
-            config: &config,
-            include: &include,
-            skipped: &Default::default(),
-        };
+        let cx = context(&config, "p", "en", &include);
         let (text, cut) = expand_bounded("[!INCLUDE [top](includes/l1.md)]\n", &cx);
         assert!(cut);
         assert!(text.len() <= 2 * MAX_INCLUDED_BYTES, "{}", text.len());
@@ -1207,13 +1174,7 @@ mod tests {
     #[test]
     fn expansion_writes_tabs_images_and_anchors() {
         let config = config("");
-        let cx = Context {
-            path: "p",
-            locale: "en",
-            config: &config,
-            skipped: &Default::default(),
-            include: &|_| None,
-        };
+        let cx = context(&config, "p", "en", &|_| None);
         let out = expand(
             "<a name=\"setup\"></a>\n## Setup\n\n<a name=\"other\"></a>\n\n# [Linux](#tab/linux)\n\nA\n\n# [Windows](#tab/windows)\n\nB\n\n---\n\n:::image type=\"content\" source=\"a.png\" alt-text=\"A form\":::\n",
             &cx,
@@ -1246,13 +1207,7 @@ mod tests {
             root_link(&config, "/azure/x", "ja"),
             RootLink::External("https://learn.microsoft.com/ja/azure/x".into())
         );
-        let cx = Context {
-            path: "g/p",
-            locale: "en",
-            config: &config,
-            skipped: &Default::default(),
-            include: &|_| None,
-        };
+        let cx = context(&config, "g/p", "en", &|_| None);
         let out = expand("[a](/partner-center/x) [b](/azure/y)\n", &cx);
         assert_eq!(
             out,
@@ -1276,26 +1231,14 @@ mod tests {
         let config = config(
             "outside = [\"other.md\", \"../elsewhere/**\", \"/azure/**\"]\n[runbook.root-links]\n\"/partner-center/\" = \"content\"\n\"/\" = \"https://learn.microsoft.com/{locale}/\"\n",
         );
-        let cx = Context {
-            path: "page",
-            locale: "ja",
-            config: &config,
-            skipped: &Default::default(),
-            include: &|_| None,
-        };
+        let cx = context(&config, "page", "ja", &|_| None);
         let out = expand("[a](other.md#x) [b](../elsewhere/y.md) [c](here.md)\n", &cx);
         assert_eq!(
             out,
             "[a](https://learn.microsoft.com/ja/partner-center/other#x) b [c](here.md)\n"
         );
         let unpublished = self::config("outside = [\"other.md\", \"/azure/**\"]\n");
-        let cx = Context {
-            path: "page",
-            locale: "en",
-            config: &unpublished,
-            skipped: &Default::default(),
-            include: &|_| None,
-        };
+        let cx = context(&unpublished, "page", "en", &|_| None);
         assert_eq!(expand("[a](other.md) [z](/azure/z)\n", &cx), "a z\n");
     }
 

@@ -20,7 +20,7 @@ pub enum Flavor {
 }
 
 /// The `href` of a raw `<a>` tag: before, the value, after.
-pub(crate) static RAW_HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+static RAW_HREF: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
     #[allow(clippy::expect_used)]
     regex::Regex::new(r#"(?i)(<a\s[^>]*?href=")([^"]*)(")"#).expect("a valid constant pattern")
 });
@@ -377,16 +377,10 @@ pub fn to_html_labeled(
                 if html.contains("href=") && RAW_HREF.is_match(&html) =>
             {
                 raw_html = true;
-                let rewritten = RAW_HREF.replace_all(&html, |caps: &regex::Captures<'_>| {
-                    let destination = caps[2].replace("&amp;", "&");
-                    format!(
-                        "{}{}{}",
-                        &caps[1],
-                        escape_html(&rewrite(&destination).destination),
-                        &caps[3]
-                    )
+                let rewritten = rebase_raw_hrefs(&html, &|destination| {
+                    Rebase::To(rewrite(destination).destination)
                 });
-                events.push(Event::Html(CowStr::from(rewritten.into_owned())));
+                events.push(Event::Html(CowStr::from(rewritten)));
             }
             Event::Html(_) | Event::InlineHtml(_) => {
                 raw_html = true;
@@ -659,27 +653,30 @@ pub fn to_typst(
 
 /// Markdown with each inline link's destination replaced by `rewrite`'s answer, or, where it
 /// answers `None`, the link replaced by its text (for text pasted where relative links break).
+/// Images stay as written.
 pub fn rewrite_links(text: &str, rewrite: &dyn Fn(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut done = 0;
-    for link in links(text).into_iter().filter(|l| !l.image) {
-        let written = &text[link.range.clone()];
-        // Only `[text](destination)` links; reference and autolinks stay as written.
-        let Some(split) = written.rfind("](") else {
-            continue;
-        };
-        if !written.starts_with('[') || link.range.start < done {
-            continue;
-        }
-        out.push_str(&text[done..link.range.start]);
-        match rewrite(&link.destination) {
-            Some(destination) => out.push_str(&format!("{}]({destination})", &written[..split])),
-            None => out.push_str(&written[1..split]),
-        }
-        done = link.range.end;
+    rebase(text, false, &|destination| match rewrite(destination) {
+        Some(destination) => Rebase::To(destination),
+        None => Rebase::Unlink,
+    })
+}
+
+/// Raw HTML with the `href` of each `<a>` handled as `rewrite` says (`Unlink` drops the
+/// attribute, leaving the element's text).
+pub fn rebase_raw_hrefs(html: &str, rewrite: &dyn Fn(&str) -> Rebase) -> String {
+    if !html.contains("href=") {
+        return html.to_string();
     }
-    out.push_str(&text[done..]);
-    out
+    RAW_HREF
+        .replace_all(html, |caps: &regex::Captures<'_>| {
+            let destination = caps[2].replace("&amp;", "&");
+            match rewrite(&destination) {
+                Rebase::To(url) => format!("{}{}{}", &caps[1], escape_html(&url), &caps[3]),
+                Rebase::Unlink => caps[1].trim_end_matches("href=\"").to_string(),
+                Rebase::Keep => caps[0].to_string(),
+            }
+        })
+        .into_owned()
 }
 
 /// What [`rebase_links`] does with one link.
@@ -696,9 +693,14 @@ pub enum Rebase {
 /// Markdown with each inline link and image handled as `rewrite` says. Reference links and
 /// autolinks stay as written.
 pub fn rebase_links(text: &str, rewrite: &dyn Fn(&str) -> Rebase) -> String {
+    rebase(text, true, rewrite)
+}
+
+/// [`rebase_links`], images left alone unless `images`.
+fn rebase(text: &str, images: bool, rewrite: &dyn Fn(&str) -> Rebase) -> String {
     let mut out = String::with_capacity(text.len());
     let mut done = 0;
-    for link in links(text) {
+    for link in links(text).into_iter().filter(|l| images || !l.image) {
         let written = &text[link.range.clone()];
         let Some(split) = written.rfind("](") else {
             continue;

@@ -121,6 +121,19 @@ pub struct Site {
     pub lock_file: Option<FileId>,
 }
 
+/// A Markdown body as written in its file.
+#[derive(Clone, Copy, Debug)]
+pub struct MarkdownBody<'a> {
+    /// The file.
+    pub file: FileId,
+    /// Byte offset of the body in the file.
+    pub offset: usize,
+    /// The content path links in it are resolved from, without extension.
+    pub from: &'a str,
+    /// The Markdown.
+    pub body: &'a str,
+}
+
 /// A content file that is neither YAML nor Markdown (an image, a download).
 #[derive(Debug)]
 pub struct Asset {
@@ -149,6 +162,29 @@ impl Site {
             .binary_search_by(|p| p.path.as_str().cmp(path))
             .ok()?;
         self.procedures.get(index)
+    }
+
+    /// Every Markdown body as written, of every page and include file in every locale: what
+    /// checks of written text (raw HTML, directives) go through.
+    pub fn markdown_bodies(&self) -> impl Iterator<Item = MarkdownBody<'_>> {
+        let pages = self.pages.iter().flat_map(|page| {
+            page.versions.values().map(move |v| MarkdownBody {
+                file: v.file,
+                offset: v.body_offset,
+                from: &page.path,
+                body: &v.body,
+            })
+        });
+        let includes = self.includes.iter().flat_map(|include| {
+            let from = include.path.strip_suffix(".md").unwrap_or(&include.path);
+            include.versions.values().map(move |v| MarkdownBody {
+                file: v.file,
+                offset: v.body_offset,
+                from,
+                body: &v.body,
+            })
+        });
+        pages.chain(includes)
     }
 
     /// The include file at this content path (with extension).

@@ -1,6 +1,7 @@
 //! Content paths: `/`-separated, relative to `content/` (or to an output directory), never
-//! absolute. The two rules every stage shares: resolving a link written in one file, and the
-//! relative URL from one file to another.
+//! absolute. The rules every stage shares: resolving a link written in one file (inside
+//! `content/`, or lexically with `../` kept above it), and the relative URL from one file to
+//! another.
 
 /// Resolves a relative link path written in the file at content path `from` to a content path
 /// (extension kept); `None` when it leaves the content root.
@@ -17,6 +18,25 @@ pub fn resolve(from: &str, path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// A link's target as a path from `content/`, climbing above it with `../` where the link does.
+pub fn lexical_path(from: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    let mut above = 0;
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    above += 1;
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("{}{}", "../".repeat(above), parts.join("/"))
 }
 
 /// A path to `to` relative to the directory of `from` (both relative to the same root,

@@ -193,19 +193,10 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                     versions: BTreeMap::new(),
                 });
                 if let Some(first) = page.versions.get(&locale) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "duplicate-page",
-                            format!(
-                                "`{}` and `{}` are both the `{locale}` version of `{}`",
-                                sources.file(first.file).path,
-                                sources.file(file).path,
-                                page.path
-                            ),
-                        )
-                        .at(first_line)
-                        .help("remove or rename one of them"),
-                    );
+                    let what = format!("`{}`", page.path);
+                    diagnostics.push(duplicate(
+                        sources, first.file, file, &locale, &what, first_line,
+                    ));
                 } else {
                     page.versions.insert(locale, *version);
                 }
@@ -217,19 +208,10 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                     versions: BTreeMap::new(),
                 });
                 if let Some(first) = include.versions.get(&locale) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "duplicate-page",
-                            format!(
-                                "`{}` and `{}` are both the `{locale}` version of the include `{}`",
-                                sources.file(first.file).path,
-                                sources.file(file).path,
-                                include.path
-                            ),
-                        )
-                        .at(first_line)
-                        .help("remove or rename one of them"),
-                    );
+                    let what = format!("the include `{}`", include.path);
+                    diagnostics.push(duplicate(
+                        sources, first.file, file, &locale, &what, first_line,
+                    ));
                 } else {
                     include.versions.insert(locale, version);
                 }
@@ -318,6 +300,28 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
     }
     read_lock(config, sources, &mut site, &mut diagnostics);
     Loaded { site, diagnostics }
+}
+
+/// Two files that are the same locale's version of one page or include file (`x.ja.md` and
+/// `ja/x.md`).
+fn duplicate(
+    sources: &SourceMap,
+    first: FileId,
+    second: FileId,
+    locale: &str,
+    what: &str,
+    at: Span,
+) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-page",
+        format!(
+            "`{}` and `{}` are both the `{locale}` version of {what}",
+            sources.file(first).path,
+            sources.file(second).path,
+        ),
+    )
+    .at(at)
+    .help("remove or rename one of them")
 }
 
 /// The first few of a list of paths, and how many more.

@@ -7,43 +7,14 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::dialect::{self, Kind};
 use crate::markup;
-use crate::model::Site;
+use crate::model::{MarkdownBody, Site};
 use crate::paths::resolve;
-use crate::source::{FileId, Span};
-
-/// One Markdown file's text: where it is, and the content path it resolves links from.
-struct Text<'a> {
-    file: FileId,
-    offset: usize,
-    from: &'a str,
-    body: &'a str,
-}
+use crate::source::Span;
 
 pub(super) fn check(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
     let mut depths = std::collections::HashMap::new();
-    let mut texts = Vec::new();
-    for page in &site.pages {
-        for version in page.versions.values() {
-            texts.push(Text {
-                file: version.file,
-                offset: version.body_offset,
-                from: &page.path,
-                body: &version.body,
-            });
-        }
-    }
-    for include in &site.includes {
-        for version in include.versions.values() {
-            texts.push(Text {
-                file: version.file,
-                offset: version.body_offset,
-                from: include.path.strip_suffix(".md").unwrap_or(&include.path),
-                body: &version.body,
-            });
-        }
-    }
-    for text in &texts {
-        check_text(site, config, text, &mut depths, out);
+    for text in site.markdown_bodies() {
+        check_text(site, config, &text, &mut depths, out);
     }
     cycles(site, out);
 }
@@ -51,7 +22,7 @@ pub(super) fn check(site: &Site, config: &Config, out: &mut Vec<Diagnostic>) {
 fn check_text(
     site: &Site,
     config: &Config,
-    text: &Text<'_>,
+    text: &MarkdownBody<'_>,
     depths: &mut std::collections::HashMap<String, usize>,
     out: &mut Vec<Diagnostic>,
 ) {

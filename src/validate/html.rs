@@ -58,24 +58,9 @@ pub(super) fn check(
             }
         }
     }
-    for page in &site.pages {
-        for version in page.versions.values() {
-            check_text(
-                version.file,
-                &version.body,
-                Base::Exact(version.body_offset),
-            );
-        }
-    }
-    // Include files end up inside pages: held to the same rules.
-    for include in &site.includes {
-        for version in include.versions.values() {
-            check_text(
-                version.file,
-                &version.body,
-                Base::Exact(version.body_offset),
-            );
-        }
+    // Pages, and include files, which end up inside pages.
+    for text in site.markdown_bodies() {
+        check_text(text.file, text.body, Base::Exact(text.offset));
     }
     check_assets(site, diagnostics);
 }

@@ -633,7 +633,7 @@ fn site_root_link(
 fn is_declared_outside(config: &Config, from: &str, path: &str) -> bool {
     config
         .outside
-        .is_match(crate::dialect::lexical_path(from, path))
+        .is_match(crate::paths::lexical_path(from, path))
 }
 
 /// A missing page or file: a case-only difference, a likely typo, or simply absent.

@@ -676,3 +676,53 @@ fn includes_nested_too_deep_are_reported() {
     );
     assert!(stderr.contains("--> content/deep.md:5:17"), "{stderr}");
 }
+
+/// `[runbook] exclude` leaves files out (with the note), and `include-folders` names other
+/// folders of include files.
+#[test]
+fn exclude_and_include_folders_shape_the_content() {
+    let project = Project::fixture("docfx");
+    let toml = project.read("book.toml");
+    project.write(
+        "book.toml",
+        &toml.replace(
+            "[runbook]\n",
+            "[runbook]\nexclude = [\"archive/**\"]\ninclude-folders = [\"includes\", \"snippets\"]\n",
+        ),
+    );
+    // A broken page in the excluded folder, and a snippet pulled into a page.
+    project.write(
+        "content/archive/old.md",
+        "---\ntitle: Old\n---\n\n[gone](nowhere.md)\n",
+    );
+    project.write("content/snippets/hours.md", "Around the clock.\n");
+    let page = project.read("content/check-service-health.md");
+    project.write(
+        "content/check-service-health.md",
+        &page.replace(
+            "A problem the vendor already knows about needs no escalation.",
+            "A problem the vendor already knows about needs no escalation. [!INCLUDE [hours](snippets/hours.md)]",
+        ),
+    );
+    let run = project.run(&["check"]).expect(0);
+    assert!(
+        run.stderr()
+            .contains("`content/archive/old.md` (excluded by `[runbook] exclude`)"),
+        "{}",
+        run.stderr()
+    );
+    project.run(&["build"]).expect(0);
+    let html = project.read("build/html/en/check-service-health.html");
+    assert!(
+        html.contains("needs no escalation. Around the clock."),
+        "{html}"
+    );
+    let files = project.files("build");
+    assert!(
+        !files
+            .keys()
+            .any(|p| p.contains("archive") || p.contains("snippets/hours")),
+        "{:?}",
+        files.keys()
+    );
+}

@@ -66,25 +66,32 @@ fn nu_html_checker_catches_invalid_html() {
     assert!(!output.status.success());
 }
 
+/// Runs `mdbook build` on the built project's Markdown of `locale`, asserts it succeeds, and
+/// returns mdBook's output directory.
+fn mdbook_build(project: &Project, locale: &str) -> std::path::PathBuf {
+    let book = project.root().join("build/markdown").join(locale);
+    let dest = project.root().join("mdbook-out").join(locale);
+    let output = Command::new("mdbook")
+        .arg("build")
+        .arg(&book)
+        .arg("--dest-dir")
+        .arg(&dest)
+        .output()
+        .expect("mdbook must be on PATH: `cargo install mdbook --locked`");
+    assert!(
+        output.status.success(),
+        "mdbook build {locale}:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dest
+}
+
 #[test]
 fn mdbook_builds_every_markdown_locale() {
     let project = Project::sample();
     project.run(&["build"]).expect(0);
     for locale in ["en", "ja"] {
-        let book = project.root().join("build/markdown").join(locale);
-        let dest = project.root().join("mdbook-out").join(locale);
-        let output = Command::new("mdbook")
-            .arg("build")
-            .arg(&book)
-            .arg("--dest-dir")
-            .arg(&dest)
-            .output()
-            .expect("mdbook must be on PATH: `cargo install mdbook --locked`");
-        assert!(
-            output.status.success(),
-            "mdbook build {locale}:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let dest = mdbook_build(&project, locale);
         let page =
             std::fs::read_to_string(dest.join("escalate-problems-to-microsoft.html")).unwrap();
         // Cross-links and step anchors work in mdBook's output too.
@@ -164,20 +171,7 @@ fn mdbook_builds_the_docfx_fixture() {
     let project = Project::fixture("docfx");
     project.run(&["build"]).expect(0);
     for locale in ["en", "ja"] {
-        let book = project.root().join("build/markdown").join(locale);
-        let dest = project.root().join("mdbook-out").join(locale);
-        let output = Command::new("mdbook")
-            .arg("build")
-            .arg(&book)
-            .arg("--dest-dir")
-            .arg(&dest)
-            .output()
-            .expect("mdbook must be on PATH: `cargo install mdbook --locked`");
-        assert!(
-            output.status.success(),
-            "mdbook build {locale}:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let dest = mdbook_build(&project, locale);
         let page = std::fs::read_to_string(dest.join("escalate-to-vendor.html")).unwrap();
         assert!(
             page.contains("blockquote-tag-note"),
