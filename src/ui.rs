@@ -151,6 +151,8 @@ ui_keys! {
     Appendices = "appendices": "Appendices", "付録";
     /// Heading of a procedure's flowchart.
     Flowchart = "flowchart": "Flowchart", "フローチャート";
+    /// Link from a flowchart to its text equivalent, the list of steps.
+    FlowchartAsText = "flowchart-as-text": "Read the steps as text", "手順をテキストで読む";
     /// How dates are written: `{year}`, `{month}` and `{day}` (no leading zero), `{mm}` and
     /// `{dd}` (two digits).
     DateFormat = "date-format": "{year}-{mm}-{dd}", "{year}年{month}月{day}日";

@@ -10,12 +10,30 @@ use serde::Serialize;
 
 use crate::markup;
 use crate::model::{PageVersion, Procedure};
+use crate::render::flowchart;
 use crate::render::view::{Destination, LocaleView, Shown, TocNode, TocTarget, to_locale_root};
 use crate::render::{
     CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink,
 };
 use crate::source::SourceMap;
 use crate::ui::UiKey;
+
+/// Image alternative text: ASCII punctuation that Markdown could read as syntax escaped, on one
+/// line.
+fn escape_alt(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            c if c.is_ascii_punctuation() && c != '.' && c != ',' && c != ':' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 /// Directory of the Markdown output inside the output directory.
 const DIR: &str = "markdown";
@@ -48,7 +66,9 @@ impl Renderer for MarkdownRenderer<'_> {
             sink.put(book.summary())?;
             sink.put(book.home())?;
             cx.site.procedures.par_iter().try_for_each(|procedure| {
-                sink.put(book.procedure(procedure))?;
+                let (chapter, chart) = book.procedure(procedure);
+                sink.put(chapter)?;
+                sink.put(chart)?;
                 sink.put(book.checklist(procedure))
             })?;
             cx.site
@@ -277,9 +297,27 @@ impl Book<'_, '_> {
         self.chapter(content_path, kind, source, text)
     }
 
-    fn procedure(&self, procedure: &Procedure) -> OutputFile {
+    /// A procedure's chapter, and its flowchart as an SVG file beside it (shown as an image, so
+    /// mdBook and any Markdown viewer draw it).
+    fn procedure(&self, procedure: &Procedure) -> (OutputFile, OutputFile) {
         let view = self.view;
         let shown = view.procedure(procedure);
+        let mut chart = flowchart::Chart::of(view, &shown, "", "");
+        // An image cannot follow links: the file stands alone.
+        for node in &mut chart.nodes {
+            node.anchor = None;
+        }
+        let chart_name = format!(
+            "{}.flowchart.svg",
+            procedure.path.rsplit('/').next().unwrap_or(&procedure.path)
+        );
+        let chart_file = OutputFile {
+            path: format!("{}/src/{}.flowchart.svg", self.locale(), procedure.path),
+            locale: Some(self.locale().to_string()),
+            kind: OutputKind::Asset,
+            source: None,
+            bytes: flowchart::standalone_svg(&chart, &flowchart::layout(&chart)).into_bytes(),
+        };
         let categories_link = format!("{}{CATEGORIES_PATH}.md", to_locale_root(&procedure.path));
         let mut text = format!("# {}\n\n", shown.title.markdown);
         if !shown.applies_to.is_empty() {
@@ -293,6 +331,15 @@ impl Book<'_, '_> {
         }
         if let Some(introduction) = shown.introduction {
             push_block(&mut text, introduction.markdown);
+        }
+        let _ = writeln!(text, "![{}]({chart_name})\n", escape_alt(&chart.title));
+        if let Some(first) = shown.steps.first() {
+            let _ = writeln!(
+                text,
+                "[{}](#{})\n",
+                plain(view.ui.get(UiKey::FlowchartAsText)),
+                first.id
+            );
         }
         for step in &shown.steps {
             let _ = writeln!(
@@ -347,12 +394,13 @@ impl Book<'_, '_> {
             }
         }
         let source = Some(self.sources.file(procedure.file).path.clone());
-        self.chapter(
+        let chapter = self.chapter(
             &procedure.path,
             OutputKind::Procedure,
             source,
             trim_end(text),
-        )
+        );
+        (chapter, chart_file)
     }
 
     /// A procedure as a task list to paste into a ticket (GitHub, GitLab, Azure DevOps):

@@ -265,11 +265,11 @@ impl Typst<'_, '_> {
         Some(paper_note(self.view, &target, fragment, sections).0)
     }
 
-    /// The checklist of one procedure: body markup and its flowchart file.
+    /// The checklist of one procedure: body markup and its flowchart files.
     fn checklist_body(
         &self,
         shown: &ProcedureView<'_>,
-        chart: &str,
+        chart: &ChartFiles,
         sections: Option<&[(String, usize)]>,
         heading: Option<usize>,
     ) -> String {
@@ -394,17 +394,48 @@ impl Typst<'_, '_> {
             lit(self.ui(UiKey::Signature)),
             lit(self.ui(UiKey::FieldDate))
         );
-        let _ = writeln!(
-            t,
-            "#block(breakable: false)[#strong[{}]\n#align(center, image({}, height: 78mm))]\n",
-            lit(self.ui(UiKey::Flowchart)),
-            string(chart)
-        );
+        // The chart at a legible size: its parts each on a page, a wide chart on a landscape one.
+        let mut figure = String::new();
+        for (index, name) in chart.names.iter().enumerate() {
+            let caption = if index == 0 {
+                format!("#strong[{}]\n", lit(self.ui(UiKey::Flowchart)))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                figure,
+                "#block(breakable: false)[{caption}#align(center, image({}, width: {:.1}mm))]",
+                string(name),
+                chart.width_mm
+            );
+        }
+        if chart.landscape {
+            let _ = writeln!(t, "#page(flipped: true)[\n{figure}]\n");
+        } else {
+            let _ = writeln!(t, "{figure}");
+        }
         t
     }
 
-    fn chart(&self, shown: &ProcedureView<'_>) -> String {
-        flowchart::for_procedure(self.view, shown, "", "")
+    /// The flowchart of a procedure for paper, as files named `STEM-N.svg`.
+    fn chart(&self, shown: &ProcedureView<'_>, stem: &str) -> (ChartFiles, Vec<(String, Vec<u8>)>) {
+        let chart = flowchart::Chart::of(self.view, shown, "", "");
+        let printed = flowchart::print(&chart, &flowchart::layout(&chart));
+        let files: Vec<(String, Vec<u8>)> = printed
+            .parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, svg)| (format!("{stem}-{}.svg", i + 1), svg.into_bytes()))
+            .collect();
+        let names = files.iter().map(|(name, _)| name.clone()).collect();
+        (
+            ChartFiles {
+                names,
+                landscape: printed.landscape,
+                width_mm: printed.width_mm,
+            },
+            files,
+        )
     }
 
     fn footer(&self, id: &str, version: Option<&str>) -> String {
@@ -427,8 +458,8 @@ impl Typst<'_, '_> {
             &format!("{title} · {}", self.ui(UiKey::Checklist)),
             &self.footer(&procedure.path, Some(&version)),
         );
-        t.push_str(&self.checklist_body(&shown, "chart-1.svg", None, None));
-        let mut files = vec![("chart-1.svg".to_string(), self.chart(&shown).into_bytes())];
+        let (chart, mut files) = self.chart(&shown, "chart-1");
+        t.push_str(&self.checklist_body(&shown, &chart, None, None));
         files.extend(self.take_images());
         (t, files)
     }
@@ -465,9 +496,9 @@ impl Typst<'_, '_> {
         let mut charts = Vec::new();
         for (index, procedure) in procedures.iter().enumerate() {
             let shown = view.procedure(procedure);
-            let chart = format!("chart-{}.svg", index + 1);
+            let (chart, files) = self.chart(&shown, &format!("chart-{}", index + 1));
             t.push_str(&self.checklist_body(&shown, &chart, Some(&sections), Some(index + 1)));
-            charts.push((chart, self.chart(&shown).into_bytes()));
+            charts.extend(files);
         }
         if has_categories {
             let _ = writeln!(t, "= {}\n", lit(self.ui(UiKey::Categories)));
@@ -656,4 +687,14 @@ fn typeset(
             .collect::<Vec<_>>()
             .join("; ")
     })
+}
+
+/// A procedure's flowchart as the typeset document includes it.
+struct ChartFiles {
+    /// The file of each part, top to bottom.
+    names: Vec<String>,
+    /// Whether it goes on a landscape page.
+    landscape: bool,
+    /// Width of every part, in mm.
+    width_mm: f32,
 }

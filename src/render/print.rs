@@ -262,7 +262,8 @@ impl<'a> Print<'_, 'a> {
             .iter()
             .map(|field| self.view.record_field_label(field).to_string())
             .collect();
-        let chart = flowchart::for_procedure(self.view, shown, &format!("{prefix}chart-"), prefix);
+        let chart = flowchart::Chart::of(self.view, shown, &format!("{prefix}chart-"), prefix);
+        let printed = flowchart::print(&chart, &flowchart::layout(&chart));
         // A standalone checklist's title is its page's one `<h1>`; in the runbook, under the
         // cover's, a part's title is an `<h2>`.
         let heading = match mode {
@@ -279,7 +280,7 @@ impl<'a> Print<'_, 'a> {
                 "applies_to": shown.applies_to.iter().map(|p| markup::plain_text(p.markdown)).collect::<Vec<_>>(),
                 "steps": steps,
                 "version": fingerprint(&self.renderer.sources.file(procedure.file).text),
-                "flowchart": chart,
+                "flowchart": {"parts": printed.parts, "landscape": printed.landscape},
             },
             // Two fields a row: the record box stays short.
             "fields": fields.chunks(2).collect::<Vec<_>>(),

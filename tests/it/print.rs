@@ -1,6 +1,6 @@
 //! Printable checklists and runbooks: the HTML for print, the Markdown task lists, the flowchart
 //! SVG (no two boxes overlap), the in-process PDF (text, embedded Japanese font, page count) and
-//! Chromium's print of the HTML checklist (at most two A4 pages).
+//! Chromium's print of the HTML checklist (two A4 pages, and one for the flowchart).
 
 use std::process::Command;
 
@@ -191,8 +191,8 @@ fn pdfs_hold_the_japanese_text_with_the_font_embedded() {
     }
     assert!(text.contains("はい → 手順 3"), "{text}");
     assert!(
-        pdf_pages(&checklist) <= 2,
-        "the checklist should fit two pages"
+        pdf_pages(&checklist) <= 3,
+        "the checklist should fit two pages, and its flowchart one more"
     );
     let fonts = pdffonts(&checklist);
     let line = fonts
@@ -232,7 +232,7 @@ fn pdf_builds_are_byte_identical() {
 }
 
 #[test]
-fn chromium_prints_each_checklist_on_at_most_two_a4_pages() {
+fn chromium_prints_each_checklist_on_at_most_three_a4_pages() {
     let project = Project::sample();
     project.run(&["build"]).expect(0);
     for locale in ["en", "ja"] {
@@ -259,7 +259,8 @@ fn chromium_prints_each_checklist_on_at_most_two_a4_pages() {
             .expect("chromium must be installed (Debian chromium)");
         assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&status.stderr));
         let pages = pdf_pages(&pdf);
-        assert!((1..=2).contains(&pages), "{locale}: {pages} pages");
+        // Two pages of checklist, and the flowchart at a legible size on a page of its own.
+        assert!((1..=3).contains(&pages), "{locale}: {pages} pages");
         let text = tool("pdftotext", &[], &pdf);
         let title = if locale == "ja" {
             "マイクロソフトへの問題のエスカレート"
