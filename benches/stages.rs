@@ -78,3 +78,79 @@ fn typeset_one_page(bencher: divan::Bencher) {
             runbook::render::pdf::typeset_document(&markup).expect("typesets")
         });
 }
+
+/// A procedure shaped like the real ones, `steps` long: every fourth step a decision whose first
+/// answer goes on, second skips ahead two steps and, every third decision, third loops back
+/// five; an escalation every ten steps.
+fn procedure_chart(steps: usize) -> runbook::render::flowchart::Chart {
+    use runbook::render::flowchart::{Chart, ChartEdge, ChartNode, NodeKind};
+    let end = steps;
+    let mut nodes: Vec<ChartNode> = (0..steps)
+        .map(|i| ChartNode {
+            kind: if i % 4 == 3 {
+                NodeKind::Decision
+            } else if i % 10 == 9 {
+                NodeKind::Escalation
+            } else {
+                NodeKind::Action
+            },
+            text: format!(
+                "{}. Check the part of the service that step {} names",
+                i + 1,
+                i + 1
+            ),
+            anchor: Some(format!("step-{}", i + 1)),
+        })
+        .collect();
+    nodes.push(ChartNode {
+        kind: NodeKind::End,
+        text: "end".into(),
+        anchor: None,
+    });
+    let mut edges = Vec::new();
+    for i in 0..steps {
+        let next = (i + 1).min(end);
+        if i % 4 == 3 {
+            edges.push(ChartEdge {
+                from: i,
+                to: next,
+                label: Some("Yes".into()),
+            });
+            edges.push(ChartEdge {
+                from: i,
+                to: (i + 3).min(end),
+                label: Some("No, and the customer is still affected".into()),
+            });
+            if i % 12 == 11 {
+                edges.push(ChartEdge {
+                    from: i,
+                    to: i - 5,
+                    label: Some("Not sure: check again".into()),
+                });
+            }
+        } else {
+            edges.push(ChartEdge {
+                from: i,
+                to: next,
+                label: None,
+            });
+        }
+    }
+    Chart {
+        nodes,
+        edges,
+        title: "Flowchart: benchmark".into(),
+        id_prefix: String::new(),
+        step_prefix: String::new(),
+    }
+}
+
+/// Flowchart layout and SVG: time should grow linearly with the steps (compare 500 with 2,000).
+#[divan::bench(args = [50, 500, 2000], sample_count = 10)]
+fn flowchart(bencher: divan::Bencher, steps: usize) {
+    let chart = procedure_chart(steps);
+    bencher.bench(|| {
+        let drawing = runbook::render::flowchart::layout(&chart);
+        runbook::render::flowchart::svg(&chart, &drawing)
+    });
+}

@@ -397,6 +397,39 @@ describe("layout", () => {
     }
   }
 
+  for (const locale of ["en", "ja"]) {
+    test(`${locale} flowchart on a 360 px phone: unshrunk 12 px labels, scrolls in its frame, boxes lead to steps`, async (t) => {
+      const page = await newPage(t, { viewport: { width: 360, height: 740 } });
+      await page.goto(fileUrl(`${locale}/escalate-problems-to-microsoft.html`));
+      const frame = page.locator(".flowchart-scroll");
+      const chart = await frame.evaluate((div) => {
+        const svg = div.querySelector("svg.flowchart");
+        const sizes = [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize));
+        return {
+          scrolls: div.scrollWidth > div.clientWidth,
+          frameRight: div.getBoundingClientRect().right,
+          drawn: svg.getBoundingClientRect().width,
+          natural: svg.viewBox.baseVal.width,
+          smallest: Math.min(...sizes),
+          focusable: div.tabIndex === 0,
+          name: svg.getAttribute("aria-label"),
+        };
+      });
+      assert.equal(chart.drawn, chart.natural, "drawn at its natural size");
+      assert.ok(chart.smallest >= 12, `smallest text ${chart.smallest} px`);
+      assert.ok(chart.scrolls, "wider than the phone: it scrolls sideways inside its frame");
+      assert.ok(chart.frameRight <= 360, `the frame ends at ${chart.frameRight}`);
+      assert.ok(chart.focusable, "the frame scrolls by keyboard");
+      assert.match(chart.name, locale === "ja" ? /^フローチャート: / : /^Flowchart: /);
+      await page.locator(".flowchart-figure").screenshot({ path: join(screenshots, `${locale}-flowchart-360.png`) });
+      // The text equivalent is one link away; a box is a link to its step.
+      await page.locator('.flowchart-figure figcaption a[href="#steps"]').click();
+      assert.equal(new URL(page.url()).hash, "#steps");
+      await page.locator('svg.flowchart a[href="#troubleshoot"]').click();
+      assert.equal(new URL(page.url()).hash, "#troubleshoot");
+    });
+  }
+
   test("print hides navigation and search and prints link addresses", async (t) => {
     const page = await newPage(t);
     await page.goto(fileUrl("en/check-service-health.html"));

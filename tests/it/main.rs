@@ -4,6 +4,7 @@ mod bad_input; // broken, hostile and oversized input: a place and exit 1, bound
 mod cli; // commands, options, exit codes, determinism, atomic output
 mod docfx; // DocFX-flavoured content: every construct rendered, real defects reported, no false alarms
 mod errors; // one broken fixture per error kind: file, line, column, message, exit 1
+mod flowchart; // every edge followed from its label to its step; legible on paper, in Markdown
 mod fuzz_corpus; // the fuzz targets' seeds and crash inputs, replayed on stable
 mod i18n; // translation status, staleness, PO export and import, bilingual pages, review view
 mod print; // checklists, runbooks, flowcharts, PDFs and their printed pages

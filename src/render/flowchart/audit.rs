@@ -138,7 +138,9 @@ fn read(svg: &str) -> Result<Picture, String> {
                         in_label = true;
                     }
                     b"path" if class == "edge" => {
-                        picture.paths.push(parse_path(&attr("d").unwrap_or_default())?);
+                        picture
+                            .paths
+                            .push(parse_path(&attr("d").unwrap_or_default())?);
                     }
                     _ => {}
                 }
@@ -406,7 +408,11 @@ pub fn audit(svg: &str) -> Report {
             }
         }
     }
-    let bends = picture.paths.iter().map(|p| p.len().saturating_sub(2)).sum();
+    let bends = picture
+        .paths
+        .iter()
+        .map(|p| p.len().saturating_sub(2))
+        .sum();
     Report {
         problems,
         edges,

@@ -84,7 +84,11 @@ pub fn print(chart: &Chart, drawing: &Drawing) -> PrintedChart {
     let mut parts = Vec::with_capacity(bounds.len());
     for (index, &(top, bottom)) in bounds.iter().enumerate() {
         let last = index + 1 == bounds.len();
-        let view_top = if index == 0 { 0.0 } else { top - CONNECTOR_ZONE };
+        let view_top = if index == 0 {
+            0.0
+        } else {
+            top - CONNECTOR_ZONE
+        };
         let view_bottom = if last {
             drawing.height
         } else {

@@ -254,22 +254,13 @@ pub fn layout(chart: &Chart) -> Drawing {
     }
     let lanes = assign_lanes(chart, &back, &items);
     assign_ports(
-        chart,
-        &back,
-        &segments,
-        &position,
-        &lanes,
-        &labels,
-        &mut items,
+        chart, &back, &segments, &position, &lanes, &labels, &mut items,
     );
     place_x(&mut items, &order, &segments, &main);
     straighten(&mut items, &segments);
 
     // Loop lanes right of everything.
-    let right = items
-        .iter()
-        .map(|i| i.x + i.width)
-        .fold(MARGIN, f32::max);
+    let right = items.iter().map(|i| i.x + i.width).fold(MARGIN, f32::max);
     let lane_x: Vec<f32> = (0..lanes.count)
         .map(|lane| right + GAP_COLUMNS * (lane as f32 + 1.0))
         .collect();
@@ -946,8 +937,8 @@ fn place_row(
         let left = (0..i)
             .rev()
             .find_map(|j| placed[j].map(|x| x + offsets[i] - offsets[j]));
-        let right = (i + 1..row.len())
-            .find_map(|j| placed[j].map(|x| x - (offsets[j] - offsets[i])));
+        let right =
+            (i + 1..row.len()).find_map(|j| placed[j].map(|x| x - (offsets[j] - offsets[i])));
         let mut x = wishes[i].0;
         if let Some(left) = left {
             x = x.max(left);
@@ -1030,13 +1021,11 @@ fn order_tracks(turns: &mut [Turn]) {
     let mut done = vec![false; n];
     let mut result = Vec::with_capacity(n);
     while result.len() < n {
-        let next = (0..n)
-            .find(|&i| !done[i] && blocked[i] == 0)
-            .or_else(|| {
-                (0..n)
-                    .filter(|&i| !done[i])
-                    .min_by_key(|&i| (0..n).filter(|&a| !done[a] && hard[a][i]).count())
-            });
+        let next = (0..n).find(|&i| !done[i] && blocked[i] == 0).or_else(|| {
+            (0..n)
+                .filter(|&i| !done[i])
+                .min_by_key(|&i| (0..n).filter(|&a| !done[a] && hard[a][i]).count())
+        });
         let Some(next) = next else { break };
         done[next] = true;
         result.push(next);

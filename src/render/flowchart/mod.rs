@@ -177,8 +177,8 @@ mod tests {
     use proptest::prelude::*;
 
     /// A random procedure's chart: `steps` steps, some of them decisions with up to four answers
-    /// (long ones among them) to later steps, earlier steps (loops), the end or another
-    /// procedure.
+    /// (long ones among them) to later steps, earlier steps (loops), themselves, the end or
+    /// another procedure.
     pub(crate) fn random_chart(shape: &[(u8, Vec<(u8, u8)>)]) -> Chart {
         let count = shape.len();
         let mut nodes: Vec<ChartNode> = (0..count)
@@ -217,12 +217,17 @@ mod tests {
                 0 => end,
                 1 if i > 0 => (i + 1 + usize::from(pick)) % i,
                 2 => other,
+                7 => i,
                 _ => (i + 1 + usize::from(pick) % 3).min(end),
             };
             if branches.is_empty() {
                 edges.push(ChartEdge {
                     from: i,
-                    to: if *next % 5 == 0 { to(*next) } else { (i + 1).min(end) },
+                    to: if *next % 5 == 0 {
+                        to(*next)
+                    } else {
+                        (i + 1).min(end)
+                    },
                     label: None,
                 });
             }
