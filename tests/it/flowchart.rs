@@ -26,7 +26,10 @@ fn squash(text: &str) -> String {
 
 /// The flowchart fixture's edges as its YAML writes them: (from step, answer, to step), steps
 /// numbered from 1, 14 for the end.
-const OUTAGE_EDGES: &[(usize, Option<(&str, &str)>, usize)] = &[
+/// An answer in English and Japanese.
+type Answer = Option<(&'static str, &'static str)>;
+
+const OUTAGE_EDGES: &[(usize, Answer, usize)] = &[
     (1, None, 2),
     (2, None, 3),
     (3, Some(("Yes", "はい")), 4),

@@ -159,8 +159,7 @@ fn part_bounds(drawing: &Drawing, max_height: f32) -> Vec<(f32, f32)> {
         let candidates = drawing.cuts.iter().copied().filter(|&c| c > top + 1.0);
         let fitting = candidates
             .clone()
-            .filter(|&c| c - top + zone_above + CONNECTOR_ZONE <= max_height)
-            .last();
+            .rfind(|&c| c - top + zone_above + CONNECTOR_ZONE <= max_height);
         match fitting.or_else(|| candidates.clone().next()) {
             Some(cut) => {
                 bounds.push((top, cut));
