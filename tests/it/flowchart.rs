@@ -172,6 +172,18 @@ fn on_paper_the_chart_keeps_a_legible_scale_and_a_tall_one_is_cut_into_lettered_
         );
         assert!(*height <= 225.0, "a part fits a page: {height} mm");
     }
+    // Each box is printed once, in one part, and each part names its own arrowhead.
+    let html = project.read("build/html/en/checklists/long.html");
+    assert_eq!(
+        html.matches(r#"<rect class="box""#).count(),
+        41,
+        "40 steps and the end"
+    );
+    let markers: std::collections::BTreeSet<&str> = html
+        .match_indices("<marker id=\"")
+        .map(|(at, _)| &html[at + 12..at + 12 + html[at + 12..].find('"').unwrap()])
+        .collect();
+    assert_eq!(markers.len(), long.len(), "{markers:?}");
     // Each cut is named by letters that the part above ends with and the part below starts
     // from: every letter appears in exactly two neighbouring parts.
     let mut seen: std::collections::BTreeMap<&String, Vec<usize>> = Default::default();

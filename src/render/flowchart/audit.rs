@@ -1,5 +1,6 @@
 //! Reads a flowchart SVG back, as a reader's eye would, and checks what the reader relies on:
-//! nothing overlaps, nothing leaves the picture, no two edges share a line, and each label sits
+//! nothing overlaps, nothing leaves the picture, no two edges share or touch a line (crossing
+//! one is allowed), and each label sits
 //! beside exactly one edge, which leads from the label's decision to one box. It also counts what
 //! layout quality is measured by: crossings, bends and area.
 //!
@@ -338,6 +339,20 @@ pub fn audit(svg: &str) -> Report {
             }
         }
     }
+    // An edge's corner or end on another edge's line reads as the two joining.
+    for (i, points) in picture.paths.iter().enumerate() {
+        for (j, other) in lines.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            let touches = points
+                .iter()
+                .any(|&p| other.iter().any(|l| l.distance((p.0, p.1, 0.0, 0.0)) < 2.0));
+            if touches {
+                problems.push(format!("edge {i} touches edge {j}"));
+            }
+        }
+    }
     // Arrowheads apart.
     for (i, a) in picture.paths.iter().enumerate() {
         for (j, b) in picture.paths.iter().enumerate().skip(i + 1) {
@@ -464,6 +479,17 @@ mod tests {
         ] {
             assert!(all.contains(expected), "{expected} not in:\n{all}");
         }
+        let joining = audit(&svg(&format!(
+            r#"{TWO_BOXES}<path class="edge" d="M120,40 V100"/><path class="edge" d="M160,40 V70 H120"/>"#
+        )));
+        assert!(
+            joining
+                .problems
+                .iter()
+                .any(|p| p.contains("edge 1 touches edge 0")),
+            "{:?}",
+            joining.problems
+        );
         let crossing = audit(&svg(&format!(
             r#"{TWO_BOXES}<path class="edge" d="M120,40 V60 H200 V100"/><path class="edge" d="M160,40 V70 H60 V100"/>"#
         )));

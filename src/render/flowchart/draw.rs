@@ -27,14 +27,22 @@ const CONNECTOR_ZONE: f32 = 48.0;
 /// The SVG of a chart for a screen, at its natural size (1 unit = 1 CSS px).
 pub fn svg(chart: &Chart, drawing: &Drawing) -> String {
     let mut out = String::new();
+    let arrow = format!("{}arrow", chart.id_prefix);
     open(
         &mut out,
         chart,
         (0.0, drawing.height),
         drawing.width,
         &format!(r#"width="{}" height="{}""#, drawing.width, drawing.height),
+        &arrow,
     );
-    body(&mut out, chart, drawing);
+    body(
+        &mut out,
+        chart,
+        drawing,
+        (f32::NEG_INFINITY, f32::INFINITY),
+        &arrow,
+    );
     out.push_str("</svg>");
     out
 }
@@ -100,22 +108,17 @@ pub fn print(chart: &Chart, drawing: &Drawing) -> PrintedChart {
             (view_bottom - view_top) * MM_PER_PX * scale
         );
         let mut out = String::new();
+        let arrow = format!("{}arrow-{}", chart.id_prefix, index + 1);
         open(
             &mut out,
             chart,
             (view_top, view_bottom - view_top),
             drawing.width,
             &size,
+            &arrow,
         );
-        let clip = format!("{}clip-{}", chart.id_prefix, index + 1);
-        let _ = write!(
-            out,
-            r#"<clipPath id="{clip}"><rect x="0" y="{top}" width="{}" height="{}"/></clipPath><g clip-path="url(#{clip})">"#,
-            drawing.width,
-            bottom - top
-        );
-        body(&mut out, chart, drawing);
-        out.push_str("</g>");
+        // Only what lies between the cuts: each box, label and line is printed once.
+        body(&mut out, chart, drawing, (top, bottom), &arrow);
         // Connectors where the part begins: the ones the previous part ended with.
         for (i, (x, letter)) in connectors_above.iter().enumerate() {
             let row = (i % 2) as f32;
@@ -223,7 +226,7 @@ fn escape(text: &str) -> String {
 }
 
 /// The opening tag and definitions; `view` is the (top, height) of the view box.
-fn open(out: &mut String, chart: &Chart, view: (f32, f32), width: f32, size: &str) {
+fn open(out: &mut String, chart: &Chart, view: (f32, f32), width: f32, size: &str, arrow: &str) {
     let _ = write!(
         out,
         r#"<svg class="flowchart" xmlns="http://www.w3.org/2000/svg" viewBox="0 {} {width} {}" {size} role="group" aria-label="{}" font-family="{FONT_FAMILY}, 'Noto Sans CJK JP', 'Hiragino Sans', sans-serif" font-size="{FONT_SIZE}">"#,
@@ -233,39 +236,50 @@ fn open(out: &mut String, chart: &Chart, view: (f32, f32), width: f32, size: &st
     );
     let _ = write!(
         out,
-        r#"<defs><marker id="{}arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="currentColor"/></marker></defs>"#,
-        chart.id_prefix
+        r#"<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="currentColor"/></marker></defs>"#
     );
 }
 
-/// Edges, labels and nodes.
-fn body(out: &mut String, chart: &Chart, drawing: &Drawing) {
-    let arrow = format!("{}arrow", chart.id_prefix);
+/// Edges, labels and nodes lying between the heights `band` (lines cut at them).
+fn body(out: &mut String, chart: &Chart, drawing: &Drawing, band: (f32, f32), arrow: &str) {
+    let within = |top: f32, bottom: f32| top >= band.0 - 0.5 && bottom <= band.1 + 0.5;
     for edge in &drawing.edges {
-        let mut d = String::new();
-        let mut last: Option<(f32, f32)> = None;
-        for &(x, y) in &edge.points {
-            match last {
-                None => {
-                    let _ = write!(d, "M{x},{y}");
+        let last = edge.points.len().saturating_sub(1);
+        for piece in clip(&edge.points, band) {
+            let mut d = String::new();
+            let mut previous: Option<(f32, f32)> = None;
+            for &(x, y) in &piece {
+                match previous {
+                    None => {
+                        let _ = write!(d, "M{x},{y}");
+                    }
+                    Some((px, _)) if px == x => {
+                        let _ = write!(d, " V{y}");
+                    }
+                    Some(_) => {
+                        let _ = write!(d, " H{x}");
+                    }
                 }
-                Some((lx, _)) if lx == x => {
-                    let _ = write!(d, " V{y}");
-                }
-                Some(_) => {
-                    let _ = write!(d, " H{x}");
-                }
+                previous = Some((x, y));
             }
-            last = Some((x, y));
+            // The arrowhead only where the line enters its box.
+            let marker = if piece.last() == edge.points.get(last) {
+                format!(r#" marker-end="url(#{arrow})""#)
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                out,
+                r#"<path class="edge" d="{d}" fill="none" stroke="currentColor"{marker}/>"#
+            );
         }
-        let _ = write!(
-            out,
-            r#"<path class="edge" d="{d}" fill="none" stroke="currentColor" marker-end="url(#{arrow})"/>"#
-        );
     }
     for edge in &drawing.edges {
         let Some(label) = &edge.label else { continue };
         let r = label.rect;
+        if !within(r.y, r.bottom()) {
+            continue;
+        }
         let _ = write!(
             out,
             r##"<g class="edge-label"><rect class="label" x="{}" y="{}" width="{}" height="{}" rx="3" fill="#fff"/><text x="{}" y="{}" font-size="{LABEL_FONT_SIZE}">"##,
@@ -288,8 +302,45 @@ fn body(out: &mut String, chart: &Chart, drawing: &Drawing) {
         out.push_str("</text></g>");
     }
     for (index, (node, placed)) in chart.nodes.iter().zip(&drawing.nodes).enumerate() {
-        node_svg(out, chart, index, node.kind, node.anchor.as_deref(), placed);
+        if within(placed.rect.y, placed.rect.bottom()) {
+            node_svg(out, chart, index, node.kind, node.anchor.as_deref(), placed);
+        }
     }
+}
+
+/// The pieces of an orthogonal line that lie between two heights.
+fn clip(points: &[(f32, f32)], band: (f32, f32)) -> Vec<Vec<(f32, f32)>> {
+    let mut pieces: Vec<Vec<(f32, f32)>> = Vec::new();
+    let mut current: Vec<(f32, f32)> = Vec::new();
+    for pair in points.windows(2) {
+        let ((x1, y1), (x2, y2)) = (pair[0], pair[1]);
+        let (low, high) = (y1.min(y2), y1.max(y2));
+        let inside = if y1 == y2 {
+            y1 >= band.0 && y1 <= band.1
+        } else {
+            high > band.0 && low < band.1
+        };
+        if !inside {
+            if current.len() >= 2 {
+                pieces.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            continue;
+        }
+        let a = (x1, y1.clamp(band.0, band.1));
+        let b = (x2, y2.clamp(band.0, band.1));
+        if current.last() != Some(&a) {
+            if current.len() >= 2 {
+                pieces.push(std::mem::take(&mut current));
+            }
+            current = vec![a];
+        }
+        current.push(b);
+    }
+    if current.len() >= 2 {
+        pieces.push(current);
+    }
+    pieces
 }
 
 fn node_svg(

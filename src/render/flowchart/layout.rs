@@ -431,7 +431,13 @@ pub fn layout(chart: &Chart) -> Drawing {
         });
     }
     let width = (lane_x.last().copied().unwrap_or(right) + MARGIN).ceil();
+    // A cut where a loop leaves would cross that loop twice: not there.
     let cuts = (1..depth)
+        .filter(|&c| {
+            !turns[c]
+                .iter()
+                .any(|t| matches!(t.piece, Piece::LoopOut(_)))
+        })
         .map(|layer| channel_top[layer] + band[layer] + 1.0)
         .collect();
     Drawing {

@@ -251,7 +251,24 @@ mod tests {
     /// Audits a chart's SVG, then checks each edge of the chart is drawn once, from its source
     /// to its target, with its own label beside it.
     pub(crate) fn assert_readable(chart: &Chart) {
-        let svg = svg(chart, &layout(chart));
+        let drawing = layout(chart);
+        // On paper: every box printed once, every connector letter at both ends of its cut.
+        let printed = print(chart, &drawing);
+        let parts = printed.parts.join("");
+        assert_eq!(
+            parts.matches(r#"<rect class="box""#).count(),
+            chart.nodes.len(),
+            "{parts}"
+        );
+        let mut letters = std::collections::BTreeMap::<&str, usize>::new();
+        for (at, _) in parts.match_indices(r#"<g class="connector">"#) {
+            let text = &parts[at..];
+            let end = text.find("</text>").unwrap_or(0);
+            let start = text[..end].rfind('>').map_or(0, |s| s + 1);
+            *letters.entry(&text[start..end]).or_default() += 1;
+        }
+        assert!(letters.values().all(|&n| n == 2), "{letters:?}");
+        let svg = svg(chart, &drawing);
         let report = audit::audit(&svg);
         assert!(report.problems.is_empty(), "{:#?}\n{svg}", report.problems);
         let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
@@ -279,7 +296,7 @@ mod tests {
                     2 => prop::collection::vec((any::<u8>(), any::<u8>()), 1..5),
                 ],
             ),
-            1..16,
+            1..28,
         )
     }
 
