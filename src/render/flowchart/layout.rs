@@ -14,7 +14,8 @@
 //! order; longest-path layers; waypoints for edges that skip layers; barycentre sweeps keeping
 //! the order with the fewest crossings; ports; x by the priority method per layer, which lines
 //! long edges and then each node's main edge up straight where the order allows, so the first
-//! answer's path runs straight down; tracks ordered to avoid crossings; y.
+//! answer's path runs straight down; ports slid to straighten small jogs and to keep arriving
+//! lines out of the columns of leaving ones; tracks ordered to avoid crossings; y.
 //! Each stage is linear in nodes and edges, except track ordering, quadratic in the edges
 //! turning in one channel (a handful).
 
@@ -258,6 +259,7 @@ pub fn layout(chart: &Chart) -> Drawing {
     );
     place_x(&mut items, &order, &segments, &main);
     straighten(&mut items, &segments);
+    separate_columns(&mut items);
 
     // Loop lanes right of everything.
     let right = items.iter().map(|i| i.x + i.width).fold(MARGIN, f32::max);
@@ -913,6 +915,63 @@ fn straighten(items: &mut [Item], segments: &[Segment]) {
             let offset = bottom - upper.x;
             if offset >= PORT_SPACING && offset <= upper.width - PORT_SPACING {
                 upper.out_ports[0] = offset;
+            }
+        }
+    }
+}
+
+/// Least distance between a line leaving one row and a line arriving at the next one.
+const COLUMN_CLEARANCE: f32 = 4.0;
+
+/// Where a line arriving at a box stands (almost) in the column of another edge's line leaving
+/// the row above, the two could only be kept apart by the order of their tracks, which a pair of
+/// edges swapping columns makes impossible. Slides the arriving port along its side instead,
+/// keeping it on the box and apart from the box's other ports.
+fn separate_columns(items: &mut [Item]) {
+    let depth = items.iter().map(|i| i.layer).max().unwrap_or(0) + 1;
+    // Per layer: the xs of every line leaving it downwards, with the piece it belongs to.
+    let mut leaving: Vec<Vec<(f32, End)>> = vec![Vec::new(); depth];
+    for item in items.iter() {
+        for (slot, &end) in item.outs.iter().enumerate() {
+            let offset = item
+                .out_ports
+                .get(slot)
+                .copied()
+                .unwrap_or(item.width / 2.0);
+            leaving[item.layer].push((item.x + offset, end));
+        }
+    }
+    for item in items.iter_mut() {
+        if item.node.is_none() || item.layer == 0 {
+            continue;
+        }
+        let above = &leaving[item.layer - 1];
+        for slot in 0..item.ins.len() {
+            let end = item.ins[slot];
+            let clashes = |x: f32| {
+                above
+                    .iter()
+                    .any(|&(other, owner)| owner != end && (other - x).abs() < COLUMN_CLEARANCE)
+            };
+            let current = item.in_ports[slot];
+            if !clashes(item.x + current) {
+                continue;
+            }
+            let fits = |offset: f32| {
+                offset >= PORT_SPACING / 2.0
+                    && offset <= item.width - PORT_SPACING / 2.0
+                    && item
+                        .in_ports
+                        .iter()
+                        .enumerate()
+                        .all(|(i, &p)| i == slot || (p - offset).abs() >= PORT_SPACING / 2.0)
+            };
+            let moved = [6.0, -6.0, 9.0, -9.0, 12.0, -12.0]
+                .into_iter()
+                .map(|delta| current + delta)
+                .find(|&offset| fits(offset) && !clashes(item.x + offset));
+            if let Some(offset) = moved {
+                item.in_ports[slot] = offset;
             }
         }
     }

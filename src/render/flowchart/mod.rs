@@ -301,7 +301,10 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        // 2,000 cases a run; `RUNBOOK_FLOWCHART_CASES` asks for more in a deeper search.
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("RUNBOOK_FLOWCHART_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
+        ))]
         #[test]
         fn random_procedures_draw_readably(shape in shapes()) {
             assert_readable(&random_chart(&shape));
