@@ -301,10 +301,21 @@ mod tests {
     }
 
     proptest! {
-        // 2,000 cases a run; `RUNBOOK_FLOWCHART_CASES` asks for more in a deeper search.
-        #![proptest_config(ProptestConfig::with_cases(
-            std::env::var("RUNBOOK_FLOWCHART_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
-        ))]
+        // 2,000 cases from a fixed seed, the same every run; a deeper search on request:
+        // `RUNBOOK_FLOWCHART_CASES=20000 RUNBOOK_FLOWCHART_SEED=random cargo test random_procedures`
+        // (cases it finds are kept in proptest-regressions/ and replayed first).
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("RUNBOOK_FLOWCHART_CASES")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(2000),
+            rng_seed: match std::env::var("RUNBOOK_FLOWCHART_SEED").as_deref() {
+                Ok("random") => proptest::test_runner::RngSeed::Random,
+                Ok(seed) => proptest::test_runner::RngSeed::Fixed(seed.parse().unwrap_or(16)),
+                Err(_) => proptest::test_runner::RngSeed::Fixed(16),
+            },
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn random_procedures_draw_readably(shape in shapes()) {
             assert_readable(&random_chart(&shape));
