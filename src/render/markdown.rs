@@ -18,23 +18,6 @@ use crate::render::{
 use crate::source::SourceMap;
 use crate::ui::UiKey;
 
-/// Image alternative text: ASCII punctuation that Markdown could read as syntax escaped, on one
-/// line.
-fn escape_alt(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            c if c.is_ascii_punctuation() && c != '.' && c != ',' && c != ':' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// Directory of the Markdown output inside the output directory.
 const DIR: &str = "markdown";
 
@@ -302,11 +285,7 @@ impl Book<'_, '_> {
     fn procedure(&self, procedure: &Procedure) -> (OutputFile, OutputFile) {
         let view = self.view;
         let shown = view.procedure(procedure);
-        let mut chart = flowchart::Chart::of(view, &shown, "", "");
-        // An image cannot follow links: the file stands alone.
-        for node in &mut chart.nodes {
-            node.anchor = None;
-        }
+        let chart = flowchart::Chart::of(view, &shown, "", "");
         let chart_name = format!(
             "{}.flowchart.svg",
             procedure.path.rsplit('/').next().unwrap_or(&procedure.path)
@@ -332,7 +311,11 @@ impl Book<'_, '_> {
         if let Some(introduction) = shown.introduction {
             push_block(&mut text, introduction.markdown);
         }
-        let _ = writeln!(text, "![{}]({chart_name})\n", escape_alt(&chart.title));
+        let _ = writeln!(
+            text,
+            "![{}]({chart_name})\n",
+            plain(&one_line(&chart.title))
+        );
         if let Some(first) = shown.steps.first() {
             let _ = writeln!(
                 text,

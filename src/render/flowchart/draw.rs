@@ -17,8 +17,8 @@ const MM_PER_PX: f32 = 25.4 / 96.0;
 const MIN_PRINT_SCALE: f32 = 0.8;
 /// Room for a chart on a portrait page (any supported paper), width and height in mm.
 const PORTRAIT: (f32, f32) = (180.0, 225.0);
-/// Room for a chart on a landscape page.
-const LANDSCAPE: (f32, f32) = (245.0, 150.0);
+/// Height of the room for a chart on a landscape page, in mm.
+const LANDSCAPE_HEIGHT: f32 = 150.0;
 /// Radius of a connector circle.
 const CONNECTOR_RADIUS: f32 = 9.0;
 /// Height of the strip a part gives its connectors (two staggered rows).
@@ -36,31 +36,32 @@ pub fn svg(chart: &Chart, drawing: &Drawing) -> String {
         &format!(r#"width="{}" height="{}""#, drawing.width, drawing.height),
         &arrow,
     );
-    body(
-        &mut out,
-        chart,
-        drawing,
-        (f32::NEG_INFINITY, f32::INFINITY),
-        &arrow,
-    );
+    body(&mut out, chart, drawing, Band::ALL, &arrow, Links::ToSteps);
     out.push_str("</svg>");
     out
 }
 
-/// The SVG of a chart as a file of its own (an image beside a Markdown page): with its title as
-/// the document's `<title>` and the colours written out.
+/// The SVG of a chart as a file of its own (an image beside a Markdown page): its title as the
+/// document's `<title>`, its colours written out, and no links (an image cannot follow them).
 pub fn standalone_svg(chart: &Chart, drawing: &Drawing) -> String {
-    let inline = svg(chart, drawing);
-    let title = format!("<title>{}</title>", escape(&chart.title));
-    match inline.find("<defs>") {
-        Some(at) => format!(
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-{}{title}<style>svg {{ color: #111; background: #fff; }}</style>{}"#,
-            &inline[..at],
-            &inline[at..]
-        ),
-        None => inline,
-    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let arrow = format!("{}arrow", chart.id_prefix);
+    open(
+        &mut out,
+        chart,
+        (0.0, drawing.height),
+        drawing.width,
+        &format!(r#"width="{}" height="{}""#, drawing.width, drawing.height),
+        &arrow,
+    );
+    let _ = write!(
+        out,
+        "<title>{}</title><style>svg {{ color: #111; background: #fff; }}</style>",
+        escape(&chart.title)
+    );
+    body(&mut out, chart, drawing, Band::ALL, &arrow, Links::None);
+    out.push_str("</svg>");
+    out
 }
 
 /// A chart made ready for paper.
@@ -80,7 +81,11 @@ pub struct PrintedChart {
 pub fn print(chart: &Chart, drawing: &Drawing) -> PrintedChart {
     let natural = drawing.width * MM_PER_PX;
     let landscape = natural * MIN_PRINT_SCALE > PORTRAIT.0;
-    let (_, room_height) = if landscape { LANDSCAPE } else { PORTRAIT };
+    let room_height = if landscape {
+        LANDSCAPE_HEIGHT
+    } else {
+        PORTRAIT.1
+    };
     // The text of the sheet around it is 9.5 pt: the chart's 13 px step text at this scale is
     // 7.8 pt, its labels 7.2 pt, which keeps it compact and legible.
     let scale = MIN_PRINT_SCALE;
@@ -118,7 +123,14 @@ pub fn print(chart: &Chart, drawing: &Drawing) -> PrintedChart {
             &arrow,
         );
         // Only what lies between the cuts: each box, label and line is printed once.
-        body(&mut out, chart, drawing, (top, bottom), &arrow);
+        body(
+            &mut out,
+            chart,
+            drawing,
+            Band(top, bottom),
+            &arrow,
+            Links::ToSteps,
+        );
         // Connectors where the part begins: the ones the previous part ended with.
         for (i, (x, letter)) in connectors_above.iter().enumerate() {
             let row = (i % 2) as f32;
@@ -240,12 +252,28 @@ fn open(out: &mut String, chart: &Chart, view: (f32, f32), width: f32, size: &st
     );
 }
 
-/// Edges, labels and nodes lying between the heights `band` (lines cut at them).
-fn body(out: &mut String, chart: &Chart, drawing: &Drawing, band: (f32, f32), arrow: &str) {
+/// The heights between which a part of a drawing lies.
+#[derive(Clone, Copy)]
+struct Band(f32, f32);
+
+impl Band {
+    /// The whole drawing.
+    const ALL: Band = Band(f32::NEG_INFINITY, f32::INFINITY);
+}
+
+/// Whether boxes link to their steps on the page.
+#[derive(Clone, Copy, PartialEq)]
+enum Links {
+    ToSteps,
+    None,
+}
+
+/// Edges, labels and nodes lying within `band` (lines cut at its edges).
+fn body(out: &mut String, chart: &Chart, drawing: &Drawing, band: Band, arrow: &str, links: Links) {
     let within = |top: f32, bottom: f32| top >= band.0 - 0.5 && bottom <= band.1 + 0.5;
     for edge in &drawing.edges {
         let last = edge.points.len().saturating_sub(1);
-        for piece in clip(&edge.points, band) {
+        for piece in clip(&edge.points, (band.0, band.1)) {
             let mut d = String::new();
             let mut previous: Option<(f32, f32)> = None;
             for &(x, y) in &piece {
@@ -303,7 +331,8 @@ fn body(out: &mut String, chart: &Chart, drawing: &Drawing, band: (f32, f32), ar
     }
     for (index, (node, placed)) in chart.nodes.iter().zip(&drawing.nodes).enumerate() {
         if within(placed.rect.y, placed.rect.bottom()) {
-            node_svg(out, chart, index, node.kind, node.anchor.as_deref(), placed);
+            let anchor = node.anchor.as_deref().filter(|_| links == Links::ToSteps);
+            node_svg(out, chart, index, node.kind, anchor, placed);
         }
     }
 }
@@ -424,4 +453,66 @@ fn node_svg(
         out.push_str("</a>");
     }
     out.push_str("</g>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::flowchart::{ChartEdge, ChartNode, layout};
+
+    fn node(kind: NodeKind, text: &str) -> ChartNode {
+        ChartNode {
+            kind,
+            text: text.into(),
+            anchor: None,
+        }
+    }
+
+    #[test]
+    fn a_chart_too_wide_for_portrait_goes_on_a_landscape_page_at_the_same_scale() {
+        // One decision with five long answers, each to a step of its own: five boxes side by side.
+        let mut nodes = vec![node(
+            NodeKind::Decision,
+            "1. Which of the five cases is it?",
+        )];
+        let mut edges = Vec::new();
+        for n in 2..=6 {
+            nodes.push(node(
+                NodeKind::Action,
+                &format!("{n}. Handle case {n} as its page says"),
+            ));
+            edges.push(ChartEdge {
+                from: 0,
+                to: n - 1,
+                label: Some(format!("Case {n}, which needs the customer's admin first")),
+            });
+        }
+        nodes.push(node(NodeKind::End, "end"));
+        for n in 1..=5 {
+            edges.push(ChartEdge {
+                from: n,
+                to: 6,
+                label: None,
+            });
+        }
+        let chart = Chart {
+            nodes,
+            edges,
+            title: "Flowchart: wide".into(),
+            id_prefix: String::new(),
+            step_prefix: String::new(),
+        };
+        let drawing = layout(&chart);
+        let printed = print(&chart, &drawing);
+        assert!(printed.landscape, "{} px wide", drawing.width);
+        let scale = printed.width_mm / (drawing.width * MM_PER_PX);
+        assert!((scale - MIN_PRINT_SCALE).abs() < 0.001, "{scale}");
+        // A chart that fits stays on a portrait page.
+        let small = Chart {
+            nodes: vec![node(NodeKind::End, "end")],
+            edges: Vec::new(),
+            ..chart
+        };
+        assert!(!print(&small, &layout(&small)).landscape);
+    }
 }

@@ -70,10 +70,6 @@ pub struct Rect {
 }
 
 impl Rect {
-    /// Right edge.
-    pub fn right(&self) -> f32 {
-        self.x + self.width
-    }
     /// Bottom edge.
     pub fn bottom(&self) -> f32 {
         self.y + self.height
