@@ -124,6 +124,9 @@ Examples:
     /// Create a project from existing documentation.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Run records downloaded from the guide's run mode: check one, or render it for a ticket.
+    #[command(subcommand)]
+    Record(RecordCommand),
     /// Print the JSON Schema of each content file kind, for editor completion.
     #[command(after_help = "\
 Examples:
@@ -131,13 +134,60 @@ Examples:
   runbook schema procedure            the schema of procedure files
   runbook schema --out schemas        write schemas/KIND.schema.json")]
     Schema {
-        /// One kind: procedure, products, categories, ui or front-matter.
+        /// One kind: procedure, products, categories, ui, front-matter or run-record.
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(schema::KINDS))]
         kind: Option<String>,
         /// Write one file per kind into this directory instead of printing.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+}
+
+/// What `runbook record` does with a run record.
+#[derive(Debug, Subcommand)]
+enum RecordCommand {
+    /// Check a run record against the current content: its format, the procedure and steps, the
+    /// path against the flow, and which steps changed since the run began.
+    #[command(after_help = "\
+Examples:
+  runbook record check run.json                 against ./
+  runbook record check run.json --root guide    against the project in guide/
+
+Exit codes: 0 valid (warnings, e.g. changed steps, are printed), 1 errors, 2 usage errors.
+Errors name the JSON pointer of the value at fault and its line.")]
+    Check {
+        /// The run record (JSON, from run mode's \"Download JSON\").
+        record: PathBuf,
+    },
+    /// Render a run record: the filled-in checklist (HTML or PDF) or Markdown for a ticket.
+    #[command(after_help = "\
+Examples:
+  runbook record render run.json                        Markdown on standard output
+  runbook record render run.json --format pdf --out run.pdf
+  runbook record render run.json --format html --out run.html
+
+The record is checked first; a record with errors is not rendered.")]
+    Render {
+        /// The run record (JSON).
+        record: PathBuf,
+        /// md (the guide's \"Copy as Markdown\"), html (a checklist for print) or pdf.
+        #[arg(long, value_enum, default_value_t = RecordFormatArg::Md)]
+        format: RecordFormatArg,
+        /// Write to this file instead of standard output (required for pdf).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// The formats of `record render`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum RecordFormatArg {
+    /// Markdown for a ticket.
+    Md,
+    /// The filled-in checklist as one HTML file.
+    Html,
+    /// The filled-in checklist as PDF.
+    Pdf,
 }
 
 /// What `runbook import` reads.
@@ -312,6 +362,7 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Command::Init { dir } => init(&dir.unwrap_or(cli.root)),
         Command::Schema { kind, out } => schemas(kind.as_deref(), out),
+        Command::Record(command) => record(&cli.root, command, color),
         Command::I18n(command) => i18n(&cli.root, command, color),
         Command::Import(ImportCommand::Docfx {
             source,
@@ -329,6 +380,86 @@ pub fn run(cli: Cli) -> ExitCode {
             },
             color,
         ),
+    }
+}
+
+fn record(root: &Path, command: RecordCommand, color: bool) -> ExitCode {
+    match command {
+        RecordCommand::Check { record } => {
+            let checked = match runbook::check_record(root, &record) {
+                Ok(checked) => checked,
+                Err(error) => return fail(error, color),
+            };
+            let diagnostics = &checked.project.diagnostics;
+            if !diagnostics.is_empty() {
+                eprint!("{}", diagnostic::render(diagnostics, &checked.project.sources, color));
+            }
+            if diagnostic::has_errors(diagnostics) {
+                ExitCode::FAILURE
+            } else {
+                eprintln!("{}: a valid run record", record.display());
+                ExitCode::SUCCESS
+            }
+        }
+        RecordCommand::Render {
+            record,
+            format,
+            out,
+        } => {
+            let format = match format {
+                RecordFormatArg::Md => runbook::RecordFormat::Markdown,
+                RecordFormatArg::Html => runbook::RecordFormat::Html,
+                RecordFormatArg::Pdf => runbook::RecordFormat::Pdf,
+            };
+            if format == runbook::RecordFormat::Pdf && out.is_none() {
+                print_error("a PDF goes to a file: add `--out FILE.pdf`", color);
+                return ExitCode::from(2);
+            }
+            let rendered = match runbook::render_record(root, &record, format) {
+                Ok(rendered) => rendered,
+                Err(Error::Content {
+                    sources,
+                    diagnostics,
+                }) => {
+                    eprint!("{}", diagnostic::render(&diagnostics, &sources, color));
+                    eprintln!("nothing was written");
+                    return ExitCode::FAILURE;
+                }
+                Err(error) => return fail(error, color),
+            };
+            let warnings: Vec<Diagnostic> = rendered
+                .project
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Warning)
+                .cloned()
+                .collect();
+            if !warnings.is_empty() {
+                eprint!("{}", diagnostic::render(&warnings, &rendered.project.sources, color));
+            }
+            match out {
+                None => {
+                    use std::io::Write as _;
+                    match std::io::stdout().write_all(&rendered.bytes) {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(error) => {
+                            print_error(&format!("cannot write to standard output: {error}"), color);
+                            ExitCode::FAILURE
+                        }
+                    }
+                }
+                Some(path) => match runbook::write::write_file(&path, &rendered.bytes) {
+                    Ok(()) => {
+                        eprintln!("wrote {}", path.display());
+                        ExitCode::SUCCESS
+                    }
+                    Err(error) => {
+                        print_error(&error.to_string(), color);
+                        ExitCode::FAILURE
+                    }
+                },
+            }
+        }
     }
 }
 

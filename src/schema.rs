@@ -4,9 +4,17 @@
 use schemars::{JsonSchema, Schema, schema_for};
 
 use crate::model::{CategoriesFile, FrontMatter, ProcedureFile, ProductsFile, UiFile};
+use crate::record::RunRecord;
 
 /// The content file kinds with a schema, in the order `runbook schema` lists them.
-pub const KINDS: &[&str] = &["procedure", "products", "categories", "ui", "front-matter"];
+pub const KINDS: &[&str] = &[
+    "procedure",
+    "products",
+    "categories",
+    "ui",
+    "front-matter",
+    "run-record",
+];
 
 /// The JSON Schema of one kind, or `None` for an unknown kind.
 pub fn schema(kind: &str) -> Option<Schema> {
@@ -18,6 +26,9 @@ pub fn schema(kind: &str) -> Option<Schema> {
         }
         "ui" => titled::<UiFile>("runbook UI strings (content/ui.yaml)"),
         "front-matter" => titled::<FrontMatter>("runbook page front matter"),
+        "run-record" => titled::<RunRecord>(
+            "runbook run record (run mode's \"Download JSON\", `runbook record check`)",
+        ),
         _ => return None,
     })
 }

@@ -167,6 +167,104 @@ ui_keys! {
     ReviewUnconfirmed = "review-unconfirmed": "not yet confirmed", "未確認";
     /// Review: no translation.
     ReviewMissing = "review-missing": "not translated", "未翻訳";
+    /// Heading of a procedure page's run panel.
+    RunHeading = "run-heading": "Run this procedure", "この手順を実行する";
+    /// Explains run mode, above its button.
+    RunIntro = "run-intro": "Work through the steps here: tick each one, answer the decisions, and copy a record for the ticket. Runs are kept in this browser only.", "このページで手順を進めながら、各手順の完了や判断の回答を記録し、チケット用の記録をコピーできます。実行記録はこのブラウザーにのみ保存されます。";
+    /// Button that opens the record fields of a new run.
+    RunStart = "run-start": "Start a run", "実行を開始";
+    /// Button that begins a run once its record fields are filled in.
+    RunBegin = "run-begin": "Begin", "開始";
+    /// Button that closes the record fields without starting.
+    RunCancel = "run-cancel": "Cancel", "キャンセル";
+    /// Heading of the list of runs kept in the browser.
+    RunsSaved = "runs-saved": "Runs kept in this browser", "このブラウザーに保存された実行記録";
+    /// Button that continues a kept run.
+    RunResume = "run-resume": "Resume", "再開";
+    /// Button that deletes one run.
+    RunDelete = "run-delete": "Delete", "削除";
+    /// Button that deletes every run.
+    RunDeleteAll = "run-delete-all": "Delete all runs", "すべての実行記録を削除";
+    /// Confirmation before deleting every run.
+    RunConfirmDeleteAll = "run-confirm-delete-all": "Delete every run kept in this browser?", "このブラウザーに保存されたすべての実行記録を削除しますか?";
+    /// Confirmation before deleting one run.
+    RunConfirmDelete = "run-confirm-delete": "Delete this run?", "この実行記録を削除しますか?";
+    /// Button that ticks the current step done.
+    RunDone = "run-done": "Mark done", "完了にする";
+    /// Label of the note field of a step.
+    RunNote = "run-note": "Your note", "メモ";
+    /// Label of the support request number of an escalation step.
+    RunRequest = "run-request": "Support request number", "サポート リクエスト番号";
+    /// Button that undoes the last action.
+    RunUndo = "run-undo": "Undo", "元に戻す";
+    /// Button that goes back to an earlier step.
+    RunBack = "run-back": "Go back to this step", "この手順に戻る";
+    /// Confirmation before going back: `{n}` is the step number.
+    RunConfirmBack = "run-confirm-back": "Go back to step {n}? What was recorded from that step on will be dropped.", "手順 {n} に戻りますか? その手順以降の記録は破棄されます。";
+    /// Button that finishes a run.
+    RunFinish = "run-finish": "Finish the run", "実行を終了";
+    /// Button that copies the run as Markdown.
+    RunCopyMarkdown = "run-copy-markdown": "Copy as Markdown", "Markdown としてコピー";
+    /// Announced once the Markdown is copied.
+    RunCopied = "run-copied": "The run was copied as Markdown.", "実行記録を Markdown としてコピーしました。";
+    /// Button that downloads the run record.
+    RunDownloadJson = "run-download-json": "Download JSON", "JSON をダウンロード";
+    /// Button that prints the filled-in checklist.
+    RunPrint = "run-print": "Print", "印刷";
+    /// Button that leaves run mode, keeping the run.
+    RunClose = "run-close": "Close run mode", "実行モードを閉じる";
+    /// Marks the current step.
+    RunCurrent = "run-current": "Current step", "現在の手順";
+    /// Announced when a step becomes current: `{n}` is its number, `{title}` its title.
+    RunNowAt = "run-now-at": "Now at step {n}: {title}", "現在の手順は {n}「{title}」です";
+    /// Announced when the run reaches its end.
+    RunAtEnd = "run-at-end": "The procedure is complete. Finish the run to see its summary.", "手順が完了しました。実行を終了すると概要が表示されます。";
+    /// Marks a step off the path taken.
+    RunSkipped = "run-skipped": "Skipped", "スキップ";
+    /// When a step was ticked: `{time}` is the time.
+    RunDoneAt = "run-done-at": "Done at {time}", "{time} 完了";
+    /// The answer chosen at a decision: `{answer}` is its label.
+    RunAnswer = "run-answer": "Answer: {answer}", "回答: {answer}";
+    /// Notice when the procedure changed since a run began: `{steps}` lists the changed steps.
+    RunChanged = "run-changed": "This procedure has changed since the run began. Changed steps: {steps}.", "この実行の開始後に手順が変更されました。変更された手順: {steps}。";
+    /// Notice when the procedure changed since a run began but none of its steps did.
+    RunChangedElsewhere = "run-changed-elsewhere": "This procedure has changed since the run began; none of its steps did.", "この実行の開始後に手順が変更されました (各手順の内容に変更はありません)。";
+    /// Heading of a finished run's summary.
+    RunSummary = "run-summary": "Summary", "概要";
+    /// Title of a run record: `{title}` is the procedure's title.
+    RunRecordTitle = "run-record-title": "{title}: run record", "{title}: 実行記録";
+    /// Heading of the path a run took.
+    RunPath = "run-path": "Path taken", "実施した手順";
+    /// When a run began.
+    RunStarted = "run-started": "Started", "開始";
+    /// When a run finished.
+    RunFinished = "run-finished": "Finished", "終了";
+    /// How long a run took.
+    RunElapsed = "run-elapsed": "Elapsed time", "所要時間";
+    /// A duration in minutes: `{n}`.
+    RunMinutes = "run-minutes": "{n} min", "{n} 分";
+    /// The categories ticked at an escalation.
+    RunCategories = "run-categories": "Categories", "カテゴリ";
+    /// A run not yet finished, in the list of runs.
+    RunInProgress = "run-in-progress": "in progress", "実行中";
+    /// A finished run, in the list of runs.
+    RunFinishedState = "run-finished-state": "finished", "終了済み";
+    /// A run's age in the list: `{n}` minutes ago.
+    RunAgeMinutes = "run-age-minutes": "{n} min ago", "{n} 分前";
+    /// A run's age in the list: `{n}` hours ago.
+    RunAgeHours = "run-age-hours": "{n} h ago", "{n} 時間前";
+    /// A run's age in the list: `{n}` days ago.
+    RunAgeDays = "run-age-days": "{n} days ago", "{n} 日前";
+    /// A run with no record fields filled in, in the list of runs.
+    RunUntitled = "run-untitled": "(no record fields)", "(記録項目なし)";
+    /// Heading of the runs in progress on the home page.
+    RunsInProgress = "runs-in-progress": "Runs kept in this browser", "このブラウザーに保存された実行記録";
+    /// A run continued in another procedure: `{title}` is its title.
+    RunContinues = "run-continues": "Continues in {title}", "「{title}」に続きます";
+    /// Notice for a run kept in a format this version of the site cannot read.
+    RunUnreadable = "run-unreadable": "A run kept in this browser could not be read and was left alone.", "このブラウザーに保存された実行記録を読み込めなかったため、そのままにしています。";
+    /// Notice when the browser refuses to keep runs (private mode, storage full).
+    RunStorageUnavailable = "run-storage-unavailable": "This browser does not let the page keep runs; a run lasts until the page is closed.", "このブラウザーでは実行記録を保存できません。実行記録はページを閉じるまでのみ保持されます。";
     /// Label of a `> [!NOTE]` alert.
     AlertNote = "alert-note": "Note", "メモ";
     /// Label of a `> [!TIP]` alert.

@@ -335,6 +335,25 @@ pub fn write_in_place(
     Ok(())
 }
 
+/// Writes one file whole or not at all: to a temporary sibling first, renamed over `path` once
+/// written (what `runbook record render --out` writes).
+///
+/// # Errors
+/// The file cannot be written; the temporary file is removed.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".runbook-tmp");
+    let temporary = path.with_file_name(name);
+    if let Err(error) = fs::write(&temporary, bytes) {
+        let _ = fs::remove_file(&temporary);
+        return Err(io(&temporary)(error));
+    }
+    fs::rename(&temporary, path).map_err(|error| {
+        let _ = fs::remove_file(&temporary);
+        io(path)(error)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

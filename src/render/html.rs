@@ -8,6 +8,7 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use crate::fingerprint;
 use crate::markup::{self, Anchors, Flavor};
 use crate::model::{Page, PageVersion, Procedure};
 use crate::render::view::{
@@ -536,6 +537,9 @@ impl<'a> LocalePages<'_, 'a> {
         let mut context = self.common(content_path, head_title, fallback);
         context["meta_description"] = json!(description);
         context["page"] = json!({ "title": title, "description": description, "body": body });
+        if kind == OutputKind::Index {
+            context["run_strings"] = json!(self.run_strings());
+        }
         let html = self.render(template, &context, content_path)?;
         Ok(self.file(content_path, kind, source, html))
     }
@@ -566,9 +570,18 @@ impl<'a> LocalePages<'_, 'a> {
                     };
                     json!({ "url": url, "text": view.destination_sentence(to, &title) })
                 };
+                // Where a run goes after the step: the next step's id, or nothing where the
+                // procedure ends (at its end or in another procedure).
+                let run_target = |to: Option<&Destination<'_>>| match to {
+                    Some(Destination::Step { id, .. }) => (*id).to_string(),
+                    Some(_) => String::new(),
+                    None => procedure.steps.get(step.number).map_or(String::new(), |s| s.id.value.clone()),
+                };
                 json!({
                     "number": step.number,
                     "id": step.id,
+                    "version": fingerprint::of_step(&procedure.steps[step.number - 1]),
+                    "run_next": if step.branches.is_empty() { run_target(step.then.as_ref()) } else { String::new() },
                     "kind": if !step.branches.is_empty() { "decision" } else if step.escalation.is_some() { "escalation" } else { "action" },
                     "title": inline(step.title),
                     "text": step.text.map(|t| to_html(t, Flavor::Block, &mut anchors, &self.alert_labels)),
@@ -577,9 +590,11 @@ impl<'a> LocalePages<'_, 'a> {
                     "branches": step.branches.iter().map(|b| json!({
                         "label": inline(b.label),
                         "to": destination(&b.to),
+                        "run_next": run_target(Some(&b.to)),
                     })).collect::<Vec<_>>(),
                     "escalation": step.escalation.as_ref().map(|e| json!({
                         "categories": e.categories.iter().map(|(id, title)| json!({
+                            "id": id,
                             "url": format!("{categories_url}#{id}"),
                             "title": inline(*title),
                         })).collect::<Vec<_>>(),
@@ -601,10 +616,32 @@ impl<'a> LocalePages<'_, 'a> {
             ),
             "flowchart": flowchart::for_procedure(view, &shown, "chart-", ""),
             "steps": steps,
+            "id": procedure.path,
+            "version": fingerprint::of_text(&self.renderer.sources.file(procedure.file).text),
+            "record_fields": view.config.record_fields.iter().map(|field| json!({
+                "key": field,
+                "label": view.record_field_label(field),
+                "type": if field == "date" { "date" } else { "text" },
+            })).collect::<Vec<_>>(),
         });
+        context["run_strings"] = json!(self.run_strings());
         let html = self.render("procedure.html", &context, &procedure.path)?;
         let source = Some(self.renderer.sources.file(procedure.file).path.clone());
         Ok(self.file(&procedure.path, OutputKind::Procedure, source, html))
+    }
+
+    /// The UI strings of run mode, as JSON for the run panel's `data-strings` (the site's
+    /// script reads them there, as no inline script may carry them).
+    fn run_strings(&self) -> String {
+        let strings: BTreeMap<&str, &str> = UiKey::ALL
+            .iter()
+            .filter(|key| {
+                key.name().starts_with("run")
+                    || matches!(key, UiKey::Step | UiKey::Version | UiKey::ListSeparator)
+            })
+            .map(|key| (key.name(), self.view.ui.get(*key)))
+            .collect();
+        serde_json::to_string(&strings).unwrap_or_default()
     }
 
     fn categories(&self) -> Result<OutputFile, RenderError> {

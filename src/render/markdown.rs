@@ -461,7 +461,7 @@ impl Book<'_, '_> {
             }
         }
         let _ = writeln!(text, "- [ ] {}: ", plain(view.ui.get(UiKey::SignOff)));
-        let version = crate::render::print::fingerprint(&self.sources.file(procedure.file).text);
+        let version = crate::fingerprint::of_text(&self.sources.file(procedure.file).text);
         let _ = write!(
             text,
             "\n<sub>{} · {} {version}",

@@ -58,6 +58,10 @@ pub const TEMPLATE_IDS: &[&str] = &[
     "search-input",
     "search-status",
     "search-results",
+    "run",
+    "run-heading",
+    "run-status",
+    "home-runs",
 ];
 
 /// What a renderer reads.

@@ -22,7 +22,8 @@ use crate::markup;
 use crate::model::Procedure;
 use crate::render::flowchart;
 use crate::render::metrics::FONT;
-use crate::render::print::{Outline, fingerprint, outline, paper_note, runbook_title, runbooks};
+use crate::fingerprint::of_text as fingerprint;
+use crate::render::print::{Filled, Outline, outline, paper_note, runbook_title, runbooks};
 use crate::render::view::{LocaleView, ProcedureView, Shown};
 use crate::render::{
     CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink,
@@ -116,6 +117,38 @@ impl Renderer for PdfRenderer<'_> {
     }
 }
 
+/// A procedure's checklist with a run written in (`runbook record render --format pdf`), typeset
+/// as the build typesets checklists.
+///
+/// # Errors
+/// typst's errors, joined.
+pub fn filled_checklist(
+    sources: &SourceMap,
+    site: &crate::model::Site,
+    view: &LocaleView<'_>,
+    procedure: &Procedure,
+    fill: &Filled,
+) -> Result<Vec<u8>, String> {
+    let fonts = Fonts::new(&site.fonts);
+    let doc = Typst {
+        view,
+        sources,
+        families: &fonts.families,
+        images: Default::default(),
+    };
+    let shown = view.procedure(procedure);
+    let version = fingerprint(&sources.file(procedure.file).text);
+    let title = markup::plain_text(shown.title.markdown);
+    let mut t = doc.setup(
+        &view.ui.fill(UiKey::RunRecordTitle, &[("title", &title)]),
+        &doc.footer(&procedure.path, Some(&version)),
+    );
+    let (chart, mut files) = doc.chart(&shown, "chart-1");
+    t.push_str(&doc.checklist_body(&shown, &chart, None, None, Some(fill)));
+    files.extend(doc.take_images());
+    typeset(&fonts, &t, files, view.config.build_date.as_deref())
+}
+
 /// The width in pixels of a PNG image, from its header.
 fn png_width(bytes: &[u8]) -> Option<u32> {
     let header = bytes.get(..24)?;
@@ -156,6 +189,7 @@ fn string(text: &str) -> String {
 }
 
 const PREAMBLE: &str = r#"#let cb = box(width: 3.2mm, height: 3.2mm, stroke: 0.35mm + black, radius: 0.3mm, baseline: 0.2mm)
+#let cbx = box(width: 3.2mm, height: 3.2mm, stroke: 0.35mm + black, radius: 0.3mm, baseline: 0.2mm, align(center + horizon, text(size: 8pt, weight: "bold")[✓]))
 #let muted(body) = text(fill: luma(90), body)
 #let note(label, body, strong-border: false) = block(width: 100%, inset: (left: 3mm, y: 1mm), stroke: (left: 1.2mm + if strong-border { black } else { luma(150) }), fill: if strong-border { luma(238) } else { none })[#strong(label) #linebreak() #body]
 "#;
@@ -272,6 +306,7 @@ impl Typst<'_, '_> {
         chart: &ChartFiles,
         sections: Option<&[(String, usize)]>,
         heading: Option<usize>,
+        fill: Option<&Filled>,
     ) -> String {
         let view = self.view;
         let from = shown.procedure.path.as_str();
@@ -298,14 +333,23 @@ impl Typst<'_, '_> {
                 lit(&names.join(" · "))
             );
         }
-        let fields: Vec<String> = view
-            .config
-            .record_fields
-            .iter()
-            .map(|field| view.record_field_label(field).to_string())
-            .collect();
+        let fields: Vec<(String, String)> = match fill {
+            Some(fill) => fill.fields.clone(),
+            None => view
+                .config
+                .record_fields
+                .iter()
+                .map(|field| (view.record_field_label(field).to_string(), String::new()))
+                .collect(),
+        };
+        if let Some(fill) = fill {
+            let _ = writeln!(t, "{}\n", lit(&fill.times));
+        }
         if !fields.is_empty() {
-            let cells: Vec<String> = fields.iter().map(|f| format!("[{}], []", lit(f))).collect();
+            let cells: Vec<String> = fields
+                .iter()
+                .map(|(label, value)| format!("[{}], [{}]", lit(label), lit(value)))
+                .collect();
             let _ = writeln!(
                 t,
                 "#strong[{}]\n#table(columns: (22%, 28%, 22%, 28%), stroke: 0.3mm + luma(130), inset: (x: 1.8mm, y: 2.4mm), {})\n",
@@ -314,6 +358,8 @@ impl Typst<'_, '_> {
             );
         }
         for step in &shown.steps {
+            let done = fill.and_then(|f| f.steps.get(step.id));
+            let skipped = fill.is_some() && done.is_none();
             let mut inner = String::new();
             if let Some(text) = step.text {
                 let _ = writeln!(inner, "{}\n", self.text(from, text, sections));
@@ -338,9 +384,12 @@ impl Typst<'_, '_> {
                 let choices: Vec<String> = step
                     .branches
                     .iter()
-                    .map(|b| {
+                    .enumerate()
+                    .map(|(i, b)| {
+                        let chosen = done.is_some_and(|d| d.answers.contains(&i));
                         format!(
-                            "#box[#cb #h(1mm) {} → {}]",
+                            "#box[#{} #h(1mm) {} → {}]",
+                            if chosen { "cbx" } else { "cb" },
                             self.text(from, b.label, sections),
                             lit(&self.view.destination_words(&b.to))
                         )
@@ -355,10 +404,12 @@ impl Typst<'_, '_> {
             }
             if let Some(escalation) = &step.escalation {
                 let _ = writeln!(inner, "#strong[{}:]\n", lit(self.ui(UiKey::TickAll)));
-                for (_, title) in &escalation.categories {
+                for (id, title) in &escalation.categories {
+                    let ticked = done.is_some_and(|d| d.categories.contains(*id));
                     let _ = writeln!(
                         inner,
-                        "#cb #h(1mm) {} \\",
+                        "#{} #h(1mm) {} \\",
+                        if ticked { "cbx" } else { "cb" },
                         lit(&markup::plain_text(title.markdown))
                     );
                 }
@@ -372,6 +423,19 @@ impl Typst<'_, '_> {
                     );
                 }
             }
+            if let Some(done) = done {
+                if !done.requests.is_empty() {
+                    let _ = writeln!(
+                        inner,
+                        "#strong[{}:] {}\n",
+                        lit(self.ui(UiKey::RunRequest)),
+                        lit(&done.requests.join(", "))
+                    );
+                }
+                for note in &done.notes {
+                    let _ = writeln!(inner, "#strong[{}:] {}\n", lit(self.ui(UiKey::RunNote)), lit(note));
+                }
+            }
             if let Some(then) = &step.then {
                 let _ = writeln!(
                     inner,
@@ -379,11 +443,17 @@ impl Typst<'_, '_> {
                     lit(&self.view.destination_words(then))
                 );
             }
+            let mut head = format!("{}. {}", step.number, self.text(from, step.title, sections));
+            if skipped {
+                head = format!("#strike[{head}] #h(2mm) #muted[{}]", lit(self.ui(UiKey::RunSkipped)));
+                inner.clear();
+            } else if let Some(done) = done {
+                head = format!("{head} #h(2mm) #muted[{}]", lit(&done.times.join(", ")));
+            }
             let _ = writeln!(
                 t,
-                "#block(breakable: false, width: 100%, stroke: (top: 0.3mm + luma(130)), inset: (y: 1.6mm), spacing: 0pt)[#grid(columns: (6mm, 1fr), gutter: 0mm, cb, strong[{}. {}])\n#pad(left: 6mm)[{}]]",
-                step.number,
-                self.text(from, step.title, sections),
+                "#block(breakable: false, width: 100%, stroke: (top: 0.3mm + luma(130)), inset: (y: 1.6mm), spacing: 0pt)[#grid(columns: (6mm, 1fr), gutter: 0mm, {}, strong[{head}])\n#pad(left: 6mm)[{}]]",
+                if done.is_some() { "cbx" } else { "cb" },
                 inner.trim_end()
             );
         }
@@ -459,7 +529,7 @@ impl Typst<'_, '_> {
             &self.footer(&procedure.path, Some(&version)),
         );
         let (chart, mut files) = self.chart(&shown, "chart-1");
-        t.push_str(&self.checklist_body(&shown, &chart, None, None));
+        t.push_str(&self.checklist_body(&shown, &chart, None, None, None));
         files.extend(self.take_images());
         (t, files)
     }
@@ -497,7 +567,7 @@ impl Typst<'_, '_> {
         for (index, procedure) in procedures.iter().enumerate() {
             let shown = view.procedure(procedure);
             let (chart, files) = self.chart(&shown, &format!("chart-{}", index + 1));
-            t.push_str(&self.checklist_body(&shown, &chart, Some(&sections), Some(index + 1)));
+            t.push_str(&self.checklist_body(&shown, &chart, Some(&sections), Some(index + 1), None));
             charts.extend(files);
         }
         if has_categories {

@@ -10,7 +10,6 @@
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::markup::{self, Anchors, Flavor, LinkRewrite};
 use crate::model::{Page, Procedure, Site};
@@ -44,12 +43,6 @@ impl<'t> PrintRenderer<'t> {
 /// The output path of a procedure's checklist in a locale (relative to the HTML directory).
 pub fn checklist_path(locale: &str, procedure_path: &str) -> String {
     format!("{locale}/checklists/{procedure_path}.html")
-}
-
-/// A short fingerprint of a procedure's source: what version of it a printed sheet shows.
-pub fn fingerprint(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
 impl Renderer for PrintRenderer<'_> {
@@ -111,6 +104,33 @@ pub fn runbooks(site: &Site) -> Vec<(Option<&str>, Vec<&Procedure>)> {
     books
 }
 
+/// A run written into a checklist (`runbook record render`): the record fields' values and what
+/// was done at each step; a step without an entry was skipped.
+#[derive(Debug, Default)]
+pub struct Filled {
+    /// Label and value of each record field, in order.
+    pub fields: Vec<(String, String)>,
+    /// What was done at each step, by step id.
+    pub steps: std::collections::BTreeMap<String, StepDone>,
+    /// When the run began and ended, in a line.
+    pub times: String,
+}
+
+/// What was done at one step of a run (more than once in a loop).
+#[derive(Debug, Default)]
+pub struct StepDone {
+    /// When it was ticked, each time (`14:05`).
+    pub times: Vec<String>,
+    /// The answers taken, by index.
+    pub answers: std::collections::BTreeSet<usize>,
+    /// The categories ticked, by id.
+    pub categories: std::collections::BTreeSet<String>,
+    /// The support request numbers recorded.
+    pub requests: Vec<String>,
+    /// The reader's notes.
+    pub notes: Vec<String>,
+}
+
 struct Print<'r, 'a> {
     renderer: &'r PrintRenderer<'r>,
     view: &'r LocaleView<'a>,
@@ -118,6 +138,28 @@ struct Print<'r, 'a> {
     ui: Shared,
     /// The words heading alerts, in this locale.
     alert_labels: markup::AlertLabels,
+}
+
+/// A procedure's checklist in `view`'s locale with a run written in (ticks, answers, skipped
+/// steps struck, record fields and times), as one self-contained HTML file.
+///
+/// # Errors
+/// A template that fails to render.
+pub fn filled_checklist(
+    templates: &Templates,
+    sources: &SourceMap,
+    view: &LocaleView<'_>,
+    procedure: &Procedure,
+    fill: &Filled,
+) -> Result<String, RenderError> {
+    let renderer = PrintRenderer::new(templates, sources);
+    let print = Print {
+        renderer: &renderer,
+        view,
+        ui: Shared::new(&view.ui.for_templates())?,
+        alert_labels: view.ui.alert_labels(),
+    };
+    print.filled_checklist(procedure, fill)
 }
 
 /// Where the links of a printed document lead.
@@ -219,6 +261,7 @@ impl<'a> Print<'_, 'a> {
         shown: &ProcedureView<'_>,
         prefix: &str,
         mode: &LinkMode<'_>,
+        fill: Option<&Filled>,
     ) -> Result<String, RenderError> {
         let procedure = shown.procedure;
         let from = procedure.path.as_str();
@@ -235,33 +278,50 @@ impl<'a> Print<'_, 'a> {
                 } else {
                     "action"
                 };
+                let done = fill.and_then(|f| f.steps.get(step.id));
                 json!({
                     "number": step.number,
                     "id": format!("{prefix}{}", step.id),
                     "kind": kind,
+                    "done": done.is_some(),
+                    "skipped": fill.is_some() && done.is_none(),
+                    "done_times": done.map(|d| d.times.join(", ")),
+                    "requests": done.map(|d| d.requests.join(", ")).filter(|r| !r.is_empty()),
+                    "run_notes": done.map(|d| d.notes.clone()).unwrap_or_default(),
                     "title": self.html(from, step.title, Flavor::Inline, &mut Anchors::new(), mode),
                     "text": step.text.map(|t| self.html(from, t, Flavor::Block, &mut anchors, mode)),
                     "notes": step.notes.iter().map(|t| self.html(from, *t, Flavor::Block, &mut anchors, mode)).collect::<Vec<_>>(),
                     "warnings": step.warnings.iter().map(|t| self.html(from, *t, Flavor::Block, &mut anchors, mode)).collect::<Vec<_>>(),
-                    "choices": step.branches.iter().map(|b| json!({
+                    "choices": step.branches.iter().enumerate().map(|(i, b)| json!({
                         "label": self.html(from, b.label, Flavor::Inline, &mut Anchors::new(), mode),
                         "to": to_words(&b.to),
+                        "chosen": done.is_some_and(|d| d.answers.contains(&i)),
                     })).collect::<Vec<_>>(),
                     "escalation": step.escalation.as_ref().map(|e| json!({
-                        "categories": e.categories.iter().map(|(_, title)| markup::plain_text(title.markdown)).collect::<Vec<_>>(),
+                        "categories": e.categories.iter().map(|(id, title)| json!({
+                            "title": markup::plain_text(title.markdown),
+                            "ticked": done.is_some_and(|d| d.categories.contains(*id)),
+                        })).collect::<Vec<_>>(),
                         "submit": e.submit.map(|t| self.html(from, t, Flavor::Block, &mut anchors, mode)),
                     })),
                     "then": step.then.as_ref().map(|to| format!("→ {}", to_words(to))),
                 })
             })
             .collect();
-        let fields: Vec<String> = self
-            .view
-            .config
-            .record_fields
-            .iter()
-            .map(|field| self.view.record_field_label(field).to_string())
-            .collect();
+        let fields: Vec<Value> = match fill {
+            Some(fill) => fill
+                .fields
+                .iter()
+                .map(|(label, value)| json!({ "label": label, "value": value }))
+                .collect(),
+            None => self
+                .view
+                .config
+                .record_fields
+                .iter()
+                .map(|field| json!({ "label": self.view.record_field_label(field), "value": "" }))
+                .collect(),
+        };
         let chart = flowchart::Chart::of(self.view, shown, &format!("{prefix}chart-"), prefix);
         let printed = flowchart::print(&chart, &flowchart::layout(&chart));
         // A standalone checklist's title is its page's one `<h1>`; in the runbook, under the
@@ -279,12 +339,13 @@ impl<'a> Print<'_, 'a> {
                 "title": self.html(from, shown.title, Flavor::Inline, &mut Anchors::new(), mode),
                 "applies_to": shown.applies_to.iter().map(|p| markup::plain_text(p.markdown)).collect::<Vec<_>>(),
                 "steps": steps,
-                "version": fingerprint(&self.renderer.sources.file(procedure.file).text),
+                "version": crate::fingerprint::of_text(&self.renderer.sources.file(procedure.file).text),
                 "flowchart": {"parts": printed.parts, "landscape": printed.landscape},
             },
             // Two fields a row: the record box stays short.
             "fields": fields.chunks(2).collect::<Vec<_>>(),
             "built": self.view.build_date(),
+            "run": fill.map(|f| json!({ "times": f.times })),
         });
         self.render("checklist-body.html", &context, &procedure.path)
     }
@@ -292,7 +353,8 @@ impl<'a> Print<'_, 'a> {
     fn checklist(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
         let here = checklist_path(self.view.locale, &procedure.path);
         let shown = self.view.procedure(procedure);
-        let body = self.checklist_body(&shown, "", &LinkMode::Standalone { here: here.clone() })?;
+        let body =
+            self.checklist_body(&shown, "", &LinkMode::Standalone { here: here.clone() }, None)?;
         let title = markup::plain_text(shown.title.markdown);
         let page_css = self.page_css(&procedure.path, Some(&shown));
         let context = json!({
@@ -314,12 +376,35 @@ impl<'a> Print<'_, 'a> {
         })
     }
 
+    /// A procedure's checklist with a run written in, as one HTML file that needs no other:
+    /// the print stylesheet is inlined.
+    fn filled_checklist(&self, procedure: &Procedure, fill: &Filled) -> Result<String, RenderError> {
+        let here = checklist_path(self.view.locale, &procedure.path);
+        let shown = self.view.procedure(procedure);
+        let body = self.checklist_body(&shown, "", &LinkMode::Standalone { here }, Some(fill))?;
+        let title = markup::plain_text(shown.title.markdown);
+        let stylesheet = self.renderer.templates.render(
+            "print.css",
+            &json!({ "paper": self.view.config.paper.css() }),
+            PRINT_STYLESHEET,
+        )?;
+        let page_css = format!("{stylesheet}\n{}", self.page_css(&procedure.path, Some(&shown)));
+        let context = json!({
+            "lang": self.view.locale,
+            "title": self.view.ui.fill(UiKey::RunRecordTitle, &[("title", &title)]),
+            "content_security_policy": safety::content_security_policy(&[&page_css]),
+            "page_css": page_css,
+            "body": body,
+        });
+        self.render("checklist.html", &context, &procedure.path)
+    }
+
     /// The page margins' running footer, as CSS: document id, content fingerprint and build
     /// date on the left, "page X of Y" on the right.
     fn page_css(&self, id: &str, shown: Option<&ProcedureView<'_>>) -> String {
         let mut left = id.to_string();
         if let Some(shown) = shown {
-            let version = fingerprint(&self.renderer.sources.file(shown.procedure.file).text);
+            let version = crate::fingerprint::of_text(&self.renderer.sources.file(shown.procedure.file).text);
             left.push_str(&format!(" · {} {version}", self.ui(UiKey::Version)));
         }
         if let Some(date) = self.view.build_date() {
@@ -375,7 +460,7 @@ impl<'a> Print<'_, 'a> {
                 Ok(json!({
                     "number": index + 1,
                     "title": markup::plain_text(shown.title.markdown),
-                    "body": self.checklist_body(&shown, &format!("s{}-", index + 1), &mode)?,
+                    "body": self.checklist_body(&shown, &format!("s{}-", index + 1), &mode, None)?,
                 }))
             })
             .collect::<Result<_, RenderError>>()?;

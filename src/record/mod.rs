@@ -1,0 +1,454 @@
+//! Run records: what a reader did while working through a procedure in the guide's run mode
+//! (the site's script keeps them in the browser and exports them as JSON), checked against the
+//! current content and rendered for a ticket or an audit file.
+//!
+//! The JSON format is documented by its JSON Schema (`runbook schema run-record`) and in
+//! docs/run-mode.md. The Markdown of [`markdown`] is byte for byte what the site's "Copy as
+//! Markdown" writes (`runMarkdown` in `templates/site.js`); a browser test holds the two together.
+
+pub mod check;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::markup;
+use crate::model::Procedure;
+use crate::render::view::{Destination, LocaleView};
+use crate::ui::UiKey;
+
+/// The version of the run record format this runbook reads and the site writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One run of a procedure: its record fields and the path taken through its steps.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RunRecord {
+    /// The format's version: 1.
+    #[schemars(range(min = 1, max = 1))]
+    pub runbook_run: u32,
+    /// The run's id, made by the page that began it.
+    pub id: String,
+    /// The procedure's content path (`escalate-problems-to-microsoft`).
+    pub procedure: String,
+    /// The procedure's title in the run's language, as the page showed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The language the run was last worked in (a locale of the project).
+    pub locale: String,
+    /// The procedure's content fingerprint when the run began.
+    pub version: String,
+    /// Each step's content fingerprint when the run began, by step id.
+    #[serde(default)]
+    pub step_versions: BTreeMap<String, String>,
+    /// The record fields (`[runbook] record-fields`) as filled in, by key.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// When the run began: RFC 3339 with the reader's offset (`2026-12-02T14:00:00+09:00`).
+    pub started: String,
+    /// When the run was finished, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished: Option<String>,
+    /// The steps done, in order; a step done twice (a loop) appears twice.
+    #[serde(default)]
+    pub path: Vec<PathEntry>,
+}
+
+/// One step done in a run.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PathEntry {
+    /// The step's id.
+    pub step: String,
+    /// When it was ticked done (RFC 3339).
+    pub at: String,
+    /// A decision's answer: the 0-based index of the branch taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<usize>,
+    /// An escalation's categories ticked, by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// An escalation's support request number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+    /// The reader's note on the step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A run record that cannot be read: where (a JSON pointer and a byte range of the text) and why.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ReadError {
+    /// JSON pointer to the value at fault (`/path/2/step`); empty for the whole document.
+    pub pointer: String,
+    /// Byte range in the text.
+    pub range: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Reads a run record from JSON text: strict JSON, then the record's shape (unknown keys
+/// refused), each error with the pointer and place of the value at fault.
+///
+/// # Errors
+/// The first problem found.
+pub fn read(text: &str) -> Result<RunRecord, ReadError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let record: RunRecord =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let pointer = pointer_of(error.path());
+            let inner = error.inner();
+            let offset = offset_of(text, inner.line(), inner.column());
+            let message = strip_position(&inner.to_string());
+            ReadError {
+                range: if inner.is_syntax() || inner.is_eof() || pointer.is_empty() {
+                    offset..offset
+                } else {
+                    locate(text, &pointer).unwrap_or(offset..offset)
+                },
+                pointer,
+                message,
+            }
+        })?;
+    if let Err(error) = deserializer.end() {
+        let offset = offset_of(text, error.line(), error.column());
+        return Err(ReadError {
+            pointer: String::new(),
+            range: offset..offset,
+            message: strip_position(&error.to_string()),
+        });
+    }
+    if record.runbook_run != FORMAT_VERSION {
+        return Err(ReadError {
+            pointer: "/runbook-run".to_string(),
+            range: locate(text, "/runbook-run").unwrap_or(0..0),
+            message: format!(
+                "this is a version {} run record; this runbook reads version {FORMAT_VERSION}",
+                record.runbook_run
+            ),
+        });
+    }
+    Ok(record)
+}
+
+/// The JSON pointer of a serde path (`path.2.step` → `/path/2/step`).
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        pointer.push('/');
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Unknown => pointer.push('?'),
+        }
+    }
+    // The path ends at the value being read; `?` marks a part serde could not name.
+    pointer.trim_end_matches("/?").to_string()
+}
+
+/// serde_json appends " at line L column C" to its messages; the diagnostic shows the place.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The byte offset of a 1-based line and column (serde_json counts columns in bytes).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let offset = (start + column.saturating_sub(1)).min(text.len());
+    // Keep to a character boundary.
+    (0..=offset)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0)
+}
+
+/// The byte range of the value a JSON pointer names in `text`, or of the closest enclosing value
+/// that exists (a missing key points at its object).
+pub fn locate(text: &str, pointer: &str) -> Option<Range<usize>> {
+    use jsonc_parser::ast::Value;
+    let options = jsonc_parser::ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        ..Default::default()
+    };
+    let parsed =
+        jsonc_parser::parse_to_ast(text, &jsonc_parser::CollectOptions::default(), &options)
+            .ok()?;
+    let mut value = parsed.value?;
+    let range_of = |value: &Value<'_>| {
+        let range = match value {
+            Value::StringLit(v) => v.range,
+            Value::NumberLit(v) => v.range,
+            Value::BooleanLit(v) => v.range,
+            Value::Object(v) => v.range,
+            Value::Array(v) => v.range,
+            Value::NullKeyword(v) => v.range,
+        };
+        range.start..range.end
+    };
+    for token in pointer.split('/').skip(1) {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        let next = match value {
+            Value::Object(ref mut object) => object
+                .properties
+                .iter()
+                .position(|p| p.name.as_str() == key)
+                .map(|i| object.properties.swap_remove(i).value),
+            Value::Array(ref mut array) => key
+                .parse::<usize>()
+                .ok()
+                .filter(|&i| i < array.elements.len())
+                .map(|i| array.elements.swap_remove(i)),
+            _ => None,
+        };
+        match next {
+            Some(next) => value = next,
+            None => return Some(range_of(&value)),
+        }
+    }
+    Some(range_of(&value))
+}
+
+/// A run record as Markdown for a ticket, in the locale of `view`: title, record fields, times,
+/// the procedure's version, and the path taken with answers, categories, request numbers and
+/// notes. The same text as the site's "Copy as Markdown".
+pub fn markdown(record: &RunRecord, view: &LocaleView<'_>, procedure: &Procedure) -> String {
+    use std::fmt::Write as _;
+    let ui = &view.ui;
+    let shown = view.procedure(procedure);
+    let mut md = String::new();
+    let title = markup::plain_text(shown.title.markdown);
+    let _ = writeln!(
+        md,
+        "# {}\n",
+        ui.fill(UiKey::RunRecordTitle, &[("title", &escape(&title))])
+    );
+    for (label, value) in field_values(record, view) {
+        if !value.trim().is_empty() {
+            let _ = writeln!(md, "- {label}: {}", escape(value));
+        }
+    }
+    let _ = writeln!(
+        md,
+        "- {}: {}",
+        ui.get(UiKey::RunStarted),
+        date_time(&record.started)
+    );
+    if let Some(finished) = &record.finished {
+        let _ = writeln!(md, "- {}: {}", ui.get(UiKey::RunFinished), date_time(finished));
+        if let Some(minutes) = elapsed_minutes(&record.started, finished) {
+            let _ = writeln!(
+                md,
+                "- {}: {}",
+                ui.get(UiKey::RunElapsed),
+                ui.fill(UiKey::RunMinutes, &[("n", &minutes.to_string())])
+            );
+        }
+    }
+    let _ = writeln!(md, "- {}: {}", ui.get(UiKey::Version), record.version);
+    let _ = writeln!(md, "\n## {}\n", ui.get(UiKey::RunPath));
+    for (index, entry) in record.path.iter().enumerate() {
+        let Some(step) = procedure
+            .step_index(&entry.step)
+            .and_then(|i| shown.steps.get(i))
+        else {
+            continue;
+        };
+        let _ = writeln!(
+            md,
+            "{}. ✓ {} {}. {} ({})",
+            index + 1,
+            ui.get(UiKey::Step),
+            step.number,
+            escape(&markup::plain_text(step.title.markdown)),
+            time_of(&entry.at)
+        );
+        if let Some(branch) = entry.answer.and_then(|a| step.branches.get(a)) {
+            let label = escape(&markup::plain_text(branch.label.markdown));
+            let _ = writeln!(md, "   - {}", ui.fill(UiKey::RunAnswer, &[("answer", &label)]));
+        }
+        if !entry.categories.is_empty() {
+            let titles: Vec<String> = entry
+                .categories
+                .iter()
+                .map(|id| {
+                    let title = view
+                        .site
+                        .category(id)
+                        .map_or_else(|| id.clone(), |c| markup::plain_text(view.text(&c.title).markdown));
+                    escape(&title)
+                })
+                .collect();
+            let _ = writeln!(
+                md,
+                "   - {}: {}",
+                ui.get(UiKey::RunCategories),
+                titles.join(ui.get(UiKey::ListSeparator))
+            );
+        }
+        if let Some(request) = entry.request.as_deref().filter(|r| !r.trim().is_empty()) {
+            let _ = writeln!(md, "   - {}: {}", ui.get(UiKey::RunRequest), escape(request));
+        }
+        if let Some(note) = entry.note.as_deref() {
+            let lines: Vec<String> = note
+                .split('\n')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(escape)
+                .collect();
+            if !lines.is_empty() {
+                let _ = writeln!(md, "   - {}: {}", ui.get(UiKey::RunNote), lines.join("\n     "));
+            }
+        }
+    }
+    md
+}
+
+/// The record's fields as (label in the view's locale, value): the project's record fields in
+/// their order, then any other field the record holds, by key.
+pub fn field_values<'r>(record: &'r RunRecord, view: &'r LocaleView<'_>) -> Vec<(String, &'r str)> {
+    let configured = &view.config.record_fields;
+    let known = configured.iter().filter_map(|key| {
+        record
+            .fields
+            .get(key)
+            .map(|value| (view.record_field_label(key).to_string(), value.as_str()))
+    });
+    let others = record
+        .fields
+        .iter()
+        .filter(|(key, _)| !configured.contains(key))
+        .map(|(key, value)| (key.clone(), value.as_str()));
+    known.chain(others).collect()
+}
+
+/// Text typed by a reader or taken from content, safe in a Markdown line: Markdown's inline
+/// punctuation escaped, line breaks folded into spaces.
+pub fn escape(text: &str) -> String {
+    static LINE_BREAK: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\s*\n\s*").ok());
+    let folded = match LINE_BREAK.as_ref() {
+        Some(re) => re.replace_all(text, " "),
+        None => text.into(),
+    };
+    let mut escaped = String::with_capacity(folded.len());
+    for c in folded.trim().chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// `2026-12-02T14:05:09+09:00` → `2026-12-02 14:05`: the time as the reader's clock showed it.
+pub fn date_time(at: &str) -> String {
+    format!("{} {}", at.get(..10).unwrap_or(at), time_of(at))
+}
+
+/// `2026-12-02T14:05:09+09:00` → `14:05`.
+pub fn time_of(at: &str) -> &str {
+    at.get(11..16).unwrap_or("")
+}
+
+/// Whole minutes from `started` to `finished`, rounded to the nearest (half up).
+pub fn elapsed_minutes(started: &str, finished: &str) -> Option<i64> {
+    let start = parse_time(started)?;
+    let end = parse_time(finished)?;
+    let seconds = (end - start).whole_seconds();
+    Some((seconds + 30).div_euclid(60))
+}
+
+/// An RFC 3339 time.
+pub fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// Where the step at `index` of `procedure` leads after `entry`: the next step's index, or
+/// `None` where the run ends (the procedure's end, another procedure, or an answer that does not
+/// exist).
+pub fn next_step(procedure: &Procedure, view: &LocaleView<'_>, index: usize, answer: Option<usize>) -> Option<usize> {
+    let shown = view.procedure(procedure);
+    let step = shown.steps.get(index)?;
+    let to = if step.branches.is_empty() {
+        match &step.then {
+            Some(to) => to.clone(),
+            None => return (index + 1 < procedure.steps.len()).then_some(index + 1),
+        }
+    } else {
+        step.branches.get(answer?)?.to.clone()
+    };
+    match to {
+        Destination::Step { number, .. } => Some(number - 1),
+        Destination::Procedure { .. } | Destination::End => None,
+    }
+}
+
+/// The run as the printed checklist shows it filled in: field values, and per step its times,
+/// answers, categories, request numbers and notes.
+pub fn filled(record: &RunRecord, view: &LocaleView<'_>) -> crate::render::print::Filled {
+    use crate::render::print::{Filled, StepDone};
+    let fields = view
+        .config
+        .record_fields
+        .iter()
+        .map(|key| {
+            let value = record.fields.get(key).map(|v| escape_line(v)).unwrap_or_default();
+            (view.record_field_label(key).to_string(), value)
+        })
+        .chain(
+            record
+                .fields
+                .iter()
+                .filter(|(key, _)| !view.config.record_fields.contains(key))
+                .map(|(key, value)| (key.clone(), escape_line(value))),
+        )
+        .collect();
+    let mut steps: BTreeMap<String, StepDone> = BTreeMap::new();
+    for entry in &record.path {
+        let done = steps.entry(entry.step.clone()).or_default();
+        done.times.push(time_of(&entry.at).to_string());
+        done.answers.extend(entry.answer);
+        done.categories.extend(entry.categories.iter().cloned());
+        done.requests
+            .extend(entry.request.iter().map(|r| escape_line(r)).filter(|r| !r.is_empty()));
+        done.notes
+            .extend(entry.note.iter().map(|n| escape_line(n)).filter(|n| !n.is_empty()));
+    }
+    let ui = &view.ui;
+    let mut times = format!("{}: {}", ui.get(UiKey::RunStarted), date_time(&record.started));
+    if let Some(finished) = &record.finished {
+        times.push_str(&format!(" · {}: {}", ui.get(UiKey::RunFinished), date_time(finished)));
+        if let Some(minutes) = elapsed_minutes(&record.started, finished) {
+            times.push_str(&format!(
+                " · {}: {}",
+                ui.get(UiKey::RunElapsed),
+                ui.fill(UiKey::RunMinutes, &[("n", &minutes.to_string())])
+            ));
+        }
+    }
+    Filled {
+        fields,
+        steps,
+        times,
+    }
+}
+
+/// Typed text on one line: line breaks folded into spaces (no Markdown escaping: the printed
+/// sheet escapes for its own format).
+fn escape_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
