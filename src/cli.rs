@@ -392,7 +392,10 @@ fn record(root: &Path, command: RecordCommand, color: bool) -> ExitCode {
             };
             let diagnostics = &checked.project.diagnostics;
             if !diagnostics.is_empty() {
-                eprint!("{}", diagnostic::render(diagnostics, &checked.project.sources, color));
+                eprint!(
+                    "{}",
+                    diagnostic::render(diagnostics, &checked.project.sources, color)
+                );
             }
             if diagnostic::has_errors(diagnostics) {
                 ExitCode::FAILURE
@@ -435,7 +438,10 @@ fn record(root: &Path, command: RecordCommand, color: bool) -> ExitCode {
                 .cloned()
                 .collect();
             if !warnings.is_empty() {
-                eprint!("{}", diagnostic::render(&warnings, &rendered.project.sources, color));
+                eprint!(
+                    "{}",
+                    diagnostic::render(&warnings, &rendered.project.sources, color)
+                );
             }
             match out {
                 None => {
@@ -443,7 +449,10 @@ fn record(root: &Path, command: RecordCommand, color: bool) -> ExitCode {
                     match std::io::stdout().write_all(&rendered.bytes) {
                         Ok(()) => ExitCode::SUCCESS,
                         Err(error) => {
-                            print_error(&format!("cannot write to standard output: {error}"), color);
+                            print_error(
+                                &format!("cannot write to standard output: {error}"),
+                                color,
+                            );
                             ExitCode::FAILURE
                         }
                     }

@@ -335,7 +335,11 @@ pub struct RecordRendered {
 /// # Errors
 /// A record with errors or a project that does not load ([`Error::Content`]), a template that
 /// fails, or PDF asked of a runbook built without it.
-pub fn render_record(root: &Path, path: &Path, format: RecordFormat) -> Result<RecordRendered, Error> {
+pub fn render_record(
+    root: &Path,
+    path: &Path,
+    format: RecordFormat,
+) -> Result<RecordRendered, Error> {
     let RecordChecked { record, project } = check_record(root, path)?;
     let Some(record) = record.filter(|_| !has_errors(&project.diagnostics)) else {
         return Err(Error::Content {

@@ -29,15 +29,24 @@ pub fn check(
         found.push(
             Diagnostic::error(
                 "run-unknown-locale",
-                format!("`/locale`: `{}` is not a locale of this project", record.locale),
+                format!(
+                    "`/locale`: `{}` is not a locale of this project",
+                    record.locale
+                ),
             )
             .at(at("/locale"))
-            .help(format!("the project's locales: {}", config.locales.join(", "))),
+            .help(format!(
+                "the project's locales: {}",
+                config.locales.join(", ")
+            )),
         );
         config.locales.first().map_or("en", String::as_str)
     };
     for (pointer, time) in std::iter::once(("/started".to_string(), Some(&record.started)))
-        .chain(std::iter::once(("/finished".to_string(), record.finished.as_ref())))
+        .chain(std::iter::once((
+            "/finished".to_string(),
+            record.finished.as_ref(),
+        )))
         .chain(
             record
                 .path
@@ -73,7 +82,9 @@ pub fn check(
                 &record.procedure,
                 site.procedures.iter().map(|p| p.path.as_str()),
             )
-            .or_help("check --root: the record must be checked against the project it was made from"),
+            .or_help(
+                "check --root: the record must be checked against the project it was made from",
+            ),
         );
         return found;
     };
@@ -126,7 +137,9 @@ fn path_problems(
                     (_, Some(previous)) => {
                         let answer = record.path[i - 1]
                             .answer
-                            .and_then(|a| procedure.steps[previous].decision.as_ref()?.branches.get(a))
+                            .and_then(|a| {
+                                procedure.steps[previous].decision.as_ref()?.branches.get(a)
+                            })
                             .map(|b| {
                                 format!(
                                     " answered “{}”",
@@ -134,7 +147,10 @@ fn path_problems(
                                 )
                             })
                             .unwrap_or_default();
-                        format!("after {}{answer} the run goes to", step_name(procedure, previous))
+                        format!(
+                            "after {}{answer} the run goes to",
+                            step_name(procedure, previous)
+                        )
                     }
                 };
                 found.push(
@@ -206,7 +222,9 @@ fn path_problems(
         for (j, category) in entry.categories.iter().enumerate() {
             if !categories.contains(&category.as_str()) {
                 let message = if step.escalation.is_none() {
-                    format!("`{pointer}/categories/{j}`: {name} is not an escalation, so no category can be ticked")
+                    format!(
+                        "`{pointer}/categories/{j}`: {name} is not an escalation, so no category can be ticked"
+                    )
                 } else {
                     format!("`{pointer}/categories/{j}`: `{category}` is not a category of {name}")
                 };
@@ -230,8 +248,8 @@ fn path_problems(
         last = Some(index);
     }
     if record.finished.is_some() {
-        let ends = due.is_none()
-            || last.is_some_and(|index| procedure.steps[index].escalation.is_some());
+        let ends =
+            due.is_none() || last.is_some_and(|index| procedure.steps[index].escalation.is_some());
         if !ends {
             let message = match (last, due) {
                 (Some(last), Some(due)) => format!(

@@ -248,7 +248,12 @@ pub fn markdown(record: &RunRecord, view: &LocaleView<'_>, procedure: &Procedure
         date_time(&record.started)
     );
     if let Some(finished) = &record.finished {
-        let _ = writeln!(md, "- {}: {}", ui.get(UiKey::RunFinished), date_time(finished));
+        let _ = writeln!(
+            md,
+            "- {}: {}",
+            ui.get(UiKey::RunFinished),
+            date_time(finished)
+        );
         if let Some(minutes) = elapsed_minutes(&record.started, finished) {
             let _ = writeln!(
                 md,
@@ -278,17 +283,21 @@ pub fn markdown(record: &RunRecord, view: &LocaleView<'_>, procedure: &Procedure
         );
         if let Some(branch) = entry.answer.and_then(|a| step.branches.get(a)) {
             let label = escape(&markup::plain_text(branch.label.markdown));
-            let _ = writeln!(md, "   - {}", ui.fill(UiKey::RunAnswer, &[("answer", &label)]));
+            let _ = writeln!(
+                md,
+                "   - {}",
+                ui.fill(UiKey::RunAnswer, &[("answer", &label)])
+            );
         }
         if !entry.categories.is_empty() {
             let titles: Vec<String> = entry
                 .categories
                 .iter()
                 .map(|id| {
-                    let title = view
-                        .site
-                        .category(id)
-                        .map_or_else(|| id.clone(), |c| markup::plain_text(view.text(&c.title).markdown));
+                    let title = view.site.category(id).map_or_else(
+                        || id.clone(),
+                        |c| markup::plain_text(view.text(&c.title).markdown),
+                    );
                     escape(&title)
                 })
                 .collect();
@@ -300,7 +309,12 @@ pub fn markdown(record: &RunRecord, view: &LocaleView<'_>, procedure: &Procedure
             );
         }
         if let Some(request) = entry.request.as_deref().filter(|r| !r.trim().is_empty()) {
-            let _ = writeln!(md, "   - {}: {}", ui.get(UiKey::RunRequest), escape(request));
+            let _ = writeln!(
+                md,
+                "   - {}: {}",
+                ui.get(UiKey::RunRequest),
+                escape(request)
+            );
         }
         if let Some(note) = entry.note.as_deref() {
             let lines: Vec<String> = note
@@ -310,7 +324,12 @@ pub fn markdown(record: &RunRecord, view: &LocaleView<'_>, procedure: &Procedure
                 .map(escape)
                 .collect();
             if !lines.is_empty() {
-                let _ = writeln!(md, "   - {}: {}", ui.get(UiKey::RunNote), lines.join("\n     "));
+                let _ = writeln!(
+                    md,
+                    "   - {}: {}",
+                    ui.get(UiKey::RunNote),
+                    lines.join("\n     ")
+                );
             }
         }
     }
@@ -380,7 +399,12 @@ pub fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
 /// Where the step at `index` of `procedure` leads after `entry`: the next step's index, or
 /// `None` where the run ends (the procedure's end, another procedure, or an answer that does not
 /// exist).
-pub fn next_step(procedure: &Procedure, view: &LocaleView<'_>, index: usize, answer: Option<usize>) -> Option<usize> {
+pub fn next_step(
+    procedure: &Procedure,
+    view: &LocaleView<'_>,
+    index: usize,
+    answer: Option<usize>,
+) -> Option<usize> {
     let shown = view.procedure(procedure);
     let step = shown.steps.get(index)?;
     let to = if step.branches.is_empty() {
@@ -406,7 +430,11 @@ pub fn filled(record: &RunRecord, view: &LocaleView<'_>) -> crate::render::print
         .record_fields
         .iter()
         .map(|key| {
-            let value = record.fields.get(key).map(|v| escape_line(v)).unwrap_or_default();
+            let value = record
+                .fields
+                .get(key)
+                .map(|v| escape_line(v))
+                .unwrap_or_default();
             (view.record_field_label(key).to_string(), value)
         })
         .chain(
@@ -423,15 +451,33 @@ pub fn filled(record: &RunRecord, view: &LocaleView<'_>) -> crate::render::print
         done.times.push(time_of(&entry.at).to_string());
         done.answers.extend(entry.answer);
         done.categories.extend(entry.categories.iter().cloned());
-        done.requests
-            .extend(entry.request.iter().map(|r| escape_line(r)).filter(|r| !r.is_empty()));
-        done.notes
-            .extend(entry.note.iter().map(|n| escape_line(n)).filter(|n| !n.is_empty()));
+        done.requests.extend(
+            entry
+                .request
+                .iter()
+                .map(|r| escape_line(r))
+                .filter(|r| !r.is_empty()),
+        );
+        done.notes.extend(
+            entry
+                .note
+                .iter()
+                .map(|n| escape_line(n))
+                .filter(|n| !n.is_empty()),
+        );
     }
     let ui = &view.ui;
-    let mut times = format!("{}: {}", ui.get(UiKey::RunStarted), date_time(&record.started));
+    let mut times = format!(
+        "{}: {}",
+        ui.get(UiKey::RunStarted),
+        date_time(&record.started)
+    );
     if let Some(finished) = &record.finished {
-        times.push_str(&format!(" · {}: {}", ui.get(UiKey::RunFinished), date_time(finished)));
+        times.push_str(&format!(
+            " · {}: {}",
+            ui.get(UiKey::RunFinished),
+            date_time(finished)
+        ));
         if let Some(minutes) = elapsed_minutes(&record.started, finished) {
             times.push_str(&format!(
                 " · {}: {}",
@@ -451,4 +497,65 @@ pub fn filled(record: &RunRecord, view: &LocaleView<'_>) -> crate::render::print
 /// sheet escapes for its own format).
 fn escape_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_keeps_text_and_neutralises_markdown() {
+        assert_eq!(
+            escape("Contoso *Ltd* [x](y) <b>"),
+            r"Contoso \*Ltd\* \[x\](y) \<b\>"
+        );
+        assert_eq!(escape("  a\n  b\r\n\tc  "), "a b c");
+        assert_eq!(escape("two  spaces_kept"), r"two  spaces\_kept");
+        assert_eq!(escape(r"C:\temp"), r"C:\\temp");
+    }
+
+    #[test]
+    fn times_are_read_as_written_and_elapsed_minutes_round_half_up() {
+        assert_eq!(date_time("2026-12-02T14:05:09+09:00"), "2026-12-02 14:05");
+        assert_eq!(time_of("2026-12-02T14:05:09+09:00"), "14:05");
+        assert_eq!(
+            elapsed_minutes("2026-12-02T14:00:00+09:00", "2026-12-02T14:47:30+09:00"),
+            Some(48)
+        );
+        assert_eq!(
+            elapsed_minutes("2026-12-02T14:00:00+09:00", "2026-12-02T14:47:29+09:00"),
+            Some(47)
+        );
+        // Offsets count: the same instant written in two zones is no time at all.
+        assert_eq!(
+            elapsed_minutes("2026-12-02T14:00:00+09:00", "2026-12-02T05:00:00Z"),
+            Some(0)
+        );
+        assert_eq!(elapsed_minutes("14:00", "2026-12-02T05:00:00Z"), None);
+    }
+
+    #[test]
+    fn pointers_locate_their_value_or_the_closest_parent() {
+        let text = "{\n  \"a\": [1, {\"b/c\": \"x\"}],\n  \"d\": true\n}";
+        let at = |p: &str| locate(text, p).map(|r| &text[r]);
+        assert_eq!(at("/a/0"), Some("1"));
+        assert_eq!(at("/a/1/b~1c"), Some("\"x\""));
+        assert_eq!(at("/d"), Some("true"));
+        assert_eq!(at("/a/9"), Some("[1, {\"b/c\": \"x\"}]"));
+        assert_eq!(at("/missing"), Some(text));
+        assert_eq!(locate("{,", "/a"), None);
+    }
+
+    #[test]
+    fn reading_refuses_what_the_format_does_not_allow() {
+        let error = read("{\"runbook-run\": 1}").unwrap_err();
+        assert!(error.message.contains("missing field `id`"), "{error:?}");
+        let error = read("[]").unwrap_err();
+        assert_eq!(error.pointer, "");
+        let minimal = r#"{"runbook-run": 1, "id": "r", "procedure": "p", "locale": "en", "version": "v", "started": "s"}"#;
+        assert!(read(minimal).is_ok());
+        let error = read(&format!("{minimal} {{}}")).unwrap_err();
+        assert!(error.message.contains("trailing"), "{error:?}");
+        assert_eq!(error.range, minimal.len() + 1..minimal.len() + 1);
+    }
 }

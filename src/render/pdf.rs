@@ -18,11 +18,11 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
+use crate::fingerprint::of_text as fingerprint;
 use crate::markup;
 use crate::model::Procedure;
 use crate::render::flowchart;
 use crate::render::metrics::FONT;
-use crate::fingerprint::of_text as fingerprint;
 use crate::render::print::{Filled, Outline, outline, paper_note, runbook_title, runbooks};
 use crate::render::view::{LocaleView, ProcedureView, Shown};
 use crate::render::{
@@ -433,7 +433,12 @@ impl Typst<'_, '_> {
                     );
                 }
                 for note in &done.notes {
-                    let _ = writeln!(inner, "#strong[{}:] {}\n", lit(self.ui(UiKey::RunNote)), lit(note));
+                    let _ = writeln!(
+                        inner,
+                        "#strong[{}:] {}\n",
+                        lit(self.ui(UiKey::RunNote)),
+                        lit(note)
+                    );
                 }
             }
             if let Some(then) = &step.then {
@@ -445,7 +450,10 @@ impl Typst<'_, '_> {
             }
             let mut head = format!("{}. {}", step.number, self.text(from, step.title, sections));
             if skipped {
-                head = format!("#strike[{head}] #h(2mm) #muted[{}]", lit(self.ui(UiKey::RunSkipped)));
+                head = format!(
+                    "#strike[{head}] #h(2mm) #muted[{}]",
+                    lit(self.ui(UiKey::RunSkipped))
+                );
                 inner.clear();
             } else if let Some(done) = done {
                 head = format!("{head} #h(2mm) #muted[{}]", lit(&done.times.join(", ")));
@@ -567,7 +575,13 @@ impl Typst<'_, '_> {
         for (index, procedure) in procedures.iter().enumerate() {
             let shown = view.procedure(procedure);
             let (chart, files) = self.chart(&shown, &format!("chart-{}", index + 1));
-            t.push_str(&self.checklist_body(&shown, &chart, Some(&sections), Some(index + 1), None));
+            t.push_str(&self.checklist_body(
+                &shown,
+                &chart,
+                Some(&sections),
+                Some(index + 1),
+                None,
+            ));
             charts.extend(files);
         }
         if has_categories {

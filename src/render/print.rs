@@ -353,8 +353,12 @@ impl<'a> Print<'_, 'a> {
     fn checklist(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
         let here = checklist_path(self.view.locale, &procedure.path);
         let shown = self.view.procedure(procedure);
-        let body =
-            self.checklist_body(&shown, "", &LinkMode::Standalone { here: here.clone() }, None)?;
+        let body = self.checklist_body(
+            &shown,
+            "",
+            &LinkMode::Standalone { here: here.clone() },
+            None,
+        )?;
         let title = markup::plain_text(shown.title.markdown);
         let page_css = self.page_css(&procedure.path, Some(&shown));
         let context = json!({
@@ -378,7 +382,11 @@ impl<'a> Print<'_, 'a> {
 
     /// A procedure's checklist with a run written in, as one HTML file that needs no other:
     /// the print stylesheet is inlined.
-    fn filled_checklist(&self, procedure: &Procedure, fill: &Filled) -> Result<String, RenderError> {
+    fn filled_checklist(
+        &self,
+        procedure: &Procedure,
+        fill: &Filled,
+    ) -> Result<String, RenderError> {
         let here = checklist_path(self.view.locale, &procedure.path);
         let shown = self.view.procedure(procedure);
         let body = self.checklist_body(&shown, "", &LinkMode::Standalone { here }, Some(fill))?;
@@ -388,7 +396,10 @@ impl<'a> Print<'_, 'a> {
             &json!({ "paper": self.view.config.paper.css() }),
             PRINT_STYLESHEET,
         )?;
-        let page_css = format!("{stylesheet}\n{}", self.page_css(&procedure.path, Some(&shown)));
+        let page_css = format!(
+            "{stylesheet}\n{}",
+            self.page_css(&procedure.path, Some(&shown))
+        );
         let context = json!({
             "lang": self.view.locale,
             "title": self.view.ui.fill(UiKey::RunRecordTitle, &[("title", &title)]),
@@ -404,7 +415,8 @@ impl<'a> Print<'_, 'a> {
     fn page_css(&self, id: &str, shown: Option<&ProcedureView<'_>>) -> String {
         let mut left = id.to_string();
         if let Some(shown) = shown {
-            let version = crate::fingerprint::of_text(&self.renderer.sources.file(shown.procedure.file).text);
+            let version =
+                crate::fingerprint::of_text(&self.renderer.sources.file(shown.procedure.file).text);
             left.push_str(&format!(" · {} {version}", self.ui(UiKey::Version)));
         }
         if let Some(date) = self.view.build_date() {

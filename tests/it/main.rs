@@ -8,6 +8,7 @@ mod flowchart; // every edge followed from its label to its step; legible on pap
 mod fuzz_corpus; // the fuzz targets' seeds and crash inputs, replayed on stable
 mod i18n; // translation status, staleness, PO export and import, bilingual pages, review view
 mod print; // checklists, runbooks, flowcharts, PDFs and their printed pages
+mod record; // run records: checked against the flow with pointers and lines, rendered
 mod render; // snapshots of rendered HTML, Markdown and manifest; sidebar; unchanged files kept
 mod safety; // injection payloads escaped or refused; the output carries no script
 mod serve; // `runbook serve`: pages, live-reload events, errors shown and the last good site kept
