@@ -636,7 +636,8 @@ impl<'a> LocalePages<'_, 'a> {
         let strings: BTreeMap<&str, &str> = UiKey::ALL
             .iter()
             .filter(|key| {
-                key.name().starts_with("run")
+                key.name().starts_with("run-")
+                    || key.name().starts_with("runs-")
                     || matches!(key, UiKey::Step | UiKey::Version | UiKey::ListSeparator)
             })
             .map(|key| (key.name(), self.view.ui.get(*key)))
