@@ -1,6 +1,7 @@
-/* runbook's site script: search over the locale's index, and language links that keep the
-   reader's place. Pages read and navigate without it; it only adds. A classic script (no module,
-   no fetch, no WebAssembly), so it works from file:// as from any static host. */
+/* runbook's site script: search over the locale's index, language links that keep the
+   reader's place, and run mode (work through a procedure, keep and export its record). Pages
+   read and navigate without it; it only adds. A classic script (no module, no fetch, no
+   WebAssembly), so it works from file:// as from any static host. */
 (function () {
   "use strict";
 
@@ -454,6 +455,1012 @@
     window.addEventListener("hashchange", openFromAddress);
   }
 
+  /* Run mode: a reader works through a procedure on its page, the run is kept in this browser
+     (localStorage, never sent anywhere) and exported as Markdown, JSON or print. The record and
+     the Markdown follow the contract `runbook record` reads and renders. Every visible string
+     comes from the page: the panel's data-strings, its form labels and the steps. */
+  var RUN_KEY = "runbook.run.";
+  var ACTIVE_KEY = "runbook.active.";
+  var RECORD_ORDER = ["runbook-run", "id", "procedure", "title", "locale", "version", "step-versions",
+    "fields", "started", "finished", "path"];
+  /* Unicode White_Space (Rust's `char::is_whitespace`), for esc() and trim() to cut as the
+     Rust side does. */
+  var WHITE = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+  var WHITE_NEWLINE = new RegExp(WHITE + "*\\n" + WHITE + "*", "g");
+  var WHITE_ENDS = new RegExp("^" + WHITE + "+|" + WHITE + "+$", "g");
+
+  function trim(text) {
+    return String(text).replace(WHITE_ENDS, "");
+  }
+
+  /* Markdown-safe text: specials backslashed, line breaks folded into a space. */
+  function esc(text) {
+    return trim(String(text).replace(/[\\`*_\[\]<>]/g, "\\$&").replace(WHITE_NEWLINE, " "));
+  }
+
+  /* `{key}` placeholders of a UI string filled by plain replacement, in the order given. */
+  function fill(template, values) {
+    var text = template || "";
+    Object.keys(values).forEach(function (key) {
+      text = text.split("{" + key + "}").join(String(values[key]));
+    });
+    return text;
+  }
+
+  function readStrings(element) {
+    try {
+      return JSON.parse(element.getAttribute("data-strings")) || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
+  /* Now as local time with its offset: 2026-12-02T14:00:00+09:00. */
+  function localNow() {
+    var d = new Date();
+    var offset = -d.getTimezoneOffset();
+    var sign = offset < 0 ? "-" : "+";
+    offset = Math.abs(offset);
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
+      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60);
+  }
+
+  /* Times shown and exported, cut from the record's own strings (no time zone arithmetic). */
+  function dateTime(at) {
+    return at.slice(0, 10) + " " + at.slice(11, 16);
+  }
+  function clock(at) {
+    return at.slice(11, 16);
+  }
+
+  function element(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function button(className, text) {
+    var b = element("button", className, text);
+    b.type = "button";
+    return b;
+  }
+
+  /* Where runs are kept: localStorage, or this page's memory when the browser refuses it
+     (private mode, storage full); `failed` tells the reader so. Made on first use, so pages
+     without run mode never touch storage. */
+  var storage = null;
+  function store() {
+    if (!storage) storage = makeStore();
+    return storage;
+  }
+  function makeStore() {
+    var memory = Object.create(null);
+    var local = null;
+    var failed = false;
+    try {
+      local = window.localStorage;
+      local.setItem("runbook.probe", "1");
+      local.removeItem("runbook.probe");
+    } catch (e) {
+      local = null;
+      failed = true;
+    }
+    return {
+      failed: function () { return failed; },
+      get: function (key) {
+        if (key in memory) return memory[key];
+        try { return local ? local.getItem(key) : null; } catch (e) { return null; }
+      },
+      set: function (key, value) {
+        if (local) {
+          try {
+            local.setItem(key, value);
+            delete memory[key];
+            return;
+          } catch (e) {
+            failed = true;
+          }
+        }
+        memory[key] = value;
+      },
+      remove: function (key) {
+        delete memory[key];
+        try { if (local) local.removeItem(key); } catch (e) { /* nothing kept to remove */ }
+      },
+      keys: function () {
+        var keys = Object.keys(memory);
+        try {
+          for (var i = 0; local && i < local.length; i++) {
+            var key = local.key(i);
+            if (keys.indexOf(key) < 0) keys.push(key);
+          }
+        } catch (e) { /* memory only */ }
+        return keys;
+      }
+    };
+  }
+
+  /* A kept run, or null when it is not one this script can read (left alone). */
+  function parseRun(text, key) {
+    var run;
+    try {
+      run = JSON.parse(text);
+    } catch (e) {
+      return null;
+    }
+    if (!run || typeof run !== "object" || Array.isArray(run)) return null;
+    /* What the format lets a record leave out. */
+    if (run.fields === undefined) run.fields = {};
+    if (run.path === undefined) run.path = [];
+    if (run["runbook-run"] !== 1 || typeof run.id !== "string" || typeof run.procedure !== "string" ||
+        typeof run.started !== "string" || !Array.isArray(run.path) || !run.fields ||
+        typeof run.fields !== "object" || (key && key !== RUN_KEY + run.id)) {
+      return null;
+    }
+    var entriesOk = run.path.every(function (entry) {
+      return entry && typeof entry.step === "string" && typeof entry.at === "string";
+    });
+    return entriesOk ? run : null;
+  }
+
+  /* When a run was last worked on. */
+  function lastActivity(run) {
+    var at = run.finished || (run.path.length ? run.path[run.path.length - 1].at : run.started);
+    return Date.parse(at);
+  }
+
+  /* Every readable kept run, last worked on first; `unreadable` when some could not be read. */
+  function keptRuns() {
+    var runs = [];
+    var unreadable = false;
+    store().keys().forEach(function (key) {
+      if (key.indexOf(RUN_KEY) !== 0) return;
+      var run = parseRun(store().get(key), key);
+      if (run) runs.push(run);
+      else unreadable = true;
+    });
+    runs.sort(function (a, b) {
+      return (lastActivity(b) || 0) - (lastActivity(a) || 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+    });
+    return { runs: runs, unreadable: unreadable };
+  }
+
+  /* A path entry with its keys in the contract's order, empty ones left out. */
+  function canonicalEntry(entry) {
+    var out = { step: entry.step, at: entry.at };
+    if (typeof entry.answer === "number") out.answer = entry.answer;
+    if (Array.isArray(entry.categories) && entry.categories.length) out.categories = entry.categories.slice();
+    if (entry.request) out.request = entry.request;
+    if (entry.note) out.note = entry.note;
+    return out;
+  }
+
+  /* A record with its keys in the contract's order (keys it does not know kept after them). */
+  function canonical(run) {
+    var out = {};
+    RECORD_ORDER.forEach(function (key) {
+      if (run[key] === undefined) return;
+      out[key] = key === "path" ? run.path.map(canonicalEntry) : run[key];
+    });
+    Object.keys(run).forEach(function (key) {
+      if (RECORD_ORDER.indexOf(key) < 0) out[key] = run[key];
+    });
+    return out;
+  }
+
+  /* The procedure on this page as the run reads it: its steps in document order with their
+     flow, titles, answers and categories. */
+  function readProcedure(article) {
+    var steps = [];
+    var byId = Object.create(null);
+    var h1 = article ? article.querySelector("h1") : null;
+    var lis = article ? article.querySelectorAll("ol.steps > li.step") : [];
+    Array.prototype.forEach.call(lis, function (li, i) {
+      var kind = li.classList.contains("decision") ? "decision"
+        : li.classList.contains("escalation") ? "escalation" : "action";
+      var heading = li.querySelector("h3");
+      var title = "";
+      if (heading) {
+        heading.childNodes.forEach(function (node) {
+          if (node.nodeType === 1 && node.classList.contains("step-number")) return;
+          title += node.textContent;
+        });
+      }
+      var step = {
+        id: li.id,
+        li: li,
+        heading: heading,
+        number: i + 1,
+        kind: kind,
+        title: trim(title),
+        next: li.getAttribute("data-next") || "",
+        version: li.getAttribute("data-version"),
+        branches: Array.prototype.map.call(li.querySelectorAll(".branches > li"), function (branch) {
+          var strong = branch.querySelector("strong");
+          return {
+            next: branch.getAttribute("data-next") || "",
+            label: trim(strong ? strong.textContent : branch.textContent),
+            link: branch.querySelector("a[href]")
+          };
+        }),
+        categories: Array.prototype.map.call(li.querySelectorAll(".escalation li[data-category]"), function (c) {
+          return { id: c.getAttribute("data-category"), title: trim(c.textContent) };
+        }),
+        link: li.querySelector(".then a[href]")
+      };
+      steps.push(step);
+      if (step.id) byId[step.id] = step;
+    });
+    /* Every category the page names, for one ticked that its step no longer lists. */
+    var categories = Object.create(null);
+    steps.forEach(function (step) {
+      step.categories.forEach(function (c) { categories[c.id] = c; });
+    });
+    return {
+      categories: categories,
+      id: article ? article.getAttribute("data-procedure") : "",
+      version: article ? article.getAttribute("data-version") : "",
+      title: h1 ? trim(h1.textContent) : "",
+      steps: steps,
+      byId: byId
+    };
+  }
+
+  /* The label a record field has in this page's form (its own text), else its key. */
+  function fieldLabel(key) {
+    var input = document.querySelector("form.run-fields [name=\"" + key.replace(/["\\]/g, "\\$&") + "\"]");
+    var label = input ? input.closest("label") : null;
+    if (!label) return key;
+    var text = "";
+    label.childNodes.forEach(function (node) {
+      if (node.nodeType === 3) text += node.textContent;
+      else if (node.nodeType === 1 && !node.matches("input, textarea, select")) text += node.textContent;
+    });
+    return trim(text) || key;
+  }
+
+  /* The record's fields with a value, as [label, value]: the form's fields in its order, then
+     any other the record holds, by key (as `runbook record` lists them); on a page without the
+     form (the home page), in the record's own order, which was its form's. */
+  function filledFields(run) {
+    var form = document.querySelector("form.run-fields");
+    var named = form ? Array.prototype.filter.call(form.elements, function (input) {
+      return input.name && input.matches("input, textarea, select");
+    }).map(function (input) { return input.name; }) : [];
+    var keys = named.filter(function (key) { return Object.prototype.hasOwnProperty.call(run.fields, key); });
+    var others = Object.keys(run.fields);
+    if (form) others.sort();
+    others.forEach(function (key) {
+      if (named.indexOf(key) < 0) keys.push(key);
+    });
+    return keys.filter(function (key) {
+      return typeof run.fields[key] === "string" && trim(run.fields[key]) !== "";
+    }).map(function (key) { return [named.indexOf(key) < 0 ? key : fieldLabel(key), run.fields[key]]; });
+  }
+
+  /* Whole minutes from start to finish, rounded half up; null when a time cannot be read. */
+  function elapsedMinutes(run) {
+    var ms = Date.parse(run.finished) - Date.parse(run.started);
+    return isNaN(ms) ? null : Math.round(ms / 60000);
+  }
+
+  /* The step a run is at: the first step, or where its last entry leads; null at the end
+     (the flow ends there, or leads to a step this page no longer has). */
+  function currentStep(run, page) {
+    if (!run.path.length) return page.steps[0] || null;
+    var last = run.path[run.path.length - 1];
+    var step = page.byId[last.step];
+    if (!step) return null;
+    var target = step.kind === "decision"
+      ? (step.branches[last.answer] || { next: "" }).next
+      : step.next;
+    return (target && page.byId[target]) || null;
+  }
+
+  /* Whether the run may finish: at its end, or just past an escalation. */
+  function canFinish(run, page) {
+    if (run.finished) return false;
+    if (!currentStep(run, page)) return true;
+    var last = run.path[run.path.length - 1];
+    var step = last ? page.byId[last.step] : null;
+    return !!step && step.kind === "escalation";
+  }
+
+  /* What one path entry says, as the record's text pieces (shared by the page and Markdown):
+     { number, title, time, answer, categories: [titles], request, noteLines }; null for a step
+     this page does not have (left out, as `runbook record` leaves it out). */
+  function describeEntry(entry, page) {
+    var step = page.byId[entry.step];
+    if (!step) return null;
+    var branch = typeof entry.answer === "number" ? step.branches[entry.answer] : null;
+    return {
+      number: String(step.number),
+      title: step.title,
+      time: clock(entry.at),
+      answer: branch ? branch.label : null,
+      categories: (entry.categories || []).map(function (id) {
+        var category = step.categories.filter(function (c) { return c.id === id; })[0] ||
+          page.categories[id];
+        return category ? category.title : id;
+      }),
+      request: typeof entry.request === "string" && trim(entry.request) !== "" ? entry.request : "",
+      noteLines: String(entry.note || "").split("\n").map(trim).filter(function (line) { return line !== ""; })
+    };
+  }
+
+  /* The run as Markdown, byte for byte what `runbook record render --format md` writes, with
+     the text of this page (its strings, title, labels, step titles, answers and categories). */
+  function runMarkdown(run, strings) {
+    var S = strings || readStrings(document.querySelector("[data-strings]") || document.documentElement);
+    var page = readProcedure(document.querySelector("article.procedure"));
+    function s(key) { return S[key] || ""; }
+    var lines = ["# " + fill(s("run-record-title"), { title: esc(page.title || run.title || "") }), ""];
+    filledFields(run).forEach(function (field) {
+      lines.push("- " + field[0] + ": " + esc(field[1]));
+    });
+    lines.push("- " + s("run-started") + ": " + dateTime(run.started));
+    if (run.finished) {
+      lines.push("- " + s("run-finished") + ": " + dateTime(run.finished));
+      var minutes = elapsedMinutes(run);
+      if (minutes !== null) lines.push("- " + s("run-elapsed") + ": " + fill(s("run-minutes"), { n: minutes }));
+    }
+    lines.push("- " + s("version") + ": " + run.version, "", "## " + s("run-path"), "");
+    run.path.forEach(function (entry, i) {
+      var d = describeEntry(entry, page);
+      if (!d) return;
+      lines.push((i + 1) + ". ✓ " + s("step") + " " + d.number + ". " + esc(d.title) + " (" + d.time + ")");
+      if (d.answer !== null) lines.push("   - " + fill(s("run-answer"), { answer: esc(d.answer) }));
+      if (d.categories.length) {
+        lines.push("   - " + s("run-categories") + ": " + d.categories.map(esc).join(s("list-separator")));
+      }
+      if (d.request) lines.push("   - " + s("run-request") + ": " + esc(d.request));
+      if (d.noteLines.length) lines.push("   - " + s("run-note") + ": " + d.noteLines.map(esc).join("\n     "));
+    });
+    return lines.join("\n") + "\n";
+  }
+
+  /* How long ago a run was last worked on, in the largest whole unit. */
+  function age(run, S) {
+    var then = lastActivity(run);
+    if (isNaN(then)) return "";
+    var minutes = Math.max(0, Math.floor((Date.now() - then) / 60000));
+    if (minutes < 60) return fill(S["run-age-minutes"], { n: minutes });
+    if (minutes < 24 * 60) return fill(S["run-age-hours"], { n: Math.floor(minutes / 60) });
+    return fill(S["run-age-days"], { n: Math.floor(minutes / (24 * 60)) });
+  }
+
+  /* One kept run in a list: what it records, its age and state, and its buttons (Resume is a
+     link on the home page). */
+  function runItem(run, index, S, home) {
+    var item = element("li", "run-item");
+    item.setAttribute("data-run", run.id);
+    var about = element("p", "run-item-about");
+    about.id = "run-item-" + index;
+    if (home) {
+      about.appendChild(element("span", "run-item-title", run.title || run.procedure));
+      about.appendChild(document.createTextNode(" "));
+    }
+    var values = filledFields(run).map(function (field) { return trim(field[1]); });
+    about.appendChild(element("span", "run-item-fields", values.length ? values.join(" · ") : S["run-untitled"]));
+    about.appendChild(document.createTextNode(" "));
+    var meta = [age(run, S), run.finished ? S["run-finished-state"] : S["run-in-progress"]];
+    about.appendChild(element("span", "run-item-meta", meta.filter(Boolean).join(" · ")));
+    item.appendChild(about);
+    var buttons = element("p", "run-item-buttons");
+    var resume;
+    if (home) {
+      resume = element("a", "run-resume", S["run-resume"]);
+      resume.href = encodeURI(run.procedure) + ".html" + (run.finished ? "#run" : "");
+    } else {
+      resume = button("run-resume", S["run-resume"]);
+    }
+    var remove = button("run-delete", S["run-delete"]);
+    [resume, remove].forEach(function (b) {
+      b.setAttribute("aria-describedby", about.id);
+      buttons.appendChild(b);
+      buttons.appendChild(document.createTextNode(" "));
+    });
+    item.appendChild(buttons);
+    return item;
+  }
+
+  /* A notice in a run panel, shown once. */
+  function showNotice(panel, key, S) {
+    if (panel.querySelector(".run-notice[data-notice=\"" + key + "\"]")) return;
+    var notice = element("p", "notice run-notice", S[key]);
+    notice.setAttribute("data-notice", key);
+    var after = panel.querySelector(".run-intro") || panel.querySelector("h2");
+    after.insertAdjacentElement("afterend", notice);
+  }
+
+  /* Focus that lands on the element after the one removed, else on `fallback`. */
+  function focusAfterRemoval(list, index, fallback) {
+    var items = list.querySelectorAll(".run-item");
+    var item = items[Math.min(index, items.length - 1)];
+    var target = item ? item.querySelector(".run-resume") : fallback;
+    if (target) target.focus();
+  }
+
+  /* The run panel of a procedure page. */
+  function setUpRun(panel, article) {
+    var S = readStrings(panel);
+    var page = readProcedure(article);
+    var activeKey = ACTIVE_KEY + page.id;
+    var list = panel.querySelector(".run-list");
+    var listItems = list.querySelector("ul");
+    var startLine = panel.querySelector(".run-start-line");
+    var startButton = panel.querySelector(".run-start");
+    var form = panel.querySelector("form.run-fields");
+    var active = panel.querySelector(".run-active");
+    var changed = active.querySelector(".run-changed");
+    var summary = active.querySelector(".run-summary");
+    var undoButton = active.querySelector(".run-undo");
+    var finishButton = active.querySelector(".run-finish");
+    var status = panel.querySelector("#run-status");
+    var recordBox = element("div", "run-record");
+    var where = element("p", "run-where");
+    active.insertBefore(recordBox, active.firstChild);
+    active.insertBefore(where, summary);
+    summary.tabIndex = -1;
+    var run = null; /* the run being worked on, while in run mode */
+
+    function announce(text) {
+      status.textContent = text;
+    }
+
+    function checkStorage() {
+      if (store().failed()) showNotice(panel, "run-storage-unavailable", S);
+    }
+
+    /* The record as this page writes it: in this page's language and title. */
+    function stamp() {
+      run.locale = document.documentElement.lang;
+      if (page.title) run.title = page.title;
+      run = canonical(run);
+    }
+
+    function save() {
+      stamp();
+      store().set(RUN_KEY + run.id, JSON.stringify(run));
+      checkStorage();
+    }
+
+    function showList() {
+      var kept = keptRuns();
+      if (kept.unreadable) showNotice(panel, "run-unreadable", S);
+      var runs = kept.runs.filter(function (r) { return r.procedure === page.id; });
+      listItems.textContent = "";
+      runs.forEach(function (r, i) { listItems.appendChild(runItem(r, i, S, false)); });
+      list.hidden = !runs.length;
+      return runs;
+    }
+
+    /* Run mode on (`how`: "begin", "resume" or "load" tells where focus goes). */
+    function enter(r, how) {
+      run = r;
+      stamp();
+      store().set(activeKey, run.id);
+      article.classList.add("running");
+      page.steps.forEach(function (step) { if (step.heading) step.heading.tabIndex = -1; });
+      list.hidden = true;
+      startLine.hidden = true;
+      form.hidden = true;
+      active.hidden = false;
+      render();
+      if (how === "load") announceWhere();
+      else focusWhere();
+    }
+
+    function exit() {
+      run = null;
+      store().remove(activeKey);
+      article.classList.remove("running");
+      page.steps.forEach(function (step) {
+        clearStep(step);
+        if (step.heading) step.heading.removeAttribute("tabindex");
+      });
+      active.hidden = true;
+      startLine.hidden = false;
+      showList();
+    }
+
+    function clearStep(step) {
+      step.li.classList.remove("run-done", "run-current", "run-skipped");
+      step.li.removeAttribute("aria-current");
+      step.li.querySelectorAll(".run-added").forEach(function (e) { e.remove(); });
+    }
+
+    /* Says where the run is, and returns what should take focus there. */
+    function announceWhere() {
+      if (run.finished) return summary;
+      var current = currentStep(run, page);
+      if (current) {
+        announce(fill(S["run-now-at"], { n: current.number, title: current.title }));
+        return current.heading;
+      }
+      announce(S["run-at-end"]);
+      return finishButton;
+    }
+
+    function focusWhere() {
+      var target = announceWhere();
+      if (target) target.focus();
+    }
+
+    /* Lines telling what one path entry recorded. */
+    function entryLines(d, into, tag) {
+      if (d.answer !== null) into.appendChild(element(tag, "run-entry-answer", fill(S["run-answer"], { answer: d.answer })));
+      if (d.categories.length) {
+        into.appendChild(element(tag, "run-entry-categories",
+          S["run-categories"] + ": " + d.categories.join(S["list-separator"])));
+      }
+      if (d.request) into.appendChild(element(tag, "run-entry-request", S["run-request"] + ": " + d.request));
+      if (d.noteLines.length) {
+        into.appendChild(element(tag, "run-entry-note", S["run-note"] + ": " + d.noteLines.join("\n")));
+      }
+    }
+
+    function check() {
+      var mark = element("span", "run-check", "✓");
+      mark.setAttribute("aria-hidden", "true");
+      return mark;
+    }
+
+    /* The controls of the current step: a note, then its answers or Mark done. */
+    function controls(step) {
+      var box = element("div", "run-added run-controls");
+      if (step.kind === "escalation" && step.categories.length) {
+        var set = element("fieldset", "run-categories");
+        set.appendChild(element("legend", "", S["run-categories"]));
+        step.categories.forEach(function (category) {
+          var label = element("label", "run-category");
+          var input = element("input");
+          input.type = "checkbox";
+          input.value = category.id;
+          label.appendChild(input);
+          label.appendChild(element("span", "", category.title));
+          set.appendChild(label);
+        });
+        box.appendChild(set);
+      }
+      if (step.kind === "escalation") {
+        var requestLabel = element("label", "run-request", S["run-request"] + " ");
+        var request = element("input", "run-request-input");
+        request.type = "text";
+        request.autocomplete = "off";
+        requestLabel.appendChild(request);
+        box.appendChild(requestLabel);
+      }
+      var noteLabel = element("label", "run-note", S["run-note"] + " ");
+      var note = element("textarea", "run-note-input");
+      note.rows = 2;
+      noteLabel.appendChild(note);
+      box.appendChild(noteLabel);
+      var buttons = element("div", "run-buttons");
+      if (step.kind === "decision") {
+        buttons.classList.add("run-answers");
+        buttons.setAttribute("role", "group");
+        buttons.setAttribute("aria-label", step.title);
+        step.branches.forEach(function (branch, i) {
+          var b = button("run-answer", branch.label);
+          b.setAttribute("data-answer", String(i));
+          buttons.appendChild(b);
+        });
+      } else {
+        buttons.appendChild(button("run-mark-done", S["run-done"]));
+      }
+      box.appendChild(buttons);
+      return box;
+    }
+
+    /* Where the run ends when it leaves this page: the other procedure it continues in. */
+    function continuation() {
+      var last = run.path[run.path.length - 1];
+      var step = last ? page.byId[last.step] : null;
+      if (!step) return null;
+      var link = step.kind === "decision" ? (step.branches[last.answer] || {}).link : step.link;
+      if (!link || link.getAttribute("href").charAt(0) === "#") return null;
+      var title = link.textContent;
+      document.querySelectorAll(".sidebar a[href]").forEach(function (a) {
+        if (a.href === link.href) title = a.textContent;
+      });
+      var a = element("a", "run-continues", fill(S["run-continues"], { title: trim(title) }));
+      a.href = link.getAttribute("href");
+      return a;
+    }
+
+    /* The record's fields and times, as a description list. */
+    function recordList(withElapsed) {
+      var dl = element("dl");
+      function add(term, value) {
+        var div = element("div");
+        div.appendChild(element("dt", "", term));
+        div.appendChild(element("dd", "", value));
+        dl.appendChild(div);
+      }
+      filledFields(run).forEach(function (field) { add(field[0], field[1]); });
+      add(S["run-started"], dateTime(run.started));
+      if (run.finished) {
+        add(S["run-finished"], dateTime(run.finished));
+        var minutes = elapsedMinutes(run);
+        if (withElapsed && minutes !== null) add(S["run-elapsed"], fill(S["run-minutes"], { n: minutes }));
+      }
+      return dl;
+    }
+
+    /* The page as the run stands: steps marked done, current or skipped, the panel's record,
+       notices, summary and toolbar. */
+    function render() {
+      var current = run.finished ? null : currentStep(run, page);
+      var entries = Object.create(null);
+      run.path.forEach(function (entry, i) {
+        (entries[entry.step] = entries[entry.step] || []).push(i);
+      });
+      var last = run.path.length ? page.byId[run.path[run.path.length - 1].step] : null;
+      var before = run.finished ? Infinity : current ? current.number : last ? last.number : 0;
+      page.steps.forEach(function (step) {
+        clearStep(step);
+        var done = entries[step.id] || [];
+        var head = element("div", "run-added run-step-state");
+        if (step === current) {
+          step.li.classList.add("run-current");
+          step.li.setAttribute("aria-current", "step");
+          head.appendChild(element("p", "run-badge run-badge-current", S["run-current"]));
+        } else if (!done.length && step.number < before) {
+          step.li.classList.add("run-skipped");
+          head.appendChild(element("p", "run-badge run-badge-skipped", S["run-skipped"]));
+        }
+        if (done.length) {
+          step.li.classList.add("run-done");
+          var ul = element("ul", "run-entries");
+          done.forEach(function (i) {
+            var d = describeEntry(run.path[i], page);
+            var li = element("li", "run-entry");
+            li.setAttribute("data-entry", String(i));
+            var line = element("p", "run-entry-time");
+            line.appendChild(check());
+            line.appendChild(document.createTextNode(" " + fill(S["run-done-at"], { time: d.time })));
+            li.appendChild(line);
+            entryLines(d, li, "p");
+            var back = button("run-back", S["run-back"]);
+            back.setAttribute("data-entry", String(i));
+            li.appendChild(back);
+            ul.appendChild(li);
+          });
+          head.appendChild(ul);
+        }
+        if (head.firstChild && step.heading) step.heading.insertAdjacentElement("afterend", head);
+        if (step === current) step.li.appendChild(controls(step));
+      });
+
+      recordBox.textContent = "";
+      recordBox.appendChild(recordList(false));
+
+      if (run.version !== page.version) {
+        var versions = run["step-versions"] || {};
+        var steps = page.steps.filter(function (step) { return versions[step.id] !== step.version; })
+          .map(function (step) { return S.step + " " + step.number + ". " + step.title; });
+        Object.keys(versions).forEach(function (id) { if (!page.byId[id]) steps.push(id); });
+        changed.textContent = steps.length
+          ? fill(S["run-changed"], { steps: steps.join(S["list-separator"]) })
+          : S["run-changed-elsewhere"];
+        changed.hidden = false;
+      } else {
+        changed.hidden = true;
+      }
+
+      where.textContent = "";
+      where.hidden = !!run.finished;
+      if (current) {
+        var jump = element("a", "", fill(S["run-now-at"], { n: current.number, title: current.title }));
+        jump.href = "#" + current.id;
+        where.appendChild(jump);
+      } else if (!run.finished) {
+        where.appendChild(document.createTextNode(S["run-at-end"]));
+        var next = continuation();
+        if (next) {
+          where.appendChild(document.createTextNode(" "));
+          where.appendChild(next);
+        }
+      }
+
+      summary.textContent = "";
+      summary.hidden = !run.finished;
+      if (run.finished) {
+        summary.appendChild(element("h3", "", S["run-summary"]));
+        summary.appendChild(recordList(true));
+        summary.appendChild(element("h4", "", S["run-path"]));
+        var ol = element("ol", "run-summary-path");
+        run.path.forEach(function (entry, i) {
+          var d = describeEntry(entry, page);
+          if (!d) return;
+          var li = element("li");
+          li.value = i + 1;
+          var line = element("p");
+          line.appendChild(check());
+          line.appendChild(document.createTextNode(" " + S.step + " " + d.number + ". " + d.title + " (" + d.time + ")"));
+          li.appendChild(line);
+          var more = element("ul");
+          entryLines(d, more, "li");
+          if (more.firstChild) li.appendChild(more);
+          ol.appendChild(li);
+        });
+        summary.appendChild(ol);
+      }
+
+      undoButton.disabled = !run.finished && !run.path.length;
+      finishButton.disabled = !canFinish(run, page);
+    }
+
+    /* After each change: kept, shown, and focus where the run now is. */
+    function changedRun() {
+      save();
+      render();
+      focusWhere();
+    }
+
+    /* The current step done, with what its controls say. */
+    function markDone(step, answer) {
+      var box = step.li.querySelector(".run-controls");
+      var entry = { step: step.id, at: localNow() };
+      if (step.kind === "decision") entry.answer = answer;
+      if (step.kind === "escalation") {
+        entry.categories = Array.prototype.filter.call(box.querySelectorAll(".run-categories input"), function (input) {
+          return input.checked;
+        }).map(function (input) { return input.value; });
+        entry.request = trim(box.querySelector(".run-request-input").value);
+      }
+      entry.note = trim(box.querySelector(".run-note-input").value);
+      run.path.push(canonicalEntry(entry));
+      changedRun();
+    }
+
+    article.addEventListener("click", function (event) {
+      if (!run || !(event.target instanceof Element)) return;
+      var target = event.target.closest("button");
+      if (!target) return;
+      var li = target.closest("li.step");
+      var step = li ? page.byId[li.id] : null;
+      if (!step) return;
+      if (target.classList.contains("run-mark-done")) {
+        markDone(step);
+      } else if (target.classList.contains("run-answer")) {
+        markDone(step, Number(target.getAttribute("data-answer")));
+      } else if (target.classList.contains("run-back")) {
+        var at = Number(target.getAttribute("data-entry"));
+        if (!window.confirm(fill(S["run-confirm-back"], { n: step.number }))) return;
+        run.path = run.path.slice(0, at);
+        delete run.finished;
+        changedRun();
+      }
+    });
+
+    startButton.addEventListener("click", function () {
+      form.reset();
+      var date = form.querySelector("input[name=date]");
+      if (date) date.value = localNow().slice(0, 10);
+      form.hidden = false;
+      startLine.hidden = true;
+      (form.querySelector("input, textarea, select") || form.querySelector("button")).focus();
+    });
+    form.querySelector(".run-cancel").addEventListener("click", function () {
+      form.hidden = true;
+      startLine.hidden = false;
+      startButton.focus();
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var fields = {};
+      Array.prototype.forEach.call(form.elements, function (input) {
+        if (input.name && input.matches("input, textarea, select")) fields[input.name] = trim(input.value);
+      });
+      var versions = {};
+      page.steps.forEach(function (step) { versions[step.id] = step.version; });
+      var random = Math.floor(Math.random() * 0x1000000).toString(16);
+      var r = {
+        "runbook-run": 1,
+        id: Date.now().toString(36) + "-" + ("00000" + random).slice(-6),
+        procedure: page.id,
+        title: page.title,
+        locale: document.documentElement.lang,
+        version: page.version,
+        "step-versions": versions,
+        fields: fields,
+        started: localNow(),
+        path: []
+      };
+      form.reset();
+      run = r;
+      save();
+      enter(run, "begin");
+    });
+
+    undoButton.addEventListener("click", function () {
+      if (run.finished) delete run.finished;
+      else run.path.pop();
+      changedRun();
+    });
+    finishButton.addEventListener("click", function () {
+      if (!canFinish(run, page)) return;
+      run.finished = localNow();
+      changedRun();
+    });
+    active.querySelector(".run-copy").addEventListener("click", function () {
+      var text = runMarkdown(run, S);
+      var copyButton = this;
+      function copied() { announce(S["run-copied"]); }
+      function fallback() {
+        var area = element("textarea", "visually-hidden");
+        area.value = text;
+        area.setAttribute("readonly", "");
+        area.setAttribute("aria-hidden", "true");
+        area.tabIndex = -1;
+        panel.appendChild(area);
+        area.select();
+        var ok = false;
+        try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+        area.remove();
+        copyButton.focus();
+        if (ok) copied();
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(copied, fallback);
+      } else {
+        fallback();
+      }
+    });
+    active.querySelector(".run-download").addEventListener("click", function () {
+      var blob = new Blob([JSON.stringify(run, null, 2) + "\n"], { type: "application/json" });
+      var url = URL.createObjectURL(blob);
+      var link = element("a");
+      link.href = url;
+      link.download = "run-" + page.id.split("/").pop() + "-" + run.started.slice(0, 10) + ".json";
+      link.hidden = true;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    });
+    active.querySelector(".run-print").addEventListener("click", function () { window.print(); });
+    active.querySelector(".run-close").addEventListener("click", function () {
+      exit();
+      startButton.focus();
+    });
+
+    listItems.addEventListener("click", function (event) {
+      var target = event.target instanceof Element ? event.target.closest("button") : null;
+      var item = target ? target.closest(".run-item") : null;
+      if (!item) return;
+      var key = RUN_KEY + item.getAttribute("data-run");
+      var r = parseRun(store().get(key), key);
+      var index = Array.prototype.indexOf.call(listItems.children, item);
+      if (target.classList.contains("run-resume")) {
+        if (r) enter(r, "resume");
+        else showList();
+      } else if (target.classList.contains("run-delete")) {
+        if (!window.confirm(S["run-confirm-delete"])) return;
+        store().remove(key);
+        if (store().get(activeKey) === item.getAttribute("data-run")) store().remove(activeKey);
+        showList();
+        focusAfterRemoval(listItems, index, startButton);
+      }
+    });
+    list.querySelector(".run-delete-all").addEventListener("click", function () {
+      if (!window.confirm(S["run-confirm-delete-all"])) return;
+      keptRuns().runs.forEach(function (r) {
+        if (r.procedure === page.id) store().remove(RUN_KEY + r.id);
+      });
+      store().remove(activeKey);
+      showList();
+      startButton.focus();
+    });
+
+    /* The run as kept now (changed in another tab, or this page back from the history cache:
+       `reload` then also resumes the active run, as a fresh load would). */
+    function refresh(reload) {
+      if (run) {
+        var key = RUN_KEY + run.id;
+        var kept = parseRun(store().get(key), key);
+        if (kept) {
+          run = kept;
+          stamp();
+          render();
+        } else {
+          exit();
+        }
+      } else if (reload) {
+        resumeActive();
+      } else {
+        showList();
+      }
+    }
+
+    function resumeActive() {
+      var id = store().get(activeKey);
+      var r = id ? parseRun(store().get(RUN_KEY + id), RUN_KEY + id) : null;
+      if (r && r.procedure === page.id && !r.finished) enter(r, "load");
+      else showList();
+    }
+
+    window.addEventListener("storage", function (event) {
+      if (event.key === null || event.key.indexOf(RUN_KEY) === 0) refresh(false);
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) refresh(true);
+    });
+
+    panel.hidden = false;
+    checkStorage();
+    if (keptRuns().unreadable) showNotice(panel, "run-unreadable", S);
+    resumeActive();
+  }
+
+  /* The home page's list of every kept run, whatever its procedure. */
+  function setUpRunHome(section) {
+    var S = readStrings(section);
+    var ul = section.querySelector("ul");
+
+    function show() {
+      var kept = keptRuns();
+      if (kept.unreadable) showNotice(section, "run-unreadable", S);
+      ul.textContent = "";
+      kept.runs.forEach(function (run, i) { ul.appendChild(runItem(run, i, S, true)); });
+      section.hidden = !kept.runs.length;
+      return kept.runs.length;
+    }
+
+    /* When the section goes, focus goes to the page's heading. */
+    function focusPage() {
+      var h1 = document.querySelector("main h1");
+      if (!h1) return;
+      h1.tabIndex = -1;
+      h1.focus();
+    }
+
+    ul.addEventListener("click", function (event) {
+      var target = event.target instanceof Element ? event.target.closest("a, button") : null;
+      var item = target ? target.closest(".run-item") : null;
+      if (!item) return;
+      var id = item.getAttribute("data-run");
+      var key = RUN_KEY + id;
+      var run = parseRun(store().get(key), key);
+      if (target.classList.contains("run-resume")) {
+        /* The procedure page resumes the run it finds active. */
+        if (run) store().set(ACTIVE_KEY + run.procedure, id);
+      } else if (target.classList.contains("run-delete")) {
+        if (!window.confirm(S["run-confirm-delete"])) return;
+        var index = Array.prototype.indexOf.call(ul.children, item);
+        store().remove(key);
+        if (run && store().get(ACTIVE_KEY + run.procedure) === id) store().remove(ACTIVE_KEY + run.procedure);
+        if (show()) focusAfterRemoval(ul, index, null);
+        else focusPage();
+      }
+    });
+    section.querySelector(".run-delete-all").addEventListener("click", function () {
+      if (!window.confirm(S["run-confirm-delete-all"])) return;
+      store().keys().forEach(function (key) {
+        if (key.indexOf(ACTIVE_KEY) === 0 || (key.indexOf(RUN_KEY) === 0 && parseRun(store().get(key), key))) {
+          store().remove(key);
+        }
+      });
+      show();
+      focusPage();
+    });
+    window.addEventListener("storage", show);
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) show();
+    });
+    show();
+  }
+
+  /* The run record's Markdown, for tests and other scripts. */
+  self.runbookRun = { markdown: runMarkdown, escape: esc };
+
   /* The text functions, for tests and other scripts: they must cut text as the index does. */
   self.runbookSearch = { normalize: normalize, pieces: pieces, pairs: pairs, search: search };
 
@@ -463,6 +1470,11 @@
     if (form) setUpSearch(form);
     setUpLanguageLinks();
     setUpTabs();
+    var article = document.querySelector("article.procedure[data-procedure]");
+    var panel = document.getElementById("run");
+    if (article && panel && panel.hasAttribute("data-strings")) setUpRun(panel, article);
+    var home = document.querySelector("section.run-home[data-strings]");
+    if (home) setUpRunHome(home);
   }
 
   if (document.readyState === "loading") {
