@@ -99,7 +99,8 @@ fn a_record_that_skips_a_decisions_target_is_refused_at_its_pointer_and_line() {
 #[test]
 fn each_kind_of_wrong_record_is_refused_with_its_pointer() {
     let project = Project::sample();
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "answer out of range",
             Box::new(|r| r["path"][1]["answer"] = json!(5)),
