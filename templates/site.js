@@ -228,25 +228,31 @@
       return (self.runbookSearchIndex || {})[lang];
     }
 
+    /* Loads the index; after a failure, the next keystroke or focus tries again. */
     function load() {
-      if (state !== "idle") return;
+      if (state === "loading" || state === "ready") return;
       state = "loading";
       var script = document.createElement("script");
       script.src = form.getAttribute("data-index");
       script.onload = function () { state = "ready"; show(); };
       script.onerror = function () {
-        state = "idle";
-        shown = null;
-        var message = document.createElement("li");
-        message.className = "no-results";
-        message.textContent = form.getAttribute("data-unavailable");
-        list.textContent = "";
-        list.appendChild(message);
-        list.hidden = false;
-        status.textContent = message.textContent;
+        state = "failed";
         script.remove();
+        show();
       };
       document.head.appendChild(script);
+    }
+
+    /* Says that search is unavailable, in the results and to screen readers. */
+    function showUnavailable() {
+      shown = null;
+      var message = document.createElement("li");
+      message.className = "no-results";
+      message.textContent = form.getAttribute("data-unavailable");
+      list.textContent = "";
+      list.appendChild(message);
+      list.hidden = false;
+      status.textContent = message.textContent;
     }
 
     /* The query the results show, so that showing them again changes nothing (and keeps the
@@ -260,6 +266,12 @@
         return;
       }
       var text = input.value.trim();
+      /* A failed index stays reported until a new attempt succeeds (a late timer must not
+         clear the message). */
+      if (state === "failed" && text) {
+        showUnavailable();
+        return;
+      }
       var query = index() ? text : null;
       if (query === shown && query) {
         list.hidden = false;

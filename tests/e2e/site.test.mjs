@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { extname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -519,4 +519,348 @@ describe("DocFX content (tests/fixtures/docfx)", () => {
       }
     });
   }
+});
+
+describe("run mode", () => {
+  const procedure = "escalate-problems-to-microsoft";
+  // The sample project with one step's text edited, built beside the sample, so that one browser
+  // (one origin, one localStorage) sees a run begun on the published procedure and then its edit.
+  const editedProject = join(out, "edited-project");
+  const editedSite = join(out, "site-edited");
+
+  before(() => {
+    rmSync(editedProject, { recursive: true, force: true });
+    mkdirSync(editedProject, { recursive: true });
+    for (const entry of ["book.toml", "translations.lock", "content", "templates"]) {
+      if (existsSync(join(root, entry))) cpSync(join(root, entry), join(editedProject, entry), { recursive: true });
+    }
+    const file = join(editedProject, `content/${procedure}.yaml`);
+    const text = readFileSync(file, "utf8");
+    const edited = text.replace("Keep the request number so you can follow up", "Keep the request number and its severity so you can follow up");
+    assert.notEqual(edited, text, "the edit must change the procedure");
+    writeFileSync(file, edited);
+    execFileSync("cargo", ["run", "--quiet", "--", "build", "--quiet", "--root", editedProject, "--out", editedSite], {
+      cwd: root,
+      stdio: "inherit",
+    });
+  });
+
+  /** The procedure page over HTTP in `locale`, with the clock at `time` (Tokyo time). */
+  async function openRun(t, locale = "en", options = {}) {
+    const page = await newPage(t, { timezoneId: "Asia/Tokyo", ...options });
+    await page.clock.setFixedTime(new Date("2026-12-02T14:00:00+09:00"));
+    // Confirmations (go back, delete) are accepted, as a reader would.
+    page.on("dialog", (dialog) => dialog.accept());
+    await page.goto(`${httpRoot}${locale}/${procedure}.html`);
+    return page;
+  }
+
+  /** Sets the clock to HH:MM:SS on the day of the run. */
+  async function at(page, time) {
+    await page.clock.setFixedTime(new Date(`2026-12-02T${time}+09:00`));
+  }
+
+  /** Starts a run with the record fields of tests/it/record.rs. */
+  async function begin(page) {
+    await page.locator(".run-start").click();
+    const form = page.locator("form.run-fields");
+    await form.locator('input[name="customer"]').fill("Contoso *Ltd*");
+    await form.locator('input[name="ticket"]').fill("T-1001");
+    await form.locator('input[name="date"]').fill("2026-12-02");
+    await form.locator('input[name="engineer"]').fill("A. Lee");
+    await form.locator("button[type=submit]").click();
+    await page.locator("article.procedure.running").waitFor();
+  }
+
+  const current = (page) => page.locator("li.step.run-current").getAttribute("id");
+
+  async function answer(page, index) {
+    await page.locator(`li.step.run-current .run-answer[data-answer="${index}"]`).click();
+  }
+
+  async function markDone(page) {
+    await page.locator("li.step.run-current .run-mark-done").click();
+  }
+
+  test("a run through both answers of every decision, a reload and a change of language, exported as Markdown and JSON that the command line accepts and renders", async (t) => {
+    const page = await openRun(t);
+    await begin(page);
+    assert.equal(await current(page), "check-service-health");
+    await at(page, "14:02:00");
+    await page.locator("li.step.run-current textarea.run-note-input").fill("No incident\nfor Exchange Online");
+    await markDone(page);
+    assert.equal(await current(page), "documented");
+
+    // Each answer of each decision leads to its step; Undo takes it back.
+    await answer(page, 0);
+    assert.equal(await current(page), "tell-customer-known-issue");
+    await page.locator(".run-undo").click();
+    await at(page, "14:03:10");
+    await answer(page, 1);
+    assert.equal(await current(page), "troubleshoot");
+    assert.ok(await page.locator("li#tell-customer-known-issue.run-skipped").isVisible(), "off the path: skipped");
+    await at(page, "14:20:00");
+    await markDone(page);
+
+    // A reload finds the run where it was.
+    await page.reload();
+    await page.locator("article.procedure.running").waitFor();
+    assert.equal(await current(page), "troubleshooting-fixed");
+    assert.equal(await page.locator("li.step.run-done").count(), 3);
+
+    await answer(page, 0);
+    assert.equal(await current(page), "close-the-loop");
+    await page.locator(".run-undo").click();
+
+    // Japanese mid-run: the same run, at the same step, answered in Japanese.
+    await page.locator('.languages a[hreflang="ja"]').click();
+    await page.waitForURL(/\/ja\//);
+    await page.locator("article.procedure.running").waitFor();
+    assert.equal(await current(page), "troubleshooting-fixed");
+    assert.equal(await page.locator("li.step.run-current .run-answer").first().innerText(), "はい");
+    await at(page, "14:21:00");
+    await answer(page, 1);
+    assert.equal(await current(page), "microsoft-category");
+
+    // And back to English, where "No" loops back to troubleshooting.
+    await page.locator('.languages a[hreflang="en"]').click();
+    await page.waitForURL(/\/en\//);
+    await page.locator("article.procedure.running").waitFor();
+    await answer(page, 1);
+    assert.equal(await current(page), "troubleshoot");
+    await page.locator(".run-undo").click();
+    await at(page, "14:22:00");
+    await answer(page, 0);
+    assert.equal(await current(page), "submit-request");
+
+    // Going back to an earlier step drops what followed (confirmed), and the run goes on from there.
+    await page.locator('.run-back[data-entry="3"]').click();
+    assert.equal(await current(page), "troubleshooting-fixed");
+    await at(page, "14:21:00");
+    await answer(page, 1);
+    await at(page, "14:22:00");
+    await answer(page, 0);
+
+    const escalation = page.locator("li.step.run-current");
+    assert.equal(await escalation.getAttribute("id"), "submit-request");
+    await escalation.locator('input[type=checkbox][value="bugs-and-irregularities"]').check();
+    await escalation.locator('input[type=checkbox][value="unavailable-services"]').check();
+    await escalation.locator(".run-request-input").fill("2512020010001234");
+    await at(page, "14:40:00");
+    await markDone(page);
+    await at(page, "14:47:00");
+    await markDone(page);
+    await at(page, "14:47:31");
+    await page.locator(".run-finish").click();
+    const summary = page.locator(".run-summary");
+    await summary.waitFor();
+    assert.equal(await summary.evaluate((e) => e === document.activeElement), true, "focus on the summary");
+    assert.match(await summary.innerText(), /48 min/);
+
+    // Copy as Markdown: the same text as the command line's snapshot of the same run.
+    await page.evaluate(() => {
+      navigator.clipboard.writeText = async (text) => {
+        globalThis.copied = text;
+      };
+    });
+    await page.locator(".run-copy").click();
+    await page.waitForFunction(() => typeof globalThis.copied === "string");
+    const markdown = await page.evaluate(() => globalThis.copied);
+    const version = await page.locator("article.procedure").getAttribute("data-version");
+    const snapshot = readFileSync(join(root, "tests/it/snapshots/it__record__record_en.md.snap"), "utf8")
+      .split(/^---$/m)
+      .slice(2)
+      .join("---")
+      .replace(/^\n/, "");
+    assert.equal(markdown.replace(version, "VERSION"), snapshot);
+
+    // Download JSON: checked and rendered by the command line.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".run-download").click()]);
+    const json = join(out, "run.json");
+    await download.saveAs(json);
+    const record = JSON.parse(readFileSync(json, "utf8"));
+    assert.equal(record["runbook-run"], 1);
+    assert.equal(record.locale, "en");
+    assert.deepEqual(record.path.map((e) => e.step), [
+      "check-service-health", "documented", "troubleshoot", "troubleshooting-fixed", "microsoft-category", "submit-request", "close-the-loop",
+    ]);
+    const runbook = (...args) => execFileSync("cargo", ["run", "--quiet", "--", ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    runbook("record", "check", json);
+    assert.equal(runbook("record", "render", json), markdown, "the command line renders what the page copied");
+
+    // A record edited to skip a decision's target is refused at its pointer.
+    const skipping = structuredClone(record);
+    skipping.path.splice(2, 1);
+    const skipped = join(out, "run-skipping.json");
+    writeFileSync(skipped, JSON.stringify(skipping, null, 2) + "\n");
+    assert.throws(() => runbook("record", "check", skipped), (error) => {
+      assert.equal(error.status, 1);
+      assert.match(error.stderr, /`\/path\/2\/step`: after step 2 \(`documented`\) answered “No” the run goes to step 4/);
+      assert.match(error.stderr, /run-skipping\.json:\d+:\d+/);
+      return true;
+    });
+
+    // The filled-in checklist as PDF holds the ticks, the answers and the record fields.
+    const pdf = join(out, "run.pdf");
+    runbook("record", "render", json, "--format", "pdf", "--out", pdf);
+    const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+    for (const expected of ["✓", "Contoso *Ltd*", "T-1001", "A. Lee", "2512020010001234", "Skipped", "Elapsed time: 48 min"]) {
+      assert.ok(text.includes(expected), `${expected} in the PDF:\n${text}`);
+    }
+    assert.match(text, /✓\s*No → step 4/);
+  });
+
+  test("the printed page is the checklist filled in", async (t) => {
+    const page = await openRun(t, "en", { viewport: { width: 1280, height: 900 } });
+    await begin(page);
+    await at(page, "14:02:00");
+    await markDone(page);
+    await at(page, "14:03:00");
+    await answer(page, 0);
+    await at(page, "14:09:00");
+    await markDone(page);
+    await at(page, "14:10:00");
+    await page.locator(".run-finish").click();
+    await page.screenshot({ path: join(screenshots, "run-en-1280.png"), fullPage: true });
+    await page.emulateMedia({ media: "print" });
+    for (const selector of [".run-toolbar", ".run-start-line", ".site-header", ".sidebar"]) {
+      const hidden = await page.locator(selector).evaluateAll((all) => all.every((e) => getComputedStyle(e).display === "none" || e.closest("[hidden]")));
+      assert.ok(hidden, `${selector} is not printed`);
+    }
+    const pdfPath = join(out, "run-printed.pdf");
+    await page.pdf({ path: pdfPath, format: "A4" });
+    const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
+    for (const expected of ["Contoso *Ltd*", "T-1001", "14:02", "14:03", "Answer: Yes", "Skipped"]) {
+      assert.ok(text.includes(expected), `${expected} in the printed page:\n${text}`);
+    }
+    const struck = await page.locator("li#troubleshoot.run-skipped h3").evaluate((h) => getComputedStyle(h).textDecorationLine);
+    assert.equal(struck, "line-through", "a skipped step is struck through on paper");
+  });
+
+  test("a run begun before an edit to one step names that step", async (t) => {
+    const page = await openRun(t);
+    await begin(page);
+    await markDone(page);
+    await page.goto(`${httpRoot}../../site-edited/html/en/${procedure}.html`);
+    await page.locator("article.procedure.running").waitFor();
+    const notice = page.locator(".run-changed");
+    await notice.waitFor();
+    const text = await notice.innerText();
+    assert.match(text, /Step 7\. Submit a support request to Microsoft/);
+    assert.doesNotMatch(text, /Step 1\./);
+    // The run goes on: the published page still knows where it stands.
+    assert.equal(await current(page), "documented");
+  });
+
+  test("keyboard only from start to export; focus follows the current step and is announced", async (t) => {
+    const page = await openRun(t);
+    await page.locator(".run-start").focus();
+    await page.keyboard.press("Enter");
+    const first = page.locator('form.run-fields input[name="customer"]');
+    assert.equal(await first.evaluate((e) => e === document.activeElement), true, "focus in the record fields");
+    await page.keyboard.type("Fabrikam");
+    await page.keyboard.press("Enter");
+    await page.locator("article.procedure.running").waitFor();
+    const focusedStep = () => page.evaluate(() => document.activeElement.closest("li.step")?.id);
+    assert.equal(await focusedStep(), "check-service-health");
+    assert.match(await page.locator("#run-status").innerText(), /Now at step 1: Look for known problems/);
+    // Tab to "Mark done" from the step's heading and press it.
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement.matches(".run-mark-done"))); i++) {
+      await page.keyboard.press("Tab");
+    }
+    await page.keyboard.press("Enter");
+    assert.equal(await focusedStep(), "documented");
+    assert.match(await page.locator("#run-status").innerText(), /Now at step 2: Is the problem already documented\?/);
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement.matches(".run-answer"))); i++) {
+      await page.keyboard.press("Tab");
+    }
+    await page.keyboard.press("Enter");
+    assert.equal(await focusedStep(), "tell-customer-known-issue");
+    for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement.matches(".run-mark-done"))); i++) {
+      await page.keyboard.press("Tab");
+    }
+    await page.keyboard.press("Enter");
+    assert.equal(await page.evaluate(() => document.activeElement.matches(".run-finish")), true, "at the end, focus on Finish");
+    assert.match(await page.locator("#run-status").innerText(), /The procedure is complete/);
+    await page.keyboard.press("Enter");
+    await page.evaluate(() => {
+      navigator.clipboard.writeText = async (text) => {
+        globalThis.copied = text;
+      };
+    });
+    for (let i = 0; i < 20 && !(await page.evaluate(() => document.activeElement.matches(".run-copy"))); i++) {
+      await page.keyboard.press("Tab");
+    }
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => typeof globalThis.copied === "string");
+    assert.match(await page.evaluate(() => globalThis.copied), /- Customer: Fabrikam\n/);
+  });
+
+  for (const scheme of ["light", "dark"]) {
+    for (const [width, height] of [[360, 740], [1280, 800]]) {
+      test(`run mode at ${width} px (${scheme}): fits, no serious or critical axe violation`, async (t) => {
+        const page = await openRun(t, "ja", { colorScheme: scheme, viewport: { width, height } });
+        await begin(page);
+        await markDone(page);
+        await answer(page, 1);
+        await markDone(page);
+        const problems = [];
+        for (const stage of ["decision", "escalation", "summary"]) {
+          if (stage === "escalation") {
+            await answer(page, 1);
+            await answer(page, 0);
+          }
+          if (stage === "summary") {
+            await page.locator("li.step.run-current .run-categories input[type=checkbox]").first().check();
+            await markDone(page);
+            await page.locator(".run-finish").click();
+          }
+          const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+          if (scrollWidth > width) problems.push(`${stage}: ${scrollWidth} px wide`);
+          await page.evaluate(axeSource);
+          const found = await page.evaluate(async () => {
+            const result = await globalThis.axe.run(document, {
+              runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+            });
+            return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+          });
+          for (const v of found) for (const n of v.nodes) problems.push(`${stage}: ${v.id}: ${n.target.join(" ")}`);
+          if (scheme === "light") {
+            await page.screenshot({ path: join(screenshots, `run-ja-${stage}-${width}.png`), fullPage: width === 360 });
+          }
+        }
+        assert.deepEqual(problems, []);
+      });
+    }
+  }
+
+  test("runs are listed on the procedure and home pages, resumed, and deleted", async (t) => {
+    const page = await openRun(t);
+    await begin(page);
+    await markDone(page);
+    await page.locator(".run-close").click();
+    const item = page.locator(".run-list li.run-item");
+    assert.equal(await item.count(), 1);
+    assert.match(await item.innerText(), /Contoso \*Ltd\* · T-1001/);
+    await page.goto(`${httpRoot}en/index.html`);
+    const home = page.locator(".run-home li.run-item");
+    assert.equal(await home.count(), 1);
+    await home.locator("a.run-resume").click();
+    await page.waitForURL(new RegExp(`${procedure}\\.html`));
+    await page.locator("article.procedure.running").waitFor();
+    assert.equal(await current(page), "documented");
+    await page.locator(".run-close").click();
+    await page.locator(".run-list li.run-item .run-delete").click();
+    assert.equal(await page.locator(".run-list li.run-item").count(), 0);
+    await page.goto(`${httpRoot}en/index.html`);
+    assert.equal(await page.locator(".run-home").isVisible(), false, "no runs: no list");
+  });
+
+  test("without JavaScript the page is the ordinary guide", async (t) => {
+    const page = await newPage(t, { javaScriptEnabled: false });
+    await page.goto(fileUrl(`en/${procedure}.html`));
+    assert.equal(await page.locator("#run").isVisible(), false);
+    assert.equal(await page.locator("li.step").count(), 8);
+    assert.equal(await page.locator("button:visible").count(), 0);
+  });
 });

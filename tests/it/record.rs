@@ -37,7 +37,7 @@ fn record(project: &Project) -> Value {
             { "step": "troubleshooting-fixed", "at": "2026-12-02T14:21:00+09:00", "answer": 1 },
             { "step": "microsoft-category", "at": "2026-12-02T14:22:00+09:00", "answer": 0 },
             { "step": "submit-request", "at": "2026-12-02T14:40:00+09:00",
-              "categories": ["bugs-and-irregularities", "unavailable-services"], "request": "2512020010001234" },
+              "categories": ["unavailable-services", "bugs-and-irregularities"], "request": "2512020010001234" },
             { "step": "close-the-loop", "at": "2026-12-02T14:47:00+09:00" }
         ]
     })
