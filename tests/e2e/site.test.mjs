@@ -864,3 +864,79 @@ describe("run mode", () => {
     assert.equal(await page.locator("button:visible").count(), 0);
   });
 });
+
+describe("run mode on a longer procedure (tests/fixtures/flowchart)", () => {
+  const fixture = "tests/fixtures/flowchart";
+  const built = join(out, "flowchart");
+
+  before(() => {
+    execFileSync("cargo", ["run", "--quiet", "--", "build", "--quiet", "--root", fixture, "--out", relative(root, built)], {
+      cwd: root,
+      stdio: "inherit",
+    });
+  });
+
+  test("seeded random walks through loops, a three-way decision and an escalation: the page's flow is the command line's", async (t) => {
+    const page = await newPage(t);
+    page.on("dialog", (dialog) => dialog.accept());
+    // A fixed linear congruential sequence: the same walks on every run.
+    let seed = 16;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const runbook = (...args) =>
+      execFileSync("cargo", ["run", "--quiet", "--", "--root", fixture, ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const lengths = [];
+    let loops = 0;
+    for (let walk = 0; walk < 10; walk++) {
+      await page.goto(`${httpRoot}../../flowchart/html/en/tenant-outage.html`);
+      await page.locator(".run-start").click();
+      await page.locator('form.run-fields input[name="customer"]').fill(`Walk ${walk}`);
+      await page.locator("form.run-fields button[type=submit]").click();
+      await page.locator("article.procedure.running").waitFor();
+      for (let action = 0; action < 40; action++) {
+        const finish = page.locator(".run-finish");
+        const step = page.locator("li.step.run-current");
+        const atStep = (await step.count()) > 0;
+        if (!atStep || ((await finish.isEnabled()) && random() < 0.5)) break;
+        const answers = step.locator(".run-answer");
+        const count = await answers.count();
+        if (count) {
+          await answers.nth(Math.floor(random() * count)).click();
+        } else {
+          const boxes = step.locator(".run-categories input[type=checkbox]");
+          for (let i = 0; i < (await boxes.count()); i++) if (random() < 0.5) await boxes.nth(i).check();
+          if (random() < 0.3) await step.locator("textarea.run-note-input").fill(`note ${walk}.${action} *with* <markup>`);
+          await step.locator(".run-mark-done").click();
+        }
+      }
+      if (await page.locator(".run-finish").isEnabled()) await page.locator(".run-finish").click();
+      await page.evaluate(() => {
+        globalThis.copied = undefined;
+        navigator.clipboard.writeText = async (text) => {
+          globalThis.copied = text;
+        };
+      });
+      await page.locator(".run-copy").click();
+      await page.waitForFunction(() => typeof globalThis.copied === "string");
+      const markdown = await page.evaluate(() => globalThis.copied);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".run-download").click()]);
+      const json = join(out, `walk-${walk}.json`);
+      await download.saveAs(json);
+      const record = JSON.parse(readFileSync(json, "utf8"));
+      const steps = record.path.map((e) => e.step);
+      if (new Set(steps).size < steps.length) loops += 1;
+      lengths.push(`${steps.length}${record.finished ? "" : " (unfinished)"}`);
+      try {
+        runbook("record", "check", json);
+      } catch (error) {
+        assert.fail(`walk ${walk} (${record.path.map((e) => e.step + (e.answer ?? "")).join(" ")}): ${error.stderr}`);
+      }
+      assert.equal(runbook("record", "render", json), markdown, `walk ${walk}: the page and the command line write the same Markdown`);
+      await page.locator(".run-close").click();
+    }
+    // Some walks go round a loop (a step done twice).
+    assert.ok(loops >= 2, `walks with a loop: ${loops}; path lengths: ${lengths.join(", ")}`);
+  });
+});
