@@ -1113,8 +1113,9 @@
       run.path.forEach(function (entry, i) {
         (entries[entry.step] = entries[entry.step] || []).push(i);
       });
-      var last = run.path.length ? page.byId[run.path[run.path.length - 1].step] : null;
-      var before = run.finished ? Infinity : current ? current.number : last ? last.number : 0;
+      /* Skipped: a step off the path before the current one; once the run is at its end (or
+         finished), every step off the path. */
+      var before = current ? current.number : Infinity;
       page.steps.forEach(function (step) {
         clearStep(step);
         var done = entries[step.id] || [];

@@ -940,3 +940,32 @@ describe("run mode on a longer procedure (tests/fixtures/flowchart)", () => {
     assert.ok(loops >= 2, `walks with a loop: ${loops}; path lengths: ${lengths.join(", ")}`);
   });
 });
+
+describe("run mode across procedures (tests/fixtures/runs)", () => {
+  const fixture = "tests/fixtures/runs";
+  const built = join(out, "runs");
+
+  before(() => {
+    execFileSync("cargo", ["run", "--quiet", "--", "build", "--quiet", "--root", fixture, "--out", relative(root, built)], {
+      cwd: root,
+      stdio: "inherit",
+    });
+  });
+
+  test("an answer that leads to another procedure ends the run there, and says where it continues", async (t) => {
+    const page = await newPage(t);
+    await page.goto(`${httpRoot}../../runs/html/ja/triage.html`);
+    await page.locator(".run-start").click();
+    // The project's own record fields: a built-in one in Japanese, its own as written.
+    assert.deepEqual(await page.locator("form.run-fields label").allInnerTexts(), ["チケット / サポート リクエスト番号", "Region"]);
+    await page.locator('form.run-fields input[name="Region"]').fill("Japan East");
+    await page.locator("form.run-fields button[type=submit]").click();
+    await page.locator("li.step.run-current .run-mark-done").click();
+    await page.locator('li.step.run-current .run-answer[data-answer="0"]').click();
+    assert.equal(await page.locator("li.step.run-current").count(), 0, "no step is current after the hand-over");
+    assert.equal(await page.locator(".run-finish").isEnabled(), true);
+    assert.match(await page.locator(".run-active").innerText(), /「請求に関する異議に対応する」に続きます/);
+    assert.match(await page.locator("#run-status").innerText(), /手順が完了しました/);
+    assert.equal(await page.locator("li#check-licences.run-skipped").count(), 1);
+  });
+});

@@ -372,3 +372,112 @@ fn the_run_record_schema_is_printed() {
         assert!(properties.contains_key(key), "{key}: {schema}");
     }
 }
+
+/// A finished record of `procedure` in `tests/fixtures/runs` through `steps` (id, answer).
+fn fixture_record(project: &Project, procedure: &str, steps: &[(&str, Option<usize>)]) -> Value {
+    let checked = runbook::load_project(project.root()).unwrap();
+    let found = checked.site.procedure(procedure).unwrap();
+    json!({
+        "runbook-run": 1,
+        "id": "r1",
+        "procedure": procedure,
+        "locale": "ja",
+        "version": runbook::fingerprint::of_text(&checked.sources.file(found.file).text),
+        "fields": { "ticket": "42", "Region": "Japan East" },
+        "started": "2026-12-02T09:00:00Z",
+        "finished": "2026-12-02T09:30:00Z",
+        "path": steps.iter().map(|(step, answer)| {
+            let mut entry = json!({ "step": step, "at": "2026-12-02T09:10:00Z" });
+            if let Some(answer) = answer {
+                entry["answer"] = json!(answer);
+            }
+            entry
+        }).collect::<Vec<_>>(),
+    })
+}
+
+#[test]
+fn a_run_ends_where_it_continues_in_another_procedure_or_at_an_escalation() {
+    let project = Project::fixture("runs");
+    let accepted: [(&str, &[(&str, Option<usize>)]); 3] = [
+        ("triage", &[("identify", None), ("billing", Some(0))]),
+        (
+            "triage",
+            &[
+                ("identify", None),
+                ("billing", Some(1)),
+                ("check-licences", None),
+            ],
+        ),
+        (
+            "billing-dispute",
+            &[("review-invoice", None), ("open-dispute", None)],
+        ),
+    ];
+    for (procedure, steps) in accepted {
+        let path = write(
+            &project,
+            "run.json",
+            &fixture_record(&project, procedure, steps),
+        );
+        let run = project.run(&["record", "check", &path]).expect(0);
+        assert!(
+            !run.stderr().contains("error"),
+            "{steps:?}: {}",
+            run.stderr()
+        );
+    }
+    // Nothing follows a branch into another procedure, and a run cannot stop mid-way.
+    let refused: [(&[(&str, Option<usize>)], &str); 2] = [
+        (
+            &[
+                ("identify", None),
+                ("billing", Some(0)),
+                ("check-licences", None),
+            ],
+            "`/path/2`: the run had already ended at `/path/1`",
+        ),
+        (
+            &[("identify", None)],
+            "`/finished`: the run is finished, but step 1 (`identify`) leads on to step 2",
+        ),
+    ];
+    for (steps, expected) in refused {
+        let path = write(
+            &project,
+            "run.json",
+            &fixture_record(&project, "triage", steps),
+        );
+        let run = project.run(&["record", "check", &path]).expect(1);
+        assert!(
+            run.stderr().contains(expected),
+            "{steps:?}: {}",
+            run.stderr()
+        );
+    }
+}
+
+#[test]
+fn the_projects_own_record_fields_are_rendered_with_their_names() {
+    let project = Project::fixture("runs");
+    let record = fixture_record(
+        &project,
+        "triage",
+        &[("identify", None), ("billing", Some(0))],
+    );
+    let path = write(&project, "run.json", &record);
+    let markdown = project.run(&["record", "render", &path]).expect(0).stdout();
+    assert!(
+        markdown.starts_with("# お客様からの報告を振り分ける: 実行記録\n"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("- チケット / サポート リクエスト番号: 42\n- Region: Japan East\n"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("- 所要時間: 30 分\n"), "{markdown}");
+    assert!(
+        markdown.contains("2. ✓ 手順 2. 請求書に関する報告ですか？ (09:10)\n   - 回答: はい\n"),
+        "{markdown}"
+    );
+}
