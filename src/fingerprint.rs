@@ -3,13 +3,14 @@
 //!
 //! A procedure's fingerprint is over its source file as written (what the printed footer and a
 //! run record call its version). A step's is over what the step says and where it leads, in
-//! every locale, and not over where it sits in the file, so editing one step changes only that
-//! step's fingerprint.
+//! every locale (where a plain step leads is the step after it, so moving or inserting a step
+//! changes the fingerprint of the step before), and not over where it sits in the file, so editing
+//! one step's words changes only that step's fingerprint.
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::model::{LocalizedText, Step, Target, Text};
+use crate::model::{LocalizedText, Procedure, Target, Text};
 
 /// A short fingerprint of a text: 12 hex digits of its SHA-256.
 pub fn of_text(text: &str) -> String {
@@ -17,9 +18,13 @@ pub fn of_text(text: &str) -> String {
     digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
 }
 
-/// The fingerprint of one step: its id, its texts in every locale, its decision's answers and
-/// where they lead, its escalation's categories, and its `next`.
-pub fn of_step(step: &Step) -> String {
+/// The fingerprint of the step at `index` of `procedure`: its id, its texts in every locale, its
+/// decision's answers and where they lead, its escalation's categories, and where it leads
+/// (its `next`, else the following step's id, else the end).
+pub fn of_step(procedure: &Procedure, index: usize) -> String {
+    let Some(step) = procedure.steps.get(index) else {
+        return String::new();
+    };
     fn text(text: &LocalizedText) -> serde_json::Value {
         match &text.value {
             Text::Source(text) => json!(text),
@@ -43,7 +48,14 @@ pub fn of_step(step: &Step) -> String {
         "text": step.text.as_ref().map(text),
         "notes": step.notes.iter().map(text).collect::<Vec<_>>(),
         "warnings": step.warnings.iter().map(text).collect::<Vec<_>>(),
-        "next": step.next.as_ref().map(|t| target(&t.value)),
+        "next": match &step.next {
+            Some(next) => target(&next.value),
+            None if step.decision.is_some() => String::new(),
+            None => procedure
+                .steps
+                .get(index + 1)
+                .map_or_else(|| "end".to_string(), |s| s.id.value.clone()),
+        },
         "branches": step.decision.iter().flat_map(|d| &d.branches).map(|b| json!({
             "label": text(&b.label),
             "goto": target(&b.goto.value),
@@ -54,4 +66,65 @@ pub fn of_step(step: &Step) -> String {
         })),
     });
     of_text(&content.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn procedure(yaml: &str) -> Procedure {
+        let file: crate::model::ProcedureFile = serde_saphyr::from_str(yaml).unwrap();
+        let mut sources = SourceMap::new();
+        let id = sources.add("p.yaml", yaml);
+        Procedure::new(
+            "p".into(),
+            id,
+            file.title,
+            file.applies_to,
+            file.introduction,
+            file.steps,
+        )
+    }
+
+    #[test]
+    fn a_step_changes_with_its_words_and_where_it_leads_only() {
+        let base = procedure(
+            "title: T\nsteps:\n  - id: a\n    title: A\n  - id: b\n    title: B\n  - id: c\n    title: C\n",
+        );
+        let prints = |p: &Procedure| {
+            (0..p.steps.len())
+                .map(|i| of_step(p, i))
+                .collect::<Vec<_>>()
+        };
+        let before = prints(&base);
+        // Moved down the file (a comment above): nothing changes.
+        let moved = procedure(
+            "# a comment\ntitle: T\nsteps:\n  - id: a\n    title: A\n  - id: b\n    title: B\n  - id: c\n    title: C\n",
+        );
+        assert_eq!(prints(&moved), before);
+        // One step's words: that step only.
+        let edited = procedure(
+            "title: T\nsteps:\n  - id: a\n    title: A\n  - id: b\n    title: B, edited\n  - id: c\n    title: C\n",
+        );
+        let after = prints(&edited);
+        assert_eq!(
+            (
+                after[0] == before[0],
+                after[1] == before[1],
+                after[2] == before[2]
+            ),
+            (true, false, true)
+        );
+        // A step inserted after `a`: `a` now leads elsewhere.
+        let inserted = procedure(
+            "title: T\nsteps:\n  - id: a\n    title: A\n  - id: new\n    title: Inserted\n  - id: b\n    title: B\n  - id: c\n    title: C\n",
+        );
+        let after = prints(&inserted);
+        assert_ne!(after[0], before[0]);
+        assert_eq!(
+            (after[2].as_str(), after[3].as_str()),
+            (before[1].as_str(), before[2].as_str())
+        );
+    }
 }

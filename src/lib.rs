@@ -354,17 +354,18 @@ pub fn render_record(
         });
     };
     let view = render::view::LocaleView::new(&project.site, &project.config, &record.locale);
+    let version = fingerprint::of_text(&project.sources.file(procedure.file).text);
     let bytes = match format {
         RecordFormat::Markdown => record::markdown(&record, &view, procedure).into_bytes(),
         RecordFormat::Html => {
             let templates = Templates::load(&project.config.templates_dir())?;
-            let fill = record::filled(&record, &view);
+            let fill = record::filled(&record, &view, procedure, &version);
             render::print::filled_checklist(&templates, &project.sources, &view, procedure, &fill)?
                 .into_bytes()
         }
         #[cfg(feature = "pdf")]
         RecordFormat::Pdf => {
-            let fill = record::filled(&record, &view);
+            let fill = record::filled(&record, &view, procedure, &version);
             render::pdf::filled_checklist(&project.sources, &project.site, &view, procedure, &fill)
                 .map_err(|message| RenderError::Template {
                     template: "PDF".to_string(),

@@ -189,6 +189,16 @@ ui_keys! {
     RunConfirmDeleteAll = "run-confirm-delete-all": "Delete every run kept in this browser?", "このブラウザーに保存されたすべての実行記録を削除しますか?";
     /// Confirmation before deleting one run.
     RunConfirmDelete = "run-confirm-delete": "Delete this run?", "この実行記録を削除しますか?";
+    /// Confirmation before deleting every run of one procedure.
+    RunConfirmDeleteProcedure = "run-confirm-delete-procedure": "Delete every run of this procedure kept in this browser?", "このブラウザーに保存された、この手順の実行記録をすべて削除しますか?";
+    /// Notice when a run's path no longer follows the procedure: `{n}` is the first step off it.
+    RunPathBroken = "run-path-broken": "The procedure has changed: step {n} of this run no longer follows from the step before it. Go back to an earlier step to go on.", "手順が変更されたため、この実行記録の手順 {n} は直前の手順から続かなくなりました。続けるには、それより前の手順に戻ってください。";
+    /// Announced when copying failed.
+    RunCopyFailed = "run-copy-failed": "The browser did not allow copying. Download the JSON, or select the summary's text and copy it.", "ブラウザーでコピーが許可されませんでした。JSON をダウンロードするか、概要のテキストを選択してコピーしてください。";
+    /// Announced when a run is finished.
+    RunFinishedNow = "run-finished-now": "The run is finished. Its summary follows.", "実行を終了しました。概要を表示しています。";
+    /// A run deleted, announced.
+    RunDeleted = "run-deleted": "The run was deleted.", "実行記録を削除しました。";
     /// Button that ticks the current step done.
     RunDone = "run-done": "Mark done", "完了にする";
     /// Label of the note field of a step.

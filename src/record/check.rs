@@ -108,6 +108,7 @@ fn path_problems(
     at: &dyn Fn(&str) -> Span,
     found: &mut Vec<Diagnostic>,
 ) {
+    let shown = view.procedure(procedure);
     // Where the run stands: `Some(index)` of the step due next, `None` once it has ended.
     let mut due = Some(0);
     let mut last: Option<usize> = None;
@@ -133,7 +134,7 @@ fn path_problems(
         match due {
             Some(expected) if expected != index => {
                 let after = match (i, last) {
-                    (0, _) | (_, None) => "a run begins at the first step".to_string(),
+                    (0, _) | (_, None) => "a run begins at".to_string(),
                     (_, Some(previous)) => {
                         let answer = record.path[i - 1]
                             .answer
@@ -244,7 +245,7 @@ fn path_problems(
                 .at(at(&format!("{pointer}/request"))),
             );
         }
-        due = next_step(procedure, view, index, entry.answer);
+        due = next_step(&shown, index, entry.answer);
         last = Some(index);
     }
     if record.finished.is_some() {
@@ -288,7 +289,7 @@ fn changed_steps(
     let mut changed: Vec<String> = Vec::new();
     for (id, version) in &record.step_versions {
         match procedure.step_index(id) {
-            Some(index) if fingerprint::of_step(&procedure.steps[index]) != *version => {
+            Some(index) if fingerprint::of_step(procedure, index) != *version => {
                 changed.push(step_name(procedure, index));
             }
             Some(_) => {}

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::markup;
 use crate::model::Procedure;
-use crate::render::view::{Destination, LocaleView};
+use crate::render::view::{Destination, LocaleView, ProcedureView};
 use crate::ui::UiKey;
 
 /// The version of the run record format this runbook reads and the site writes.
@@ -95,6 +95,27 @@ pub struct ReadError {
 /// # Errors
 /// The first problem found.
 pub fn read(text: &str) -> Result<RunRecord, ReadError> {
+    // The version first, so a record of a later format is named as such rather than refused
+    // for the keys it adds.
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
+        let offset = offset_of(text, error.line(), error.column());
+        ReadError {
+            pointer: String::new(),
+            range: offset..offset,
+            message: strip_position(&error.to_string()),
+        }
+    })?;
+    if let Some(version) = value.get("runbook-run").and_then(serde_json::Value::as_u64)
+        && version != u64::from(FORMAT_VERSION)
+    {
+        return Err(ReadError {
+            pointer: "/runbook-run".to_string(),
+            range: locate(text, "/runbook-run").unwrap_or(0..0),
+            message: format!(
+                "this is a version {version} run record; this runbook reads version {FORMAT_VERSION}"
+            ),
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let record: RunRecord =
         serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -112,14 +133,6 @@ pub fn read(text: &str) -> Result<RunRecord, ReadError> {
                 message,
             }
         })?;
-    if let Err(error) = deserializer.end() {
-        let offset = offset_of(text, error.line(), error.column());
-        return Err(ReadError {
-            pointer: String::new(),
-            range: offset..offset,
-            message: strip_position(&error.to_string()),
-        });
-    }
     if record.runbook_run != FORMAT_VERSION {
         return Err(ReadError {
             pointer: "/runbook-run".to_string(),
@@ -236,8 +249,10 @@ pub fn markdown(record: &RunRecord, view: &LocaleView<'_>, procedure: &Procedure
         "# {}\n",
         ui.fill(UiKey::RunRecordTitle, &[("title", &escape(&title))])
     );
-    for (label, value) in field_values(record, view) {
+    for (label, value, configured) in field_values(record, view) {
         if !value.trim().is_empty() {
+            // The project's labels are its own words; a key only the record knows is typed text.
+            let label = if configured { label } else { escape(&label) };
             let _ = writeln!(md, "- {label}: {}", escape(value));
         }
     }
@@ -336,26 +351,36 @@ pub fn markdown(record: &RunRecord, view: &LocaleView<'_>, procedure: &Procedure
     md
 }
 
-/// The record's fields as (label in the view's locale, value): the project's record fields in
-/// their order, then any other field the record holds, by key.
-pub fn field_values<'r>(record: &'r RunRecord, view: &'r LocaleView<'_>) -> Vec<(String, &'r str)> {
+/// The record's fields as (label in the view's locale, value, whether the project configures
+/// it): the project's record fields in their order, then any other field the record holds, by
+/// key.
+pub fn field_values<'r>(
+    record: &'r RunRecord,
+    view: &'r LocaleView<'_>,
+) -> Vec<(String, &'r str, bool)> {
     let configured = &view.config.record_fields;
     let known = configured.iter().filter_map(|key| {
-        record
-            .fields
-            .get(key)
-            .map(|value| (view.record_field_label(key).to_string(), value.as_str()))
+        record.fields.get(key).map(|value| {
+            (
+                view.record_field_label(key).to_string(),
+                value.as_str(),
+                true,
+            )
+        })
     });
     let others = record
         .fields
         .iter()
         .filter(|(key, _)| !configured.contains(key))
-        .map(|(key, value)| (key.clone(), value.as_str()));
+        .map(|(key, value)| (key.clone(), value.as_str(), false));
     known.chain(others).collect()
 }
 
-/// Text typed by a reader or taken from content, safe in a Markdown line: Markdown's inline
-/// punctuation escaped, line breaks folded into spaces.
+/// Text typed by a reader or taken from content, made literal in a Markdown line: line breaks
+/// folded into spaces, a backslash before each character that could start inline markup
+/// (`` \ ` * _ [ ] < > ~ & | ``), and before a first character that could start a block (`#`,
+/// `+`, `-`, `=`, or the `.`/`)` of a leading number), so a note's line cannot become a heading
+/// or a list. `site.js` escapes alike.
 pub fn escape(text: &str) -> String {
     static LINE_BREAK: std::sync::LazyLock<Option<regex::Regex>> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"\s*\n\s*").ok());
@@ -363,9 +388,18 @@ pub fn escape(text: &str) -> String {
         Some(re) => re.replace_all(text, " "),
         None => text.into(),
     };
-    let mut escaped = String::with_capacity(folded.len());
-    for c in folded.trim().chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>') {
+    let folded = folded.trim();
+    let mut escaped = String::with_capacity(folded.len() + 2);
+    let digits = folded.chars().take_while(char::is_ascii_digit).count();
+    for (i, c) in folded.chars().enumerate() {
+        let block_start = (i == 0 && matches!(c, '#' | '+' | '-' | '='))
+            || (i == digits && digits > 0 && matches!(c, '.' | ')'));
+        if block_start
+            || matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '&' | '|'
+            )
+        {
             escaped.push('\\');
         }
         escaped.push(c);
@@ -396,24 +430,18 @@ pub fn parse_time(text: &str) -> Option<time::OffsetDateTime> {
     time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
 }
 
-/// Where the step at `index` of `procedure` leads after `entry`: the next step's index, or
-/// `None` where the run ends (the procedure's end, another procedure, or an answer that does not
-/// exist).
-pub fn next_step(
-    procedure: &Procedure,
-    view: &LocaleView<'_>,
-    index: usize,
-    answer: Option<usize>,
-) -> Option<usize> {
-    let shown = view.procedure(procedure);
+/// Where the step at `index` leads when answered `answer` (a decision) or done: the index of
+/// the next step, or `None` where the run ends (the procedure's end, another procedure, or an
+/// answer that does not exist).
+pub fn next_step(shown: &ProcedureView<'_>, index: usize, answer: Option<usize>) -> Option<usize> {
     let step = shown.steps.get(index)?;
     let to = if step.branches.is_empty() {
         match &step.then {
-            Some(to) => to.clone(),
-            None => return (index + 1 < procedure.steps.len()).then_some(index + 1),
+            Some(to) => to,
+            None => return (index + 1 < shown.steps.len()).then_some(index + 1),
         }
     } else {
-        step.branches.get(answer?)?.to.clone()
+        &step.branches.get(answer?)?.to
     };
     match to {
         Destination::Step { number, .. } => Some(number - 1),
@@ -421,28 +449,51 @@ pub fn next_step(
     }
 }
 
-/// The run as the printed checklist shows it filled in: field values, and per step its times,
-/// answers, categories, request numbers and notes.
-pub fn filled(record: &RunRecord, view: &LocaleView<'_>) -> crate::render::print::Filled {
+/// Where a run stands after its path, followed without checking it: the index of the step due
+/// next, or `None` once it has ended. (`check` says whether the path follows the flow.)
+pub fn due_step(
+    record: &RunRecord,
+    procedure: &Procedure,
+    shown: &ProcedureView<'_>,
+) -> Option<usize> {
+    let mut due = Some(0);
+    for entry in &record.path {
+        due = procedure
+            .step_index(&entry.step)
+            .and_then(|index| next_step(shown, index, entry.answer));
+    }
+    due
+}
+
+/// The run as the printed checklist shows it filled in: field values (every configured field,
+/// empty ones too, then the record's others), per step its times, answers, categories, request
+/// numbers and notes, the steps skipped (off the path before where the run stands, or every step
+/// off the path once it has ended), the version it followed, and a line saying when the
+/// procedure has changed since.
+pub fn filled(
+    record: &RunRecord,
+    view: &LocaleView<'_>,
+    procedure: &Procedure,
+    current_version: &str,
+) -> crate::render::print::Filled {
     use crate::render::print::{Filled, StepDone};
-    let fields = view
-        .config
-        .record_fields
+    let ui = &view.ui;
+    let configured = &view.config.record_fields;
+    let fields = configured
         .iter()
         .map(|key| {
             let value = record
                 .fields
                 .get(key)
-                .map(|v| escape_line(v))
-                .unwrap_or_default();
+                .map_or_else(String::new, |v| fold_whitespace(v));
             (view.record_field_label(key).to_string(), value)
         })
         .chain(
             record
                 .fields
                 .iter()
-                .filter(|(key, _)| !view.config.record_fields.contains(key))
-                .map(|(key, value)| (key.clone(), escape_line(value))),
+                .filter(|(key, _)| !configured.contains(key))
+                .map(|(key, value)| (key.clone(), fold_whitespace(value))),
         )
         .collect();
     let mut steps: BTreeMap<String, StepDone> = BTreeMap::new();
@@ -455,18 +506,32 @@ pub fn filled(record: &RunRecord, view: &LocaleView<'_>) -> crate::render::print
             entry
                 .request
                 .iter()
-                .map(|r| escape_line(r))
+                .map(|r| fold_whitespace(r))
                 .filter(|r| !r.is_empty()),
         );
         done.notes.extend(
             entry
                 .note
                 .iter()
-                .map(|n| escape_line(n))
+                .map(|n| fold_whitespace(n))
                 .filter(|n| !n.is_empty()),
         );
     }
-    let ui = &view.ui;
+    let shown = view.procedure(procedure);
+    let due = if record.finished.is_some() {
+        None
+    } else {
+        due_step(record, procedure, &shown)
+    };
+    let skipped = procedure
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(index, step)| {
+            !steps.contains_key(&step.id.value) && due.is_none_or(|due| *index < due)
+        })
+        .map(|(_, step)| step.id.value.clone())
+        .collect();
     let mut times = format!(
         "{}: {}",
         ui.get(UiKey::RunStarted),
@@ -486,16 +551,48 @@ pub fn filled(record: &RunRecord, view: &LocaleView<'_>) -> crate::render::print
             ));
         }
     }
+    let changed = (record.version != current_version).then(|| {
+        let names: Vec<String> = procedure
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(index, step)| {
+                record
+                    .step_versions
+                    .get(&step.id.value)
+                    .is_some_and(|v| *v != crate::fingerprint::of_step(procedure, *index))
+            })
+            .map(|(index, step)| {
+                format!(
+                    "{} {}. {}",
+                    ui.get(UiKey::Step),
+                    index + 1,
+                    markup::plain_text(view.text(&step.title).markdown)
+                )
+            })
+            .collect();
+        if names.is_empty() {
+            ui.get(UiKey::RunChangedElsewhere).to_string()
+        } else {
+            ui.fill(
+                UiKey::RunChanged,
+                &[("steps", &names.join(ui.get(UiKey::ListSeparator)))],
+            )
+        }
+    });
     Filled {
         fields,
         steps,
+        skipped,
         times,
+        version: record.version.clone(),
+        changed,
     }
 }
 
-/// Typed text on one line: line breaks folded into spaces (no Markdown escaping: the printed
-/// sheet escapes for its own format).
-fn escape_line(text: &str) -> String {
+/// Typed text on one line: whitespace runs folded into one space (the printed sheet escapes for
+/// its own format).
+fn fold_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -512,6 +609,16 @@ mod tests {
         assert_eq!(escape("  a\n  b\r\n\tc  "), "a b c");
         assert_eq!(escape("two  spaces_kept"), r"two  spaces\_kept");
         assert_eq!(escape(r"C:\temp"), r"C:\\temp");
+        // Nothing can start a block: a note's line stays a line of the list item.
+        assert_eq!(escape("# not a heading"), r"\# not a heading");
+        assert_eq!(escape("- not a list"), r"\- not a list");
+        assert_eq!(escape("12) not a list"), r"12\) not a list");
+        assert_eq!(escape("1.5 hours"), r"1\.5 hours");
+        assert_eq!(escape("a & b | c ~d~ - e"), r"a \& b \| c \~d\~ - e");
+        assert_eq!(
+            escape("日本語の # は行頭でなければそのまま"),
+            "日本語の # は行頭でなければそのまま"
+        );
     }
 
     #[test]

@@ -580,7 +580,7 @@ impl<'a> LocalePages<'_, 'a> {
                 json!({
                     "number": step.number,
                     "id": step.id,
-                    "version": fingerprint::of_step(&procedure.steps[step.number - 1]),
+                    "version": fingerprint::of_step(procedure, step.number - 1),
                     "run_next": if step.branches.is_empty() { run_target(step.then.as_ref()) } else { String::new() },
                     "kind": if !step.branches.is_empty() { "decision" } else if step.escalation.is_some() { "escalation" } else { "action" },
                     "title": inline(step.title),

@@ -137,11 +137,10 @@ pub fn filled_checklist(
         images: Default::default(),
     };
     let shown = view.procedure(procedure);
-    let version = fingerprint(&sources.file(procedure.file).text);
     let title = markup::plain_text(shown.title.markdown);
     let mut t = doc.setup(
         &view.ui.fill(UiKey::RunRecordTitle, &[("title", &title)]),
-        &doc.footer(&procedure.path, Some(&version)),
+        &doc.footer(&procedure.path, Some(&fill.version)),
     );
     let (chart, mut files) = doc.chart(&shown, "chart-1");
     t.push_str(&doc.checklist_body(&shown, &chart, None, None, Some(fill)));
@@ -344,6 +343,9 @@ impl Typst<'_, '_> {
         };
         if let Some(fill) = fill {
             let _ = writeln!(t, "{}\n", lit(&fill.times));
+            if let Some(changed) = &fill.changed {
+                let _ = writeln!(t, "#strong[{}]\n", lit(changed));
+            }
         }
         if !fields.is_empty() {
             let cells: Vec<String> = fields
@@ -359,7 +361,7 @@ impl Typst<'_, '_> {
         }
         for step in &shown.steps {
             let done = fill.and_then(|f| f.steps.get(step.id));
-            let skipped = fill.is_some() && done.is_none();
+            let skipped = fill.is_some_and(|f| f.skipped.contains(step.id));
             let mut inner = String::new();
             if let Some(text) = step.text {
                 let _ = writeln!(inner, "{}\n", self.text(from, text, sections));

@@ -112,8 +112,14 @@ pub struct Filled {
     pub fields: Vec<(String, String)>,
     /// What was done at each step, by step id.
     pub steps: std::collections::BTreeMap<String, StepDone>,
+    /// The steps skipped, by id.
+    pub skipped: std::collections::BTreeSet<String>,
     /// When the run began and ended, in a line.
     pub times: String,
+    /// The procedure's fingerprint the run followed (the footer's version).
+    pub version: String,
+    /// Says that the procedure has changed since the run (and which steps), when it has.
+    pub changed: Option<String>,
 }
 
 /// What was done at one step of a run (more than once in a loop).
@@ -284,7 +290,7 @@ impl<'a> Print<'_, 'a> {
                     "id": format!("{prefix}{}", step.id),
                     "kind": kind,
                     "done": done.is_some(),
-                    "skipped": fill.is_some() && done.is_none(),
+                    "skipped": fill.is_some_and(|f| f.skipped.contains(step.id)),
                     "done_times": done.map(|d| d.times.join(", ")),
                     "requests": done.map(|d| d.requests.join(", ")).filter(|r| !r.is_empty()),
                     "run_notes": done.map(|d| d.notes.clone()).unwrap_or_default(),
@@ -345,7 +351,7 @@ impl<'a> Print<'_, 'a> {
             // Two fields a row: the record box stays short.
             "fields": fields.chunks(2).collect::<Vec<_>>(),
             "built": self.view.build_date(),
-            "run": fill.map(|f| json!({ "times": f.times })),
+            "run": fill.map(|f| json!({ "times": f.times, "changed": f.changed })),
         });
         self.render("checklist-body.html", &context, &procedure.path)
     }
@@ -360,7 +366,8 @@ impl<'a> Print<'_, 'a> {
             None,
         )?;
         let title = markup::plain_text(shown.title.markdown);
-        let page_css = self.page_css(&procedure.path, Some(&shown));
+        let version = crate::fingerprint::of_text(&self.renderer.sources.file(procedure.file).text);
+        let page_css = self.page_css(&procedure.path, Some(&version));
         let context = json!({
             "lang": self.view.locale,
             "title": format!("{} · {}", title, self.ui(UiKey::Checklist)),
@@ -398,7 +405,7 @@ impl<'a> Print<'_, 'a> {
         )?;
         let page_css = format!(
             "{stylesheet}\n{}",
-            self.page_css(&procedure.path, Some(&shown))
+            self.page_css(&procedure.path, Some(&fill.version))
         );
         let context = json!({
             "lang": self.view.locale,
@@ -412,11 +419,9 @@ impl<'a> Print<'_, 'a> {
 
     /// The page margins' running footer, as CSS: document id, content fingerprint and build
     /// date on the left, "page X of Y" on the right.
-    fn page_css(&self, id: &str, shown: Option<&ProcedureView<'_>>) -> String {
+    fn page_css(&self, id: &str, version: Option<&str>) -> String {
         let mut left = id.to_string();
-        if let Some(shown) = shown {
-            let version =
-                crate::fingerprint::of_text(&self.renderer.sources.file(shown.procedure.file).text);
+        if let Some(version) = version {
             left.push_str(&format!(" · {} {version}", self.ui(UiKey::Version)));
         }
         if let Some(date) = self.view.build_date() {

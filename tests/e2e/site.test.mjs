@@ -865,18 +865,25 @@ describe("run mode", () => {
   });
 });
 
-describe("run mode on a longer procedure (tests/fixtures/flowchart)", () => {
-  const fixture = "tests/fixtures/flowchart";
-  const built = join(out, "flowchart");
+describe("run mode on longer procedures (tests/fixtures/flowchart, tests/fixtures/runs)", () => {
+  const fixtures = ["flowchart", "runs"];
 
   before(() => {
-    execFileSync("cargo", ["run", "--quiet", "--", "build", "--quiet", "--root", fixture, "--out", relative(root, built)], {
-      cwd: root,
-      stdio: "inherit",
-    });
+    for (const name of fixtures) {
+      execFileSync("cargo", ["run", "--quiet", "--", "build", "--quiet", "--root", `tests/fixtures/${name}`, "--out", relative(root, join(out, name))], {
+        cwd: root,
+        stdio: "inherit",
+      });
+    }
   });
 
-  test("seeded random walks through loops, a three-way decision and an escalation: the page's flow is the command line's", async (t) => {
+  // A procedure written for the flowcharts, and one with the structure of a public on-call runbook
+  // (a four-level severity ladder, a loop until mitigated, an escalation that loops back).
+  for (const [fixture, address] of [
+    ["tests/fixtures/flowchart", "flowchart/html/en/tenant-outage.html"],
+    ["tests/fixtures/runs", "runs/html/ja/respond-to-incident.html"],
+  ])
+  test(`seeded random walks through loops, decisions and an escalation (${address}): the page's flow is the command line's`, async (t) => {
     const page = await newPage(t);
     page.on("dialog", (dialog) => dialog.accept());
     // A fixed linear congruential sequence: the same walks on every run.
@@ -887,12 +894,13 @@ describe("run mode on a longer procedure (tests/fixtures/flowchart)", () => {
     };
     const runbook = (...args) =>
       execFileSync("cargo", ["run", "--quiet", "--", "--root", fixture, ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const name = address.split("/")[0];
     const lengths = [];
     let loops = 0;
     for (let walk = 0; walk < 10; walk++) {
-      await page.goto(`${httpRoot}../../flowchart/html/en/tenant-outage.html`);
+      await page.goto(`${httpRoot}../../${address}`);
       await page.locator(".run-start").click();
-      await page.locator('form.run-fields input[name="customer"]').fill(`Walk ${walk}`);
+      await page.locator("form.run-fields input").first().fill(`Walk ${walk}`);
       await page.locator("form.run-fields button[type=submit]").click();
       await page.locator("article.procedure.running").waitFor();
       for (let action = 0; action < 40; action++) {
@@ -907,7 +915,7 @@ describe("run mode on a longer procedure (tests/fixtures/flowchart)", () => {
         } else {
           const boxes = step.locator(".run-categories input[type=checkbox]");
           for (let i = 0; i < (await boxes.count()); i++) if (random() < 0.5) await boxes.nth(i).check();
-          if (random() < 0.3) await step.locator("textarea.run-note-input").fill(`note ${walk}.${action} *with* <markup>`);
+          if (random() < 0.3) await step.locator("textarea.run-note-input").fill(`# note ${walk}.${action} *with* <markup> & ~x~ | y\n- 1) second line\n\n  12. third`);
           await step.locator(".run-mark-done").click();
         }
       }
@@ -922,7 +930,7 @@ describe("run mode on a longer procedure (tests/fixtures/flowchart)", () => {
       await page.waitForFunction(() => typeof globalThis.copied === "string");
       const markdown = await page.evaluate(() => globalThis.copied);
       const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".run-download").click()]);
-      const json = join(out, `walk-${walk}.json`);
+      const json = join(out, `walk-${name}-${walk}.json`);
       await download.saveAs(json);
       const record = JSON.parse(readFileSync(json, "utf8"));
       const steps = record.path.map((e) => e.step);
@@ -938,18 +946,6 @@ describe("run mode on a longer procedure (tests/fixtures/flowchart)", () => {
     }
     // Some walks go round a loop (a step done twice).
     assert.ok(loops >= 2, `walks with a loop: ${loops}; path lengths: ${lengths.join(", ")}`);
-  });
-});
-
-describe("run mode across procedures (tests/fixtures/runs)", () => {
-  const fixture = "tests/fixtures/runs";
-  const built = join(out, "runs");
-
-  before(() => {
-    execFileSync("cargo", ["run", "--quiet", "--", "build", "--quiet", "--root", fixture, "--out", relative(root, built)], {
-      cwd: root,
-      stdio: "inherit",
-    });
   });
 
   test("an answer that leads to another procedure ends the run there, and says where it continues", async (t) => {

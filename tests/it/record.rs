@@ -17,7 +17,13 @@ fn record(project: &Project) -> Value {
     let steps: serde_json::Map<String, Value> = procedure
         .steps
         .iter()
-        .map(|s| (s.id.value.clone(), json!(runbook::fingerprint::of_step(s))))
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                s.id.value.clone(),
+                json!(runbook::fingerprint::of_step(procedure, i)),
+            )
+        })
         .collect();
     json!({
         "runbook-run": 1,
@@ -128,7 +134,7 @@ fn each_kind_of_wrong_record_is_refused_with_its_pointer() {
             Box::new(|r| {
                 r["path"].as_array_mut().unwrap().remove(0);
             }),
-            "`/path/0/step`: a run begins at the first step step 1",
+            "`/path/0/step`: a run begins at step 1 (`check-service-health`), not step 2 (`documented`)",
         ),
         (
             "finished early",
@@ -159,7 +165,10 @@ fn each_kind_of_wrong_record_is_refused_with_its_pointer() {
         ),
         (
             "future format",
-            Box::new(|r| r["runbook-run"] = json!(2)),
+            Box::new(|r| {
+                r["runbook-run"] = json!(2);
+                r["checklist"] = json!("new in 2");
+            }),
             "`/runbook-run`: this is a version 2 run record",
         ),
     ];
@@ -479,5 +488,46 @@ fn the_projects_own_record_fields_are_rendered_with_their_names() {
     assert!(
         markdown.contains("2. ✓ 手順 2. 請求書に関する報告ですか？ (09:10)\n   - 回答: はい\n"),
         "{markdown}"
+    );
+}
+
+#[test]
+fn an_unfinished_run_strikes_only_the_steps_it_passed_and_a_changed_procedure_says_so() {
+    let project = Project::sample();
+    let mut unfinished = record(&project);
+    unfinished.as_object_mut().unwrap().remove("finished");
+    unfinished["path"].as_array_mut().unwrap().truncate(2);
+    let path = write(&project, "run.json", &unfinished);
+    let version = unfinished["version"].as_str().unwrap().to_string();
+    let file = format!("content/{PROCEDURE}.yaml");
+    let edited = project.read(&file).replace(
+        "Keep the request number so you can follow up",
+        "Keep the request number and its severity so you can follow up",
+    );
+    project.write(&file, &edited);
+    let out = project.root().join("run.html");
+    project
+        .run(&[
+            "record",
+            "render",
+            &path,
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .expect(0);
+    let html = project.read("run.html");
+    // "No" at step 2 passed step 3 by; steps 4 to 8 lie ahead, not skipped.
+    assert_eq!(html.matches(" skipped\"").count(), 1, "{html}");
+    assert!(
+        html.contains(r#"<li class="item action skipped" id="tell-customer-known-issue">"#),
+        "{html}"
+    );
+    // The footer names the version the run followed, and the sheet says what changed since.
+    assert!(html.contains(&format!("Version {version}")), "{html}");
+    assert!(
+        html.contains("This procedure has changed since the run began. Changed steps: Step 7. Submit a support request to Microsoft."),
+        "{html}"
     );
 }
