@@ -55,6 +55,38 @@ fn write(project: &Project, name: &str, record: &Value) -> String {
     project.root().join(name).to_str().unwrap().to_string()
 }
 
+/// `runbook record render --format html` of the record at `path`: the filled-in checklist.
+fn render_html(project: &Project, path: &str) -> String {
+    let out = project.root().join("run.html");
+    project
+        .run(&[
+            "record",
+            "render",
+            path,
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .expect(0);
+    project.read("run.html")
+}
+
+/// Edits the text of step 7 (`submit-request`) of the sample procedure.
+fn edit_step_seven(project: &Project) {
+    let file = format!("content/{PROCEDURE}.yaml");
+    let edited = project.read(&file).replace(
+        "Keep the request number so you can follow up",
+        "Keep the request number and its severity so you can follow up",
+    );
+    assert_ne!(
+        edited,
+        project.read(&file),
+        "the edit must change the procedure"
+    );
+    project.write(&file, &edited);
+}
+
 /// The line of `needle` in the record file (1-based).
 fn line_of(project: &Project, name: &str, needle: &str) -> usize {
     project
@@ -208,12 +240,7 @@ fn a_record_that_is_not_json_is_refused_at_its_line_and_column() {
 fn a_run_begun_before_a_step_was_edited_names_that_step() {
     let project = Project::sample();
     let path = write(&project, "run.json", &record(&project));
-    let file = format!("content/{PROCEDURE}.yaml");
-    let edited = project.read(&file).replace(
-        "Keep the request number so you can follow up",
-        "Keep the request number and its severity so you can follow up",
-    );
-    project.write(&file, &edited);
+    edit_step_seven(&project);
     let run = project.run(&["record", "check", &path]).expect(0);
     let stderr = run.stderr();
     assert!(
@@ -251,19 +278,7 @@ fn a_record_renders_as_the_same_markdown_as_run_mode_copies() {
 fn a_record_renders_as_a_filled_in_checklist() {
     let project = Project::sample();
     let path = write(&project, "run.json", &record(&project));
-    let out = project.root().join("run.html");
-    project
-        .run(&[
-            "record",
-            "render",
-            &path,
-            "--format",
-            "html",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .expect(0);
-    let html = project.read("run.html");
+    let html = render_html(&project, &path);
     // Ticked: the done steps, the answers taken, the categories chosen; struck: step 3.
     assert_eq!(
         html.matches(r#"<span class="box ticked" aria-hidden="true">✓</span>"#)
@@ -499,25 +514,8 @@ fn an_unfinished_run_strikes_only_the_steps_it_passed_and_a_changed_procedure_sa
     unfinished["path"].as_array_mut().unwrap().truncate(2);
     let path = write(&project, "run.json", &unfinished);
     let version = unfinished["version"].as_str().unwrap().to_string();
-    let file = format!("content/{PROCEDURE}.yaml");
-    let edited = project.read(&file).replace(
-        "Keep the request number so you can follow up",
-        "Keep the request number and its severity so you can follow up",
-    );
-    project.write(&file, &edited);
-    let out = project.root().join("run.html");
-    project
-        .run(&[
-            "record",
-            "render",
-            &path,
-            "--format",
-            "html",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .expect(0);
-    let html = project.read("run.html");
+    edit_step_seven(&project);
+    let html = render_html(&project, &path);
     // "No" at step 2 passed step 3 by; steps 4 to 8 lie ahead, not skipped.
     assert_eq!(html.matches(" skipped\"").count(), 1, "{html}");
     assert!(
