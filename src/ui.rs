@@ -237,6 +237,8 @@ ui_keys! {
     RunAnswer = "run-answer": "Answer: {answer}", "回答: {answer}";
     /// Notice when the procedure changed since a run began: `{steps}` lists the changed steps.
     RunChanged = "run-changed": "This procedure has changed since the run began. Changed steps: {steps}.", "この実行の開始後に手順が変更されました。変更された手順: {steps}。";
+    /// After a step's name in the list of changed steps: the step was added since the run began.
+    RunStepNew = "run-step-new": "(new)", "(新規)";
     /// Notice when the procedure changed since a run began but none of its steps did.
     RunChangedElsewhere = "run-changed-elsewhere": "This procedure has changed since the run began; none of its steps did.", "この実行の開始後に手順が変更されました (各手順の内容に変更はありません)。";
     /// Heading of a finished run's summary.

@@ -485,9 +485,15 @@
     return String(text).replace(WHITE_ENDS, "");
   }
 
-  /* Markdown-safe text: specials backslashed, line breaks folded into a space. */
+  /* Text made literal in a Markdown line, as `runbook record` writes it: line breaks folded
+     into a space and the ends trimmed; a backslash before each character that could start
+     inline markup, and before a first character that could start a block (`#`, `+`, `-`, `=`,
+     or the `.`/`)` after a leading number). */
   function esc(text) {
-    return trim(String(text).replace(/[\\`*_\[\]<>]/g, "\\$&").replace(WHITE_NEWLINE, " "));
+    return trim(String(text).replace(WHITE_NEWLINE, " "))
+      .replace(/[\\`*_\[\]<>~&|]/g, "\\$&")
+      .replace(/^[#+\-=]/, "\\$&")
+      .replace(/^([0-9]+)([.)])/, "$1\\$2");
   }
 
   /* `{key}` placeholders of a UI string filled by plain replacement, in the order given. */
@@ -542,9 +548,9 @@
     return b;
   }
 
-  /* Where runs are kept: localStorage, or this page's memory when the browser refuses it
-     (private mode, storage full); `failed` tells the reader so. Made on first use, so pages
-     without run mode never touch storage. */
+  /* Where runs are kept: localStorage, or this page's memory for what the browser refuses to
+     write (private mode, storage full: `failed` tells the reader so; what is kept is still
+     read). Made on first use, so pages without run mode never touch storage. */
   var storage = null;
   function store() {
     if (!storage) storage = makeStore();
@@ -556,10 +562,13 @@
     var failed = false;
     try {
       local = window.localStorage;
+    } catch (e) {
+      local = null;
+    }
+    try {
       local.setItem("runbook.probe", "1");
       local.removeItem("runbook.probe");
     } catch (e) {
-      local = null;
       failed = true;
     }
     return {
@@ -597,7 +606,37 @@
     };
   }
 
-  /* A kept run, or null when it is not one this script can read (left alone). */
+  function isObject(value) {
+    return !!value && typeof value === "object" && !Array.isArray(value);
+  }
+  function isString(value) {
+    return typeof value === "string";
+  }
+  function isOptional(value, test) {
+    return value === undefined || test(value);
+  }
+  /* A value the format lets be left out or null (`record check` reads null as absent). */
+  function isNullable(value, test) {
+    return value === null || isOptional(value, test);
+  }
+  /* An object whose values are all strings. */
+  function isStringMap(value) {
+    return isObject(value) && Object.keys(value).every(function (key) { return isString(value[key]); });
+  }
+  /* A procedure id safe to make a link of: a path below the site's language folder. */
+  function isProcedureId(id) {
+    return isString(id) && id !== "" && id.charAt(0) !== "/" && !/[:\\]|\.\./.test(id);
+  }
+
+  function isEntry(entry) {
+    return isObject(entry) && isString(entry.step) && isString(entry.at) &&
+      isNullable(entry.answer, function (a) { return typeof a === "number" && a >= 0 && Math.floor(a) === a; }) &&
+      isOptional(entry.categories, function (c) { return Array.isArray(c) && c.every(isString); }) &&
+      isNullable(entry.request, isString) && isNullable(entry.note, isString);
+  }
+
+  /* A kept run, or null when it is not one this script can read (left alone): every field it
+     uses of the type the format says. */
   function parseRun(text, key) {
     var run;
     try {
@@ -605,19 +644,16 @@
     } catch (e) {
       return null;
     }
-    if (!run || typeof run !== "object" || Array.isArray(run)) return null;
+    if (!isObject(run)) return null;
     /* What the format lets a record leave out. */
     if (run.fields === undefined) run.fields = {};
     if (run.path === undefined) run.path = [];
-    if (run["runbook-run"] !== 1 || typeof run.id !== "string" || typeof run.procedure !== "string" ||
-        typeof run.started !== "string" || !Array.isArray(run.path) || !run.fields ||
-        typeof run.fields !== "object" || (key && key !== RUN_KEY + run.id)) {
-      return null;
-    }
-    var entriesOk = run.path.every(function (entry) {
-      return entry && typeof entry.step === "string" && typeof entry.at === "string";
-    });
-    return entriesOk ? run : null;
+    var ok = run["runbook-run"] === 1 && isString(run.id) && isProcedureId(run.procedure) &&
+      isString(run.version) && isString(run.started) && isNullable(run.finished, isString) &&
+      isNullable(run.title, isString) && isOptional(run.locale, isString) &&
+      isOptional(run["step-versions"], isStringMap) && isStringMap(run.fields) &&
+      Array.isArray(run.path) && run.path.every(isEntry) && (!key || key === RUN_KEY + run.id);
+    return ok ? run : null;
   }
 
   /* When a run was last worked on. */
@@ -736,9 +772,10 @@
     return trim(text) || key;
   }
 
-  /* The record's fields with a value, as [label, value]: the form's fields in its order, then
-     any other the record holds, by key (as `runbook record` lists them); on a page without the
-     form (the home page), in the record's own order, which was its form's. */
+  /* The record's fields with a value, as [label, value, known]: the form's fields in its order
+     (known, labelled as the form labels them), then any other the record holds, by key (as
+     `runbook record` lists them); on a page without the form (the home page), in the record's
+     own order, which was its form's. */
   function filledFields(run) {
     var form = document.querySelector("form.run-fields");
     var named = form ? Array.prototype.filter.call(form.elements, function (input) {
@@ -752,7 +789,10 @@
     });
     return keys.filter(function (key) {
       return typeof run.fields[key] === "string" && trim(run.fields[key]) !== "";
-    }).map(function (key) { return [named.indexOf(key) < 0 ? key : fieldLabel(key), run.fields[key]]; });
+    }).map(function (key) {
+      var known = named.indexOf(key) >= 0;
+      return [known ? fieldLabel(key) : key, run.fields[key], known];
+    });
   }
 
   /* Whole minutes from start to finish, rounded half up; null when a time cannot be read. */
@@ -761,26 +801,31 @@
     return isNaN(ms) ? null : Math.round(ms / 60000);
   }
 
-  /* The step a run is at: the first step, or where its last entry leads; null at the end
-     (the flow ends there, or leads to a step this page no longer has). */
-  function currentStep(run, page) {
-    if (!run.path.length) return page.steps[0] || null;
-    var last = run.path[run.path.length - 1];
-    var step = page.byId[last.step];
-    if (!step) return null;
-    var target = step.kind === "decision"
-      ? (step.branches[last.answer] || { next: "" }).next
-      : step.next;
-    return (target && page.byId[target]) || null;
+  /* The run's path followed through this page's flow from the first step, as `runbook record
+     check` follows it: each entry must be the step the one before leads to (a decision: by its
+     answer), and nothing may follow the run's end. Returns { current: the step due next, null
+     at the end (the flow ends there, or leads to a step this page does not have) or when the
+     path breaks; ended; broken: the index of the first entry off the flow, else -1; last: the
+     last entry's step }. */
+  function followPath(run, page) {
+    var due = page.steps.length ? page.steps[0].id : "";
+    var step = null;
+    for (var i = 0; i < run.path.length; i++) {
+      step = page.byId[run.path[i].step];
+      if (!step || !due || step.id !== due) return { current: null, ended: false, broken: i, last: null };
+      due = step.kind === "decision"
+        ? (step.branches[run.path[i].answer] || { next: "" }).next
+        : step.next;
+    }
+    var current = (due && page.byId[due]) || null;
+    return { current: current, ended: !current, broken: -1, last: step };
   }
 
-  /* Whether the run may finish: at its end, or just past an escalation. */
+  /* Whether the run may finish: its path whole and at its end, or just past an escalation. */
   function canFinish(run, page) {
     if (run.finished) return false;
-    if (!currentStep(run, page)) return true;
-    var last = run.path[run.path.length - 1];
-    var step = last ? page.byId[last.step] : null;
-    return !!step && step.kind === "escalation";
+    var flow = followPath(run, page);
+    return flow.broken < 0 && (flow.ended || (!!flow.last && flow.last.kind === "escalation"));
   }
 
   /* What one path entry says, as the record's text pieces (shared by the page and Markdown):
@@ -812,8 +857,9 @@
     var page = readProcedure(document.querySelector("article.procedure"));
     function s(key) { return S[key] || ""; }
     var lines = ["# " + fill(s("run-record-title"), { title: esc(page.title || run.title || "") }), ""];
+    /* The form's labels are the project's own words; a key only the record knows is typed text. */
     filledFields(run).forEach(function (field) {
-      lines.push("- " + field[0] + ": " + esc(field[1]));
+      lines.push("- " + (field[2] ? field[0] : esc(field[0])) + ": " + esc(field[1]));
     });
     lines.push("- " + s("run-started") + ": " + dateTime(run.started));
     if (run.finished) {
@@ -847,17 +893,19 @@
   }
 
   /* One kept run in a list: what it records, its age and state, and its buttons (Resume is a
-     link on the home page). */
-  function runItem(run, index, S, home) {
+     link on the home page), each named with the run it acts on. */
+  function runItem(run, S, home) {
     var item = element("li", "run-item");
     item.setAttribute("data-run", run.id);
     var about = element("p", "run-item-about");
-    about.id = "run-item-" + index;
+    var name = [];
     if (home) {
+      name.push(run.title || run.procedure);
       about.appendChild(element("span", "run-item-title", run.title || run.procedure));
       about.appendChild(document.createTextNode(" "));
     }
     var values = filledFields(run).map(function (field) { return trim(field[1]); });
+    name.push(values.length ? values.join(" · ") : S["run-untitled"]);
     about.appendChild(element("span", "run-item-fields", values.length ? values.join(" · ") : S["run-untitled"]));
     about.appendChild(document.createTextNode(" "));
     var meta = [age(run, S), run.finished ? S["run-finished-state"] : S["run-in-progress"]];
@@ -867,13 +915,14 @@
     var resume;
     if (home) {
       resume = element("a", "run-resume", S["run-resume"]);
-      resume.href = encodeURI(run.procedure) + ".html" + (run.finished ? "#run" : "");
+      resume.href = run.procedure.split("/").map(encodeURIComponent).join("/") + ".html" +
+        (run.finished ? "#run" : "");
     } else {
       resume = button("run-resume", S["run-resume"]);
     }
     var remove = button("run-delete", S["run-delete"]);
     [resume, remove].forEach(function (b) {
-      b.setAttribute("aria-describedby", about.id);
+      b.setAttribute("aria-label", b.textContent + ": " + name.join(" "));
       buttons.appendChild(b);
       buttons.appendChild(document.createTextNode(" "));
     });
@@ -888,6 +937,12 @@
     notice.setAttribute("data-notice", key);
     var after = panel.querySelector(".run-intro") || panel.querySelector("h2");
     after.insertAdjacentElement("afterend", notice);
+  }
+
+  /* Says `text` in a live region; the same text twice in a row differs by a no-break space, so
+     that it is said again. */
+  function say(status, text) {
+    if (status) status.textContent = status.textContent === text ? text + "\u00a0" : text;
   }
 
   /* Focus that lands on the element after the one removed, else on `fallback`. */
@@ -910,6 +965,10 @@
     var form = panel.querySelector("form.run-fields");
     var active = panel.querySelector(".run-active");
     var changed = active.querySelector(".run-changed");
+    var broken = element("p", "notice run-broken");
+    broken.hidden = true;
+    broken.tabIndex = -1;
+    changed.insertAdjacentElement("afterend", broken);
     var summary = active.querySelector(".run-summary");
     var undoButton = active.querySelector(".run-undo");
     var finishButton = active.querySelector(".run-finish");
@@ -919,10 +978,20 @@
     active.insertBefore(recordBox, active.firstChild);
     active.insertBefore(where, summary);
     summary.tabIndex = -1;
+    var copyFailed = element("p", "notice run-copy-failed", S["run-copy-failed"]);
+    copyFailed.hidden = true;
+    active.querySelector(".run-toolbar").insertAdjacentElement("afterend", copyFailed);
     var run = null; /* the run being worked on, while in run mode */
+    /* The run's {path, finished} before each action on this page, for Undo (memory only: after
+       a reload, Undo takes back the last step). */
+    var history = [];
 
     function announce(text) {
-      status.textContent = text;
+      say(status, text);
+    }
+
+    function remember() {
+      history.push({ path: run.path.map(canonicalEntry), finished: run.finished });
     }
 
     function checkStorage() {
@@ -947,7 +1016,7 @@
       if (kept.unreadable) showNotice(panel, "run-unreadable", S);
       var runs = kept.runs.filter(function (r) { return r.procedure === page.id; });
       listItems.textContent = "";
-      runs.forEach(function (r, i) { listItems.appendChild(runItem(r, i, S, false)); });
+      runs.forEach(function (r) { listItems.appendChild(runItem(r, S, false)); });
       list.hidden = !runs.length;
       return runs;
     }
@@ -955,6 +1024,7 @@
     /* Run mode on (`how`: "begin", "resume" or "load" tells where focus goes). */
     function enter(r, how) {
       run = r;
+      history = [];
       stamp();
       store().set(activeKey, run.id);
       article.classList.add("running");
@@ -970,6 +1040,7 @@
 
     function exit() {
       run = null;
+      history = [];
       store().remove(activeKey);
       article.classList.remove("running");
       page.steps.forEach(function (step) {
@@ -990,7 +1061,12 @@
     /* Says where the run is, and returns what should take focus there. */
     function announceWhere() {
       if (run.finished) return summary;
-      var current = currentStep(run, page);
+      var flow = followPath(run, page);
+      var current = flow.current;
+      if (flow.broken >= 0) {
+        announce(broken.textContent);
+        return broken;
+      }
       if (current) {
         announce(fill(S["run-now-at"], { n: current.number, title: current.title }));
         return current.heading;
@@ -1017,7 +1093,7 @@
       }
     }
 
-    function check() {
+    function checkMark() {
       var mark = element("span", "run-check", "✓");
       mark.setAttribute("aria-hidden", "true");
       return mark;
@@ -1108,14 +1184,15 @@
     /* The page as the run stands: steps marked done, current or skipped, the panel's record,
        notices, summary and toolbar. */
     function render() {
-      var current = run.finished ? null : currentStep(run, page);
+      var flow = followPath(run, page);
+      var current = run.finished ? null : flow.current;
       var entries = Object.create(null);
       run.path.forEach(function (entry, i) {
         (entries[entry.step] = entries[entry.step] || []).push(i);
       });
       /* Skipped: a step off the path before the current one; once the run is at its end (or
-         finished), every step off the path. */
-      var before = current ? current.number : Infinity;
+         finished), every step off the path; none while the path is broken. */
+      var before = current ? current.number : flow.broken >= 0 ? 0 : Infinity;
       page.steps.forEach(function (step) {
         clearStep(step);
         var done = entries[step.id] || [];
@@ -1136,12 +1213,13 @@
             var li = element("li", "run-entry");
             li.setAttribute("data-entry", String(i));
             var line = element("p", "run-entry-time");
-            line.appendChild(check());
+            line.appendChild(checkMark());
             line.appendChild(document.createTextNode(" " + fill(S["run-done-at"], { time: d.time })));
             li.appendChild(line);
             entryLines(d, li, "p");
             var back = button("run-back", S["run-back"]);
             back.setAttribute("data-entry", String(i));
+            back.setAttribute("aria-label", S["run-back"] + ": " + S.step + " " + d.number + ". " + d.title);
             li.appendChild(back);
             ul.appendChild(li);
           });
@@ -1154,11 +1232,19 @@
       recordBox.textContent = "";
       recordBox.appendChild(recordList(false));
 
+      /* Changed steps: by their versions when the run began (a step new since then marked so);
+         a run that kept none names none. */
       if (run.version !== page.version) {
         var versions = run["step-versions"] || {};
-        var steps = page.steps.filter(function (step) { return versions[step.id] !== step.version; })
-          .map(function (step) { return S.step + " " + step.number + ". " + step.title; });
-        Object.keys(versions).forEach(function (id) { if (!page.byId[id]) steps.push(id); });
+        var steps = [];
+        if (Object.keys(versions).length) {
+          page.steps.forEach(function (step) {
+            var was = own(versions, step.id);
+            if (was === step.version) return;
+            steps.push(S.step + " " + step.number + ". " + step.title + (was === undefined ? " " + S["run-step-new"] : ""));
+          });
+          Object.keys(versions).forEach(function (id) { if (!page.byId[id]) steps.push(id); });
+        }
         changed.textContent = steps.length
           ? fill(S["run-changed"], { steps: steps.join(S["list-separator"]) })
           : S["run-changed-elsewhere"];
@@ -1167,9 +1253,17 @@
         changed.hidden = true;
       }
 
+      /* A path this page's flow no longer follows: nothing is current until the reader goes
+         back to before the break. */
+      broken.textContent = flow.broken >= 0 ? fill(S["run-path-broken"], { n: flow.broken + 1 }) : "";
+      broken.hidden = flow.broken < 0;
+      copyFailed.hidden = true;
+
       where.textContent = "";
-      where.hidden = !!run.finished;
-      if (current) {
+      where.hidden = !!run.finished || flow.broken >= 0;
+      if (flow.broken >= 0) {
+        /* Said by the notice above. */
+      } else if (current) {
         var jump = element("a", "", fill(S["run-now-at"], { n: current.number, title: current.title }));
         jump.href = "#" + current.id;
         where.appendChild(jump);
@@ -1195,7 +1289,7 @@
           var li = element("li");
           li.value = i + 1;
           var line = element("p");
-          line.appendChild(check());
+          line.appendChild(checkMark());
           line.appendChild(document.createTextNode(" " + S.step + " " + d.number + ". " + d.title + " (" + d.time + ")"));
           li.appendChild(line);
           var more = element("ul");
@@ -1206,7 +1300,7 @@
         summary.appendChild(ol);
       }
 
-      undoButton.disabled = !run.finished && !run.path.length;
+      undoButton.disabled = !history.length && !run.finished && !run.path.length;
       finishButton.disabled = !canFinish(run, page);
     }
 
@@ -1229,6 +1323,7 @@
         entry.request = trim(box.querySelector(".run-request-input").value);
       }
       entry.note = trim(box.querySelector(".run-note-input").value);
+      remember();
       run.path.push(canonicalEntry(entry));
       changedRun();
     }
@@ -1247,6 +1342,7 @@
       } else if (target.classList.contains("run-back")) {
         var at = Number(target.getAttribute("data-entry"));
         if (!window.confirm(fill(S["run-confirm-back"], { n: step.number }))) return;
+        remember();
         run.path = run.path.slice(0, at);
         delete run.finished;
         changedRun();
@@ -1293,20 +1389,35 @@
       enter(run, "begin");
     });
 
+    /* Undo: back to before the last action on this page; without one, un-finish, else drop
+       the last step done. */
     undoButton.addEventListener("click", function () {
-      if (run.finished) delete run.finished;
-      else run.path.pop();
+      var before = history.pop();
+      if (before) {
+        run.path = before.path;
+        if (before.finished) run.finished = before.finished;
+        else delete run.finished;
+      } else if (run.finished) {
+        delete run.finished;
+      } else {
+        run.path.pop();
+      }
       changedRun();
     });
     finishButton.addEventListener("click", function () {
       if (!canFinish(run, page)) return;
+      remember();
       run.finished = localNow();
       changedRun();
+      announce(S["run-finished-now"]);
     });
     active.querySelector(".run-copy").addEventListener("click", function () {
       var text = runMarkdown(run, S);
       var copyButton = this;
-      function copied() { announce(S["run-copied"]); }
+      function copied() {
+        copyFailed.hidden = true;
+        announce(S["run-copied"]);
+      }
       function fallback() {
         var area = element("textarea", "visually-hidden");
         area.value = text;
@@ -1319,7 +1430,12 @@
         try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
         area.remove();
         copyButton.focus();
-        if (ok) copied();
+        if (ok) {
+          copied();
+        } else {
+          copyFailed.hidden = false;
+          announce(S["run-copy-failed"]);
+        }
       }
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(text).then(copied, fallback);
@@ -1361,28 +1477,62 @@
         if (store().get(activeKey) === item.getAttribute("data-run")) store().remove(activeKey);
         showList();
         focusAfterRemoval(listItems, index, startButton);
+        announce(S["run-deleted"]);
       }
     });
+    /* This procedure's runs only (the home page deletes every run). */
     list.querySelector(".run-delete-all").addEventListener("click", function () {
-      if (!window.confirm(S["run-confirm-delete-all"])) return;
+      if (!window.confirm(S["run-confirm-delete-procedure"])) return;
       keptRuns().runs.forEach(function (r) {
         if (r.procedure === page.id) store().remove(RUN_KEY + r.id);
       });
       store().remove(activeKey);
       showList();
       startButton.focus();
+      announce(S["run-deleted"]);
     });
 
+    /* What the reader has typed, ticked or focused in the current step's controls, kept over a
+       re-render that leaves the same step current. */
+    function typed() {
+      var box = article.querySelector("li.step.run-current .run-controls");
+      if (!box) return null;
+      var inputs = Array.prototype.slice.call(box.querySelectorAll("input, textarea, button"));
+      return {
+        step: box.closest("li.step").id,
+        values: inputs.map(function (input) { return input.type === "checkbox" ? input.checked : input.value; }),
+        focus: inputs.indexOf(document.activeElement)
+      };
+    }
+    function retype(was) {
+      var box = was && article.querySelector("li.step.run-current .run-controls");
+      if (!box || box.closest("li.step").id !== was.step) return;
+      var inputs = box.querySelectorAll("input, textarea, button");
+      if (inputs.length !== was.values.length) return;
+      Array.prototype.forEach.call(inputs, function (input, i) {
+        if (input.type === "checkbox") input.checked = was.values[i];
+        else if (input.matches("input, textarea")) input.value = was.values[i];
+      });
+      if (was.focus >= 0) inputs[was.focus].focus();
+    }
+
     /* The run as kept now (changed in another tab, or this page back from the history cache:
-       `reload` then also resumes the active run, as a fresh load would). */
+       `reload` then also resumes the active run, as a fresh load would). Unchanged, the page is
+       left as it is. */
     function refresh(reload) {
       if (run) {
         var key = RUN_KEY + run.id;
-        var kept = parseRun(store().get(key), key);
+        var text = store().get(key);
+        if (text === JSON.stringify(run)) return;
+        var kept = parseRun(text, key);
         if (kept) {
+          var was = typed();
           run = kept;
+          /* Changed elsewhere: this page's earlier states are no longer the run's. */
+          history = [];
           stamp();
           render();
+          retype(was);
         } else {
           exit();
         }
@@ -1396,12 +1546,17 @@
     function resumeActive() {
       var id = store().get(activeKey);
       var r = id ? parseRun(store().get(RUN_KEY + id), RUN_KEY + id) : null;
-      if (r && r.procedure === page.id && !r.finished) enter(r, "load");
+      /* A finished run too: resumed from the home page, it shows its summary. */
+      if (r && r.procedure === page.id) enter(r, "load");
       else showList();
     }
 
+    /* Another tab's change: to this run (or storage cleared) while running, else to any run. */
     window.addEventListener("storage", function (event) {
-      if (event.key === null || event.key.indexOf(RUN_KEY) === 0) refresh(false);
+      if (run ? event.key === null || event.key === RUN_KEY + run.id
+        : event.key === null || event.key.indexOf(RUN_KEY) === 0) {
+        refresh(false);
+      }
     });
     window.addEventListener("pageshow", function (event) {
       if (event.persisted) refresh(true);
@@ -1417,12 +1572,16 @@
   function setUpRunHome(section) {
     var S = readStrings(section);
     var ul = section.querySelector("ul");
+    /* The live region goes after the section, so that it is heard when the last run is
+       deleted and the section hides. */
+    var status = section.querySelector("#run-status");
+    if (status) section.insertAdjacentElement("afterend", status);
 
     function show() {
       var kept = keptRuns();
       if (kept.unreadable) showNotice(section, "run-unreadable", S);
       ul.textContent = "";
-      kept.runs.forEach(function (run, i) { ul.appendChild(runItem(run, i, S, true)); });
+      kept.runs.forEach(function (run) { ul.appendChild(runItem(run, S, true)); });
       section.hidden = !kept.runs.length;
       return kept.runs.length;
     }
@@ -1452,6 +1611,7 @@
         if (run && store().get(ACTIVE_KEY + run.procedure) === id) store().remove(ACTIVE_KEY + run.procedure);
         if (show()) focusAfterRemoval(ul, index, null);
         else focusPage();
+        say(status, S["run-deleted"]);
       }
     });
     section.querySelector(".run-delete-all").addEventListener("click", function () {
@@ -1463,8 +1623,11 @@
       });
       show();
       focusPage();
+      say(status, S["run-deleted"]);
     });
-    window.addEventListener("storage", show);
+    window.addEventListener("storage", function (event) {
+      if (event.key === null || event.key.indexOf(RUN_KEY) === 0) show();
+    });
     window.addEventListener("pageshow", function (event) {
       if (event.persisted) show();
     });

@@ -752,6 +752,31 @@ describe("run mode", () => {
     assert.equal(await current(page), "documented");
   });
 
+  test("a kept run whose path no longer follows the procedure says where it breaks, and going back mends it", async (t) => {
+    const page = await openRun(t);
+    await begin(page);
+    await markDone(page);
+    await answer(page, 1);
+    await markDone(page);
+    // As if the content had changed under the run: its second entry now answers "Yes" while the
+    // third is still the "No" branch's step.
+    await page.evaluate((procedure) => {
+      const id = localStorage.getItem(`runbook.active.${procedure}`);
+      const run = JSON.parse(localStorage.getItem(`runbook.run.${id}`));
+      run.path[1].answer = 0;
+      localStorage.setItem(`runbook.run.${id}`, JSON.stringify(run));
+    }, procedure);
+    await page.reload();
+    const broken = page.locator(".run-broken");
+    await broken.waitFor();
+    assert.match(await broken.innerText(), /step 3 of this run no longer follows/);
+    assert.equal(await page.locator("li.step.run-current").count(), 0);
+    assert.equal(await page.locator(".run-finish").isEnabled(), false);
+    await page.locator('.run-back[data-entry="1"]').click();
+    assert.equal(await broken.isVisible(), false);
+    assert.equal(await current(page), "documented");
+  });
+
   test("keyboard only from start to export; focus follows the current step and is announced", async (t) => {
     const page = await openRun(t);
     await page.locator(".run-start").focus();
