@@ -397,8 +397,11 @@ fn the_run_record_schema_is_printed() {
     }
 }
 
-/// A finished record of `procedure` in `tests/fixtures/runs` through `steps` (id, answer).
-fn fixture_record(project: &Project, procedure: &str, steps: &[(&str, Option<usize>)]) -> Value {
+/// A path through a procedure: each step's id and, for a decision, the answer taken.
+type Path<'a> = &'a [(&'a str, Option<usize>)];
+
+/// A finished record of `procedure` in `tests/fixtures/runs` through `steps`.
+fn fixture_record(project: &Project, procedure: &str, steps: Path<'_>) -> Value {
     let checked = runbook::load_project(project.root()).unwrap();
     let found = checked.site.procedure(procedure).unwrap();
     json!({
@@ -423,7 +426,7 @@ fn fixture_record(project: &Project, procedure: &str, steps: &[(&str, Option<usi
 #[test]
 fn a_run_ends_where_it_continues_in_another_procedure_or_at_an_escalation() {
     let project = Project::fixture("runs");
-    let accepted: [(&str, &[(&str, Option<usize>)]); 3] = [
+    let accepted: [(&str, Path<'_>); 3] = [
         ("triage", &[("identify", None), ("billing", Some(0))]),
         (
             "triage",
@@ -452,7 +455,7 @@ fn a_run_ends_where_it_continues_in_another_procedure_or_at_an_escalation() {
         );
     }
     // Nothing follows a branch into another procedure, and a run cannot stop mid-way.
-    let refused: [(&[(&str, Option<usize>)], &str); 2] = [
+    let refused: [(Path<'_>, &str); 2] = [
         (
             &[
                 ("identify", None),
