@@ -172,6 +172,9 @@ pub fn filled_checklist(
 enum LinkMode<'s> {
     /// A standalone checklist at `here` (output path): links to the site, with title and URL.
     Standalone { here: String },
+    /// A file kept outside the site (a filled-in run record), written as if at `here`: links
+    /// lead to the published site when `[runbook] site-url` says where it is.
+    Detached { here: String },
     /// The runbook: links to bound documents become their section.
     Runbook {
         here: String,
@@ -194,7 +197,18 @@ impl<'a> Print<'_, 'a> {
     /// Where a link written in the file at content path `from` leads on paper.
     fn rewrite(&self, from: &str, destination: &str, mode: &LinkMode<'_>) -> LinkRewrite {
         let here = match mode {
-            LinkMode::Standalone { here } | LinkMode::Runbook { here, .. } => here,
+            LinkMode::Standalone { here }
+            | LinkMode::Detached { here }
+            | LinkMode::Runbook { here, .. } => here,
+        };
+        // From a detached file, the site is only reachable at its published address.
+        let site = match mode {
+            LinkMode::Detached { .. } => self.view.config.site_url.as_deref(),
+            _ => None,
+        };
+        let reach = |site_path: &str| match site {
+            Some(site) => format!("{site}{site_path}"),
+            None => relative_url(here, site_path),
         };
         let (path, fragment) = destination
             .split_once('#')
@@ -209,13 +223,13 @@ impl<'a> Print<'_, 'a> {
             // A file (image, download): keep it reachable from this document's folder.
             let file = crate::validate::links::resolve(from, path).unwrap_or_default();
             return LinkRewrite {
-                destination: relative_url(here, &format!("{}/{file}", self.view.locale)),
+                destination: reach(&format!("{}/{file}", self.view.locale)),
                 note: None,
             };
         };
         let sections = match mode {
             LinkMode::Runbook { sections, .. } => Some(*sections),
-            LinkMode::Standalone { .. } => None,
+            LinkMode::Standalone { .. } | LinkMode::Detached { .. } => None,
         };
         let (note, section) = paper_note(self.view, &target, fragment, sections);
         if let Some(number) = section {
@@ -233,7 +247,7 @@ impl<'a> Print<'_, 'a> {
             }
         };
         LinkRewrite {
-            destination: with_fragment(relative_url(here, &site_page)),
+            destination: with_fragment(reach(&site_page)),
             note: Some(note),
         }
     }
@@ -333,7 +347,7 @@ impl<'a> Print<'_, 'a> {
         // A standalone checklist's title is its page's one `<h1>`; in the runbook, under the
         // cover's, a part's title is an `<h2>`.
         let heading = match mode {
-            LinkMode::Standalone { .. } => "h1",
+            LinkMode::Standalone { .. } | LinkMode::Detached { .. } => "h1",
             LinkMode::Runbook { .. } => "h2",
         };
         let context = json!({
@@ -396,7 +410,7 @@ impl<'a> Print<'_, 'a> {
     ) -> Result<String, RenderError> {
         let here = checklist_path(self.view.locale, &procedure.path);
         let shown = self.view.procedure(procedure);
-        let body = self.checklist_body(&shown, "", &LinkMode::Standalone { here }, Some(fill))?;
+        let body = self.checklist_body(&shown, "", &LinkMode::Detached { here }, Some(fill))?;
         let title = markup::plain_text(shown.title.markdown);
         let stylesheet = self.renderer.templates.render(
             "print.css",

@@ -510,6 +510,27 @@ fn the_projects_own_record_fields_are_rendered_with_their_names() {
 }
 
 #[test]
+fn a_filled_in_checklist_links_the_published_site_when_it_knows_where_it_is() {
+    let project = Project::sample();
+    let path = write(&project, "run.json", &record(&project));
+    let html = render_html(&project, &path);
+    // Without `site-url` the file names the page it cannot reach.
+    assert!(html.contains("(“Check service health”)"), "{html}");
+    let config = project.read("book.toml").replace(
+        "[runbook]\n",
+        "[runbook]\nsite-url = \"https://guide.example.com/\"\n",
+    );
+    project.write("book.toml", &config);
+    let path = write(&project, "run.json", &record(&project));
+    let html = render_html(&project, &path);
+    assert!(
+        html.contains(r#"href="https://guide.example.com/en/check-service-health.html""#),
+        "{html}"
+    );
+    assert!(!html.contains(r#"href="../"#), "{html}");
+}
+
+#[test]
 fn an_unfinished_run_strikes_only_the_steps_it_passed_and_a_changed_procedure_says_so() {
     let project = Project::sample();
     let mut unfinished = record(&project);
