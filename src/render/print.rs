@@ -319,7 +319,7 @@ impl<'a> Print<'_, 'a> {
                     })).collect::<Vec<_>>(),
                     "escalation": step.escalation.as_ref().map(|e| json!({
                         "categories": e.categories.iter().map(|(id, title)| json!({
-                            "title": markup::plain_text(title.markdown),
+                            "title": self.html(from, *title, Flavor::Inline, &mut Anchors::new(), mode),
                             "ticked": done.is_some_and(|d| d.categories.contains(*id)),
                         })).collect::<Vec<_>>(),
                         "submit": e.submit.map(|t| self.html(from, t, Flavor::Block, &mut anchors, mode)),
@@ -357,7 +357,7 @@ impl<'a> Print<'_, 'a> {
             "procedure": {
                 "id": procedure.path,
                 "title": self.html(from, shown.title, Flavor::Inline, &mut Anchors::new(), mode),
-                "applies_to": shown.applies_to.iter().map(|p| markup::plain_text(p.markdown)).collect::<Vec<_>>(),
+                "applies_to": shown.applies_to.iter().map(|p| self.html(from, *p, Flavor::Inline, &mut Anchors::new(), mode)).collect::<Vec<_>>(),
                 "steps": steps,
                 "version": crate::fingerprint::of_text(&self.renderer.sources.file(procedure.file).text),
                 "flowchart": {"parts": printed.parts, "landscape": printed.landscape},
@@ -501,7 +501,7 @@ impl<'a> Print<'_, 'a> {
                 "number": procedures.len() + 1,
                 "title": self.ui(UiKey::Categories),
                 "items": view.site.categories.iter().map(|c| json!({
-                    "title": markup::plain_text(view.text(&c.title).markdown),
+                    "title": self.html(CATEGORIES_PATH, view.text(&c.title), Flavor::Inline, &mut Anchors::new(), &mode),
                     "severity": c.severity.map(|s| view.ui.get(UiKey::severity(s))),
                     "description": c.description.as_ref().map(|t| self.html(CATEGORIES_PATH, view.text(t), Flavor::Block, &mut anchors, &mode)),
                     "escalate_to": self.html(CATEGORIES_PATH, view.text(&c.escalate_to), Flavor::Block, &mut anchors, &mode),

@@ -293,3 +293,32 @@ fn project_fonts_are_embedded_in_pdfs() {
         "{stderr}"
     );
 }
+
+#[test]
+fn english_fallback_on_japanese_paper_is_marked_english() {
+    let project = Project::fixture("minimal");
+    for (file, untranslated) in [
+        ("content/categories.yaml", "      ja: 障害\n"),
+        ("content/products.yaml", "      ja: パートナー ポータル\n"),
+    ] {
+        let text = project.read(file).replace(untranslated, "");
+        project.write(file, &text);
+    }
+    project.run(&["build"]).expect(0);
+    let checklist = project.read("build/html/ja/checklists/handle-outage.html");
+    assert!(
+        checklist.contains(r#"<span lang="en">Outage</span>"#),
+        "{checklist}"
+    );
+    assert!(
+        checklist.contains(r#"<span lang="en">Partner portal</span>"#),
+        "{checklist}"
+    );
+    let runbook = project.read("build/html/ja/runbook.html");
+    assert!(
+        runbook.contains(r#"<span lang="en">Outage</span>"#),
+        "{runbook}"
+    );
+    // Text in the page's own language is not wrapped.
+    assert!(!checklist.contains(r#"<span lang="ja">"#), "{checklist}");
+}
