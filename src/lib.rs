@@ -430,6 +430,8 @@ pub struct BuildReport {
     pub pages_per_locale: Vec<(String, usize)>,
     /// Segments shown in the source locale for want of a translation, per translated locale.
     pub fallbacks: Vec<(String, usize)>,
+    /// Per locale, the translated segments marked as needing review (none are left out).
+    pub needing_review: Vec<(String, usize)>,
     /// Files in the output in all.
     pub files: usize,
     /// Of those, files identical to the previous output and left as they were.
@@ -464,6 +466,19 @@ impl BuildReport {
                 counts.join(", ")
             )
         };
+        let review = if self.needing_review.is_empty() {
+            String::new()
+        } else {
+            let counts: Vec<String> = self
+                .needing_review
+                .iter()
+                .map(|(locale, n)| format!("{locale}: {n}"))
+                .collect();
+            format!(
+                "; translations needing review marked ({})",
+                counts.join(", ")
+            )
+        };
         let unchanged = if self.unchanged == 0 {
             String::new()
         } else {
@@ -483,7 +498,7 @@ impl BuildReport {
             })
             .collect();
         format!(
-            "built {} pages per locale ({}), {} files{unchanged} in `{}`, in {:.2} s{fallbacks}\n\
+            "built {} pages per locale ({}), {} files{unchanged} in `{}`, in {:.2} s{fallbacks}{review}\n\
              search index {} ({}), indexing took {:.3} s of processor time",
             self.pages_per_locale.first().map_or(0, |(_, n)| *n),
             locales.join(", "),
@@ -581,8 +596,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let written = staging.finish()?;
     stage("swap in");
     let fallbacks = cx.marks.fallbacks.clone().into_iter().collect();
+    let needing_review = cx.marks.stale.clone().into_iter().collect();
     Ok(BuildReport {
         fallbacks,
+        needing_review,
         out,
         warnings: diagnostics,
         sources,

@@ -275,6 +275,8 @@ pub struct Marks {
     stale_paths: BTreeMap<String, HashSet<String>>,
     /// Missing segments shown in the source locale, by locale.
     pub fallbacks: BTreeMap<String, usize>,
+    /// Segments whose translation needs review (marked in every output), by locale.
+    pub stale: BTreeMap<String, usize>,
 }
 
 /// The identity of a localized text in the loaded site: its address. The site is borrowed,
@@ -292,6 +294,7 @@ impl Marks {
             let texts = marks.stale_texts.entry(locale.clone()).or_default();
             let paths = marks.stale_paths.entry(locale.clone()).or_default();
             let mut fallbacks = 0;
+            let mut stale = 0;
             for segment in segments {
                 let state = state(segment, locale, lock);
                 if state == State::Missing {
@@ -300,6 +303,7 @@ impl Marks {
                 if !state.needs_review() {
                     continue;
                 }
+                stale += 1;
                 match segment.origin {
                     Origin::Field { text, .. } => {
                         texts.insert(text_key(&text.value));
@@ -313,6 +317,9 @@ impl Marks {
             }
             if config.fallback == Fallback::Source {
                 marks.fallbacks.insert(locale.clone(), fallbacks);
+            }
+            if stale > 0 {
+                marks.stale.insert(locale.clone(), stale);
             }
         }
         marks

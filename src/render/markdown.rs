@@ -40,7 +40,7 @@ impl Renderer for MarkdownRenderer<'_> {
 
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         for locale in &cx.config.locales {
-            let view = LocaleView::new(cx.site, cx.config, locale);
+            let view = cx.view(locale);
             let book = Book {
                 view: &view,
                 sources: self.sources,
@@ -119,6 +119,14 @@ impl Book<'_, '_> {
             kind,
             source,
             bytes: text.into_bytes(),
+        }
+    }
+
+    /// The note under a chapter's title when parts of its translation were made from an earlier
+    /// source text (the site's notice, in a form every Markdown viewer shows).
+    fn needs_review_note(&self, content_path: &str, text: &mut String) {
+        if self.view.needs_review(content_path) {
+            let _ = writeln!(text, "> {}\n", plain(&self.view.needs_review_notice()));
         }
     }
 
@@ -275,6 +283,7 @@ impl Book<'_, '_> {
                 plain(&self.view.fallback_notice(source))
             ));
         }
+        self.needs_review_note(content_path, &mut text);
         text.push_str(&version.expanded);
         let source = Some(self.sources.file(version.file).path.clone());
         self.chapter(content_path, kind, source, text)
@@ -299,6 +308,7 @@ impl Book<'_, '_> {
         };
         let categories_link = format!("{}{CATEGORIES_PATH}.md", to_locale_root(&procedure.path));
         let mut text = format!("# {}\n\n", shown.title.markdown);
+        self.needs_review_note(&procedure.path, &mut text);
         if !shown.applies_to.is_empty() {
             let names: Vec<&str> = shown.applies_to.iter().map(|p| p.markdown).collect();
             let _ = writeln!(

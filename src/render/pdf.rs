@@ -228,13 +228,26 @@ impl Typst<'_, '_> {
     }
 
     /// Markdown as typst markup; links get the note `note_for` gives them.
+    /// Fallback text is set in its own language; a translation needing review gets a footnote
+    /// saying so.
     fn text(&self, from: &str, shown: Shown<'_>, sections: Option<&[(String, usize)]>) -> String {
-        markup::to_typst(
+        let mut typst = markup::to_typst(
             shown.markdown,
             &|destination| self.note(from, destination, sections),
             &self.view.ui.alert_labels(),
             &|destination| self.image(from, destination),
-        )
+        );
+        if shown.stale {
+            typst = format!(
+                "{}#footnote[{}]",
+                typst.trim_end(),
+                lit(&self.view.needs_review_notice())
+            );
+        }
+        match shown.fallback_locale {
+            Some(lang) => format!("#text(lang: {})[{typst}]", string(lang)),
+            None => typst,
+        }
     }
 
     /// The typst call drawing an image the content shows, when it is a content file typst can

@@ -24,6 +24,9 @@ use crate::source::SourceMap;
 use crate::ui::UiKey;
 use crate::validate::resolve_md_link;
 
+/// The mark after a translation needing review on paper; a footnote says what it means.
+pub const STALE_MARK: &str = "†";
+
 /// The print stylesheet's path inside the HTML output.
 pub const PRINT_STYLESHEET: &str = "assets/print.css";
 
@@ -267,6 +270,18 @@ impl<'a> Print<'_, 'a> {
             &|d| self.rewrite(from, d, mode),
             &self.alert_labels,
         );
+        // A translation needing review: marked, with the sheet's footnote saying why.
+        let html = match (shown.stale, flavor) {
+            (false, _) => html,
+            (true, Flavor::Inline) => {
+                format!(
+                    r#"<span class="stale">{html}</span><sup class="stale-mark">{STALE_MARK}</sup>"#
+                )
+            }
+            (true, Flavor::Block) => format!(
+                "<div class=\"stale\"><p class=\"stale-mark\">{STALE_MARK}</p>\n{html}</div>\n"
+            ),
+        };
         match (shown.fallback_locale, flavor) {
             (None, _) => html,
             (Some(lang), Flavor::Inline) => format!(r#"<span lang="{lang}">{html}</span>"#),
@@ -366,6 +381,7 @@ impl<'a> Print<'_, 'a> {
             "fields": fields.chunks(2).collect::<Vec<_>>(),
             "built": self.view.build_date(),
             "run": fill.map(|f| json!({ "times": f.times, "changed": f.changed })),
+            "stale_note": shown.has_stale().then(|| format!("{STALE_MARK} {}", self.view.needs_review_notice())),
         });
         self.render("checklist-body.html", &context, &procedure.path)
     }

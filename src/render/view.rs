@@ -185,6 +185,29 @@ pub struct EscalationView<'a> {
     pub submit: Option<Shown<'a>>,
 }
 
+impl ProcedureView<'_> {
+    /// Whether any text shown is a translation needing review (made from an earlier source).
+    pub fn has_stale(&self) -> bool {
+        let steps = self.steps.iter().flat_map(|s| {
+            std::iter::once(s.title)
+                .chain(s.text)
+                .chain(s.notes.iter().copied())
+                .chain(s.warnings.iter().copied())
+                .chain(s.branches.iter().map(|b| b.label))
+                .chain(
+                    s.escalation
+                        .iter()
+                        .flat_map(|e| e.categories.iter().map(|(_, title)| *title).chain(e.submit)),
+                )
+        });
+        std::iter::once(self.title)
+            .chain(self.applies_to.iter().copied())
+            .chain(self.introduction)
+            .chain(steps)
+            .any(|shown| shown.stale)
+    }
+}
+
 impl<'a> LocaleView<'a> {
     /// The view of `site` in `locale`.
     pub fn new(site: &'a Site, config: &'a Config, locale: &'a str) -> Self {

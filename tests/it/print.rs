@@ -322,3 +322,61 @@ fn english_fallback_on_japanese_paper_is_marked_english() {
     // Text in the page's own language is not wrapped.
     assert!(!checklist.contains(r#"<span lang="ja">"#), "{checklist}");
 }
+
+#[test]
+fn stale_translations_are_marked_on_paper_in_markdown_and_counted() {
+    let project = Project::sample();
+    // The English source of step 1's title changes; its Japanese translation is now stale.
+    let file = "content/escalate-problems-to-microsoft.yaml";
+    let edited = project.read(file).replace(
+        "en: Look for known problems in service health",
+        "en: Look for known problems on the service health page",
+    );
+    assert_ne!(edited, project.read(file));
+    project.write(file, &edited);
+    let build = project.run(&["build"]).expect(0);
+    assert!(
+        build
+            .stderr()
+            .contains("translations needing review marked (ja: 1)"),
+        "{}",
+        build.stderr()
+    );
+    let checklist = project.read("build/html/ja/checklists/escalate-problems-to-microsoft.html");
+    assert!(
+        checklist.contains(r#"<span class="stale">サービス正常性で既知の問題を調べる</span><sup class="stale-mark">†</sup>"#),
+        "{checklist}"
+    );
+    assert!(
+        checklist.contains(r#"<p class="stale-note">† このページの一部は"#),
+        "{checklist}"
+    );
+    let english = project.read("build/html/en/checklists/escalate-problems-to-microsoft.html");
+    assert!(
+        !english.contains("stale"),
+        "the source is never stale: {english}"
+    );
+    let chapter = project.read("build/markdown/ja/src/escalate-problems-to-microsoft.md");
+    assert!(
+        chapter.contains("\n> このページの一部は原文の以前の版から翻訳したもので"),
+        "{chapter}"
+    );
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn stale_translations_get_a_footnote_in_pdfs() {
+    let project = Project::sample();
+    let file = "content/escalate-problems-to-microsoft.yaml";
+    let edited = project.read(file).replace(
+        "en: Look for known problems in service health",
+        "en: Look for known problems on the service health page",
+    );
+    project.write(file, &edited);
+    project.run(&["build", "--pdf"]).expect(0);
+    let pdf = project
+        .root()
+        .join("build/pdf/ja/escalate-problems-to-microsoft.pdf");
+    let text = tool("pdftotext", &["-layout"], &pdf);
+    assert!(text.contains("原文の以前の版から翻訳したもので"), "{text}");
+}
