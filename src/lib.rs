@@ -453,32 +453,12 @@ impl BuildReport {
             .iter()
             .map(|(locale, n)| format!("{locale}: {n}"))
             .collect();
-        let fallbacks = if self.fallbacks.is_empty() {
-            String::new()
-        } else {
-            let counts: Vec<String> = self
-                .fallbacks
-                .iter()
-                .map(|(locale, n)| format!("{locale}: {n}"))
-                .collect();
-            format!(
-                "; untranslated text shown in the source language ({})",
-                counts.join(", ")
-            )
-        };
-        let review = if self.needing_review.is_empty() {
-            String::new()
-        } else {
-            let counts: Vec<String> = self
-                .needing_review
-                .iter()
-                .map(|(locale, n)| format!("{locale}: {n}"))
-                .collect();
-            format!(
-                "; translations needing review marked ({})",
-                counts.join(", ")
-            )
-        };
+        let fallbacks = counts_per_locale(
+            "; untranslated text shown in the source language",
+            &self.fallbacks,
+        );
+        let review =
+            counts_per_locale("; translations needing review marked", &self.needing_review);
         let unchanged = if self.unchanged == 0 {
             String::new()
         } else {
@@ -510,6 +490,18 @@ impl BuildReport {
             self.search.time.as_secs_f64(),
         )
     }
+}
+
+/// "`label` (en: 1, ja: 2)", or nothing when there are no counts.
+fn counts_per_locale(label: &str, counts: &[(String, usize)]) -> String {
+    if counts.is_empty() {
+        return String::new();
+    }
+    let counts: Vec<String> = counts
+        .iter()
+        .map(|(locale, n)| format!("{locale}: {n}"))
+        .collect();
+    format!("{label} ({})", counts.join(", "))
 }
 
 /// A byte count in KiB, to one decimal.

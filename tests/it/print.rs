@@ -323,17 +323,25 @@ fn english_fallback_on_japanese_paper_is_marked_english() {
     assert!(!checklist.contains(r#"<span lang="ja">"#), "{checklist}");
 }
 
-#[test]
-fn stale_translations_are_marked_on_paper_in_markdown_and_counted() {
-    let project = Project::sample();
-    // The English source of step 1's title changes; its Japanese translation is now stale.
+/// Changes the English source of the sample's step 1 title, so its Japanese translation is stale.
+fn make_step_one_stale(project: &Project) {
     let file = "content/escalate-problems-to-microsoft.yaml";
     let edited = project.read(file).replace(
         "en: Look for known problems in service health",
         "en: Look for known problems on the service health page",
     );
-    assert_ne!(edited, project.read(file));
+    assert_ne!(
+        edited,
+        project.read(file),
+        "the edit must change the source"
+    );
     project.write(file, &edited);
+}
+
+#[test]
+fn stale_translations_are_marked_on_paper_in_markdown_and_counted() {
+    let project = Project::sample();
+    make_step_one_stale(&project);
     let build = project.run(&["build"]).expect(0);
     assert!(
         build
@@ -367,12 +375,7 @@ fn stale_translations_are_marked_on_paper_in_markdown_and_counted() {
 #[test]
 fn stale_translations_get_a_footnote_in_pdfs() {
     let project = Project::sample();
-    let file = "content/escalate-problems-to-microsoft.yaml";
-    let edited = project.read(file).replace(
-        "en: Look for known problems in service health",
-        "en: Look for known problems on the service health page",
-    );
-    project.write(file, &edited);
+    make_step_one_stale(&project);
     project.run(&["build", "--pdf"]).expect(0);
     let pdf = project
         .root()
