@@ -102,6 +102,7 @@ impl HtmlRenderer<'_> {
                 navigation: Navigation::new(view)?,
                 ui: Shared::new(&view.ui.for_templates())?,
                 alert_labels: view.ui.alert_labels(),
+                run_strings: run_strings(view),
                 toc: view.toc().map(|toc| {
                     let left_out = toc_left_out(view, &toc);
                     (toc, left_out)
@@ -164,6 +165,21 @@ impl HtmlRenderer<'_> {
     }
 }
 
+/// The UI strings of run mode in `view`'s locale, as JSON for the run panel's `data-strings`
+/// (the site's script reads them there, as no inline script may carry them).
+fn run_strings(view: &LocaleView<'_>) -> String {
+    let strings: BTreeMap<&str, &str> = UiKey::ALL
+        .iter()
+        .filter(|key| {
+            key.name().starts_with("run-")
+                || key.name().starts_with("runs-")
+                || matches!(key, UiKey::Step | UiKey::Version | UiKey::ListSeparator)
+        })
+        .map(|key| (key.name(), view.ui.get(*key)))
+        .collect();
+    serde_json::to_string(&strings).unwrap_or_default()
+}
+
 /// Renders the files of one locale.
 struct LocalePages<'r, 'a> {
     renderer: &'r HtmlRenderer<'r>,
@@ -174,6 +190,8 @@ struct LocalePages<'r, 'a> {
     ui: Shared,
     /// The words heading alerts, in this locale.
     alert_labels: markup::AlertLabels,
+    /// Run mode's words, as the JSON of the run panel's `data-strings`.
+    run_strings: String,
     /// The table of contents (`toc.yml`), when the project has one: it makes the sidebar; and
     /// the pages and procedures it leaves out, listed after it.
     toc: Option<(Vec<TocNode>, Vec<TocNode>)>,
@@ -538,7 +556,7 @@ impl<'a> LocalePages<'_, 'a> {
         context["meta_description"] = json!(description);
         context["page"] = json!({ "title": title, "description": description, "body": body });
         if kind == OutputKind::Index {
-            context["run_strings"] = json!(self.run_strings());
+            context["run_strings"] = json!(self.run_strings);
         }
         let html = self.render(template, &context, content_path)?;
         Ok(self.file(content_path, kind, source, html))
@@ -624,25 +642,10 @@ impl<'a> LocalePages<'_, 'a> {
                 "type": if field == "date" { "date" } else { "text" },
             })).collect::<Vec<_>>(),
         });
-        context["run_strings"] = json!(self.run_strings());
+        context["run_strings"] = json!(self.run_strings);
         let html = self.render("procedure.html", &context, &procedure.path)?;
         let source = Some(self.renderer.sources.file(procedure.file).path.clone());
         Ok(self.file(&procedure.path, OutputKind::Procedure, source, html))
-    }
-
-    /// The UI strings of run mode, as JSON for the run panel's `data-strings` (the site's
-    /// script reads them there, as no inline script may carry them).
-    fn run_strings(&self) -> String {
-        let strings: BTreeMap<&str, &str> = UiKey::ALL
-            .iter()
-            .filter(|key| {
-                key.name().starts_with("run-")
-                    || key.name().starts_with("runs-")
-                    || matches!(key, UiKey::Step | UiKey::Version | UiKey::ListSeparator)
-            })
-            .map(|key| (key.name(), self.view.ui.get(*key)))
-            .collect();
-        serde_json::to_string(&strings).unwrap_or_default()
     }
 
     fn categories(&self) -> Result<OutputFile, RenderError> {
