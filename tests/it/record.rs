@@ -314,6 +314,9 @@ fn a_record_renders_as_a_filled_in_checklist() {
 #[cfg(feature = "pdf")]
 #[test]
 fn a_record_renders_as_a_pdf_with_its_ticks_answers_and_fields() {
+    if !crate::util::tools_present(&["pdftotext"]) {
+        return;
+    }
     let project = Project::sample();
     let path = write(&project, "run.json", &record(&project));
     let out = project.root().join("run.pdf");

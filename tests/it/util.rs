@@ -190,3 +190,43 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// Whether every one of `programs` (external tools a test runs: `java`, `mdbook`, `pdftotext`…)
+/// is on `PATH`. When one is missing the calling test should return early: this says so on the
+/// terminal (past the test harness's capture) unless `RUNBOOK_REQUIRE_TOOLS` is set, as
+/// `scripts/test` and CI set it, when a missing tool fails the test instead.
+pub fn tools_present(programs: &[&str]) -> bool {
+    let missing: Vec<&str> = programs
+        .iter()
+        .copied()
+        .filter(|program| !on_path(program))
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let missing = missing.join(", ");
+    assert!(
+        std::env::var_os("RUNBOOK_REQUIRE_TOOLS").is_none(),
+        "{test} needs {missing}, which is not installed: scripts/test installs it (RUNBOOK_REQUIRE_TOOLS is set, so a missing tool is a failure)"
+    );
+    use std::io::Write as _;
+    // Written to the process's standard error, not through `eprintln!`, which the harness
+    // captures and shows only for failing tests.
+    let _ = writeln!(
+        std::io::stderr(),
+        "{test}: skipped what needs {missing}, not installed (scripts/test installs it)"
+    );
+    false
+}
+
+/// Whether `program` is a file in one of `PATH`'s directories.
+fn on_path(program: &str) -> bool {
+    let Some(path) = std::env::var_os("PATH") else {
+        return false;
+    };
+    std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
+}
