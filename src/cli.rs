@@ -742,7 +742,7 @@ fn progress_bar(root: &Path, out: &Option<PathBuf>) -> BuildBar {
     let manifest = out
         .clone()
         .unwrap_or_else(|| root.join("build"))
-        .join(runbook::write::MANIFEST);
+        .join(runbook::output::MANIFEST);
     let previous = std::fs::read_to_string(manifest)
         .ok()
         .map(|text| text.matches("\"path\":").count() as u64)

@@ -568,7 +568,9 @@ fn rebase(cx: &Context<'_>, destination: &str) -> markup::Rebase {
             RootLink::Unmapped => markup::Rebase::Keep,
         };
     }
-    if !markup::is_relative(destination) || (config.outside.is_empty() && cx.skipped.is_empty()) {
+    if !crate::paths::is_relative(destination)
+        || (config.outside.is_empty() && cx.skipped.is_empty())
+    {
         return markup::Rebase::Keep;
     }
     // A link declared to lead outside the built pages: to its published address when the
@@ -815,7 +817,7 @@ fn included<'c>(
         return (expanded, fallback);
     }
     let rebased = markup::rebase_links(&expanded, &|destination| {
-        if !markup::is_relative(destination) {
+        if !crate::paths::is_relative(destination) {
             return markup::Rebase::Keep;
         }
         let (link_path, fragment) = match destination.find(['#', '?']) {

@@ -37,7 +37,9 @@ pub mod import;
 pub mod init;
 pub mod load;
 pub mod markup;
+pub mod metrics;
 pub mod model;
+pub mod output;
 pub mod paths;
 pub mod record;
 pub mod render;
@@ -48,6 +50,7 @@ pub mod source;
 pub mod ui;
 pub mod validate;
 pub mod verify;
+pub mod view;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -59,15 +62,14 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Site;
+use crate::output::{Collect, OutputFile, OutputKind, Sink, Under};
+use crate::output::{MANIFEST, WriteError};
 use crate::render::html::HtmlRenderer;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::print::PrintRenderer;
 use crate::render::review::ReviewRenderer;
-use crate::render::{
-    Collect, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink, Templates, Under,
-};
+use crate::render::{RenderContext, RenderError, Renderer, Templates};
 use crate::source::SourceMap;
-use crate::write::{MANIFEST, WriteError};
 
 /// What `build` is asked to do.
 #[derive(Clone)]
@@ -126,7 +128,7 @@ struct Counting<'s> {
 }
 
 impl Sink for Counting<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         self.inner.put(file)?;
         (self.progress)(Progress::File);
         Ok(())
@@ -353,7 +355,7 @@ pub fn render_record(
             diagnostics: project.diagnostics,
         });
     };
-    let view = render::view::LocaleView::new(&project.site, &project.config, &record.locale);
+    let view = view::LocaleView::new(&project.site, &project.config, &record.locale);
     let version = fingerprint::of_text(&project.sources.file(procedure.file).text);
     let bytes = match format {
         RecordFormat::Markdown => record::markdown(&record, &view, procedure).into_bytes(),
@@ -734,7 +736,7 @@ struct Listing<'s> {
 }
 
 impl Sink for Listing<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         let entry = OutputFile {
             path: file.path.clone(),
             locale: file.locale.clone(),

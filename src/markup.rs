@@ -5,6 +5,7 @@
 //! renderer and by validation, so an anchor that checks is an anchor that exists; it follows
 //! mdBook's rule, so anchors also work in the generated mdBook sources.
 
+use crate::paths::md_link_to_html;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -777,44 +778,6 @@ pub fn is_inline(text: &str) -> bool {
     })
 }
 
-/// Whether a link destination is relative to the current file (no scheme, not absolute, not a
-/// bare `#fragment`).
-pub fn is_relative(destination: &str) -> bool {
-    !(destination.is_empty()
-        || destination.starts_with('/')
-        || destination.starts_with('#')
-        || has_scheme(destination))
-}
-
-fn has_scheme(destination: &str) -> bool {
-    match destination.find(':') {
-        Some(colon) => {
-            let scheme = &destination[..colon];
-            !scheme.is_empty()
-                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        None => false,
-    }
-}
-
-/// `x.md#a` → `x.html#a` for relative links; every other destination unchanged.
-pub fn md_link_to_html(destination: &str) -> String {
-    if !is_relative(destination) {
-        return destination.to_string();
-    }
-    let (path, fragment) = match destination.find(['#', '?']) {
-        Some(i) => destination.split_at(i),
-        None => (destination, ""),
-    };
-    match path.strip_suffix(".md") {
-        Some(stem) => format!("{stem}.html{fragment}"),
-        None => destination.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -932,8 +895,6 @@ mod tests {
         assert!(!is_relative("https://example.com"));
         assert!(!is_relative("mailto:a@example.com"));
         assert!(!is_relative("/abs.md"));
-        assert_eq!(md_link_to_html("a/b.md?x#y"), "a/b.html?x#y");
-        assert_eq!(md_link_to_html("img.png"), "img.png");
     }
 }
 

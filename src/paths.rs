@@ -1,7 +1,9 @@
-//! Content paths: `/`-separated, relative to `content/` (or to an output directory), never
-//! absolute. The rules every stage shares: resolving a link written in one file (inside
-//! `content/`, or lexically with `../` kept above it), and the relative URL from one file to
-//! another.
+//! Paths and the names the layout takes. Content paths are `/`-separated, relative to
+//! `content/` (or to an output directory), never absolute. Every rule about them lives here, for
+//! every stage: resolving a link written in one file (inside `content/`, or lexically with `../`
+//! kept above it), a Markdown link's `.html` twin, the relative URL from one file to another, the
+//! way up to a locale's root; and the paths and element ids the renderers generate themselves,
+//! which content may not take.
 
 /// Resolves a relative link path written in the file at content path `from` to a content path
 /// (extension kept); `None` when it leaves the content root.
@@ -54,4 +56,107 @@ pub fn relative_url(from: &str, to: &str) -> String {
     let mut url = "../".repeat(from_dirs.len() - common);
     url.push_str(&to_parts[common..].join("/"));
     url
+}
+
+/// Resolves a relative link path (without fragment) written in the file at content path `from`
+/// (e.g. `guides/a`) to a content path (`guides/b.md` → `guides/b`). `None` when it leaves the
+/// content root or is not a `.md` link.
+pub fn resolve_md_link(from: &str, link: &str) -> Option<String> {
+    resolve(from, link)?.strip_suffix(".md").map(str::to_string)
+}
+
+/// `x.md#a` → `x.html#a` for relative links; every other destination unchanged.
+pub fn md_link_to_html(destination: &str) -> String {
+    if !is_relative(destination) {
+        return destination.to_string();
+    }
+    let (path, fragment) = match destination.find(['#', '?']) {
+        Some(i) => destination.split_at(i),
+        None => (destination, ""),
+    };
+    match path.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.html{fragment}"),
+        None => destination.to_string(),
+    }
+}
+
+/// `../` repeated once per directory of a content path: from the file back to the locale root.
+pub fn to_locale_root(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// The directory part of a content path (`""` at the root).
+pub fn directory_of(content_path: &str) -> &str {
+    content_path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Whether a link destination is relative to the current file (no scheme, not absolute, not a
+/// bare `#fragment`).
+pub fn is_relative(destination: &str) -> bool {
+    !(destination.is_empty()
+        || destination.starts_with('/')
+        || destination.starts_with('#')
+        || has_scheme(destination))
+}
+
+/// Whether a link destination starts with a URL scheme (`https:`, `mailto:`), as RFC 3986 spells
+/// one.
+pub fn has_scheme(destination: &str) -> bool {
+    match destination.find(':') {
+        Some(colon) => {
+            let scheme = &destination[..colon];
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+/// Content path of each locale's home page (`index.md` in content, `index.html` in output).
+pub const INDEX_PATH: &str = "index";
+/// Content path of the generated escalation categories page.
+pub const CATEGORIES_PATH: &str = "categories";
+
+/// Content paths no page or procedure may take: the renderers generate files of these names
+/// (`index` is the home page, which a page may provide).
+pub const RESERVED_PATHS: &[&str] = &[CATEGORIES_PATH, "SUMMARY"];
+
+/// Element ids the default templates use themselves; no heading, step or category may take one.
+pub const TEMPLATE_IDS: &[&str] = &[
+    "main",
+    "applies-to",
+    "steps",
+    "home-procedures",
+    "search",
+    "search-input",
+    "search-status",
+    "search-results",
+    "run",
+    "run-heading",
+    "run-status",
+    "home-runs",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_links_resolve_relative_to_the_file() {
+        assert_eq!(resolve_md_link("a", "b.md").as_deref(), Some("b"));
+        assert_eq!(resolve_md_link("g/a", "b.md").as_deref(), Some("g/b"));
+        assert_eq!(resolve_md_link("g/a", "../b.md").as_deref(), Some("b"));
+        assert_eq!(resolve_md_link("g/a", "./h/b.md").as_deref(), Some("g/h/b"));
+        assert_eq!(resolve_md_link("a", "../b.md"), None);
+        assert_eq!(resolve_md_link("a", "b.png"), None);
+    }
+
+    #[test]
+    fn md_links_become_html_links() {
+        assert_eq!(md_link_to_html("a/b.md?x#y"), "a/b.html?x#y");
+        assert_eq!(md_link_to_html("img.png"), "img.png");
+    }
 }

@@ -13,7 +13,7 @@ use std::sync::{Mutex, PoisonError};
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::{Span, Tokenizer};
 
-use crate::render::{OutputFile, RenderError, Sink};
+use crate::output::{OutputFile, Sink, WriteError};
 
 /// A link of the output that leads nowhere, or markup that would run script.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -247,7 +247,7 @@ impl<'s> Verifier<'s> {
 }
 
 impl Sink for Verifier<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         let scanned = file
             .path
             .ends_with(".html")
@@ -347,7 +347,7 @@ impl Sink for Verifier<'_> {
 /// Where `link` in output file `from` leads: `Ok(None)` for a URL outside the site, else the
 /// target file and fragment (decoded), or why it can never resolve.
 fn resolve(from: &str, link: &str) -> Result<Option<(String, String)>, String> {
-    if link.starts_with("//") || has_scheme(link) {
+    if link.starts_with("//") || crate::paths::has_scheme(link) {
         return Ok(None);
     }
     let (path, fragment) = link.split_once('#').unwrap_or((link, ""));
@@ -358,20 +358,9 @@ fn resolve(from: &str, link: &str) -> Result<Option<(String, String)>, String> {
         return Err("is an absolute path: the site must work from any folder".into());
     } else {
         let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-        let mut parts: Vec<&str> = from.split('/').collect();
-        parts.pop();
-        for part in decoded.split('/') {
-            match part {
-                "" | "." => {}
-                ".." => {
-                    if parts.pop().is_none() {
-                        return Err("leads outside the output".into());
-                    }
-                }
-                other => parts.push(other),
-            }
-        }
-        let mut target = parts.join("/");
+        let Some(mut target) = crate::paths::resolve(from, &decoded) else {
+            return Err("leads outside the output".into());
+        };
         if decoded.ends_with('/') || target.is_empty() {
             target.push_str(if target.is_empty() {
                 "index.html"
@@ -387,20 +376,10 @@ fn resolve(from: &str, link: &str) -> Result<Option<(String, String)>, String> {
     Ok(Some((target, fragment)))
 }
 
-fn has_scheme(link: &str) -> bool {
-    link.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty()
-            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{Collect, OutputKind};
+    use crate::output::{Collect, OutputKind};
 
     /// Every problem of `files`, as a build's verifier reports them.
     fn verify(files: &[OutputFile]) -> Vec<OutputProblem> {
@@ -478,8 +457,8 @@ mod tests {
 
     #[test]
     fn has_scheme_tells_urls_from_paths() {
-        assert!(has_scheme("https://x"));
-        assert!(has_scheme("mailto:a@b.c"));
-        assert!(!has_scheme("a.html#x:y"));
+        assert!(crate::paths::has_scheme("https://x"));
+        assert!(crate::paths::has_scheme("mailto:a@b.c"));
+        assert!(!crate::paths::has_scheme("a.html#x:y"));
     }
 }

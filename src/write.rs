@@ -10,31 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::render::{OutputFile, RenderError, Sink};
-
-/// The file whose presence marks a directory as runbook output.
-pub const MANIFEST: &str = "manifest.json";
-
-/// Writing the output failed; the previous output is unchanged.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// A filesystem operation failed.
-    #[error("cannot write `{path}`: {source}")]
-    Io {
-        /// The path involved.
-        path: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// The output directory is one runbook must not replace.
-    #[error("refusing to use `{path}` as the output directory: {reason}")]
-    Refused {
-        /// The output directory.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-}
+use crate::output::{MANIFEST, OutputFile, Sink, WriteError};
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {
@@ -213,8 +189,8 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
-        Ok(self.write(&file)?)
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.write(&file)
     }
 }
 
@@ -357,7 +333,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::OutputKind;
+    use crate::output::OutputKind;
 
     /// Replaces `out` with exactly `files`, as a build does.
     fn write(out: &Path, files: &[OutputFile]) -> Result<WriteStats, WriteError> {

@@ -212,7 +212,7 @@ pub fn segments<'a>(site: &'a Site, config: &'a Config) -> Segments<'a> {
 fn field_file_path(from: &str) -> String {
     match from {
         "products" => "products.yaml".to_string(),
-        crate::render::CATEGORIES_PATH => "categories.yaml".to_string(),
+        crate::paths::CATEGORIES_PATH => "categories.yaml".to_string(),
         path => format!("{path}.yaml"),
     }
 }

@@ -7,8 +7,8 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::fingerprint;
 use crate::model::{Procedure, Site};
-use crate::render::view::LocaleView;
 use crate::source::{FileId, SourceMap, Span};
+use crate::view::LocaleView;
 
 use super::{RunRecord, locate, next_step, parse_time};
 

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::markup;
 use crate::model::Procedure;
-use crate::render::view::{Destination, LocaleView, ProcedureView};
 use crate::ui::UiKey;
+use crate::view::{Destination, LocaleView, ProcedureView};
 
 /// The version of the run record format this runbook reads and the site writes.
 pub const FORMAT_VERSION: u32 = 1;

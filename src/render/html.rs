@@ -11,16 +11,15 @@ use serde_json::{Value, json};
 use crate::fingerprint;
 use crate::markup::{self, Anchors, Flavor};
 use crate::model::{Page, PageVersion, Procedure};
-use crate::render::view::{
-    Destination, LocaleView, NavEntry, Shown, TocNode, TocTarget, new_page_anchors, to_locale_root,
-};
-use crate::render::{
-    CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer,
-    Shared, Sink, Templates, relative_url,
-};
+use crate::output::{OutputFile, OutputKind, Sink};
+use crate::paths::directory_of;
+use crate::paths::to_locale_root;
+use crate::paths::{CATEGORIES_PATH, INDEX_PATH, relative_url};
+use crate::render::{RenderContext, RenderError, Renderer, Shared, Templates};
 use crate::render::{flowchart, search};
 use crate::source::SourceMap;
 use crate::ui::UiKey;
+use crate::view::{Destination, LocaleView, NavEntry, Shown, TocNode, TocTarget, new_page_anchors};
 
 /// Directory of the HTML output inside the output directory.
 pub const DIR: &str = "html";
@@ -110,17 +109,16 @@ impl HtmlRenderer<'_> {
             };
             sink.put(locale_pages.home()?)?;
             // Pages are independent of each other: render them on every core.
-            cx.site
-                .procedures
-                .par_iter()
-                .try_for_each(|procedure| sink.put(locale_pages.procedure(procedure)?))?;
+            cx.site.procedures.par_iter().try_for_each(|procedure| {
+                Ok::<(), RenderError>(sink.put(locale_pages.procedure(procedure)?)?)
+            })?;
             cx.site
                 .pages
                 .par_iter()
                 .filter(|p| p.path != INDEX_PATH)
                 .try_for_each(|page| match locale_pages.page(page)? {
-                    Some(file) => sink.put(file),
-                    None => Ok(()),
+                    Some(file) => Ok(sink.put(file)?),
+                    None => Ok::<(), RenderError>(()),
                 })?;
             if !cx.site.categories.is_empty() {
                 sink.put(locale_pages.categories()?)?;
@@ -291,7 +289,7 @@ fn to_html(
         flavor,
         anchors,
         &|destination| markup::LinkRewrite {
-            destination: markup::md_link_to_html(destination),
+            destination: crate::paths::md_link_to_html(destination),
             note: None,
         },
         labels,
@@ -356,11 +354,6 @@ fn inline(shown: Shown<'_>) -> String {
         &mut Anchors::new(),
         &markup::AlertLabels::english(),
     )
-}
-
-/// The directory part of a content path (`""` at the root).
-fn directory_of(content_path: &str) -> &str {
-    content_path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// The home page's element id for the list of a directory's entries.
@@ -582,7 +575,7 @@ impl<'a> LocalePages<'_, 'a> {
                     let (url, title) = match to {
                         Destination::Step { id, title, .. } => (Some(format!("#{id}")), markup::plain_text(title.markdown)),
                         Destination::Procedure { link, title } => {
-                            (Some(markup::md_link_to_html(link)), markup::plain_text(title.markdown))
+                            (Some(crate::paths::md_link_to_html(link)), markup::plain_text(title.markdown))
                         }
                         Destination::End => (None, String::new()),
                     };

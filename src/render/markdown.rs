@@ -10,13 +10,14 @@ use serde::Serialize;
 
 use crate::markup;
 use crate::model::{PageVersion, Procedure};
+use crate::output::{OutputFile, OutputKind, Sink};
+use crate::paths::to_locale_root;
+use crate::paths::{CATEGORIES_PATH, INDEX_PATH};
 use crate::render::flowchart;
-use crate::render::view::{Destination, LocaleView, Shown, TocNode, TocTarget, to_locale_root};
-use crate::render::{
-    CATEGORIES_PATH, INDEX_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink,
-};
+use crate::render::{RenderContext, RenderError, Renderer};
 use crate::source::SourceMap;
 use crate::ui::UiKey;
+use crate::view::{Destination, LocaleView, Shown, TocNode, TocTarget};
 
 /// Directory of the Markdown output inside the output directory.
 const DIR: &str = "markdown";
@@ -404,12 +405,12 @@ impl Book<'_, '_> {
         let shown = view.procedure(procedure);
         let locale = view.locale;
         let absolute = |destination: &str| -> Option<String> {
-            if !markup::is_relative(destination) {
+            if !crate::paths::is_relative(destination) {
                 return Some(destination.to_string());
             }
             let site = view.config.site_url.as_ref()?;
             let (path, fragment) = destination.split_once('#').unwrap_or((destination, ""));
-            let target = crate::validate::resolve_md_link(&procedure.path, path)?;
+            let target = crate::paths::resolve_md_link(&procedure.path, path)?;
             let fragment = if fragment.is_empty() {
                 String::new()
             } else {

@@ -9,14 +9,13 @@
 pub mod flowchart;
 pub mod html;
 pub mod markdown;
-pub mod metrics;
+
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod print;
 pub mod review;
 pub mod search;
 mod templates;
-pub mod view;
 
 /// Reads the templates (built-in defaults and the project's overrides) as a build does, to find a
 /// broken override before rendering.
@@ -27,42 +26,15 @@ pub fn check_templates(dir: &std::path::Path) -> Result<(), RenderError> {
     templates::Templates::load(dir).map(|_| ())
 }
 
-use std::sync::{Mutex, PoisonError};
-
-use serde::Serialize;
-
 use crate::config::Config;
 use crate::i18n::segments::Segment;
 use crate::i18n::status::Marks;
 use crate::model::Site;
 
 pub use templates::{Shared, Templates};
-use view::LocaleView;
 
-/// Content path of each locale's home page (`index.md` in content, `index.html` in output).
-pub const INDEX_PATH: &str = "index";
-/// Content path of the generated escalation categories page.
-pub const CATEGORIES_PATH: &str = "categories";
-
-/// Content paths no page or procedure may take: the renderers generate files of these names
-/// (`index` is the home page, which a page may provide).
-pub const RESERVED_PATHS: &[&str] = &[CATEGORIES_PATH, "SUMMARY"];
-
-/// Element ids the default templates use themselves; no heading, step or category may take one.
-pub const TEMPLATE_IDS: &[&str] = &[
-    "main",
-    "applies-to",
-    "steps",
-    "home-procedures",
-    "search",
-    "search-input",
-    "search-status",
-    "search-results",
-    "run",
-    "run-heading",
-    "run-status",
-    "home-runs",
-];
+use crate::output::{OutputFile, OutputKind, Sink};
+use crate::view::LocaleView;
 
 /// What a renderer reads.
 #[non_exhaustive]
@@ -114,111 +86,6 @@ pub trait Renderer {
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError>;
 }
 
-/// Where rendered files go as soon as each is made (the output directory, the verifier, memory),
-/// so a build never holds the whole site. Called from any thread, in any order.
-pub trait Sink: Sync {
-    /// Takes one file.
-    ///
-    /// # Errors
-    /// The file could not be kept (a write error).
-    fn put(&self, file: OutputFile) -> Result<(), RenderError>;
-}
-
-/// A sink keeping every file in memory.
-#[derive(Default)]
-pub struct Collect(Mutex<Vec<OutputFile>>);
-
-impl Collect {
-    /// The files put, sorted by path.
-    pub fn into_sorted(self) -> Vec<OutputFile> {
-        let mut files = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files
-    }
-}
-
-impl Sink for Collect {
-    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(file);
-        Ok(())
-    }
-}
-
-/// A sink placing each file under `dir/` of another sink.
-pub struct Under<'s> {
-    /// The directory prefix, without a trailing slash.
-    pub dir: &'static str,
-    /// Where the files go.
-    pub inner: &'s dyn Sink,
-}
-
-impl Sink for Under<'_> {
-    fn put(&self, mut file: OutputFile) -> Result<(), RenderError> {
-        file.path = format!("{}/{}", self.dir, file.path);
-        self.inner.put(file)
-    }
-}
-
-/// A file to write, with what the manifest says about it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct OutputFile {
-    /// Path relative to the output directory, `/`-separated.
-    pub path: String,
-    /// The locale it belongs to, if any.
-    pub locale: Option<String>,
-    /// What kind of file it is.
-    pub kind: OutputKind,
-    /// The content file it was rendered from (relative to the project root), if one.
-    pub source: Option<String>,
-    /// The bytes.
-    #[serde(skip)]
-    pub bytes: Vec<u8>,
-}
-
-/// What an output file is, as listed in `manifest.json`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum OutputKind {
-    /// The root page offering the languages.
-    Languages,
-    /// A locale's home page.
-    Index,
-    /// A Markdown page.
-    Page,
-    /// A procedure.
-    Procedure,
-    /// The escalation categories page.
-    Categories,
-    /// A printable checklist (HTML for print, Markdown task list, PDF).
-    Checklist,
-    /// A runbook binding checklists, categories and pages.
-    Runbook,
-    /// A side-by-side translation review.
-    Review,
-    /// A stylesheet, the site's script or a copied content file.
-    Asset,
-    /// A locale's search index (a script the site's script loads).
-    SearchIndex,
-    /// mdBook's `book.toml` or `SUMMARY.md`.
-    BookConfig,
-    /// `manifest.json` itself.
-    Manifest,
-}
-
-impl OutputKind {
-    /// Whether this is a page of a locale's guide a reader browses to (home, page, procedure,
-    /// categories): what the build counts and search indexes.
-    pub fn is_guide_page(self) -> bool {
-        matches!(
-            self,
-            OutputKind::Index | OutputKind::Page | OutputKind::Procedure | OutputKind::Categories
-        )
-    }
-}
-
 /// A renderer failed.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -240,7 +107,7 @@ pub enum RenderError {
     },
     /// A rendered file could not be written.
     #[error(transparent)]
-    Write(#[from] crate::write::WriteError),
+    Write(#[from] crate::output::WriteError),
     /// A template file could not be read or parsed.
     #[error("template `{template}`: {message}")]
     TemplateLoad {
@@ -265,8 +132,6 @@ pub fn copy_assets(site: &Site, dir: &str, locale: &str) -> Vec<OutputFile> {
         })
         .collect()
 }
-
-pub use crate::paths::relative_url;
 
 #[cfg(test)]
 mod tests {

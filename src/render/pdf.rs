@@ -20,17 +20,17 @@ use typst_layout::PagedDocument;
 
 use crate::fingerprint::of_text as fingerprint;
 use crate::markup;
+use crate::metrics::FONT;
 use crate::model::Procedure;
+use crate::output::{OutputFile, OutputKind, Sink};
+use crate::paths::CATEGORIES_PATH;
+use crate::paths::resolve_md_link;
 use crate::render::flowchart;
-use crate::render::metrics::FONT;
 use crate::render::print::{Filled, Outline, outline, paper_note, runbook_title, runbooks};
-use crate::render::view::{LocaleView, ProcedureView, Shown};
-use crate::render::{
-    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink,
-};
+use crate::render::{RenderContext, RenderError, Renderer};
 use crate::source::SourceMap;
 use crate::ui::UiKey;
-use crate::validate::resolve_md_link;
+use crate::view::{LocaleView, ProcedureView, Shown};
 
 /// Renders checklists and runbooks as PDF.
 pub struct PdfRenderer<'t> {
@@ -254,7 +254,7 @@ impl Typst<'_, '_> {
     /// draw: at its natural size (96 pixels to the inch) up to the text's width, an icon as tall
     /// as the text.
     fn image(&self, from: &str, destination: &str) -> Option<String> {
-        if !markup::is_relative(destination) {
+        if !crate::paths::is_relative(destination) {
             return None;
         }
         let path = crate::paths::resolve(from, destination.split(['#', '?']).next()?)?;
@@ -304,7 +304,7 @@ impl Typst<'_, '_> {
         sections: Option<&[(String, usize)]>,
     ) -> Option<String> {
         let (path, fragment) = destination.split_once('#').unwrap_or((destination, ""));
-        if !markup::is_relative(destination) {
+        if !crate::paths::is_relative(destination) {
             return (!destination.starts_with("mailto:")).then(|| destination.to_string());
         }
         let target = resolve_md_link(from, path)?;

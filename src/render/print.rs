@@ -13,16 +13,15 @@ use serde_json::{Value, json};
 
 use crate::markup::{self, Anchors, Flavor, LinkRewrite};
 use crate::model::{Page, Procedure, Site};
+use crate::output::{OutputFile, OutputKind, Sink};
+use crate::paths::resolve_md_link;
+use crate::paths::{CATEGORIES_PATH, relative_url};
 use crate::render::flowchart;
-use crate::render::view::{Destination, LocaleView, ProcedureView, Shown};
-use crate::render::{
-    CATEGORIES_PATH, OutputFile, OutputKind, RenderContext, RenderError, Renderer, Shared, Sink,
-    Templates, relative_url,
-};
+use crate::render::{RenderContext, RenderError, Renderer, Shared, Templates};
 use crate::safety;
 use crate::source::SourceMap;
 use crate::ui::UiKey;
-use crate::validate::resolve_md_link;
+use crate::view::{Destination, LocaleView, ProcedureView, Shown};
 
 /// The mark after a translation needing review on paper; a footnote says what it means.
 pub const STALE_MARK: &str = "†";
@@ -76,14 +75,13 @@ impl Renderer for PrintRenderer<'_> {
                 ui: Shared::new(&view.ui.for_templates())?,
                 alert_labels: view.ui.alert_labels(),
             };
-            cx.site
-                .procedures
-                .par_iter()
-                .try_for_each(|procedure| sink.put(print.checklist(procedure)?))?;
+            cx.site.procedures.par_iter().try_for_each(|procedure| {
+                Ok::<(), RenderError>(sink.put(print.checklist(procedure)?)?)
+            })?;
             runbooks(cx.site)
                 .par_iter()
                 .try_for_each(|(product, procedures)| {
-                    sink.put(print.runbook(*product, procedures)?)
+                    Ok::<(), RenderError>(sink.put(print.runbook(*product, procedures)?)?)
                 })?;
         }
         Ok(())
@@ -216,7 +214,7 @@ impl<'a> Print<'_, 'a> {
         let (path, fragment) = destination
             .split_once('#')
             .map_or((destination, ""), |(p, f)| (p, f));
-        if !markup::is_relative(destination) || path.is_empty() {
+        if !crate::paths::is_relative(destination) || path.is_empty() {
             return LinkRewrite {
                 destination: destination.to_string(),
                 note: None,
@@ -224,7 +222,7 @@ impl<'a> Print<'_, 'a> {
         }
         let Some(target) = resolve_md_link(from, path) else {
             // A file (image, download): keep it reachable from this document's folder.
-            let file = crate::validate::links::resolve(from, path).unwrap_or_default();
+            let file = crate::paths::resolve(from, path).unwrap_or_default();
             return LinkRewrite {
                 destination: reach(&format!("{}/{file}", self.view.locale)),
                 note: None,
@@ -689,7 +687,7 @@ pub fn linked_pages<'a>(view: &LocaleView<'a>, procedures: &[&'a Procedure]) -> 
         for text in texts {
             for link in markup::links(text.markdown) {
                 let path = link.destination.split('#').next().unwrap_or("");
-                if !markup::is_relative(&link.destination) {
+                if !crate::paths::is_relative(&link.destination) {
                     continue;
                 }
                 if let Some(page) =

@@ -6,9 +6,8 @@ use serde_json::{Value, json};
 
 use crate::i18n::segments::Segment;
 use crate::i18n::status::{self, State, file_of};
-use crate::render::{
-    OutputFile, OutputKind, RenderContext, RenderError, Renderer, Sink, Templates,
-};
+use crate::output::{OutputFile, OutputKind, Sink};
+use crate::render::{RenderContext, RenderError, Renderer, Templates};
 use crate::ui::{UiKey, UiStrings};
 
 /// Renders `review/LOCALE.html` for each locale other than the source.

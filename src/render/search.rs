@@ -25,7 +25,8 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::render::{OutputFile, OutputKind, RenderError, Sink};
+use crate::output::{OutputFile, OutputKind, Sink, WriteError};
+use crate::render::RenderError;
 
 /// Path of a locale's index inside the HTML output.
 pub fn index_path(locale: &str) -> String {
@@ -121,7 +122,7 @@ impl<'s> Indexer<'s> {
 }
 
 impl Sink for Indexer<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), RenderError> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         if let (true, Some(locale)) = (file.kind.is_guide_page(), &file.locale) {
             let started = Instant::now();
             let url = file

@@ -11,11 +11,12 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::markup;
 use crate::model::{Site, Text};
-use crate::render::view::LocaleView;
-use crate::render::{CATEGORIES_PATH, INDEX_PATH, relative_url};
+use crate::paths::resolve;
+use crate::paths::{CATEGORIES_PATH, INDEX_PATH, relative_url};
 use crate::source::{FileId, SourceMap, Span};
 use crate::validate::Base;
 use crate::validate::texts::text_fields;
+use crate::view::LocaleView;
 
 /// A link as written in the content, with where it is.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -306,7 +307,7 @@ fn tables_of_contents(targets: &Targets<'_>, sources: &SourceMap, out: &mut Vec<
             if let Some(href) = &item.href {
                 let span = href.span(source.file, 0);
                 let written = href.value.trim();
-                let problems = if crate::render::view::is_toc_file(written) {
+                let problems = if crate::view::is_toc_file(written) {
                     let path = resolve(source.from, written);
                     let found = path
                         .as_ref()
@@ -393,7 +394,7 @@ fn duplicate_ids(targets: &Targets<'_>, sources: &SourceMap, out: &mut Vec<Diagn
                     "duplicate-anchor",
                     format!("the page of `{path}` has the id `{id}` twice"),
                 )
-                .help(format!("give each heading its own `{{#id}}` and each HTML anchor its own id; step, category and template ids ({}) are taken too", crate::render::TEMPLATE_IDS.join(", ")));
+                .help(format!("give each heading its own `{{#id}}` and each HTML anchor its own id; step, category and template ids ({}) are taken too", crate::paths::TEMPLATE_IDS.join(", ")));
                 out.push(match span {
                     Some(span) => diagnostic.at(span),
                     None => diagnostic,
@@ -812,8 +813,6 @@ fn check_external(scheme: &str, destination: &str) -> Option<Problem> {
         )),
     }
 }
-
-pub use crate::paths::resolve;
 
 /// Every external link (with a scheme) in the content, once each, in file order.
 pub fn external_links(site: &Site, config: &Config, sources: &SourceMap) -> Vec<WrittenLink> {

@@ -68,33 +68,14 @@ impl Base {
     }
 }
 
-/// Resolves a relative link path (without fragment) written in the file at content path `from`
-/// (e.g. `guides/a`) to a content path (`guides/b.md` → `guides/b`). `None` when it leaves the
-/// content root or is not a `.md` link.
-pub fn resolve_md_link(from: &str, link: &str) -> Option<String> {
-    links::resolve(from, link)?
-        .strip_suffix(".md")
-        .map(str::to_string)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn md_links_resolve_relative_to_the_file() {
-        assert_eq!(resolve_md_link("a", "b.md").as_deref(), Some("b"));
-        assert_eq!(resolve_md_link("g/a", "b.md").as_deref(), Some("g/b"));
-        assert_eq!(resolve_md_link("g/a", "../b.md").as_deref(), Some("b"));
-        assert_eq!(resolve_md_link("g/a", "./h/b.md").as_deref(), Some("g/h/b"));
-        assert_eq!(resolve_md_link("a", "../b.md"), None);
-        assert_eq!(resolve_md_link("a", "b.png"), None);
-    }
-
     mod properties {
         use proptest::prelude::*;
 
-        use super::super::links::resolve;
+        use crate::paths::resolve;
 
         fn path() -> impl Strategy<Value = String> {
             proptest::collection::vec(prop_oneof!["a", "b", "c-d", "日本", "..", ".", ""], 0..8)

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Site, Step, Target};
-use crate::render::{CATEGORIES_PATH, INDEX_PATH, RESERVED_PATHS, TEMPLATE_IDS};
+use crate::paths::resolve_md_link;
+use crate::paths::{CATEGORIES_PATH, INDEX_PATH, RESERVED_PATHS, TEMPLATE_IDS};
 use crate::source::{FileId, Located};
-use crate::validate::resolve_md_link;
 
 pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
     if let Some(file) = site.products_file {

@@ -6,7 +6,7 @@ use crate::config::{Config, Fallback};
 use crate::diagnostic::Diagnostic;
 use crate::markup::{self, Flavor};
 use crate::model::{LocalizedText, Site, Text};
-use crate::render::CATEGORIES_PATH;
+use crate::paths::CATEGORIES_PATH;
 use crate::source::FileId;
 
 /// One localized text field of the YAML content.
@@ -275,7 +275,7 @@ fn missing_glyphs(text: &str, span: crate::source::Span, out: &mut Vec<Diagnosti
 }
 
 fn lacks_glyph(c: char) -> bool {
-    !c.is_whitespace() && !c.is_control() && !crate::render::metrics::has_glyph(c)
+    !c.is_whitespace() && !c.is_control() && !crate::metrics::has_glyph(c)
 }
 
 fn missing(config: &Config, message: String) -> Diagnostic {

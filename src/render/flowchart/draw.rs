@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::markup;
-use crate::render::metrics::FONT_FAMILY;
+use crate::metrics::FONT_FAMILY;
 
 use super::layout::{
     Drawing, FONT_SIZE, LABEL_FONT_SIZE, LABEL_LINE_HEIGHT, LINE_HEIGHT, PlacedNode,

@@ -19,7 +19,7 @@
 //! Each stage is linear in nodes and edges, except track ordering, quadratic in the edges
 //! turning in one channel (a handful).
 
-use crate::render::metrics;
+use crate::metrics;
 
 use super::{Chart, NodeKind};
 

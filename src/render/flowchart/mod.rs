@@ -11,8 +11,8 @@ mod draw;
 pub mod layout;
 
 use crate::markup;
-use crate::render::view::{Destination, LocaleView, ProcedureView};
 use crate::ui::UiKey;
+use crate::view::{Destination, LocaleView, ProcedureView};
 
 pub use draw::{PrintedChart, print, standalone_svg, svg};
 pub use layout::{Drawing, layout};

@@ -7,9 +7,9 @@ use crate::config::Config;
 use crate::i18n::status::Marks;
 use crate::markup::{self, Anchors};
 use crate::model::{Page, PageVersion, Procedure, Site, Target, Text};
-use crate::render::{CATEGORIES_PATH, INDEX_PATH, TEMPLATE_IDS};
+use crate::paths::resolve_md_link;
+use crate::paths::{CATEGORIES_PATH, INDEX_PATH, TEMPLATE_IDS};
 use crate::ui::{UiKey, UiStrings};
-use crate::validate::resolve_md_link;
 
 /// Markdown text in a locale, or in the source locale when not translated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,7 +353,7 @@ impl<'a> LocaleView<'a> {
                             open.pop();
                         }
                     }
-                    Some(href) if crate::markup::is_relative(href) => {
+                    Some(href) if crate::paths::is_relative(href) => {
                         let path = href.split(['#', '?']).next().unwrap_or(href);
                         target = crate::paths::resolve(&toc.path, path)
                             .map(|p| {
@@ -651,9 +651,4 @@ pub fn new_page_anchors() -> Anchors {
         anchors.reserve(id);
     }
     anchors
-}
-
-/// `../` repeated once per directory of a content path: from the file back to the locale root.
-pub fn to_locale_root(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
 }

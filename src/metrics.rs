@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 /// The font embedded in the binary: IPAex Gothic (IPA Font License v1.0, see assets/fonts/).
-pub const FONT: &[u8] = include_bytes!("../../assets/fonts/ipaexg.ttf");
+pub const FONT: &[u8] = include_bytes!("../assets/fonts/ipaexg.ttf");
 
 /// The family name of [`FONT`], as SVG and typst name it.
 pub const FONT_FAMILY: &str = "IPAexGothic";

@@ -1,0 +1,138 @@
+//! Output files and where they go: what a renderer makes ([`OutputFile`], [`OutputKind`]), the
+//! [`Sink`] it puts each file into as soon as it is made (the output directory, the link
+//! verifier, memory), and why a file could not be kept ([`WriteError`]). Shared by `render`,
+//! `verify`, `write` and the build, so none of them needs another's module for these words.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+
+use serde::Serialize;
+
+/// The file whose presence marks a directory as runbook output.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Writing the output failed; the previous output is unchanged.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A filesystem operation failed.
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The output directory is one runbook must not replace.
+    #[error("refusing to use `{path}` as the output directory: {reason}")]
+    Refused {
+        /// The output directory.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Where rendered files go as soon as each is made (the output directory, the verifier, memory),
+/// so a build never holds the whole site. Called from any thread, in any order.
+pub trait Sink: Sync {
+    /// Takes one file.
+    ///
+    /// # Errors
+    /// The file could not be kept (a write error).
+    fn put(&self, file: OutputFile) -> Result<(), WriteError>;
+}
+
+/// A sink keeping every file in memory.
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<OutputFile>>);
+
+impl Collect {
+    /// The files put, sorted by path.
+    pub fn into_sorted(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(file);
+        Ok(())
+    }
+}
+
+/// A sink placing each file under `dir/` of another sink.
+pub struct Under<'s> {
+    /// The directory prefix, without a trailing slash.
+    pub dir: &'static str,
+    /// Where the files go.
+    pub inner: &'s dyn Sink,
+}
+
+impl Sink for Under<'_> {
+    fn put(&self, mut file: OutputFile) -> Result<(), WriteError> {
+        file.path = format!("{}/{}", self.dir, file.path);
+        self.inner.put(file)
+    }
+}
+
+/// A file to write, with what the manifest says about it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutputFile {
+    /// Path relative to the output directory, `/`-separated.
+    pub path: String,
+    /// The locale it belongs to, if any.
+    pub locale: Option<String>,
+    /// What kind of file it is.
+    pub kind: OutputKind,
+    /// The content file it was rendered from (relative to the project root), if one.
+    pub source: Option<String>,
+    /// The bytes.
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
+/// What an output file is, as listed in `manifest.json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputKind {
+    /// The root page offering the languages.
+    Languages,
+    /// A locale's home page.
+    Index,
+    /// A Markdown page.
+    Page,
+    /// A procedure.
+    Procedure,
+    /// The escalation categories page.
+    Categories,
+    /// A printable checklist (HTML for print, Markdown task list, PDF).
+    Checklist,
+    /// A runbook binding checklists, categories and pages.
+    Runbook,
+    /// A side-by-side translation review.
+    Review,
+    /// A stylesheet, the site's script or a copied content file.
+    Asset,
+    /// A locale's search index (a script the site's script loads).
+    SearchIndex,
+    /// mdBook's `book.toml` or `SUMMARY.md`.
+    BookConfig,
+    /// `manifest.json` itself.
+    Manifest,
+}
+
+impl OutputKind {
+    /// Whether this is a page of a locale's guide a reader browses to (home, page, procedure,
+    /// categories): what the build counts and search indexes.
+    pub fn is_guide_page(self) -> bool {
+        matches!(
+            self,
+            OutputKind::Index | OutputKind::Page | OutputKind::Procedure | OutputKind::Categories
+        )
+    }
+}
