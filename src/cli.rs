@@ -525,7 +525,7 @@ fn i18n(root: &Path, command: I18nCommand, color: bool) -> ExitCode {
             locale,
             format,
             strict,
-        } => match runbook::i18n::status(root, &locale) {
+        } => match runbook::pipeline::translate::status(root, &locale) {
             Ok((report, _)) => {
                 match format {
                     StatusFormat::Human => print!("{}", report.to_markdown()),
@@ -542,12 +542,14 @@ fn i18n(root: &Path, command: I18nCommand, color: bool) -> ExitCode {
             }
             Err(error) => fail(error, color),
         },
-        I18nCommand::Export { locale, out } => match runbook::i18n::export(root, &locale) {
-            Ok(text) => emit(&text, out.as_deref()),
-            Err(error) => fail(error, color),
-        },
+        I18nCommand::Export { locale, out } => {
+            match runbook::pipeline::translate::export(root, &locale) {
+                Ok(text) => emit(&text, out.as_deref()),
+                Err(error) => fail(error, color),
+            }
+        }
         I18nCommand::Import { file, locale } => {
-            match runbook::i18n::import(root, &file, locale.as_deref()) {
+            match runbook::pipeline::translate::import(root, &file, locale.as_deref()) {
                 Ok(report) => {
                     let plan = &report.plan;
                     if !plan.diagnostics.is_empty() {
@@ -574,7 +576,7 @@ fn i18n(root: &Path, command: I18nCommand, color: bool) -> ExitCode {
             }
         }
         I18nCommand::Confirm { locale, targets } => {
-            match runbook::i18n::confirm(root, &locale, &targets) {
+            match runbook::pipeline::translate::confirm(root, &locale, &targets) {
                 Ok(report) => {
                     if !targets.is_empty() {
                         for id in &report.confirmed {
@@ -592,7 +594,7 @@ fn i18n(root: &Path, command: I18nCommand, color: bool) -> ExitCode {
             }
         }
         I18nCommand::ImportBilingual { file, out } => {
-            match runbook::i18n::import_bilingual(&file) {
+            match runbook::pipeline::translate::import_bilingual(&file) {
                 Ok(text) => emit(&text, out.as_deref()),
                 Err(error) => fail(error, color),
             }

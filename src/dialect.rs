@@ -517,7 +517,7 @@ pub fn expand(text: &str, cx: &Context<'_>) -> String {
 
 /// The most text includes may add to one page (the size of the largest page file read): a page
 /// whose includes include others many times over cannot make a build run out of memory.
-pub const MAX_INCLUDED_BYTES: usize = crate::load::MAX_TEXT_BYTES as usize;
+pub const MAX_INCLUDED_BYTES: usize = crate::source::MAX_TEXT_BYTES as usize;
 
 /// [`expand`], and whether includes were left out because they would have added more than
 /// [`MAX_INCLUDED_BYTES`].

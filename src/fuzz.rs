@@ -134,7 +134,7 @@ pub fn po_import(data: &[u8]) {
     let Ok(catalog) = po::read(&project.sources.file(file).text, file) else {
         return;
     };
-    let plan = crate::i18n::plan_import(&project, &catalog.entries, "ja");
+    let plan = crate::pipeline::translate::plan_import(&project, &catalog.entries, "ja");
     if crate::diagnostic::has_errors(&plan.diagnostics) || plan.files.is_empty() {
         return;
     }

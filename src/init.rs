@@ -64,10 +64,10 @@ pub fn init(dir: &Path) -> Result<Vec<String>, String> {
     let project = crate::load_project(dir).map_err(|e| e.to_string())?;
     let source = project.config.source_locale().to_string();
     for locale in project.config.locales.iter().filter(|l| **l != source) {
-        crate::i18n::confirm(dir, locale, &[]).map_err(|e| e.to_string())?;
+        crate::pipeline::translate::confirm(dir, locale, &[]).map_err(|e| e.to_string())?;
     }
-    if dir.join(crate::i18n::lock::LOCK_FILE).is_file() {
-        written.push(crate::i18n::lock::LOCK_FILE.to_string());
+    if dir.join(crate::model::lock::LOCK_FILE).is_file() {
+        written.push(crate::model::lock::LOCK_FILE.to_string());
     }
     Ok(written)
 }

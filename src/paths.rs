@@ -159,4 +159,75 @@ mod tests {
         assert_eq!(md_link_to_html("a/b.md?x#y"), "a/b.html?x#y");
         assert_eq!(md_link_to_html("img.png"), "img.png");
     }
+
+    #[test]
+    fn relative_urls_climb_and_descend() {
+        assert_eq!(relative_url("en/a.html", "en/b.html"), "b.html");
+        assert_eq!(
+            relative_url("en/g/a.html", "ja/g/a.html"),
+            "../../ja/g/a.html"
+        );
+        assert_eq!(relative_url("en/a.html", "assets/x.css"), "../assets/x.css");
+        assert_eq!(relative_url("index.html", "en/index.html"), "en/index.html");
+        assert_eq!(relative_url("en/a.html", "en/g/b.html"), "g/b.html");
+    }
+
+    #[test]
+    fn relative_links_are_told_apart() {
+        assert!(is_relative("x.md"));
+        assert!(is_relative("../dir/x.md#a"));
+        assert!(!is_relative("#a"));
+        assert!(!is_relative("https://example.com"));
+        assert!(!is_relative("mailto:a@example.com"));
+        assert!(!is_relative("/abs.md"));
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use crate::paths::resolve;
+
+        fn path() -> impl Strategy<Value = String> {
+            proptest::collection::vec(prop_oneof!["a", "b", "c-d", "日本", "..", ".", ""], 0..8)
+                .prop_map(|parts| parts.join("/"))
+        }
+
+        fn file() -> impl Strategy<Value = String> {
+            proptest::collection::vec(prop_oneof!["a", "b", "g"], 1..4)
+                .prop_map(|parts| parts.join("/"))
+        }
+
+        proptest! {
+            /// A resolved link is a clean content path: no `.`, `..` or empty segment, so it
+            /// can never name anything outside `content/`.
+            #[test]
+            fn resolved_links_are_clean_and_inside(from in file(), link in path()) {
+                if let Some(resolved) = resolve(&from, &link) {
+                    prop_assert!(resolved.split('/').all(|p| p.is_empty() || (p != ".." && p != ".")));
+                    prop_assert!(!resolved.starts_with('/') && !resolved.contains("//"));
+                }
+            }
+
+            /// A link that climbs more levels than the file is deep is refused.
+            #[test]
+            fn climbing_above_the_root_is_refused(from in file(), extra in 1_usize..4) {
+                let depth = from.matches('/').count();
+                let link = "../".repeat(depth + extra) + "x.md";
+                prop_assert_eq!(resolve(&from, &link), None);
+            }
+
+            /// Resolving is relative to the file's directory and stable: the resolved path,
+            /// linked from a file at the root, resolves to itself.
+            #[test]
+            fn resolving_twice_changes_nothing(from in file(), link in path()) {
+                if let Some(resolved) = resolve(&from, &link) {
+                    prop_assert_eq!(resolve("index", &resolved), Some(resolved.clone()));
+                    if !link.split('/').any(|p| p == "..") {
+                        let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+                        prop_assert!(resolved.starts_with(dir));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -10,6 +10,10 @@ use std::ops::Range;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 
+/// The largest YAML or Markdown file read (8 MiB, thousands of printed pages): memory and time
+/// stay bounded whatever lands in `content/`. Assets (images, downloads) have no limit.
+pub const MAX_TEXT_BYTES: u64 = 8 * 1024 * 1024;
+
 /// Index of a file in the [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(u32);

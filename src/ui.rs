@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::Severity;
-
 /// Overrides of UI strings for one locale, as written in `content/ui.yaml`.
 pub type UiOverrides = BTreeMap<UiKey, String>;
 
@@ -298,18 +296,6 @@ impl UiStrings {
             important: self.get(UiKey::AlertImportant).to_string(),
             warning: self.get(UiKey::AlertWarning).to_string(),
             caution: self.get(UiKey::AlertCaution).to_string(),
-        }
-    }
-}
-
-impl UiKey {
-    /// The key of a severity's name.
-    pub fn severity(severity: Severity) -> UiKey {
-        match severity {
-            Severity::Critical => UiKey::SeverityCritical,
-            Severity::High => UiKey::SeverityHigh,
-            Severity::Moderate => UiKey::SeverityModerate,
-            Severity::Low => UiKey::SeverityLow,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use ferrocat_po::{Header, MsgStr, PoFile, PoItem, stringify_po};
 use html5gum::{Token, Tokenizer};
 
-use crate::load::pages::split_front_matter;
+use crate::markup::split_front_matter;
 
 /// One aligned pair of a bilingual page.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,11 +10,11 @@ use ferrocat_po::{Header, MsgStr, PoFile, PoItem, SerializeOptions, parse_po, st
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::edit::{self, Edit};
-use crate::i18n::lock::Lock;
 use crate::i18n::segments::{BlockKind, FrontField, Origin, Segment, fingerprint, same_text};
 use crate::i18n::status::{State, state};
 use crate::markup::Flavor;
 use crate::model::Page;
+use crate::model::lock::Lock;
 use crate::source::{FileId, SourceMap, Span};
 
 /// The PO catalog of `locale`: every segment with a source text, in file order.

@@ -18,9 +18,9 @@ use sha2::{Digest, Sha256};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::markup::{self, Anchors, Flavor};
+use crate::model::fields::text_fields;
 use crate::model::{LocalizedText, Page, PageVersion, Site, Text};
 use crate::source::{FileId, Span};
-use crate::validate::texts::text_fields;
 
 /// One translatable unit.
 #[derive(Debug)]
@@ -222,7 +222,7 @@ fn field_piece<'a>(
     text: &'a Text,
     locale: &str,
     source: &str,
-    field: &crate::validate::texts::TextField<'a>,
+    field: &crate::model::fields::TextField<'a>,
 ) -> Option<Piece<'a>> {
     match text {
         Text::Source(value) => (locale == source).then(|| Piece {

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::config::{Config, Fallback};
-use crate::i18n::lock::Lock;
 use crate::i18n::segments::{Origin, Segment, fingerprint};
+use crate::model::lock::Lock;
 
 /// The state of one segment in one locale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

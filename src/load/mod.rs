@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, is_locale_tag};
 use crate::diagnostic::Diagnostic;
-use crate::i18n::lock::{LOCK_FILE, Lock};
+use crate::model::lock::{LOCK_FILE, Lock};
 use crate::model::{
     Asset, CategoriesFile, Include, IncludeVersion, Page, PageVersion, Procedure, ProductsFile,
     Site, UiFile,
@@ -86,7 +86,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
             } else if entry.kind == FileKind::Asset {
                 std::fs::read(&entry.absolute).map(Read::Bytes)
             } else if let Ok(meta) = std::fs::metadata(&entry.absolute)
-                && meta.len() > MAX_TEXT_BYTES
+                && meta.len() > crate::source::MAX_TEXT_BYTES
             {
                 Ok(Read::TooLarge(meta.len()))
             } else {
@@ -135,7 +135,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                     format!(
                         "`{display_path}` is {:.1} MiB; YAML and Markdown files are read up to {} MiB",
                         size as f64 / 1_048_576.0,
-                        MAX_TEXT_BYTES / 1_048_576
+                        crate::source::MAX_TEXT_BYTES / 1_048_576
                     ),
                 )
                 .help("split it into several pages or procedures; put large downloads under another name (an asset)"),
@@ -473,15 +473,11 @@ enum Read {
     Bytes(Vec<u8>),
     Text(String),
     NotUtf8(String, usize),
-    /// A YAML or Markdown file over [`MAX_TEXT_BYTES`], not read.
+    /// A YAML or Markdown file over [`MAX_TEXT_BYTES`](crate::source::MAX_TEXT_BYTES), not read.
     TooLarge(u64),
     /// Not content: not read.
     Skipped,
 }
-
-/// The largest YAML or Markdown file read (8 MiB, thousands of printed pages): memory and time
-/// stay bounded whatever lands in `content/`. Assets (images, downloads) have no limit.
-pub const MAX_TEXT_BYTES: u64 = 8 * 1024 * 1024;
 
 /// What parsing a file gave (`Failed` when its diagnostics say why).
 enum Parsed {

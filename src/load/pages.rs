@@ -2,45 +2,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::load::yaml;
+use crate::markup::split_front_matter;
 use crate::model::{FrontMatter, PageVersion};
 use crate::source::{FileId, Span};
-
-/// The parts of a page file: front matter YAML and body, with their byte offsets.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Split<'a> {
-    /// The YAML between the `---` lines.
-    pub front: &'a str,
-    /// Byte offset of `front` in the file.
-    pub front_offset: usize,
-    /// The Markdown after the closing `---` line.
-    pub body: &'a str,
-    /// Byte offset of `body` in the file.
-    pub body_offset: usize,
-}
-
-/// Splits a page into front matter and body; `None` when it does not start with a `---` line or
-/// the front matter is not closed.
-pub fn split_front_matter(text: &str) -> Option<Split<'_>> {
-    let first_line_end = text.find('\n')?;
-    if text[..first_line_end].trim_end() != "---" {
-        return None;
-    }
-    let front_offset = first_line_end + 1;
-    let mut offset = front_offset;
-    for line in text[front_offset..].split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            let body_offset = offset + line.len();
-            return Some(Split {
-                front: &text[front_offset..offset],
-                front_offset,
-                body: &text[body_offset..],
-                body_offset,
-            });
-        }
-        offset += line.len();
-    }
-    None
-}
 
 /// Parses one page file, or records why it cannot be read.
 pub fn parse_page(

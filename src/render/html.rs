@@ -650,7 +650,7 @@ impl<'a> LocalePages<'_, 'a> {
             .iter()
             .map(|c| {
                 let severity = c.severity.map(|s| {
-                    let key = UiKey::severity(s);
+                    let key = s.ui_key();
                     json!({ "level": s.name(), "name": view.ui.get(key) })
                 });
                 json!({

@@ -520,7 +520,7 @@ impl Book<'_, '_> {
                 category.id.as_str()
             );
             if let Some(severity) = category.severity {
-                let key = UiKey::severity(severity);
+                let key = severity.ui_key();
                 let _ = writeln!(
                     text,
                     "**{}:** {}\n",

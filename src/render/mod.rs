@@ -132,20 +132,3 @@ pub fn copy_assets(site: &Site, dir: &str, locale: &str) -> Vec<OutputFile> {
         })
         .collect()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_urls_climb_and_descend() {
-        assert_eq!(relative_url("en/a.html", "en/b.html"), "b.html");
-        assert_eq!(
-            relative_url("en/g/a.html", "ja/g/a.html"),
-            "../../ja/g/a.html"
-        );
-        assert_eq!(relative_url("en/a.html", "assets/x.css"), "../assets/x.css");
-        assert_eq!(relative_url("index.html", "en/index.html"), "en/index.html");
-        assert_eq!(relative_url("en/a.html", "en/g/b.html"), "g/b.html");
-    }
-}

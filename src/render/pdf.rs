@@ -612,7 +612,7 @@ impl Typst<'_, '_> {
                         t,
                         "{}: {}\n",
                         lit(self.ui(UiKey::SeverityLabel)),
-                        lit(view.ui.get(UiKey::severity(severity)))
+                        lit(view.ui.get(severity.ui_key()))
                     );
                 }
                 if let Some(description) = &category.description {

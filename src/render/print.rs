@@ -516,7 +516,7 @@ impl<'a> Print<'_, 'a> {
                 "title": self.ui(UiKey::Categories),
                 "items": view.site.categories.iter().map(|c| json!({
                     "title": self.html(CATEGORIES_PATH, view.text(&c.title), Flavor::Inline, &mut Anchors::new(), &mode),
-                    "severity": c.severity.map(|s| view.ui.get(UiKey::severity(s))),
+                    "severity": c.severity.map(|s| view.ui.get(s.ui_key())),
                     "description": c.description.as_ref().map(|t| self.html(CATEGORIES_PATH, view.text(t), Flavor::Block, &mut anchors, &mode)),
                     "escalate_to": self.html(CATEGORIES_PATH, view.text(&c.escalate_to), Flavor::Block, &mut anchors, &mode),
                 })).collect::<Vec<_>>(),

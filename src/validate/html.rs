@@ -4,11 +4,11 @@
 use crate::config::{Config, RawHtml};
 use crate::diagnostic::Diagnostic;
 use crate::markup;
+use crate::model::fields::text_fields;
 use crate::model::{Site, Text};
 use crate::safety;
 use crate::source::{FileId, SourceMap};
 use crate::validate::Base;
-use crate::validate::texts::text_fields;
 
 /// Reports every raw HTML element or attribute the configuration does not accept.
 pub(super) fn check(

@@ -10,12 +10,12 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::markup;
+use crate::model::fields::text_fields;
 use crate::model::{Site, Text};
 use crate::paths::resolve;
 use crate::paths::{CATEGORIES_PATH, INDEX_PATH, relative_url};
 use crate::source::{FileId, SourceMap, Span};
 use crate::validate::Base;
-use crate::validate::texts::text_fields;
 use crate::view::LocaleView;
 
 /// A link as written in the content, with where it is.

@@ -358,8 +358,8 @@ fn the_repository_sample_is_what_the_readme_builds() {
     );
     let script = std::fs::read_to_string(root.join("scripts/test")).unwrap();
     assert!(
-        script.contains("\ncargo test "),
-        "scripts/test must run cargo test"
+        script.contains("\nRUNBOOK_REQUIRE_TOOLS=1 cargo test "),
+        "scripts/test must run cargo test, with a missing external tool a failure"
     );
 }
 

@@ -6,6 +6,9 @@
 //! `runbook schema`, so the schema can never disagree with what the loader accepts. Values that
 //! diagnostics point at are [`Located`]. Nothing here does IO or knows about output formats.
 
+pub mod fields;
+pub mod lock;
+
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
@@ -116,7 +119,7 @@ pub struct Site {
     pub fonts: Vec<Asset>,
     /// `translations.lock`, when the project has one: what each translation was confirmed
     /// against.
-    pub lock: Option<crate::i18n::lock::Lock>,
+    pub lock: Option<lock::Lock>,
     /// The lock file, when read.
     pub lock_file: Option<FileId>,
 }
@@ -274,6 +277,17 @@ impl Severity {
             Severity::High => "high",
             Severity::Moderate => "moderate",
             Severity::Low => "low",
+        }
+    }
+
+    /// The key of its name among the UI strings.
+    pub fn ui_key(self) -> crate::ui::UiKey {
+        use crate::ui::UiKey;
+        match self {
+            Severity::Critical => UiKey::SeverityCritical,
+            Severity::High => UiKey::SeverityHigh,
+            Severity::Moderate => UiKey::SeverityModerate,
+            Severity::Low => UiKey::SeverityLow,
         }
     }
 }

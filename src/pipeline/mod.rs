@@ -1,0 +1,428 @@
+//! The orchestration layer: each command's sequence of stages (load, validate, render, verify,
+//! write), above the stages and below the command line. [`build`] runs one sequence into a
+//! directory or into memory; [`project`] loads and checks; [`record`] checks and renders run
+//! records; [`translate`] runs the translation commands; [`report`] says what a build did.
+
+pub mod project;
+pub mod record;
+pub mod report;
+pub mod translate;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, has_errors};
+use crate::output::{Collect, OutputFile, OutputKind, Sink, Under};
+use crate::output::{MANIFEST, WriteError};
+use crate::render::html::HtmlRenderer;
+use crate::render::markdown::MarkdownRenderer;
+use crate::render::print::PrintRenderer;
+use crate::render::review::ReviewRenderer;
+use crate::render::{RenderContext, RenderError, Renderer, Templates};
+use crate::source::SourceMap;
+use crate::{diagnostic, model, render, verify, write};
+
+use project::check_for;
+pub use project::{Checked, check, load_project};
+pub use report::BuildReport;
+
+/// What `build` is asked to do.
+#[derive(Clone)]
+pub struct BuildOptions {
+    /// The project root (holding `book.toml`).
+    pub root: PathBuf,
+    /// The output directory; default: `[runbook] output-dir` under the root.
+    pub out: Option<PathBuf>,
+    /// Also write PDFs, whatever `[runbook] pdf` says.
+    pub pdf: bool,
+    /// Replace an output directory holding files runbook did not write (never the project root,
+    /// a parent of it, `content/` or `templates/`).
+    pub force: bool,
+    /// Told of each stage and each file written, from any thread (a progress bar).
+    pub progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+}
+
+/// How far a build has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// A stage begins.
+    Stage(&'static str),
+    /// One more output file is written.
+    File,
+}
+
+impl std::fmt::Debug for BuildOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BuildOptions")
+            .field("root", &self.root)
+            .field("out", &self.out)
+            .field("pdf", &self.pdf)
+            .field("force", &self.force)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl BuildOptions {
+    /// Build the project at `root` into its configured output directory.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self {
+            root: root.into(),
+            out: None,
+            pdf: false,
+            force: false,
+            progress: None,
+        }
+    }
+}
+
+/// A sink telling the build's progress callback of each file before handing it on.
+struct Counting<'s> {
+    inner: &'s dyn Sink,
+    progress: &'s (dyn Fn(Progress) + Send + Sync),
+}
+
+impl Sink for Counting<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.inner.put(file)?;
+        (self.progress)(Progress::File);
+        Ok(())
+    }
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The content or configuration has errors; nothing was written.
+    #[error("{}", diagnostic::summary(.diagnostics))]
+    Content {
+        /// The files the diagnostics point into.
+        sources: SourceMap,
+        /// Every problem found (errors and warnings).
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// A template failed; nothing was written.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The rendered site links something it does not contain, or holds script: a template bug;
+    /// nothing was written.
+    #[error(
+        "the rendered site has {} problem(s), which points at a template (or a runbook bug):\n{}",
+        .0.len(),
+        verify_list(.0)
+    )]
+    Verify(Vec<verify::OutputProblem>),
+    /// Writing failed; the previous output is unchanged.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// PDFs were asked for, but this binary was built without the `pdf` feature.
+    #[error(
+        "PDF output was asked for (`--pdf` or `[runbook] pdf = true`), but this runbook was built without the `pdf` feature; rebuild it with default features"
+    )]
+    NoPdf,
+    /// `serve` could not listen or watch.
+    #[error("{0}")]
+    Serve(String),
+}
+
+/// The first output problems, one per line, and how many more there are.
+fn verify_list(broken: &[verify::OutputProblem]) -> String {
+    const SHOWN: usize = 20;
+    let mut lines: Vec<String> = broken
+        .iter()
+        .take(SHOWN)
+        .map(|b| format!("  {b}"))
+        .collect();
+    if broken.len() > SHOWN {
+        lines.push(format!("  ... and {} more", broken.len() - SHOWN));
+    }
+    lines.join("\n")
+}
+
+/// Builds the project: load, validate, render every format, then replace the output directory.
+///
+/// # Errors
+/// Content errors (nothing written), a failing template, or a write failure (the previous output
+/// is left as it was).
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = started;
+    let progress = options.progress.clone().unwrap_or_else(|| Arc::new(|_| {}));
+    progress(Progress::Stage("loading"));
+    let mut stage = |name: &'static str| {
+        let now = Instant::now();
+        stages.push((name, now - lap));
+        lap = now;
+    };
+    let Checked {
+        config,
+        site,
+        sources,
+        diagnostics,
+    } = check_for(&options.root, options.pdf)?;
+    stage("load and validate");
+    if has_errors(&diagnostics) {
+        return Err(Error::Content {
+            sources,
+            diagnostics,
+        });
+    }
+    let out = match &options.out {
+        Some(out) => out.clone(),
+        None => config.root.join(&config.output_dir),
+    };
+    write::check_output_dir(&config.root, &out, options.force)?;
+    let pdf = config.pdf;
+    if pdf && !cfg!(feature = "pdf") {
+        return Err(Error::NoPdf);
+    }
+    let cx = RenderContext::new(&site, &config);
+    // Files stream from the renderers through the verifier into the staging directory; the
+    // staging directory replaces the output only when all is well (dropped, it is removed).
+    let staging = write::Staging::new(&out)?;
+    let counting = Counting {
+        inner: &staging,
+        progress: progress.as_ref(),
+    };
+    let verifier = verify::Verifier::new(&counting);
+    progress(Progress::Stage("rendering"));
+    let Rendered { files, search } = match render_all(&cx, &sources, pdf, &verifier) {
+        Ok(rendered) => rendered,
+        Err(RenderError::Write(error)) => return Err(Error::Write(error)),
+        Err(error) => return Err(error.into()),
+    };
+    stage("render and write");
+    let broken = verifier.finish();
+    stage("verify links");
+    if !broken.is_empty() {
+        return Err(Error::Verify(broken));
+    }
+    let pages_per_locale = config
+        .locales
+        .iter()
+        .map(|locale| {
+            let pages = files
+                .iter()
+                .filter(|f| {
+                    f.path.starts_with(render::html::DIR) && f.locale.as_deref() == Some(locale)
+                })
+                .filter(|f| f.kind.is_guide_page())
+                .count();
+            (locale.clone(), pages)
+        })
+        .collect();
+    let written = staging.finish()?;
+    stage("swap in");
+    let fallbacks = cx.marks.fallbacks.clone().into_iter().collect();
+    let needing_review = cx.marks.stale.clone().into_iter().collect();
+    Ok(BuildReport {
+        fallbacks,
+        needing_review,
+        out,
+        warnings: diagnostics,
+        sources,
+        pages_per_locale,
+        files: files.len(),
+        unchanged: written.unchanged,
+        elapsed: started.elapsed(),
+        stages,
+        search,
+    })
+}
+
+/// A build held in memory: what `serve` serves.
+pub struct MemoryBuild {
+    /// Every output file (no PDF), sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Warnings (a successful build has no errors).
+    pub warnings: Vec<Diagnostic>,
+    /// The files the warnings point into.
+    pub sources: SourceMap,
+}
+
+/// Loads, validates, renders and verifies the project at `root` in memory, without PDF. Writes
+/// nothing.
+///
+/// # Errors
+/// As [`build`], but never a write error.
+pub fn build_in_memory(root: &Path) -> Result<MemoryBuild, Error> {
+    let Checked {
+        config,
+        site,
+        sources,
+        diagnostics,
+    } = check_for(root, false)?;
+    if has_errors(&diagnostics) {
+        return Err(Error::Content {
+            sources,
+            diagnostics,
+        });
+    }
+    let cx = RenderContext::new(&site, &config);
+    let collect = Collect::default();
+    let verifier = verify::Verifier::new(&collect);
+    render_all(&cx, &sources, false, &verifier)?;
+    let broken = verifier.finish();
+    if !broken.is_empty() {
+        return Err(Error::Verify(broken));
+    }
+    Ok(MemoryBuild {
+        files: collect.into_sorted(),
+        warnings: diagnostics,
+        sources,
+    })
+}
+
+/// What [`render_all`] made.
+pub struct Rendered {
+    /// The manifest's entries (files without their bytes), sorted by path.
+    pub files: Vec<OutputFile>,
+    /// What the search indexes hold and cost.
+    pub search: render::search::Stats,
+}
+
+/// Renders every format into `sink`, then `manifest.json` listing every file.
+///
+/// # Errors
+/// A template that fails to load or render, two files at one path, or the sink failing.
+pub fn render_all(
+    cx: &RenderContext<'_>,
+    sources: &SourceMap,
+    pdf: bool,
+    sink: &dyn Sink,
+) -> Result<Rendered, RenderError> {
+    let templates = Templates::load(&cx.config.templates_dir())?;
+    let html = HtmlRenderer::new(&templates, sources);
+    let print = PrintRenderer::new(&templates, sources);
+    let markdown = MarkdownRenderer::new(sources);
+    let review = ReviewRenderer::new(&templates);
+    #[allow(unused_mut)]
+    let mut renderers: Vec<&dyn Renderer> = vec![&html, &print, &markdown, &review];
+    #[cfg(feature = "pdf")]
+    let pdf_renderer = render::pdf::PdfRenderer::new(sources);
+    #[cfg(feature = "pdf")]
+    if pdf {
+        renderers.push(&pdf_renderer);
+    }
+    #[cfg(not(feature = "pdf"))]
+    let _ = pdf;
+    let listing = Listing {
+        inner: sink,
+        entries: Mutex::new(Vec::new()),
+    };
+    for renderer in renderers {
+        let under = Under {
+            dir: renderer.name(),
+            inner: &listing,
+        };
+        renderer.render(cx, &under)?;
+    }
+    let mut entries = listing
+        .entries
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    let manifest = manifest(&entries, cx.site, sources);
+    entries.push(OutputFile {
+        bytes: Vec::new(),
+        ..manifest.clone()
+    });
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(pair) = entries.windows(2).find(|pair| pair[0].path == pair[1].path) {
+        return Err(RenderError::DuplicateOutput {
+            path: pair[0].path.clone(),
+        });
+    }
+    sink.put(manifest)?;
+    Ok(Rendered {
+        files: entries,
+        search: html.search_stats(),
+    })
+}
+
+/// Every output file of every format in memory, sorted by path, with `manifest.json`.
+///
+/// # Errors
+/// As [`render_all`].
+pub fn render_to_memory(
+    cx: &RenderContext<'_>,
+    sources: &SourceMap,
+    pdf: bool,
+) -> Result<Vec<OutputFile>, RenderError> {
+    let collect = Collect::default();
+    render_all(cx, sources, pdf, &collect)?;
+    Ok(collect.into_sorted())
+}
+
+/// A sink noting every file (without its bytes) for the manifest before handing it on.
+struct Listing<'s> {
+    inner: &'s dyn Sink,
+    entries: Mutex<Vec<OutputFile>>,
+}
+
+impl Sink for Listing<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        let entry = OutputFile {
+            path: file.path.clone(),
+            locale: file.locale.clone(),
+            kind: file.kind,
+            source: file.source.clone(),
+            bytes: Vec::new(),
+        };
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(entry);
+        self.inner.put(file)
+    }
+}
+
+/// `manifest.json`: every output file's path, locale, kind and source, itself included; and
+/// every page's front matter (title, description and any other metadata, such as DocFX's
+/// `ms.date` or `author`), per source file.
+fn manifest(files: &[OutputFile], site: &model::Site, sources: &SourceMap) -> OutputFile {
+    #[derive(Serialize)]
+    struct Manifest<'a> {
+        files: Vec<&'a OutputFile>,
+        pages: Vec<PageEntry<'a>>,
+    }
+    #[derive(Serialize)]
+    struct PageEntry<'a> {
+        source: &'a str,
+        locale: &'a str,
+        title: &'a str,
+        description: Option<&'a str>,
+        metadata: &'a std::collections::BTreeMap<String, serde_json::Value>,
+    }
+    let pages = site
+        .pages
+        .iter()
+        .flat_map(|page| page.versions.iter())
+        .map(|(locale, version)| PageEntry {
+            source: sources.file(version.file).path.as_str(),
+            locale,
+            title: version.title(),
+            description: version.front.description.as_ref().map(|d| d.value.as_str()),
+            metadata: &version.front.metadata,
+        })
+        .collect();
+    let entry = OutputFile {
+        path: MANIFEST.to_string(),
+        locale: None,
+        kind: OutputKind::Manifest,
+        source: None,
+        bytes: Vec::new(),
+    };
+    let mut listed: Vec<&OutputFile> = files.iter().chain(std::iter::once(&entry)).collect();
+    listed.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut bytes = serde_json::to_vec_pretty(&Manifest {
+        files: listed,
+        pages,
+    })
+    .unwrap_or_default();
+    bytes.push(b'\n');
+    OutputFile { bytes, ..entry }
+}

@@ -1,0 +1,114 @@
+//! Loading and checking a project: the configuration, the content, every relation, and the
+//! template overrides, as a build would read them.
+
+use super::Error;
+use crate::{config, load, render, source, validate};
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, has_errors};
+use crate::model::Site;
+use crate::source::SourceMap;
+
+/// The project loaded and validated, with every diagnostic.
+pub struct Checked {
+    /// The configuration.
+    pub config: Config,
+    /// The content.
+    pub site: Site,
+    /// The files read.
+    pub sources: SourceMap,
+    /// Every problem found; the site is only usable when none is an error.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads and validates the project at `root` without writing anything.
+///
+/// # Errors
+/// Only a configuration that cannot be read ([`Error::Content`]); content problems are in
+/// [`Checked::diagnostics`].
+pub fn check(root: &Path) -> Result<Checked, Error> {
+    check_for(root, false)
+}
+
+/// [`check`], as for a build that also writes PDFs when `pdf` (text the PDF font lacks is then
+/// reported too).
+pub(crate) fn check_for(root: &Path, pdf: bool) -> Result<Checked, Error> {
+    let mut checked = read_project(root, pdf)?;
+    // Relations are checked even when some file did not parse: links and references to a file
+    // that could not be read are not reported again (`Site::unreadable`), so one broken file
+    // hides no other file's problems.
+    let found = validate::validate(&checked.site, &checked.config, &checked.sources);
+    checked.diagnostics.extend(found);
+    // Template overrides are read as the build reads them, so a broken one fails `check` too.
+    if let Err(error) = render::check_templates(&checked.config.templates_dir()) {
+        let text = error.to_string();
+        let mut lines = text.lines();
+        let message = lines.next().unwrap_or_default().trim().to_string();
+        // Tera names the place as `--> NAME:LINE:COLUMN`: shown in the override's own text.
+        let place = lines.find_map(|l| l.trim().strip_prefix("--> ").map(str::to_string));
+        let mut diagnostic = Diagnostic::error("template-syntax", message)
+            .help("fix the template in templates/, or remove it to use the built-in one");
+        if let Some(place) = place {
+            let mut parts = place.rsplitn(3, ':');
+            let column: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
+            let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
+            let name = parts.next().unwrap_or_default();
+            let path = checked.config.templates_dir().join(name);
+            if let Ok(template) = std::fs::read_to_string(&path) {
+                let start = template
+                    .split_inclusive('\n')
+                    .take(line.saturating_sub(1))
+                    .map(str::len)
+                    .sum::<usize>();
+                let offset = template
+                    .get(start..)
+                    .and_then(|rest| rest.char_indices().nth(column.saturating_sub(1)))
+                    .map_or(start, |(i, _)| start + i);
+                let file = checked.sources.add(format!("templates/{name}"), template);
+                diagnostic = diagnostic.at(source::Span::new(file, offset..offset + 1));
+            }
+        }
+        checked.diagnostics.push(diagnostic);
+    }
+    Ok(checked)
+}
+
+/// Loads the project at `root` without validating relations between files: what the
+/// translation commands need.
+///
+/// # Errors
+/// A configuration or content file that cannot be read or parsed ([`Error::Content`]).
+pub fn load_project(root: &Path) -> Result<Checked, Error> {
+    let checked = read_project(root, false)?;
+    if has_errors(&checked.diagnostics) {
+        return Err(Error::Content {
+            sources: checked.sources,
+            diagnostics: checked.diagnostics,
+        });
+    }
+    Ok(checked)
+}
+
+/// Reads the configuration and content; the diagnostics are the loader's.
+fn read_project(root: &Path, pdf: bool) -> Result<Checked, Error> {
+    let mut sources = SourceMap::new();
+    let mut config = match config::load(root, &mut sources) {
+        Ok(config) => config,
+        Err(diagnostics) => {
+            return Err(Error::Content {
+                sources,
+                diagnostics,
+            });
+        }
+    };
+    config.pdf |= pdf;
+    let loaded = load::load(&config, &mut sources);
+    Ok(Checked {
+        config,
+        site: loaded.site,
+        sources,
+        diagnostics: loaded.diagnostics,
+    })
+}

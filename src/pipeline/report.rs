@@ -1,0 +1,104 @@
+//! What a build did, and its one-paragraph summary.
+
+use crate::render;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceMap;
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// The output directory written.
+    pub out: PathBuf,
+    /// Warnings (a successful build has no errors).
+    pub warnings: Vec<Diagnostic>,
+    /// The files the warnings point into.
+    pub sources: SourceMap,
+    /// HTML pages written per locale, in locale order.
+    pub pages_per_locale: Vec<(String, usize)>,
+    /// Segments shown in the source locale for want of a translation, per translated locale.
+    pub fallbacks: Vec<(String, usize)>,
+    /// Per locale, the translated segments marked as needing review (none are left out).
+    pub needing_review: Vec<(String, usize)>,
+    /// Files in the output in all.
+    pub files: usize,
+    /// Of those, files identical to the previous output and left as they were.
+    pub unchanged: usize,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+    /// Wall time of each stage, in order: load and validate, render and write (into a staging
+    /// directory), verify links, swap in.
+    pub stages: Vec<(&'static str, Duration)>,
+    /// What the search indexes hold and cost.
+    pub search: render::search::Stats,
+}
+
+impl BuildReport {
+    /// The summary: pages per locale, files and time, then the search indexes' size and cost.
+    pub fn summary(&self) -> String {
+        let locales: Vec<String> = self
+            .pages_per_locale
+            .iter()
+            .map(|(locale, n)| format!("{locale}: {n}"))
+            .collect();
+        let fallbacks = counts_per_locale(
+            "; untranslated text shown in the source language",
+            &self.fallbacks,
+        );
+        let review =
+            counts_per_locale("; translations needing review marked", &self.needing_review);
+        let unchanged = if self.unchanged == 0 {
+            String::new()
+        } else {
+            format!(" ({} unchanged)", self.unchanged)
+        };
+        let indexes: Vec<String> = self
+            .search
+            .indexes
+            .iter()
+            .map(|index| {
+                format!(
+                    "{}: {} in {} sections",
+                    index.locale,
+                    kib(index.bytes),
+                    index.sections
+                )
+            })
+            .collect();
+        format!(
+            "built {} pages per locale ({}), {} files{unchanged} in `{}`, in {:.2} s{fallbacks}{review}\n\
+             search index {} ({}), indexing took {:.3} s of processor time",
+            self.pages_per_locale.first().map_or(0, |(_, n)| *n),
+            locales.join(", "),
+            self.files,
+            self.out.display(),
+            self.elapsed.as_secs_f64(),
+            kib(self.search.bytes()),
+            indexes.join(", "),
+            self.search.time.as_secs_f64(),
+        )
+    }
+}
+
+/// "`label` (en: 1, ja: 2)", or nothing when there are no counts.
+fn counts_per_locale(label: &str, counts: &[(String, usize)]) -> String {
+    if counts.is_empty() {
+        return String::new();
+    }
+    let counts: Vec<String> = counts
+        .iter()
+        .map(|(locale, n)| format!("{locale}: {n}"))
+        .collect();
+    format!("{label} ({})", counts.join(", "))
+}
+
+/// A byte count in KiB, to one decimal.
+fn kib(bytes: usize) -> String {
+    // Sizes of generated files are far below 2^52 bytes, where f64 stops being exact.
+    #[allow(clippy::cast_precision_loss)]
+    let kib = bytes as f64 / 1024.0;
+    format!("{kib:.1} KiB")
+}
