@@ -48,8 +48,9 @@ fn check() -> runbook::Checked {
 fn render(bencher: divan::Bencher) {
     let checked = runbook::check(project()).expect("the corpus checks");
     bencher.bench(|| {
-        let cx = RenderContext::new(&checked.site, &checked.config);
-        runbook::render_to_memory(&cx, &checked.sources, false).expect("the corpus renders")
+        let segments = runbook::i18n::segments::segments(&checked.site, &checked.config).segments;
+        let cx = RenderContext::new(&checked.site, &checked.config, &checked.sources, segments);
+        runbook::render_to_memory(&cx).expect("the corpus renders")
     });
 }
 

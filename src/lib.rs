@@ -58,6 +58,6 @@ pub use pipeline::record::{
     RecordChecked, RecordFormat, RecordRendered, check_record, render_record,
 };
 pub use pipeline::{
-    BuildOptions, BuildReport, Checked, Error, MemoryBuild, Progress, Rendered, build,
-    build_in_memory, check, load_project, render_all, render_to_memory,
+    BuildOptions, BuildReport, Built, Checked, Error, MemoryBuild, Progress, Rendered, Target,
+    build, build_in_memory, build_to, check, load_project, render_all, render_to_memory,
 };

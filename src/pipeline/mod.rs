@@ -25,8 +25,9 @@ use crate::render::{RenderContext, RenderError, Renderer, Templates};
 use crate::source::SourceMap;
 use crate::{diagnostic, model, render, verify, write};
 
-use project::check_for;
+use crate::i18n::segments::segments;
 pub use project::{Checked, check, load_project};
+use project::{read_project, validate_project};
 pub use report::BuildReport;
 
 /// What `build` is asked to do.
@@ -142,12 +143,77 @@ fn verify_list(broken: &[verify::OutputProblem]) -> String {
     lines.join("\n")
 }
 
+/// Where a build puts its files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The output directory, replaced all at once when every file is written and verified.
+    Directory,
+    /// Memory, without PDFs (what `serve` serves); nothing is written.
+    Memory,
+}
+
 /// Builds the project: load, validate, render every format, then replace the output directory.
 ///
 /// # Errors
 /// Content errors (nothing written), a failing template, or a write failure (the previous output
 /// is left as it was).
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    build_to(options, Target::Directory).map(|built| built.report)
+}
+
+/// A build held in memory: what `serve` serves.
+pub struct MemoryBuild {
+    /// Every output file (no PDF), sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Warnings (a successful build has no errors).
+    pub warnings: Vec<Diagnostic>,
+    /// The files the warnings point into.
+    pub sources: SourceMap,
+}
+
+/// Loads, validates, renders and verifies the project at `root` in memory, without PDF. Writes
+/// nothing.
+///
+/// # Errors
+/// As [`build`], but never a write error.
+pub fn build_in_memory(root: &Path) -> Result<MemoryBuild, Error> {
+    let Built { report, files } = build_to(&BuildOptions::new(root), Target::Memory)?;
+    Ok(MemoryBuild {
+        files,
+        warnings: report.warnings,
+        sources: report.sources,
+    })
+}
+
+/// What [`build_to`] did, and for [`Target::Memory`] the files it made (sorted by path).
+pub struct Built {
+    /// What the build did.
+    pub report: BuildReport,
+    /// Every output file in memory; empty for [`Target::Directory`].
+    pub files: Vec<OutputFile>,
+}
+
+/// Where the files of a build in progress go.
+enum Destination {
+    Directory(write::Staging),
+    Memory(Collect),
+}
+
+impl Destination {
+    fn sink(&self) -> &dyn Sink {
+        match self {
+            Destination::Directory(staging) => staging,
+            Destination::Memory(collect) => collect,
+        }
+    }
+}
+
+/// The one build sequence: load, cut the translation segments, validate, render every format
+/// through the link verifier into `target`, and (for a directory) swap the output in.
+///
+/// # Errors
+/// As [`build`].
+pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> {
     let started = Instant::now();
     let mut stages = Vec::new();
     let mut lap = started;
@@ -161,9 +227,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let Checked {
         config,
         site,
-        sources,
-        diagnostics,
-    } = check_for(&options.root, options.pdf)?;
+        mut sources,
+        mut diagnostics,
+    } = read_project(&options.root, options.pdf)?;
+    let found = segments(&site, &config);
+    diagnostics.extend(validate_project(&site, &config, &mut sources, &found));
     stage("load and validate");
     if has_errors(&diagnostics) {
         return Err(Error::Content {
@@ -175,22 +243,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         Some(out) => out.clone(),
         None => config.root.join(&config.output_dir),
     };
-    write::check_output_dir(&config.root, &out, options.force)?;
-    let pdf = config.pdf;
-    if pdf && !cfg!(feature = "pdf") {
+    if config.pdf && !cfg!(feature = "pdf") {
         return Err(Error::NoPdf);
     }
-    let cx = RenderContext::new(&site, &config);
-    // Files stream from the renderers through the verifier into the staging directory; the
-    // staging directory replaces the output only when all is well (dropped, it is removed).
-    let staging = write::Staging::new(&out)?;
+    // Files stream from the renderers through the verifier into the staging directory (or
+    // memory); the staging directory replaces the output only when all is well (dropped, it is
+    // removed).
+    let destination = match target {
+        Target::Directory => {
+            write::check_output_dir(&config.root, &out, options.force)?;
+            Destination::Directory(write::Staging::new(&out)?)
+        }
+        Target::Memory => Destination::Memory(Collect::default()),
+    };
+    let mut cx = RenderContext::new(&site, &config, &sources, found.segments);
+    cx.pdf &= target == Target::Directory;
     let counting = Counting {
-        inner: &staging,
+        inner: destination.sink(),
         progress: progress.as_ref(),
     };
     let verifier = verify::Verifier::new(&counting);
     progress(Progress::Stage("rendering"));
-    let Rendered { files, search } = match render_all(&cx, &sources, pdf, &verifier) {
+    let Rendered { files, search } = match render_all(&cx, &verifier) {
         Ok(rendered) => rendered,
         Err(RenderError::Write(error)) => return Err(Error::Write(error)),
         Err(error) => return Err(error.into()),
@@ -215,65 +289,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             (locale.clone(), pages)
         })
         .collect();
-    let written = staging.finish()?;
+    let (unchanged, in_memory) = match destination {
+        Destination::Directory(staging) => (staging.finish()?.unchanged, Vec::new()),
+        Destination::Memory(collect) => (0, collect.into_sorted()),
+    };
     stage("swap in");
     let fallbacks = cx.marks.fallbacks.clone().into_iter().collect();
     let needing_review = cx.marks.stale.clone().into_iter().collect();
-    Ok(BuildReport {
-        fallbacks,
-        needing_review,
-        out,
-        warnings: diagnostics,
-        sources,
-        pages_per_locale,
-        files: files.len(),
-        unchanged: written.unchanged,
-        elapsed: started.elapsed(),
-        stages,
-        search,
-    })
-}
-
-/// A build held in memory: what `serve` serves.
-pub struct MemoryBuild {
-    /// Every output file (no PDF), sorted by path.
-    pub files: Vec<OutputFile>,
-    /// Warnings (a successful build has no errors).
-    pub warnings: Vec<Diagnostic>,
-    /// The files the warnings point into.
-    pub sources: SourceMap,
-}
-
-/// Loads, validates, renders and verifies the project at `root` in memory, without PDF. Writes
-/// nothing.
-///
-/// # Errors
-/// As [`build`], but never a write error.
-pub fn build_in_memory(root: &Path) -> Result<MemoryBuild, Error> {
-    let Checked {
-        config,
-        site,
-        sources,
-        diagnostics,
-    } = check_for(root, false)?;
-    if has_errors(&diagnostics) {
-        return Err(Error::Content {
+    drop(cx);
+    Ok(Built {
+        report: BuildReport {
+            fallbacks,
+            needing_review,
+            out,
+            warnings: diagnostics,
             sources,
-            diagnostics,
-        });
-    }
-    let cx = RenderContext::new(&site, &config);
-    let collect = Collect::default();
-    let verifier = verify::Verifier::new(&collect);
-    render_all(&cx, &sources, false, &verifier)?;
-    let broken = verifier.finish();
-    if !broken.is_empty() {
-        return Err(Error::Verify(broken));
-    }
-    Ok(MemoryBuild {
-        files: collect.into_sorted(),
-        warnings: diagnostics,
-        sources,
+            pages_per_locale,
+            files: files.len(),
+            unchanged,
+            elapsed: started.elapsed(),
+            stages,
+            search,
+        },
+        files: in_memory,
     })
 }
 
@@ -289,12 +327,8 @@ pub struct Rendered {
 ///
 /// # Errors
 /// A template that fails to load or render, two files at one path, or the sink failing.
-pub fn render_all(
-    cx: &RenderContext<'_>,
-    sources: &SourceMap,
-    pdf: bool,
-    sink: &dyn Sink,
-) -> Result<Rendered, RenderError> {
+pub fn render_all(cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<Rendered, RenderError> {
+    let sources = cx.sources;
     let templates = Templates::load(&cx.config.templates_dir())?;
     let html = HtmlRenderer::new(&templates, sources);
     let print = PrintRenderer::new(&templates, sources);
@@ -305,11 +339,9 @@ pub fn render_all(
     #[cfg(feature = "pdf")]
     let pdf_renderer = render::pdf::PdfRenderer::new(sources);
     #[cfg(feature = "pdf")]
-    if pdf {
+    if cx.pdf {
         renderers.push(&pdf_renderer);
     }
-    #[cfg(not(feature = "pdf"))]
-    let _ = pdf;
     let listing = Listing {
         inner: sink,
         entries: Mutex::new(Vec::new()),
@@ -347,13 +379,9 @@ pub fn render_all(
 ///
 /// # Errors
 /// As [`render_all`].
-pub fn render_to_memory(
-    cx: &RenderContext<'_>,
-    sources: &SourceMap,
-    pdf: bool,
-) -> Result<Vec<OutputFile>, RenderError> {
+pub fn render_to_memory(cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let collect = Collect::default();
-    render_all(cx, sources, pdf, &collect)?;
+    render_all(cx, &collect)?;
     Ok(collect.into_sorted())
 }
 

@@ -2,6 +2,7 @@
 //! template overrides, as a build would read them.
 
 use super::Error;
+use crate::i18n::segments::{Segments, segments};
 use crate::{config, load, render, source, validate};
 
 use std::path::Path;
@@ -29,20 +30,35 @@ pub struct Checked {
 /// Only a configuration that cannot be read ([`Error::Content`]); content problems are in
 /// [`Checked::diagnostics`].
 pub fn check(root: &Path) -> Result<Checked, Error> {
-    check_for(root, false)
+    let mut checked = read_project(root, false)?;
+    let found = segments(&checked.site, &checked.config);
+    let diagnostics =
+        validate_project(&checked.site, &checked.config, &mut checked.sources, &found);
+    checked.diagnostics.extend(diagnostics);
+    Ok(checked)
 }
 
-/// [`check`], as for a build that also writes PDFs when `pdf` (text the PDF font lacks is then
-/// reported too).
-pub(crate) fn check_for(root: &Path, pdf: bool) -> Result<Checked, Error> {
-    let mut checked = read_project(root, pdf)?;
+/// Every problem in the loaded project's relations, and in its template overrides (read as the
+/// build reads them, so a broken one fails `check` too). `segments` are the project's
+/// translation segments, cut once by the caller, which may render with them afterwards.
+pub(crate) fn validate_project(
+    site: &Site,
+    config: &Config,
+    sources: &mut SourceMap,
+    segments: &Segments<'_>,
+) -> Vec<Diagnostic> {
     // Relations are checked even when some file did not parse: links and references to a file
     // that could not be read are not reported again (`Site::unreadable`), so one broken file
     // hides no other file's problems.
-    let found = validate::validate(&checked.site, &checked.config, &checked.sources);
-    checked.diagnostics.extend(found);
-    // Template overrides are read as the build reads them, so a broken one fails `check` too.
-    if let Err(error) = render::check_templates(&checked.config.templates_dir()) {
+    let mut diagnostics = validate::validate(site, config, sources, segments);
+    diagnostics.extend(template_problem(config, sources));
+    diagnostics
+}
+
+/// The first template override that cannot be read or compiled, placed in its own text.
+fn template_problem(config: &Config, sources: &mut SourceMap) -> Option<Diagnostic> {
+    let error = render::check_templates(&config.templates_dir()).err()?;
+    {
         let text = error.to_string();
         let mut lines = text.lines();
         let message = lines.next().unwrap_or_default().trim().to_string();
@@ -55,7 +71,7 @@ pub(crate) fn check_for(root: &Path, pdf: bool) -> Result<Checked, Error> {
             let column: usize = parts.next().and_then(|c| c.parse().ok()).unwrap_or(1);
             let line: usize = parts.next().and_then(|l| l.parse().ok()).unwrap_or(1);
             let name = parts.next().unwrap_or_default();
-            let path = checked.config.templates_dir().join(name);
+            let path = config.templates_dir().join(name);
             if let Ok(template) = std::fs::read_to_string(&path) {
                 let start = template
                     .split_inclusive('\n')
@@ -66,13 +82,12 @@ pub(crate) fn check_for(root: &Path, pdf: bool) -> Result<Checked, Error> {
                     .get(start..)
                     .and_then(|rest| rest.char_indices().nth(column.saturating_sub(1)))
                     .map_or(start, |(i, _)| start + i);
-                let file = checked.sources.add(format!("templates/{name}"), template);
+                let file = sources.add(format!("templates/{name}"), template);
                 diagnostic = diagnostic.at(source::Span::new(file, offset..offset + 1));
             }
         }
-        checked.diagnostics.push(diagnostic);
+        Some(diagnostic)
     }
-    Ok(checked)
 }
 
 /// Loads the project at `root` without validating relations between files: what the
@@ -91,8 +106,9 @@ pub fn load_project(root: &Path) -> Result<Checked, Error> {
     Ok(checked)
 }
 
-/// Reads the configuration and content; the diagnostics are the loader's.
-fn read_project(root: &Path, pdf: bool) -> Result<Checked, Error> {
+/// Reads the configuration and content (PDFs asked for when `pdf`); the diagnostics are the
+/// loader's.
+pub(crate) fn read_project(root: &Path, pdf: bool) -> Result<Checked, Error> {
     let mut sources = SourceMap::new();
     let mut config = match config::load(root, &mut sources) {
         Ok(config) => config,

@@ -30,6 +30,7 @@ use crate::config::Config;
 use crate::i18n::segments::Segment;
 use crate::i18n::status::Marks;
 use crate::model::Site;
+use crate::source::SourceMap;
 
 pub use templates::{Shared, Templates};
 
@@ -43,20 +44,30 @@ pub struct RenderContext<'a> {
     pub site: &'a Site,
     /// The project's configuration.
     pub config: &'a Config,
-    /// The translation segments, cut once for every renderer.
+    /// Whether PDFs are rendered (`config.pdf`, unless the build is held in memory).
+    pub pdf: bool,
+    /// The files read, for text quoted from its source (the PDF's and print's link targets).
+    pub sources: &'a SourceMap,
+    /// The translation segments, cut once per run and shared with validation.
     pub segments: Vec<Segment<'a>>,
     /// Translations needing review and fallbacks, per locale.
     pub marks: Marks,
 }
 
 impl<'a> RenderContext<'a> {
-    /// A context over a validated site.
-    pub fn new(site: &'a Site, config: &'a Config) -> Self {
-        let segments = crate::i18n::segments::segments(site, config).segments;
+    /// A context over a validated site and its translation segments.
+    pub fn new(
+        site: &'a Site,
+        config: &'a Config,
+        sources: &'a SourceMap,
+        segments: Vec<Segment<'a>>,
+    ) -> Self {
         let marks = Marks::new(&segments, config, site.lock.as_ref());
         Self {
             site,
             config,
+            pdf: config.pdf,
+            sources,
             segments,
             marks,
         }

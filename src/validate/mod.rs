@@ -14,12 +14,19 @@ mod translations;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::i18n::segments::Segments;
 use crate::model::Site;
 use crate::source::{FileId, SourceMap, Span};
 
 /// Every problem in `site` under `config`, in a stable order (by check, then by file order).
-/// `sources` holds the files' text, to place links written inside YAML scalars.
-pub fn validate(site: &Site, config: &Config, sources: &SourceMap) -> Vec<Diagnostic> {
+/// `sources` holds the files' text, to place links written inside YAML scalars; `segments` are
+/// the site's translation segments (cut once per run, shared with rendering).
+pub fn validate(
+    site: &Site,
+    config: &Config,
+    sources: &SourceMap,
+    segments: &Segments<'_>,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     references::check(site, &mut diagnostics);
     texts::check(site, config, &mut diagnostics);
@@ -27,7 +34,6 @@ pub fn validate(site: &Site, config: &Config, sources: &SourceMap) -> Vec<Diagno
     links::check(site, config, sources, &mut diagnostics);
     html::check(site, config, sources, &mut diagnostics);
     dialect::check(site, config, &mut diagnostics);
-    let segments = crate::i18n::segments::segments(site, config);
     translations::check(site, config, segments, &mut diagnostics);
     diagnostics
 }

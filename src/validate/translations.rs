@@ -10,10 +10,10 @@ use crate::model::Site;
 pub(super) fn check(
     site: &Site,
     config: &Config,
-    segments: Segments<'_>,
+    segments: &Segments<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    out.extend(segments.diagnostics);
+    out.extend(segments.diagnostics.iter().cloned());
     let source = config.source_locale();
     for segment in &segments.segments {
         for (locale, piece) in &segment.translations {

@@ -158,6 +158,7 @@ fn pdf_pages(file: &std::path::Path) -> usize {
         .unwrap_or_else(|| panic!("no page count: {info}"))
 }
 
+#[cfg(feature = "pdf")]
 fn pdffonts(file: &std::path::Path) -> String {
     let output = Command::new("pdffonts")
         .arg(file)

@@ -405,7 +405,7 @@ fn random_chart(rng: &mut fastrand::Rng) -> Chart {
 
 fn project_chart(root: &Path) -> Chart {
     let checked = runbook::check(root).expect("the project checks");
-    let view = runbook::render::view::LocaleView::new(&checked.site, &checked.config, "en");
+    let view = runbook::view::LocaleView::new(&checked.site, &checked.config, "en");
     let procedure = &checked.site.procedures[0];
     Chart::of(&view, &view.procedure(procedure), "", "")
 }
