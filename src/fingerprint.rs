@@ -1,5 +1,7 @@
-//! Fingerprints of content: short hashes that say which version of a procedure, or of one of its
-//! steps, a printed sheet or a run record was made from.
+//! Fingerprints of content: short hashes that say which version of a text a translation was
+//! confirmed against (`translations.lock`), and which version of a procedure, or of one of its
+//! steps, a printed sheet or a run record was made from. Every fingerprint is a prefix of a
+//! SHA-256 in hex, made here.
 //!
 //! A procedure's fingerprint is over its source file as written (what the printed footer and a
 //! run record call its version). A step's is over what the step says and where it leads, in
@@ -14,8 +16,30 @@ use crate::model::{LocalizedText, Procedure, Target, Text};
 
 /// A short fingerprint of a text: 12 hex digits of its SHA-256.
 pub fn of_text(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    hex_prefix(text.as_bytes(), 6)
+}
+
+/// The fingerprint of a translation's source text, as `translations.lock` records it: 16 hex
+/// digits of its SHA-256 with runs of white space collapsed, so rewrapping a paragraph does not
+/// make its translations stale.
+pub fn of_source_text(text: &str) -> String {
+    let mut normalized = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !normalized.is_empty() {
+            normalized.push(' ');
+        }
+        normalized.push_str(word);
+    }
+    hex_prefix(normalized.as_bytes(), 8)
+}
+
+/// The first `bytes` bytes of the SHA-256 of `data`, in lower-case hex.
+fn hex_prefix(data: &[u8], bytes: usize) -> String {
+    Sha256::digest(data)
+        .iter()
+        .take(bytes)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// The fingerprint of the step at `index` of `procedure`: its id, its texts in every locale, its
@@ -71,6 +95,13 @@ pub fn of_step(procedure: &Procedure, index: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_ignore_white_space_only() {
+        assert_eq!(of_source_text("a  b\nc"), of_source_text("a b c "));
+        assert_ne!(of_source_text("a b c"), of_source_text("a b d"));
+        assert_eq!(of_source_text("x").len(), 16);
+    }
     use crate::source::SourceMap;
 
     fn procedure(yaml: &str) -> Procedure {

@@ -229,8 +229,8 @@ impl<'a> LocaleView<'a> {
     /// A text in this locale, else in the source locale (validation guarantees one of the two).
     pub fn text(&self, text: &'a Text) -> Shown<'a> {
         let source = self.config.source_locale();
-        match text.get(self.locale, source) {
-            Some(markdown) => Shown {
+        match text.shown_in(self.locale, source) {
+            Some((markdown, false)) => Shown {
                 markdown,
                 fallback_locale: None,
                 stale: self.locale != source
@@ -238,7 +238,8 @@ impl<'a> LocaleView<'a> {
                         .marks
                         .is_some_and(|m| m.is_stale_text(self.locale, text)),
             },
-            None => Shown::in_locale(text.get(source, source).unwrap_or(""), Some(source)),
+            Some((markdown, true)) => Shown::in_locale(markdown, Some(source)),
+            None => Shown::in_locale("", Some(source)),
         }
     }
 
@@ -274,10 +275,8 @@ impl<'a> LocaleView<'a> {
     /// The version of `page` shown in this locale, and whether it is a fallback.
     pub fn page_version(&self, page: &'a Page) -> Option<(&'a PageVersion, Option<&'a str>)> {
         let source = self.config.source_locale();
-        match page.versions.get(self.locale) {
-            Some(version) => Some((version, None)),
-            None => page.versions.get(source).map(|v| (v, Some(source))),
-        }
+        crate::model::shown_in(&page.versions, self.locale, source)
+            .map(|(version, fallback)| (version, fallback.then_some(source)))
     }
 
     /// The table of contents in this locale: the content root's `toc.yml` in this locale, else

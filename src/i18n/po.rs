@@ -10,7 +10,7 @@ use ferrocat_po::{Header, MsgStr, PoFile, PoItem, SerializeOptions, parse_po, st
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::edit::{self, Edit};
-use crate::i18n::segments::{BlockKind, FrontField, Origin, Segment, fingerprint, same_text};
+use crate::i18n::segments::{BlockKind, FrontField, Origin, Segment, same_text};
 use crate::i18n::status::{State, state};
 use crate::markup::Flavor;
 use crate::model::Page;
@@ -367,8 +367,11 @@ pub fn plan(
         }
         let confirm = current && !entry.fuzzy;
         if confirm {
-            plan.lock
-                .confirm(locale, &segment.id, &fingerprint(&segment.source.text));
+            plan.lock.confirm(
+                locale,
+                &segment.id,
+                &crate::fingerprint::of_source_text(&segment.source.text),
+            );
         } else {
             plan.needs_review += 1;
         }

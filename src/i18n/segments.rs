@@ -13,7 +13,6 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -136,24 +135,6 @@ pub struct Segments<'a> {
     pub segments: Vec<Segment<'a>>,
     /// Translated pages whose blocks do not match the source's.
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// The fingerprint of a source text: 16 hex digits of its SHA-256 with runs of white space
-/// collapsed, so rewrapping a paragraph does not make its translations stale.
-pub fn fingerprint(text: &str) -> String {
-    let mut normalized = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !normalized.is_empty() {
-            normalized.push(' ');
-        }
-        normalized.push_str(word);
-    }
-    let digest = Sha256::digest(normalized.as_bytes());
-    digest
-        .iter()
-        .take(8)
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 /// Every segment of `site`: YAML fields first (in the order `check` reports them), then pages.
@@ -649,12 +630,5 @@ mod tests {
         let source = blocks("# T\n\nOne.\n\n- item\n\nTwo.\n");
         let translated = blocks("# T\n\nOne.\n\nTwo.\n");
         assert_eq!(align(&source, &translated), vec![(0, 0), (1, 1), (3, 2)]);
-    }
-
-    #[test]
-    fn fingerprints_ignore_white_space_only() {
-        assert_eq!(fingerprint("a  b\nc"), fingerprint("a b c "));
-        assert_ne!(fingerprint("a b c"), fingerprint("a b d"));
-        assert_eq!(fingerprint("x").len(), 16);
     }
 }

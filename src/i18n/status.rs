@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::config::{Config, Fallback};
-use crate::i18n::segments::{Origin, Segment, fingerprint};
+use crate::i18n::segments::{Origin, Segment};
 use crate::model::lock::Lock;
 
 /// The state of one segment in one locale.
@@ -40,7 +40,9 @@ pub fn state(segment: &Segment<'_>, locale: &str, lock: Option<&Lock>) -> State 
         return State::Translated;
     };
     match lock.get(locale, &segment.id) {
-        Some(recorded) if recorded == fingerprint(&segment.source.text) => State::Translated,
+        Some(recorded) if recorded == crate::fingerprint::of_source_text(&segment.source.text) => {
+            State::Translated
+        }
         Some(_) => State::Stale,
         None => State::Unconfirmed,
     }

@@ -75,7 +75,41 @@ impl<'de> serde::de::Visitor<'de> for TextVisitor {
 /// A [`Text`] with the position of its YAML node.
 pub type LocalizedText = Located<Text>;
 
+/// The fallback rule, written once: what `locale` shows of something written per locale is its
+/// own version, else the `source` locale's, which is then a fallback (`true`).
+pub fn shown_in<'a, V>(
+    versions: &'a BTreeMap<String, V>,
+    locale: &str,
+    source: &str,
+) -> Option<(&'a V, bool)> {
+    match versions.get(locale) {
+        Some(version) => Some((version, false)),
+        None => versions.get(source).map(|version| (version, true)),
+    }
+}
+
+impl Located<Text> {
+    /// The text `locale` shows (by [`shown_in`]'s rule), the byte offset in its file after which
+    /// it is written, and whether it is a fallback.
+    pub fn shown_in(&self, locale: &str, source: &str) -> Option<(&str, usize, bool)> {
+        match &self.value {
+            Text::Source(text) => Some((text.as_str(), self.range.start, locale != source)),
+            Text::Localized(map) => shown_in(map, locale, source)
+                .map(|(text, fallback)| (text.value.as_str(), text.range.start, fallback)),
+        }
+    }
+}
+
 impl Text {
+    /// The text `locale` shows (by [`shown_in`]'s rule), and whether it is a fallback.
+    pub fn shown_in(&self, locale: &str, source: &str) -> Option<(&str, bool)> {
+        match self {
+            Text::Source(text) => Some((text.as_str(), locale != source)),
+            Text::Localized(map) => shown_in(map, locale, source)
+                .map(|(text, fallback)| (text.value.as_str(), fallback)),
+        }
+    }
+
     /// The text in `locale`, if written. A plain string counts as the `source` locale's text.
     pub fn get<'a>(&'a self, locale: &str, source: &str) -> Option<&'a str> {
         match self {

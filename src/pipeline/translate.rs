@@ -3,7 +3,7 @@
 
 use super::Error;
 use super::project::{Checked, load_project};
-use crate::i18n::segments::{fingerprint, segments};
+use crate::i18n::segments::segments;
 use crate::i18n::status::{StatusReport, file_of};
 use crate::i18n::{bilingual, po, status};
 
@@ -178,7 +178,7 @@ pub fn confirm(root: &Path, locale: &str, targets: &[String]) -> Result<ConfirmR
             continue;
         }
         if segment.translation(locale).is_some() {
-            let print = fingerprint(&segment.source.text);
+            let print = crate::fingerprint::of_source_text(&segment.source.text);
             if lock.get(locale, &segment.id) != Some(print.as_str()) {
                 confirmed.push(segment.id.clone());
             }

@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::markup;
+use crate::model::Site;
 use crate::model::fields::text_fields;
-use crate::model::{Site, Text};
+use crate::model::shown_in;
 use crate::paths::resolve;
 use crate::paths::{CATEGORIES_PATH, INDEX_PATH, relative_url};
 use crate::source::{FileId, SourceMap, Span};
@@ -48,21 +49,7 @@ fn link_sources<'a>(site: &'a Site, config: &'a Config) -> Vec<LinkSource<'a>> {
     let mut sources = Vec::new();
     for locale in &config.locales {
         for field in text_fields(site) {
-            let (text, fallback) = match &field.text.value {
-                Text::Source(text) => (
-                    Some((text.as_str(), field.text.range.start)),
-                    locale != source_locale,
-                ),
-                Text::Localized(map) => match map.get(locale.as_str()) {
-                    Some(text) => (Some((text.value.as_str(), text.range.start)), false),
-                    None => (
-                        map.get(source_locale)
-                            .map(|t| (t.value.as_str(), t.range.start)),
-                        true,
-                    ),
-                },
-            };
-            if let Some((markdown, start)) = text {
+            if let Some((markdown, start, fallback)) = field.text.shown_in(locale, source_locale) {
                 sources.push(LinkSource {
                     file: field.file,
                     from: field.from,
@@ -74,12 +61,7 @@ fn link_sources<'a>(site: &'a Site, config: &'a Config) -> Vec<LinkSource<'a>> {
             }
         }
         for page in &site.pages {
-            let version = page
-                .versions
-                .get(locale)
-                .map(|v| (v, false))
-                .or_else(|| page.versions.get(source_locale).map(|v| (v, true)));
-            if let Some((version, fallback)) = version {
+            if let Some((version, fallback)) = shown_in(&page.versions, locale, source_locale) {
                 sources.push(LinkSource {
                     file: version.file,
                     from: &page.path,
@@ -93,12 +75,7 @@ fn link_sources<'a>(site: &'a Site, config: &'a Config) -> Vec<LinkSource<'a>> {
         // An include file's links are resolved from the include file, as DocFX does, and checked
         // once per locale it is shown in.
         for include in &site.includes {
-            let version = include
-                .versions
-                .get(locale)
-                .map(|v| (v, false))
-                .or_else(|| include.versions.get(source_locale).map(|v| (v, true)));
-            if let Some((version, fallback)) = version {
+            if let Some((version, fallback)) = shown_in(&include.versions, locale, source_locale) {
                 sources.push(LinkSource {
                     file: version.file,
                     from: include.path.strip_suffix(".md").unwrap_or(&include.path),
