@@ -7,6 +7,7 @@ use crate::render::RenderError;
 
 /// The default templates, embedded at compile time from the repository's `templates/`.
 const DEFAULTS: &[(&str, &str)] = &[
+    ("head.html", include_str!("../../templates/head.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
     (
@@ -76,7 +77,8 @@ impl Templates {
     /// An override that cannot be read, or a template that does not parse.
     pub fn load(dir: &Path) -> Result<Self, RenderError> {
         let mut tera = tera::Tera::new();
-        // One at a time, base first (the others extend it), so an error names its file.
+        // One at a time, base first (the others extend it), so an error names its file; the
+        // shared head partial comes before it, included by the pages.
         for (name, default) in DEFAULTS {
             let (text, origin) = match read_override(dir, name)? {
                 Some(text) => (text, format!("templates/{name}")),
@@ -128,6 +130,8 @@ impl Templates {
             page: page.to_string(),
             message: tera_message(&error),
         };
+        #[cfg(test)]
+        contract::record(name, context, shared);
         let mut context = tera::Context::from_serialize(context).map_err(error)?;
         if !context.contains_key("content_security_policy") {
             context.insert(
@@ -181,4 +185,125 @@ fn tera_message(error: &tera::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+/// The template contract (docs/templates.md): each template is given exactly the variables the
+/// document lists, and those are enough to render it.
+#[cfg(test)]
+mod contract {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::Mutex;
+
+    /// Per template, every top-level variable any render gave it, and the first full context.
+    static SEEN: Mutex<BTreeMap<String, (BTreeSet<String>, serde_json::Value)>> =
+        Mutex::new(BTreeMap::new());
+
+    /// Notes the context a template is rendered with (tests only): its own values, the shared
+    /// ones, and the security policy added to every context.
+    pub(super) fn record(
+        name: &str,
+        context: &serde_json::Value,
+        shared: &[(&'static str, &super::Shared)],
+    ) {
+        let mut object = context.as_object().cloned().unwrap_or_default();
+        object
+            .entry("content_security_policy")
+            .or_insert(crate::safety::CONTENT_SECURITY_POLICY.into());
+        for (key, value) in shared {
+            object.insert((*key).to_string(), serde_json::to_value(&value.0).unwrap());
+        }
+        let keys: BTreeSet<String> = object.keys().cloned().collect();
+        let json = serde_json::Value::Object(object);
+        let mut seen = SEEN.lock().unwrap();
+        let entry = seen
+            .entry(name.to_string())
+            .or_insert_with(|| (BTreeSet::new(), json));
+        entry.0.extend(keys);
+    }
+
+    /// docs/templates.md's variables per template: the first column of the table under each
+    /// ``## `NAME` `` heading.
+    fn documented() -> BTreeMap<String, BTreeSet<String>> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/templates.md");
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut current = None;
+        for line in text.lines() {
+            if let Some(heading) = line.strip_prefix("## ") {
+                current = heading
+                    .strip_prefix('`')
+                    .and_then(|h| h.strip_suffix('`'))
+                    .map(str::to_string);
+                if let Some(name) = &current {
+                    out.insert(name.clone(), BTreeSet::new());
+                }
+            } else if let (Some(name), Some(row)) = (&current, line.strip_prefix("| `")) {
+                let variable = row.split('`').next().unwrap_or_default();
+                out.get_mut(name).unwrap().insert(variable.to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_template_gets_exactly_the_documented_variables() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate::build_in_memory(root).unwrap();
+        let documented = documented();
+        let names: BTreeSet<&str> = super::DEFAULTS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            documented
+                .keys()
+                .map(String::as_str)
+                .collect::<BTreeSet<_>>(),
+            names,
+            "docs/templates.md has one section per template"
+        );
+        let seen = SEEN.lock().unwrap().clone();
+        let mut rendered = 0;
+        for (name, (keys, _)) in &seen {
+            let listed = &documented[name];
+            assert_eq!(
+                keys, listed,
+                "`{name}`: the variables given (left) and those docs/templates.md lists (right)"
+            );
+            rendered += 1;
+        }
+        // Every template the build renders directly was seen (the head partial and the base
+        // layout are rendered within the pages that use them).
+        assert!(
+            rendered >= names.len() - 2,
+            "rendered {rendered} of {names:?}"
+        );
+        // What the shared parts read, every page that uses them is given.
+        for page in [
+            "home.html",
+            "procedure.html",
+            "page.html",
+            "categories.html",
+        ] {
+            let missing: Vec<_> = documented["base.html"]
+                .difference(&documented[page])
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "`{page}` extends base.html but lacks {missing:?}"
+            );
+        }
+        for page in [
+            "base.html",
+            "checklist.html",
+            "runbook.html",
+            "review.html",
+            "languages.html",
+        ] {
+            let missing: Vec<_> = documented["head.html"]
+                .difference(&documented[page])
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "`{page}` includes head.html but lacks {missing:?}"
+            );
+        }
+    }
 }

@@ -44,10 +44,10 @@ fn layer_of(module: &str) -> Option<usize> {
         .position(|(_, modules)| modules.contains(&module))
 }
 
-/// The code of a source file: comment lines dropped, the unit test module (always last) cut.
+/// The code of a source file: comment lines dropped, its test modules (always last) cut.
 fn code_of(text: &str) -> String {
     let text = text
-        .find("#[cfg(test)]\nmod tests")
+        .find("#[cfg(test)]\nmod ")
         .map_or(text, |end| &text[..end]);
     text.lines()
         .filter(|line| !line.trim_start().starts_with("//"))

@@ -435,3 +435,28 @@ fn characters_the_pdf_font_lacks_are_warned_about_when_pdfs_are_built() {
         "{stderr}"
     );
 }
+
+/// `check` compiles the template overrides as the build does, the shared head partial included,
+/// and places the error in the override's own text.
+#[test]
+fn check_compiles_template_overrides_and_places_their_errors() {
+    let project = Project::fixture("minimal");
+    project.run(&["check"]).expect(0);
+    project.write(
+        "templates/head.html",
+        "<!DOCTYPE html>\n<html lang=\"{{ lang }\">\n",
+    );
+    let stderr = project.run(&["check"]).expect(1).stderr();
+    assert!(stderr.contains("error[template-syntax]"), "{stderr}");
+    assert!(stderr.contains("--> templates/head.html:2:"), "{stderr}");
+    // A working override of the partial is used by every page that includes it.
+    project.write(
+        "templates/head.html",
+        "<!DOCTYPE html>\n<html lang=\"{{ lang }}\" data-house=\"yes\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{{ content_security_policy | safe }}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+    );
+    project.run(&["check"]).expect(0);
+    project.run(&["build"]).expect(0);
+    for page in ["build/html/en/index.html", "build/html/index.html"] {
+        assert!(project.read(page).contains("data-house=\"yes\""), "{page}");
+    }
+}
