@@ -609,16 +609,13 @@ fn emit(text: &str, out: Option<&Path>) -> ExitCode {
             print!("{text}");
             ExitCode::SUCCESS
         }
-        Some(path) => match std::fs::write(path, text) {
+        Some(path) => match runbook::write::write_file(path, text.as_bytes()) {
             Ok(()) => {
                 eprintln!("wrote {}", path.display());
                 ExitCode::SUCCESS
             }
             Err(error) => {
-                print_error(
-                    &format!("cannot write `{}`: {error}", path.display()),
-                    false,
-                );
+                print_error(&error.to_string(), false);
                 ExitCode::FAILURE
             }
         },
@@ -907,13 +904,12 @@ fn schemas(kind: Option<&str>, out: Option<PathBuf>) -> ExitCode {
                     continue;
                 };
                 let path = dir.join(schema::file_name(kind));
-                let written = std::fs::create_dir_all(&dir)
-                    .and_then(|()| std::fs::write(&path, schema::to_json(&schema)));
+                let written = runbook::write::write_file_creating_dirs(
+                    &path,
+                    schema::to_json(&schema).as_bytes(),
+                );
                 if let Err(error) = written {
-                    print_error(
-                        &format!("cannot write `{}`: {error}", path.display()),
-                        false,
-                    );
+                    print_error(&error.to_string(), false);
                     return ExitCode::FAILURE;
                 }
                 eprintln!("wrote {}", path.display());

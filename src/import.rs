@@ -193,13 +193,8 @@ fn write_all(
     written: &mut Vec<String>,
 ) -> Result<(), String> {
     let write = |relative: &str, bytes: &[u8]| -> Result<(), String> {
-        let target = out.join(relative);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
-        }
-        std::fs::write(&target, bytes)
-            .map_err(|e| format!("cannot write `{}`: {e}", target.display()))
+        crate::write::write_file_creating_dirs(&out.join(relative), bytes)
+            .map_err(|e| e.to_string())
     };
     write("book.toml", book.as_bytes())?;
     written.push("book.toml".into());

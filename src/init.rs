@@ -51,13 +51,8 @@ pub fn init(dir: &Path) -> Result<Vec<String>, String> {
         .map(|(path, text)| ((*path).to_string(), (*text).to_string()))
         .chain(schemas);
     for (path, text) in files {
-        let target = dir.join(&path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
-        }
-        std::fs::write(&target, text)
-            .map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
+        crate::write::write_file_creating_dirs(&dir.join(&path), text.as_bytes())
+            .map_err(|e| e.to_string())?;
         written.push(path);
     }
     // Track translations from the start: the scaffold's translations are confirmed as written.

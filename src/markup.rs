@@ -815,6 +815,118 @@ pub fn split_front_matter(text: &str) -> Option<Split<'_>> {
     None
 }
 
+/// The kind of a page body block; a translation must keep the kinds in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A heading of this level.
+    Heading(u8),
+    /// A paragraph.
+    Paragraph,
+    /// The text of a tight list item.
+    Item,
+    /// A table cell.
+    Cell,
+}
+
+/// A block of Markdown text: its kind and the byte range of its inline content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// Kind.
+    pub kind: BlockKind,
+    /// Byte range of the inline content in the text.
+    pub range: Range<usize>,
+}
+
+/// The translatable blocks of a Markdown text, in order. Code blocks and raw HTML blocks are not
+/// translated text and are skipped.
+pub fn blocks(text: &str) -> Vec<Block> {
+    let mut found = Vec::new();
+    // The open leaf: its kind and the range of the inline content seen so far.
+    let mut leaf: Option<(BlockKind, Option<Range<usize>>)> = None;
+    let mut item_depth = 0usize;
+    let mut in_code = false;
+    let close = |leaf: &mut Option<(BlockKind, Option<Range<usize>>)>, found: &mut Vec<Block>| {
+        if let Some((kind, Some(range))) = leaf.take() {
+            found.push(Block { kind, range });
+        }
+    };
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Heading { level, .. }) => {
+                close(&mut leaf, &mut found);
+                leaf = Some((BlockKind::Heading(level as u8), None));
+            }
+            Event::Start(Tag::Paragraph) => {
+                close(&mut leaf, &mut found);
+                leaf = Some((BlockKind::Paragraph, None));
+            }
+            Event::Start(Tag::TableCell) => {
+                close(&mut leaf, &mut found);
+                leaf = Some((BlockKind::Cell, None));
+            }
+            Event::Start(Tag::Item) => {
+                close(&mut leaf, &mut found);
+                item_depth += 1;
+            }
+            Event::End(TagEnd::Item) => {
+                close(&mut leaf, &mut found);
+                item_depth = item_depth.saturating_sub(1);
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::TableCell) => {
+                close(&mut leaf, &mut found);
+            }
+            Event::Start(
+                Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::Table(_)
+                | Tag::TableHead
+                | Tag::TableRow
+                | Tag::FootnoteDefinition(_)
+                | Tag::HtmlBlock
+                | Tag::DefinitionList
+                | Tag::DefinitionListTitle
+                | Tag::DefinitionListDefinition
+                | Tag::MetadataBlock(_),
+            ) => close(&mut leaf, &mut found),
+            Event::TaskListMarker(_) | Event::Html(_) | Event::Rule => {}
+            Event::Start(_)
+            | Event::Text(_)
+            | Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::SoftBreak
+            | Event::HardBreak
+            | Event::FootnoteReference(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+                if !in_code =>
+            {
+                if leaf.is_none() && item_depth > 0 {
+                    leaf = Some((BlockKind::Item, None));
+                }
+                if let Some((_, inline)) = &mut leaf {
+                    let grown = match inline.take() {
+                        Some(seen) => seen.start.min(range.start)..seen.end.max(range.end),
+                        None => range,
+                    };
+                    *inline = Some(grown);
+                }
+            }
+            _ => {}
+        }
+    }
+    close(&mut leaf, &mut found);
+    // Soft and hard breaks at the edges add no text.
+    for block in &mut found {
+        let slice = &text[block.range.clone()];
+        let trimmed_end = slice.trim_end().len();
+        block.range.end = block.range.start + trimmed_end;
+    }
+    found.retain(|block| !block.range.is_empty());
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

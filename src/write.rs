@@ -1,6 +1,6 @@
 //! Write: rendered files → the output directory, all or nothing.
 //!
-//! The only module that writes. Files go into a fresh temporary directory beside the output
+//! The only module that writes (the cargo-fuzz harness in `fuzz` aside). Files go into a fresh temporary directory beside the output
 //! directory as they are rendered ([`Staging`]); only when every file is written and verified is
 //! the old output swapped out and the new one renamed into place, so a failed build leaves the
 //! previous output as it was. It refuses output
@@ -328,6 +328,18 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         let _ = fs::remove_file(&temporary);
         io(path)(error)
     })
+}
+
+/// [`write_file`], creating the directories above `path` first: a command's own file (`--out`),
+/// a scaffold's or an import's files.
+///
+/// # Errors
+/// A directory or the file cannot be written.
+pub fn write_file_creating_dirs(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    write_file(path, bytes)
 }
 
 #[cfg(test)]

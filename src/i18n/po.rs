@@ -10,8 +10,9 @@ use ferrocat_po::{Header, MsgStr, PoFile, PoItem, SerializeOptions, parse_po, st
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::edit::{self, Edit};
-use crate::i18n::segments::{BlockKind, FrontField, Origin, Segment, same_text};
+use crate::i18n::segments::{FrontField, Origin, Segment, same_text};
 use crate::i18n::status::{State, state};
+use crate::markup::BlockKind;
 use crate::markup::Flavor;
 use crate::model::Page;
 use crate::model::lock::Lock;
