@@ -7,6 +7,8 @@ use crate::{fingerprint, record, render, source, view};
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, has_errors};
+#[cfg(feature = "pdf")]
+use crate::render::RenderError;
 use crate::render::Templates;
 
 /// A run record read and checked against a project (`runbook record check`).

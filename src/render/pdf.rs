@@ -111,7 +111,8 @@ impl Renderer for PdfRenderer<'_> {
                     kind,
                     source,
                     bytes,
-                })
+                })?;
+                Ok::<(), RenderError>(())
             },
         )
     }
@@ -250,6 +251,16 @@ impl Typst<'_, '_> {
         }
     }
 
+    /// Inline text shown as plain text (a name, a title), set in its own language when it is a
+    /// fallback.
+    fn plain(&self, shown: Shown<'_>) -> String {
+        let text = lit(&markup::plain_text(shown.markdown));
+        match shown.fallback_locale {
+            Some(lang) => format!("#text(lang: {})[{text}]", string(lang)),
+            None => text,
+        }
+    }
+
     /// The typst call drawing an image the content shows, when it is a content file typst can
     /// draw: at its natural size (96 pixels to the inch) up to the text's width, an icon as tall
     /// as the text.
@@ -333,16 +344,12 @@ impl Typst<'_, '_> {
             }
         }
         if !shown.applies_to.is_empty() {
-            let names: Vec<String> = shown
-                .applies_to
-                .iter()
-                .map(|p| markup::plain_text(p.markdown))
-                .collect();
+            let names: Vec<String> = shown.applies_to.iter().map(|p| self.plain(*p)).collect();
             let _ = writeln!(
                 t,
                 "#muted[#strong[{}:] {}]\n",
                 lit(self.ui(UiKey::AppliesTo)),
-                lit(&names.join(" · "))
+                names.join(" · ")
             );
         }
         let fields: Vec<(String, String)> = match fill {
@@ -425,7 +432,7 @@ impl Typst<'_, '_> {
                         inner,
                         "#{} #h(1mm) {} \\",
                         if ticked { "cbx" } else { "cb" },
-                        lit(&markup::plain_text(title.markdown))
+                        self.plain(*title)
                     );
                 }
                 inner.push('\n');
@@ -602,11 +609,7 @@ impl Typst<'_, '_> {
         if has_categories {
             let _ = writeln!(t, "= {}\n", lit(self.ui(UiKey::Categories)));
             for category in &view.site.categories {
-                let _ = writeln!(
-                    t,
-                    "#strong[{}]\n",
-                    lit(&markup::plain_text(view.text(&category.title).markdown))
-                );
+                let _ = writeln!(t, "#strong[{}]\n", self.plain(view.text(&category.title)));
                 if let Some(severity) = category.severity {
                     let _ = writeln!(
                         t,

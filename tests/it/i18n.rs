@@ -101,6 +101,11 @@ fn editing_one_source_sentence_makes_exactly_its_translation_stale_until_confirm
     let review = project.read("build/review/ja.html");
     assert_eq!(review.matches("<tr class=\"stale\"").count(), 1, "{review}");
     assert!(review.contains(id));
+    // Each column is marked with its language: the source's English beside the Japanese.
+    let rows = review.matches("<tr class=").count();
+    assert!(rows > 10, "{review}");
+    assert_eq!(review.matches("<td lang=\"en\">").count(), rows, "{review}");
+    assert_eq!(review.matches("<td lang=\"ja\">").count(), rows, "{review}");
     let page = project.read("build/html/ja/check-service-health.html");
     assert!(page.contains("class=\"notice needs-review\""), "{page}");
     let other = project.read("build/html/ja/report-problems-on-behalf-of-a-customer.html");

@@ -333,6 +333,70 @@ fn english_fallback_on_japanese_paper_is_marked_english() {
     assert!(!checklist.contains(r#"<span lang="ja">"#), "{checklist}");
 }
 
+/// How many of a PDF's structure elements say each language (`/Lang(xx)`), read from every
+/// flate-compressed stream (typst keeps the structure tree in object streams).
+#[cfg(feature = "pdf")]
+fn pdf_languages(file: &std::path::Path) -> std::collections::BTreeMap<String, usize> {
+    use std::io::Read as _;
+    let bytes = std::fs::read(file).unwrap();
+    let mut text = bytes.clone();
+    let mut rest = &bytes[..];
+    while let Some(start) = rest.windows(6).position(|w| w == b"stream") {
+        let body = &rest[start + 6..];
+        let body = body.strip_prefix(b"\r").unwrap_or(body);
+        let body = body.strip_prefix(b"\n").unwrap_or(body);
+        let end = body
+            .windows(9)
+            .position(|w| w == b"endstream")
+            .unwrap_or(body.len());
+        // What inflates before any trailing bytes is kept, whether or not the rest does.
+        let mut inflated = Vec::new();
+        let _ = flate2::read::ZlibDecoder::new(&body[..end]).read_to_end(&mut inflated);
+        text.extend(inflated);
+        rest = body.get(end + 9..).unwrap_or_default();
+    }
+    let text = String::from_utf8_lossy(&text);
+    let mut counts = std::collections::BTreeMap::new();
+    for part in text.split("/Lang(").skip(1) {
+        let lang = part.split(')').next().unwrap_or_default().to_string();
+        *counts.entry(lang).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// English fallback in a Japanese PDF is set, and tagged, as English: each untranslated name
+/// adds a structure element in English.
+#[cfg(feature = "pdf")]
+#[test]
+fn english_fallback_in_japanese_pdfs_is_tagged_english() {
+    let project = Project::fixture("minimal");
+    project.run(&["build", "--pdf"]).expect(0);
+    let documents = ["build/pdf/ja/handle-outage.pdf", "build/pdf/ja/runbook.pdf"];
+    let before: Vec<_> = documents
+        .iter()
+        .map(|d| pdf_languages(&project.root().join(d)))
+        .collect();
+    for (file, untranslated) in [
+        ("content/categories.yaml", "      ja: 障害\n"),
+        ("content/products.yaml", "      ja: パートナー ポータル\n"),
+    ] {
+        let text = project.read(file).replace(untranslated, "");
+        project.write(file, &text);
+    }
+    project.run(&["build", "--pdf"]).expect(0);
+    for (document, before) in documents.iter().zip(before) {
+        let after = pdf_languages(&project.root().join(document));
+        assert!(
+            before.get("ja").is_some_and(|n| *n > 0),
+            "{document}: {before:?}"
+        );
+        assert!(
+            after.get("en").copied().unwrap_or(0) > before.get("en").copied().unwrap_or(0),
+            "{document}: English structure elements before {before:?}, after {after:?}"
+        );
+    }
+}
+
 /// Changes the English source of the sample's step 1 title, so its Japanese translation is stale.
 fn make_step_one_stale(project: &Project) {
     let file = "content/escalate-problems-to-microsoft.yaml";
