@@ -81,6 +81,50 @@ pub struct ProcedureView<'a> {
     pub steps: Vec<StepView<'a>>,
 }
 
+/// Where a block text of a procedure page or the categories page goes: the key by which a
+/// renderer finds a block it converted in [`ProcedureView::blocks`] or
+/// [`LocaleView::categories_blocks`] order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BlockPlace {
+    /// The procedure's introduction.
+    Introduction,
+    /// The text of the step at this index (0-based).
+    Text(usize),
+    /// Note `.1` of step `.0`.
+    Note(usize, usize),
+    /// Warning `.1` of step `.0`.
+    Warning(usize, usize),
+    /// What to submit at the escalation of step `.0`.
+    Submit(usize),
+    /// The description of the category at this index.
+    Description(usize),
+    /// Where to escalate the category at this index.
+    EscalateTo(usize),
+}
+
+impl<'a> ProcedureView<'a> {
+    /// The page's block texts in page order (introduction, then each step's text, notes,
+    /// warnings and what to submit), each with its place. Headings take their ids in this
+    /// order, one order for every reader: [`LocaleView::page_ids`] and the HTML renderer.
+    pub fn blocks(&self) -> Vec<(BlockPlace, Shown<'a>)> {
+        let mut blocks: Vec<(BlockPlace, Shown<'a>)> = self
+            .introduction
+            .iter()
+            .map(|text| (BlockPlace::Introduction, *text))
+            .collect();
+        for (i, step) in self.steps.iter().enumerate() {
+            blocks.extend(step.text.map(|text| (BlockPlace::Text(i), text)));
+            let notes = step.notes.iter().enumerate();
+            blocks.extend(notes.map(|(j, text)| (BlockPlace::Note(i, j), *text)));
+            let warnings = step.warnings.iter().enumerate();
+            blocks.extend(warnings.map(|(j, text)| (BlockPlace::Warning(i, j), *text)));
+            let submit = step.escalation.as_ref().and_then(|e| e.submit);
+            blocks.extend(submit.map(|text| (BlockPlace::Submit(i), text)));
+        }
+        blocks
+    }
+}
+
 /// A step in one locale.
 pub struct StepView<'a> {
     /// 1-based position.
@@ -536,6 +580,18 @@ impl<'a> LocaleView<'a> {
         anchors
     }
 
+    /// The categories page's block texts in page order (each category's description, then where
+    /// to escalate it), each with its place: the order their headings take ids in.
+    pub fn categories_blocks(&self) -> Vec<(BlockPlace, Shown<'a>)> {
+        let mut blocks = Vec::new();
+        for (i, category) in self.site.categories.iter().enumerate() {
+            let description = category.description.as_ref().map(|t| self.text(t));
+            blocks.extend(description.map(|text| (BlockPlace::Description(i), text)));
+            blocks.push((BlockPlace::EscalateTo(i), self.text(&category.escalate_to)));
+        }
+        blocks
+    }
+
     /// Every element id of the output page of `content_path` in this locale (what a `#fragment`
     /// may point at), computed as the HTML renderer assigns them; `None` when there is no such
     /// page. Block texts are taken in page order, as the renderer converts them.
@@ -552,30 +608,20 @@ impl<'a> LocaleView<'a> {
             let shown = self.procedure(procedure);
             let mut anchors = self.procedure_anchors(procedure);
             ids.extend(procedure.steps.iter().map(|s| s.id.value.clone()));
-            let blocks = shown
-                .introduction
-                .into_iter()
-                .chain(shown.steps.iter().flat_map(|step| {
-                    step.text
-                        .into_iter()
-                        .chain(step.notes.iter().copied())
-                        .chain(step.warnings.iter().copied())
-                        .chain(step.escalation.iter().filter_map(|e| e.submit))
-                }));
-            for block in blocks {
+            for (_, block) in shown.blocks() {
                 headings(&mut anchors, block, &mut ids);
             }
         } else if content_path == CATEGORIES_PATH && !self.site.categories.is_empty() {
             let mut anchors = self.categories_anchors();
-            for category in &self.site.categories {
-                ids.push(category.id.value.clone());
-                for text in category
-                    .description
-                    .iter()
-                    .chain(Some(&category.escalate_to))
-                {
-                    headings(&mut anchors, self.text(text), &mut ids);
+            // Each category's id comes before the headings of its texts.
+            let mut listed = 0;
+            for (place, block) in self.categories_blocks() {
+                if let BlockPlace::Description(i) | BlockPlace::EscalateTo(i) = place {
+                    let up_to = self.site.categories.iter().take(i + 1).skip(listed);
+                    ids.extend(up_to.map(|c| c.id.value.clone()));
+                    listed = listed.max(i + 1);
                 }
+                headings(&mut anchors, block, &mut ids);
             }
         } else if let Some(page) = self.site.page(content_path) {
             let (version, fallback_locale) = self.page_version(page)?;

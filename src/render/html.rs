@@ -19,7 +19,9 @@ use crate::render::{RenderContext, RenderError, Renderer, Shared, Templates};
 use crate::render::{flowchart, search};
 use crate::source::SourceMap;
 use crate::ui::UiKey;
-use crate::view::{Destination, LocaleView, NavEntry, Shown, TocNode, TocTarget, new_page_anchors};
+use crate::view::{
+    BlockPlace, Destination, LocaleView, NavEntry, Shown, TocNode, TocTarget, new_page_anchors,
+};
 
 /// Directory of the HTML output inside the output directory.
 pub const DIR: &str = "html";
@@ -558,17 +560,27 @@ impl<'a> LocalePages<'_, 'a> {
     fn procedure(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
         let view = self.view;
         let shown = view.procedure(procedure);
+        // Block texts are converted in the one order their headings take ids in
+        // (`ProcedureView::blocks`, which `LocaleView::page_ids` follows too), then placed.
         let mut anchors = view.procedure_anchors(procedure);
-        // Texts are converted in page order (introduction, then each step's text, notes,
-        // warnings and what to submit): the order `LocaleView::page_ids` assigns heading ids in.
-        let introduction = shown
-            .introduction
-            .map(|t| to_html(t, Flavor::Block, &mut anchors, &self.alert_labels));
+        let blocks: BTreeMap<BlockPlace, String> = shown
+            .blocks()
+            .into_iter()
+            .map(|(place, text)| {
+                (
+                    place,
+                    to_html(text, Flavor::Block, &mut anchors, &self.alert_labels),
+                )
+            })
+            .collect();
+        let block = |place: BlockPlace| blocks.get(&place);
+        let introduction = block(BlockPlace::Introduction);
         let categories_url = format!("{}{CATEGORIES_PATH}.html", to_locale_root(&procedure.path));
         let steps: Vec<Value> = shown
             .steps
             .iter()
-            .map(|step| {
+            .enumerate()
+            .map(|(i, step)| {
                 // The sentence is link text, so titles go in as plain text (a title may itself
                 // hold a link, and links do not nest); the template escapes it.
                 let destination = |to: &Destination<'_>| {
@@ -595,9 +607,9 @@ impl<'a> LocalePages<'_, 'a> {
                     "run_next": if step.branches.is_empty() { run_target(step.then.as_ref()) } else { String::new() },
                     "kind": if !step.branches.is_empty() { "decision" } else if step.escalation.is_some() { "escalation" } else { "action" },
                     "title": inline(step.title),
-                    "text": step.text.map(|t| to_html(t, Flavor::Block, &mut anchors, &self.alert_labels)),
-                    "notes": step.notes.iter().map(|t| to_html(*t, Flavor::Block, &mut anchors, &self.alert_labels)).collect::<Vec<_>>(),
-                    "warnings": step.warnings.iter().map(|t| to_html(*t, Flavor::Block, &mut anchors, &self.alert_labels)).collect::<Vec<_>>(),
+                    "text": block(BlockPlace::Text(i)),
+                    "notes": (0..step.notes.len()).map(|j| block(BlockPlace::Note(i, j))).collect::<Vec<_>>(),
+                    "warnings": (0..step.warnings.len()).map(|j| block(BlockPlace::Warning(i, j))).collect::<Vec<_>>(),
                     "branches": step.branches.iter().map(|b| json!({
                         "label": inline(b.label),
                         "to": destination(&b.to),
@@ -609,7 +621,7 @@ impl<'a> LocalePages<'_, 'a> {
                             "url": format!("{categories_url}#{id}"),
                             "title": inline(*title),
                         })).collect::<Vec<_>>(),
-                        "submit": e.submit.map(|t| to_html(t, Flavor::Block, &mut anchors, &self.alert_labels)),
+                        "submit": block(BlockPlace::Submit(i)),
                     })),
                     "then": step.then.as_ref().map(destination),
                 })
@@ -643,12 +655,25 @@ impl<'a> LocalePages<'_, 'a> {
 
     fn categories(&self) -> Result<OutputFile, RenderError> {
         let view = self.view;
+        // As for procedures: converted in the order headings take ids in, then placed.
         let mut anchors = view.categories_anchors();
+        let blocks: BTreeMap<BlockPlace, String> = view
+            .categories_blocks()
+            .into_iter()
+            .map(|(place, text)| {
+                (
+                    place,
+                    to_html(text, Flavor::Block, &mut anchors, &self.alert_labels),
+                )
+            })
+            .collect();
+        let block = |place: BlockPlace| blocks.get(&place);
         let categories: Vec<Value> = view
             .site
             .categories
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let severity = c.severity.map(|s| {
                     let key = s.ui_key();
                     json!({ "level": s.name(), "name": view.ui.get(key) })
@@ -656,9 +681,9 @@ impl<'a> LocalePages<'_, 'a> {
                 json!({
                     "id": c.id.as_str(),
                     "title": inline(view.text(&c.title)),
-                    "description": c.description.as_ref().map(|t| to_html(view.text(t), Flavor::Block, &mut anchors, &self.alert_labels)),
+                    "description": block(BlockPlace::Description(i)),
                     "examples": c.examples.iter().map(|t| inline(view.text(t))).collect::<Vec<_>>(),
-                    "escalate_to": to_html(view.text(&c.escalate_to), Flavor::Block, &mut anchors, &self.alert_labels),
+                    "escalate_to": block(BlockPlace::EscalateTo(i)),
                     "severity": severity,
                 })
             })
