@@ -557,22 +557,28 @@ impl<'a> LocalePages<'_, 'a> {
         Ok(self.file(content_path, kind, source, html))
     }
 
+    /// Block texts converted to HTML in the order given (the order their headings take ids in),
+    /// keyed by where each goes.
+    fn convert_blocks(
+        &self,
+        blocks: Vec<(BlockPlace, Shown<'_>)>,
+        mut anchors: Anchors,
+    ) -> BTreeMap<BlockPlace, String> {
+        blocks
+            .into_iter()
+            .map(|(place, text)| {
+                let html = to_html(text, Flavor::Block, &mut anchors, &self.alert_labels);
+                (place, html)
+            })
+            .collect()
+    }
+
     fn procedure(&self, procedure: &Procedure) -> Result<OutputFile, RenderError> {
         let view = self.view;
         let shown = view.procedure(procedure);
         // Block texts are converted in the one order their headings take ids in
         // (`ProcedureView::blocks`, which `LocaleView::page_ids` follows too), then placed.
-        let mut anchors = view.procedure_anchors(procedure);
-        let blocks: BTreeMap<BlockPlace, String> = shown
-            .blocks()
-            .into_iter()
-            .map(|(place, text)| {
-                (
-                    place,
-                    to_html(text, Flavor::Block, &mut anchors, &self.alert_labels),
-                )
-            })
-            .collect();
+        let blocks = self.convert_blocks(shown.blocks(), view.procedure_anchors(procedure));
         let block = |place: BlockPlace| blocks.get(&place);
         let introduction = block(BlockPlace::Introduction);
         let categories_url = format!("{}{CATEGORIES_PATH}.html", to_locale_root(&procedure.path));
@@ -656,17 +662,7 @@ impl<'a> LocalePages<'_, 'a> {
     fn categories(&self) -> Result<OutputFile, RenderError> {
         let view = self.view;
         // As for procedures: converted in the order headings take ids in, then placed.
-        let mut anchors = view.categories_anchors();
-        let blocks: BTreeMap<BlockPlace, String> = view
-            .categories_blocks()
-            .into_iter()
-            .map(|(place, text)| {
-                (
-                    place,
-                    to_html(text, Flavor::Block, &mut anchors, &self.alert_labels),
-                )
-            })
-            .collect();
+        let blocks = self.convert_blocks(view.categories_blocks(), view.categories_anchors());
         let block = |place: BlockPlace| blocks.get(&place);
         let categories: Vec<Value> = view
             .site
