@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use runbook::diagnostic::{self, Diagnostic, Severity};
 use runbook::source::SourceMap;
-use runbook::{BuildOptions, Error, schema};
+use runbook::{BuildOptions, Error, MergeOptions, schema};
 
 /// Localized escalation guides and printable checklists from YAML procedures and Markdown pages.
 #[derive(Debug, Parser)]
@@ -47,6 +47,8 @@ Examples:
   runbook build --root docs          build the project in docs/
   runbook build --out /tmp/site      write somewhere else
   runbook build --pdf                also typeset checklists and runbooks as PDF
+  runbook build --locale ja --out shards/ja     one locale's shard (a CI job per locale)
+  runbook build --merge shards/en shards/ja     join shards: the same output as one build
 
 Output: build/html/ (the site; open build/html/index.html), build/markdown/LOCALE/ (one mdBook
 source per locale) and build/manifest.json (every file written).")]
@@ -67,6 +69,14 @@ source per locale) and build/manifest.json (every file written).")]
         /// project root, a parent of it, content/ or templates/).
         #[arg(long)]
         force: bool,
+        /// Build only this locale's files (repeat for more): a shard, to be joined with the
+        /// others' by `--merge`.
+        #[arg(long, value_name = "LOCALE", conflicts_with = "merge")]
+        locale: Vec<String>,
+        /// Join the output directories of `--locale` builds (every locale once) instead of
+        /// building; the output is the one a full build writes.
+        #[arg(long, value_name = "SHARD_DIR", num_args = 1.., conflicts_with_all = ["pdf", "timings"])]
+        merge: Vec<PathBuf>,
     },
     /// Serve the site on 127.0.0.1, rebuilding it and reloading the browser on every change.
     #[command(after_help = "\
@@ -328,9 +338,27 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build {
             out,
             quiet,
+            force,
+            merge,
+            ..
+        } if !merge.is_empty() => merge_shards(
+            MergeOptions {
+                root: cli.root,
+                shards: merge,
+                out,
+                force,
+            },
+            quiet,
+            color,
+        ),
+        Command::Build {
+            out,
+            quiet,
             pdf,
             timings,
             force,
+            locale,
+            merge: _,
         } => build(
             &cli.root,
             out,
@@ -338,6 +366,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 quiet,
                 timings,
                 force,
+                locales: locale,
             },
             pdf,
             color,
@@ -623,11 +652,13 @@ fn emit(text: &str, out: Option<&Path>) -> ExitCode {
 }
 
 /// What `build` prints besides errors.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct BuildOutput {
     quiet: bool,
     timings: bool,
     force: bool,
+    /// Only these locales (a shard); empty: all.
+    locales: Vec<String>,
 }
 
 fn build(
@@ -642,6 +673,7 @@ fn build(
         root: root.to_path_buf(),
         out,
         pdf,
+        locales: output.locales,
         force: output.force,
         progress: bar.as_ref().map(|bar| bar.callback()),
     };
@@ -664,6 +696,18 @@ fn build(
                 for (stage, time) in &report.stages {
                     eprintln!("{:>8.3} s  {stage}", time.as_secs_f64());
                 }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error, color),
+    }
+}
+
+fn merge_shards(options: MergeOptions, quiet: bool, color: bool) -> ExitCode {
+    match runbook::merge(&options) {
+        Ok(report) => {
+            if !quiet {
+                eprintln!("{}", report.summary());
             }
             ExitCode::SUCCESS
         }
@@ -852,7 +896,7 @@ fn fail(error: Error, color: bool) -> ExitCode {
             eprint!("{}", diagnostic::render(&diagnostics, &sources, color));
             eprintln!("nothing was written");
         }
-        Error::Render(_) | Error::Verify(_) => {
+        Error::Render(_) | Error::Verify(_) | Error::Shard(_) => {
             print_error(&error.to_string(), color);
             eprintln!("nothing was written");
         }

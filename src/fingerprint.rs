@@ -19,6 +19,21 @@ pub fn of_text(text: &str) -> String {
     hex_prefix(text.as_bytes(), 6)
 }
 
+/// A short fingerprint of named texts (files by path), in path order whatever order they come
+/// in: 12 hex digits of their SHA-256.
+pub fn of_files<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut files: Vec<(&str, &str)> = files.collect();
+    files.sort_unstable();
+    let mut hasher = Sha256::new();
+    for (path, text) in files {
+        for part in [path, text] {
+            hasher.update(part.len().to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+    }
+    hex(&hasher.finalize(), 6)
+}
+
 /// The fingerprint of a translation's source text, as `translations.lock` records it: 16 hex
 /// digits of its SHA-256 with runs of white space collapsed, so rewrapping a paragraph does not
 /// make its translations stale.
@@ -35,7 +50,12 @@ pub fn of_source_text(text: &str) -> String {
 
 /// The first `bytes` bytes of the SHA-256 of `data`, in lower-case hex.
 fn hex_prefix(data: &[u8], bytes: usize) -> String {
-    Sha256::digest(data)
+    hex(&Sha256::digest(data), bytes)
+}
+
+/// The first `bytes` bytes of `digest`, in lower-case hex.
+fn hex(digest: &[u8], bytes: usize) -> String {
+    digest
         .iter()
         .take(bytes)
         .map(|byte| format!("{byte:02x}"))

@@ -57,6 +57,7 @@ pub mod write;
 pub use pipeline::record::{
     RecordChecked, RecordFormat, RecordRendered, check_record, render_record,
 };
+pub use pipeline::shard::{MergeOptions, MergeReport, merge};
 pub use pipeline::{
     BuildOptions, BuildReport, Built, Checked, Error, MemoryBuild, Progress, Rendered, Target,
     build, build_in_memory, build_to, check, load_project, render_all, render_to_memory,

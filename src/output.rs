@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The file whose presence marks a directory as runbook output.
 pub const MANIFEST: &str = "manifest.json";
@@ -81,7 +81,7 @@ impl Sink for Under<'_> {
 }
 
 /// A file to write, with what the manifest says about it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutputFile {
     /// Path relative to the output directory, `/`-separated.
     pub path: String,
@@ -97,7 +97,7 @@ pub struct OutputFile {
 }
 
 /// What an output file is, as listed in `manifest.json`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OutputKind {
     /// The root page offering the languages.

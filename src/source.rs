@@ -82,6 +82,11 @@ impl SourceMap {
         id
     }
 
+    /// Every file, in the order they were added.
+    pub fn files(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter()
+    }
+
     /// The file with this id.
     ///
     /// # Panics

@@ -207,11 +207,23 @@ impl<'s> Verifier<'s> {
 
     /// Every problem of the files seen (broken links, script, a missing policy), by file and line.
     pub fn finish(self) -> Vec<OutputProblem> {
+        self.finish_with(false).0
+    }
+
+    /// As [`Verifier::finish`], for a build of some locales only (a shard): a link to a file the
+    /// build does not write is not a problem yet but is returned, to be checked with
+    /// [`check_deferred`] when the shards are merged.
+    pub fn finish_deferring(self) -> (Vec<OutputProblem>, Vec<DeferredLink>) {
+        self.finish_with(true)
+    }
+
+    fn finish_with(self, deferring: bool) -> (Vec<OutputProblem>, Vec<DeferredLink>) {
         let seen = self
             .seen
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
         let mut broken = seen.broken;
+        let mut deferred = Vec::new();
         for ((target, fragment), place) in seen.targets {
             let Place {
                 file,
@@ -220,6 +232,16 @@ impl<'s> Verifier<'s> {
                 count,
             } = place;
             let mut reason = if !seen.paths.contains(&target) {
+                if deferring {
+                    deferred.push(DeferredLink {
+                        file,
+                        line,
+                        link,
+                        target,
+                        fragment,
+                    });
+                    continue;
+                }
                 format!("leads to `{target}`, which the build does not write")
             } else if !fragment.is_empty()
                 && seen
@@ -241,9 +263,71 @@ impl<'s> Verifier<'s> {
                 reason,
             });
         }
-        broken.sort_by(|a, b| (&a.file, a.line, &a.link).cmp(&(&b.file, b.line, &b.link)));
-        broken
+        sort_problems(&mut broken);
+        deferred.sort_by(|a, b| (&a.target, &a.fragment).cmp(&(&b.target, &b.fragment)));
+        (broken, deferred)
     }
+}
+
+/// Problems in file, line and link order.
+fn sort_problems(problems: &mut [OutputProblem]) {
+    problems.sort_by(|a, b| (&a.file, a.line, &a.link).cmp(&(&b.file, b.line, &b.link)));
+}
+
+/// A link a shard's verifier could not check: its target is a file another shard writes.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeferredLink {
+    /// The first output file linking there.
+    pub file: String,
+    /// 1-based line in that file.
+    pub line: usize,
+    /// The link as written.
+    pub link: String,
+    /// The output file it leads to.
+    pub target: String,
+    /// The element id it leads to (decoded), or empty.
+    pub fragment: String,
+}
+
+/// The deferred links of merged shards that lead nowhere: to a path not in `paths`, or to an id
+/// that `ids_of` (the element ids of an HTML output file) does not give.
+pub fn check_deferred(
+    links: &[DeferredLink],
+    paths: &HashSet<String>,
+    mut ids_of: impl FnMut(&str) -> HashSet<String>,
+) -> Vec<OutputProblem> {
+    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
+    let mut broken = Vec::new();
+    for deferred in links {
+        let reason = if !paths.contains(&deferred.target) {
+            format!("leads to `{}`, which no shard writes", deferred.target)
+        } else if !deferred.fragment.is_empty()
+            && !ids
+                .entry(&deferred.target)
+                .or_insert_with(|| ids_of(&deferred.target))
+                .contains(&deferred.fragment)
+        {
+            format!(
+                "leads to `#{}`, which `{}` has no element for",
+                deferred.fragment, deferred.target
+            )
+        } else {
+            continue;
+        };
+        broken.push(OutputProblem {
+            file: deferred.file.clone(),
+            line: deferred.line,
+            link: deferred.link.clone(),
+            reason,
+        });
+    }
+    sort_problems(&mut broken);
+    broken
+}
+
+/// The element ids (and `<a name>`s) of an HTML file.
+pub fn element_ids(html: &str) -> HashSet<String> {
+    scan(html).ids
 }
 
 impl Sink for Verifier<'_> {

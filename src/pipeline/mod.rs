@@ -3,29 +3,30 @@
 //! directory or into memory; [`project`] loads and checks; [`record`] checks and renders run
 //! records; [`translate`] runs the translation commands; [`report`] says what a build did.
 
+pub mod manifest;
 pub mod project;
 pub mod record;
 pub mod report;
+pub mod shard;
 pub mod translate;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
-use serde::Serialize;
-
 use crate::diagnostic::{Diagnostic, has_errors};
-use crate::output::{Collect, OutputFile, OutputKind, Sink, Under};
-use crate::output::{MANIFEST, WriteError};
+use crate::output::WriteError;
+use crate::output::{Collect, OutputFile, Sink, Under};
 use crate::render::html::HtmlRenderer;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::print::PrintRenderer;
 use crate::render::review::ReviewRenderer;
 use crate::render::{RenderContext, RenderError, Renderer, Templates};
 use crate::source::SourceMap;
-use crate::{diagnostic, model, render, verify, write};
+use crate::{diagnostic, render, verify, write};
 
 use crate::i18n::segments::segments;
+use manifest::{Manifest, ShardInfo};
 pub use project::{Checked, check, load_project};
 use project::{read_project, validate_project};
 pub use report::BuildReport;
@@ -39,6 +40,9 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     /// Also write PDFs, whatever `[runbook] pdf` says.
     pub pdf: bool,
+    /// Build only these locales' files, as one shard of a build split across machines (joined
+    /// by [`merge`]); empty: every locale.
+    pub locales: Vec<String>,
     /// Replace an output directory holding files runbook did not write (never the project root,
     /// a parent of it, `content/` or `templates/`).
     pub force: bool,
@@ -61,6 +65,7 @@ impl std::fmt::Debug for BuildOptions {
             .field("root", &self.root)
             .field("out", &self.out)
             .field("pdf", &self.pdf)
+            .field("locales", &self.locales)
             .field("force", &self.force)
             .field("progress", &self.progress.is_some())
             .finish()
@@ -74,6 +79,7 @@ impl BuildOptions {
             root: root.into(),
             out: None,
             pdf: false,
+            locales: Vec::new(),
             force: false,
             progress: None,
         }
@@ -127,6 +133,10 @@ pub enum Error {
     /// `serve` could not listen or watch.
     #[error("{0}")]
     Serve(String),
+    /// A shard build was asked for a locale the project does not have, or shards cannot be
+    /// merged; nothing was written.
+    #[error("{0}")]
+    Shard(String),
 }
 
 /// The first output problems, one per line, and how many more there are.
@@ -246,6 +256,17 @@ pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> 
     if config.pdf && !cfg!(feature = "pdf") {
         return Err(Error::NoPdf);
     }
+    let sharded = !options.locales.is_empty();
+    if let Some(unknown) = options
+        .locales
+        .iter()
+        .find(|locale| !config.locales.contains(locale))
+    {
+        return Err(Error::Shard(format!(
+            "`--locale {unknown}`: the project's locales are {} (`[runbook] locales` in book.toml)",
+            config.locales.join(", ")
+        )));
+    }
     // Files stream from the renderers through the verifier into the staging directory (or
     // memory); the staging directory replaces the output only when all is well (dropped, it is
     // removed).
@@ -258,6 +279,14 @@ pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> 
     };
     let mut cx = RenderContext::new(&site, &config, &sources, found.segments);
     cx.pdf &= target == Target::Directory;
+    if sharded {
+        cx.locales = config
+            .locales
+            .iter()
+            .filter(|locale| options.locales.contains(locale))
+            .cloned()
+            .collect();
+    }
     let counting = Counting {
         inner: destination.sink(),
         progress: progress.as_ref(),
@@ -270,12 +299,27 @@ pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> 
         Err(error) => return Err(error.into()),
     };
     stage("render and write");
-    let broken = verifier.finish();
+    let (broken, deferred) = if sharded {
+        verifier.finish_deferring()
+    } else {
+        (verifier.finish(), Vec::new())
+    };
     stage("verify links");
     if !broken.is_empty() {
         return Err(Error::Verify(broken));
     }
-    let pages_per_locale = config
+    let mut manifest = Manifest::of_build(&files, &site, &sources);
+    if sharded {
+        manifest.shard = Some(ShardInfo {
+            locales: cx.locales.clone(),
+            project_locales: config.locales.clone(),
+            sources: manifest::sources_fingerprint(&sources),
+            runbook: env!("CARGO_PKG_VERSION").to_string(),
+            links: deferred,
+        });
+    }
+    counting.put(manifest.to_file())?;
+    let pages_per_locale = cx
         .locales
         .iter()
         .map(|locale| {
@@ -294,8 +338,15 @@ pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> 
         Destination::Memory(collect) => (0, collect.into_sorted()),
     };
     stage("swap in");
-    let fallbacks = cx.marks.fallbacks.clone().into_iter().collect();
-    let needing_review = cx.marks.stale.clone().into_iter().collect();
+    let built = |counts: &std::collections::BTreeMap<String, usize>| -> Vec<(String, usize)> {
+        counts
+            .iter()
+            .filter(|(locale, _)| cx.renders(locale))
+            .map(|(locale, n)| (locale.clone(), *n))
+            .collect()
+    };
+    let fallbacks = built(&cx.marks.fallbacks);
+    let needing_review = built(&cx.marks.stale);
     drop(cx);
     Ok(Built {
         report: BuildReport {
@@ -323,7 +374,8 @@ pub struct Rendered {
     pub search: render::search::Stats,
 }
 
-/// Renders every format into `sink`, then `manifest.json` listing every file.
+/// Renders every format into `sink`, and lists what it put (with `manifest.json`, which the
+/// caller puts: see [`Manifest`]).
 ///
 /// # Errors
 /// A template that fails to load or render, two files at one path, or the sink failing.
@@ -357,18 +409,13 @@ pub fn render_all(cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<Rendered, R
         .entries
         .into_inner()
         .unwrap_or_else(PoisonError::into_inner);
-    let manifest = manifest(&entries, cx.site, sources);
-    entries.push(OutputFile {
-        bytes: Vec::new(),
-        ..manifest.clone()
-    });
+    entries.push(Manifest::entry());
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = entries.windows(2).find(|pair| pair[0].path == pair[1].path) {
         return Err(RenderError::DuplicateOutput {
             path: pair[0].path.clone(),
         });
     }
-    sink.put(manifest)?;
     Ok(Rendered {
         files: entries,
         search: html.search_stats(),
@@ -381,7 +428,8 @@ pub fn render_all(cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<Rendered, R
 /// As [`render_all`].
 pub fn render_to_memory(cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, RenderError> {
     let collect = Collect::default();
-    render_all(cx, &collect)?;
+    let rendered = render_all(cx, &collect)?;
+    collect.put(Manifest::of_build(&rendered.files, cx.site, cx.sources).to_file())?;
     Ok(collect.into_sorted())
 }
 
@@ -406,51 +454,4 @@ impl Sink for Listing<'_> {
             .push(entry);
         self.inner.put(file)
     }
-}
-
-/// `manifest.json`: every output file's path, locale, kind and source, itself included; and
-/// every page's front matter (title, description and any other metadata, such as DocFX's
-/// `ms.date` or `author`), per source file.
-fn manifest(files: &[OutputFile], site: &model::Site, sources: &SourceMap) -> OutputFile {
-    #[derive(Serialize)]
-    struct Manifest<'a> {
-        files: Vec<&'a OutputFile>,
-        pages: Vec<PageEntry<'a>>,
-    }
-    #[derive(Serialize)]
-    struct PageEntry<'a> {
-        source: &'a str,
-        locale: &'a str,
-        title: &'a str,
-        description: Option<&'a str>,
-        metadata: &'a std::collections::BTreeMap<String, serde_json::Value>,
-    }
-    let pages = site
-        .pages
-        .iter()
-        .flat_map(|page| page.versions.iter())
-        .map(|(locale, version)| PageEntry {
-            source: sources.file(version.file).path.as_str(),
-            locale,
-            title: version.title(),
-            description: version.front.description.as_ref().map(|d| d.value.as_str()),
-            metadata: &version.front.metadata,
-        })
-        .collect();
-    let entry = OutputFile {
-        path: MANIFEST.to_string(),
-        locale: None,
-        kind: OutputKind::Manifest,
-        source: None,
-        bytes: Vec::new(),
-    };
-    let mut listed: Vec<&OutputFile> = files.iter().chain(std::iter::once(&entry)).collect();
-    listed.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut bytes = serde_json::to_vec_pretty(&Manifest {
-        files: listed,
-        pages,
-    })
-    .unwrap_or_default();
-    bytes.push(b'\n');
-    OutputFile { bytes, ..entry }
 }

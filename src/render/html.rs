@@ -65,7 +65,7 @@ impl Renderer for HtmlRenderer<'_> {
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         let indexer = search::Indexer::new(sink);
         self.render_pages(cx, &indexer)?;
-        let stats = indexer.finish(&cx.config.locales)?;
+        let stats = indexer.finish(&cx.locales)?;
         *self.search.lock().unwrap_or_else(PoisonError::into_inner) = stats;
         Ok(())
     }
@@ -95,7 +95,7 @@ impl HtmlRenderer<'_> {
             source: None,
             bytes: self.templates.script().as_bytes().to_vec(),
         })?;
-        for view in &views {
+        for view in views.iter().filter(|view| cx.renders(view.locale)) {
             let locale_pages = LocalePages {
                 renderer: self,
                 view,

@@ -40,7 +40,7 @@ impl Renderer for MarkdownRenderer<'_> {
     }
 
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
-        for locale in &cx.config.locales {
+        for locale in &cx.locales {
             let view = cx.view(locale);
             let book = Book {
                 view: &view,

@@ -52,6 +52,11 @@ pub struct RenderContext<'a> {
     pub segments: Vec<Segment<'a>>,
     /// Translations needing review and fallbacks, per locale.
     pub marks: Marks,
+    /// The locales whose files are rendered: every locale of the configuration, or those of one
+    /// shard (`build --locale`). Files of no locale (the language chooser, stylesheets) are
+    /// rendered whatever this says, and so is what one locale says of the others (the language
+    /// switcher's targets).
+    pub locales: Vec<String>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -70,7 +75,13 @@ impl<'a> RenderContext<'a> {
             sources,
             segments,
             marks,
+            locales: config.locales.clone(),
         }
+    }
+
+    /// Whether `locale`'s files are rendered.
+    pub fn renders(&self, locale: &str) -> bool {
+        self.locales.iter().any(|l| l == locale)
     }
 
     /// The content as `locale` shows it, with translations needing review marked.

@@ -52,7 +52,7 @@ impl Renderer for PdfRenderer<'_> {
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         let fonts = Fonts::new(&cx.site.fonts);
         let mut jobs: Vec<Job> = Vec::new();
-        for locale in &cx.config.locales {
+        for locale in &cx.locales {
             let view = cx.view(locale);
             let doc = Typst {
                 view: &view,

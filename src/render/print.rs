@@ -67,7 +67,7 @@ impl Renderer for PrintRenderer<'_> {
                 )?
                 .into_bytes(),
         })?;
-        for locale in &cx.config.locales {
+        for locale in &cx.locales {
             let view = cx.view(locale);
             let print = Print {
                 renderer: self,

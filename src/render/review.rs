@@ -29,10 +29,10 @@ impl Renderer for ReviewRenderer<'_> {
 
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         let source = cx.config.source_locale();
-        let locales: Vec<&String> = cx.config.locales.iter().filter(|l| *l != source).collect();
-        if locales.is_empty() {
+        if cx.config.locales.iter().all(|l| l == source) {
             return Ok(());
         }
+        let locales: Vec<&String> = cx.locales.iter().filter(|l| *l != source).collect();
         sink.put(OutputFile {
             path: "review.css".to_string(),
             locale: None,

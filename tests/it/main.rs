@@ -13,5 +13,6 @@ mod record; // run records: checked against the flow with pointers and lines, re
 mod render; // snapshots of rendered HTML, Markdown and manifest; sidebar; unchanged files kept
 mod safety; // injection payloads escaped or refused; the output carries no script
 mod serve; // `runbook serve`: pages, live-reload events, errors shown and the last good site kept
+mod shard; // `build --locale` shards and `build --merge`: the full build byte for byte
 mod tools; // the Nu HTML Checker and mdBook on the built sample
 mod util;
