@@ -197,3 +197,189 @@ fn a_shard_of_an_unknown_locale_is_refused() {
         .run(&["build", "--locale", "en", "--merge", "build"])
         .expect(2);
 }
+
+/// The `runbook` commands of a documented CI workflow, job by job in the order the jobs run,
+/// each job's commands once per value of its matrix (`None`: no matrix).
+struct Workflow {
+    jobs: Vec<(String, Option<Vec<String>>, Vec<String>)>,
+    yaml: serde_json::Value,
+}
+
+impl Workflow {
+    fn read(name: &str) -> Self {
+        let path = crate::util::repo_root().join("docs/ci").join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let yaml: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        Self {
+            jobs: Vec::new(),
+            yaml,
+        }
+    }
+
+    /// Runs every job's `runbook` lines in `project`'s root, as the CI engine would in its
+    /// checkout, with `placeholder` replaced by each matrix value.
+    fn run(&self, project: &Project, placeholder: &str) {
+        let bin = std::path::Path::new(env!("CARGO_BIN_EXE_runbook"))
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+        for (job, matrix, lines) in &self.jobs {
+            let values = matrix.clone().unwrap_or_else(|| vec![String::new()]);
+            for value in &values {
+                for line in lines {
+                    let line = line.replace(placeholder, value);
+                    let output = std::process::Command::new("sh")
+                        .args(["-c", &line])
+                        .current_dir(project.root())
+                        .env("PATH", &path)
+                        .env("NO_COLOR", "1")
+                        .output()
+                        .unwrap();
+                    assert!(
+                        output.status.success(),
+                        "job {job}: `{line}` failed:\n{}",
+                        String::from_utf8_lossy(&output.stderr)
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The lines of a script that run runbook.
+fn runbook_lines<'a>(script: impl Iterator<Item = &'a str>) -> Vec<String> {
+    script
+        .flat_map(str::lines)
+        .map(str::trim)
+        .filter(|line| line.starts_with("runbook "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Asserts that `project` built whole equals what the workflow left in `build/`.
+fn assert_workflow_built_the_full_site(project: &Project) {
+    let out = at(project, "full");
+    project.run(&["build", "--out", &out]).expect(0);
+    let full = read_tree(&project.root().join("full"));
+    let built = read_tree(&project.root().join("build"));
+    assert_eq!(
+        built.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        built == full,
+        "the workflow's site differs from a full build"
+    );
+}
+
+#[test]
+fn the_documented_github_actions_workflow_builds_the_full_site() {
+    let mut workflow = Workflow::read("github-actions.yml");
+    let jobs = workflow.yaml["jobs"].as_object().unwrap().clone();
+    // Jobs in the order their `needs` allow.
+    let mut order: Vec<String> = Vec::new();
+    while order.len() < jobs.len() {
+        let next = jobs
+            .iter()
+            .find(|(name, job)| {
+                !order.contains(name)
+                    && job["needs"]
+                        .as_str()
+                        .is_none_or(|need| order.iter().any(|done| done == need))
+            })
+            .map(|(name, _)| name.clone())
+            .expect("the jobs' needs form no loop");
+        order.push(next);
+    }
+    for name in &order {
+        let job = &jobs[name];
+        let matrix = job["strategy"]["matrix"]["locale"]
+            .as_array()
+            .map(|values| {
+                values
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect()
+            });
+        let steps = job["steps"].as_array().unwrap();
+        let lines = runbook_lines(steps.iter().filter_map(|step| step["run"].as_str()));
+        // A shard's upload is where the merge job's download puts it: shards/ARTIFACT-NAME/.
+        for step in steps {
+            let uses = step["uses"].as_str().unwrap_or_default();
+            if uses.starts_with("actions/upload-artifact")
+                && step["with"]["name"].as_str().unwrap().starts_with("shard-")
+            {
+                let name = step["with"]["name"].as_str().unwrap();
+                assert_eq!(
+                    step["with"]["path"].as_str().unwrap(),
+                    format!("shards/{name}")
+                );
+            }
+            if uses.starts_with("actions/download-artifact") && step["with"]["pattern"].is_string()
+            {
+                assert_eq!(step["with"]["pattern"], "shard-*");
+                assert_eq!(step["with"]["path"], "shards");
+            }
+        }
+        workflow.jobs.push((name.clone(), matrix, lines));
+    }
+    let project = Project::sample();
+    let config = project.read("book.toml");
+    let matrix = workflow
+        .jobs
+        .iter()
+        .find_map(|(_, matrix, _)| matrix.clone())
+        .unwrap();
+    assert!(
+        config.contains(&format!("locales = {matrix:?}")),
+        "{matrix:?}"
+    );
+    assert!(
+        workflow
+            .jobs
+            .iter()
+            .any(|(_, _, lines)| lines.iter().any(|l| l.contains("--merge"))),
+        "no merge job"
+    );
+    workflow.run(&project, "${{ matrix.locale }}");
+    assert_workflow_built_the_full_site(&project);
+}
+
+#[test]
+fn the_documented_gitlab_ci_pipeline_builds_the_full_site() {
+    let mut workflow = Workflow::read("gitlab-ci.yml");
+    let stages: Vec<String> = workflow.yaml["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    let jobs = workflow.yaml.as_object().unwrap().clone();
+    for stage in &stages {
+        for (name, job) in jobs
+            .iter()
+            .filter(|(_, job)| job["stage"] == stage.as_str())
+        {
+            let matrix = job["parallel"]["matrix"][0]["LOCALE"]
+                .as_array()
+                .map(|values| {
+                    values
+                        .iter()
+                        .map(|v| v.as_str().unwrap().to_string())
+                        .collect()
+                });
+            if matrix.is_some() {
+                // The shard's directory is in the job's artifacts, which later stages receive.
+                let paths = job["artifacts"]["paths"].as_array().unwrap();
+                assert!(paths.iter().any(|p| p == "shards/"), "{paths:?}");
+            }
+            let script = job["script"].as_array().unwrap();
+            let lines = runbook_lines(script.iter().filter_map(|line| line.as_str()));
+            workflow.jobs.push((name.clone(), matrix, lines));
+        }
+    }
+    let project = Project::sample();
+    workflow.run(&project, "$LOCALE");
+    assert_workflow_built_the_full_site(&project);
+}
