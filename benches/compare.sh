@@ -33,7 +33,8 @@ trash=$work/trash
 mkdir -p "$trash"
 aside() { for d in "$@"; do [ -e "$d" ] && mv "$d" "$trash/$(date +%s%N)-${d##*/}"; done; true; }
 
-cargo build --release --quiet --bin runbook --example corpus
+# CARGO_FLAGS=--no-default-features skips compiling typst (PDF_N=0 then skips the PDF section).
+cargo build --release --quiet ${CARGO_FLAGS:-} --bin runbook --example corpus
 runbook=$PWD/target/release/runbook
 corpus=$PWD/target/release/examples/corpus
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
@@ -119,6 +120,7 @@ done
 # PDF, separately (the peers write none): every checklist and runbook of a small corpus
 # typeset on both cores, against the same build without PDF.
 pdf_n=${PDF_N:-100}
+[ "$pdf_n" -gt 0 ] || exit 0
 dir=$work/pdf$pdf_n
 [ -f "$dir/book.toml" ] || "$corpus" "$pdf_n" "$dir"
 hyperfine --runs 3 --style none --export-json "$work/pdf.json" \

@@ -13,6 +13,24 @@ use std::sync::LazyLock;
 
 use html5gum::{Token, Tokenizer};
 
+/// An HTML tokenizer's emitter that reports no parse errors. The tokens are the same; the
+/// tokenizer only stops checking every character for errors, which runbook never reads (it
+/// tokenizes its own output and content it has already validated).
+pub struct WithoutErrors<E>(pub E);
+
+impl<E: html5gum::Emitter> html5gum::ForwardingEmitter for WithoutErrors<E> {
+    type Token = E::Token;
+
+    fn inner(&mut self) -> &mut impl html5gum::Emitter<Token = Self::Token> {
+        &mut self.0
+    }
+
+    #[inline]
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+}
+
 /// Elements authors may write as raw HTML inside Markdown (`<kbd>`, `<details>`, tables): text-level,
 /// disclosure and table elements, anchors (`<a id>`, `<a name>`, never with `href`) and images
 /// (whose `src` `check` follows like a Markdown image). Links must be Markdown, so that `check`

@@ -14,6 +14,7 @@ use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
 use html5gum::{Span, Tokenizer};
 
 use crate::output::{OutputFile, Sink, WriteError};
+use crate::safety::WithoutErrors;
 
 /// A link of the output that leads nowhere, or markup that would run script.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,7 +146,7 @@ fn scan(html: &str) -> Scanned {
         },
     );
     let mut scanned = Scanned::default();
-    for Ok(found) in Tokenizer::new_with_emitter(html, emitter) {
+    for Ok(found) in Tokenizer::new_with_emitter(html, WithoutErrors(emitter)) {
         match found {
             Found::Id(id) => {
                 scanned.ids.insert(id);

@@ -26,6 +26,7 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::output::{OutputFile, OutputKind, Sink, WriteError};
+use crate::safety::WithoutErrors;
 use crate::render::RenderError;
 
 /// Path of a locale's index inside the HTML output.
@@ -214,7 +215,8 @@ fn read_page(url: String, html: &str) -> PageRecord {
     // An id on a non-heading element (a step), with the element's depth: it becomes the anchor of
     // a section held by that element if a heading comes next.
     let mut pending_anchor: Option<(String, usize)> = None;
-    for token in Tokenizer::new(html).flatten() {
+    let emitter = WithoutErrors(html5gum::emitters::default::DefaultEmitter::default());
+    for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
         match token {
             Token::StartTag(tag) => {
                 let name: &[u8] = &tag.name;
