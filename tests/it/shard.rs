@@ -247,6 +247,16 @@ impl Workflow {
     }
 }
 
+/// A YAML list of strings (a matrix's values), if `value` is one.
+fn strings(value: &serde_json::Value) -> Option<Vec<String>> {
+    value.as_array().map(|values| {
+        values
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    })
+}
+
 /// The lines of a script that run runbook.
 fn runbook_lines<'a>(script: impl Iterator<Item = &'a str>) -> Vec<String> {
     script
@@ -294,14 +304,7 @@ fn the_documented_github_actions_workflow_builds_the_full_site() {
     }
     for name in &order {
         let job = &jobs[name];
-        let matrix = job["strategy"]["matrix"]["locale"]
-            .as_array()
-            .map(|values| {
-                values
-                    .iter()
-                    .map(|v| v.as_str().unwrap().to_string())
-                    .collect()
-            });
+        let matrix = strings(&job["strategy"]["matrix"]["locale"]);
         let steps = job["steps"].as_array().unwrap();
         let lines = runbook_lines(steps.iter().filter_map(|step| step["run"].as_str()));
         // A shard's upload is where the merge job's download puts it: shards/ARTIFACT-NAME/.
@@ -361,14 +364,7 @@ fn the_documented_gitlab_ci_pipeline_builds_the_full_site() {
             .iter()
             .filter(|(_, job)| job["stage"] == stage.as_str())
         {
-            let matrix = job["parallel"]["matrix"][0]["LOCALE"]
-                .as_array()
-                .map(|values| {
-                    values
-                        .iter()
-                        .map(|v| v.as_str().unwrap().to_string())
-                        .collect()
-                });
+            let matrix = strings(&job["parallel"]["matrix"][0]["LOCALE"]);
             if matrix.is_some() {
                 // The shard's directory is in the job's artifacts, which later stages receive.
                 let paths = job["artifacts"]["paths"].as_array().unwrap();
