@@ -26,8 +26,8 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::output::{OutputFile, OutputKind, Sink, WriteError};
-use crate::safety::WithoutErrors;
 use crate::render::RenderError;
+use crate::safety::WithoutErrors;
 
 /// Path of a locale's index inside the HTML output.
 pub fn index_path(locale: &str) -> String {
