@@ -54,14 +54,6 @@
     return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
   }
 
-  /* The index's spaced-script terms, listed once per index. */
-  function wordTerms(index) {
-    if (!index.wordTerms) {
-      index.wordTerms = Object.keys(index.terms).filter(function (term) { return !UNSPACED.test(term); });
-    }
-    return index.wordTerms;
-  }
-
   function union(into, ids) {
     for (var i = 0; i < ids.length; i++) into.add(ids[i]);
     return into;
@@ -73,47 +65,393 @@
     return result;
   }
 
+  /* Digits of the index's number strings: below 32 a digit ends a number, from 32 it continues
+     it, five bits each, lowest first (`push_number` in src/render/search/shards.rs). */
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  /* About how many bytes a section part holds (SECTION_PART_BYTES in shards.rs). */
+  var SECTION_PART_BYTES = 4096;
+
+  function numbers(text) {
+    var found = [];
+    var value = 0;
+    var scale = 1;
+    for (var i = 0; i < (text || "").length; i++) {
+      var digit = DIGITS.indexOf(text[i]);
+      if (digit >= 32) {
+        value += (digit - 32) * scale;
+        scale *= 32;
+      } else {
+        found.push(value + digit * scale);
+        value = 0;
+        scale = 1;
+      }
+    }
+    return found;
+  }
+
+  /* A postings string as [[section, number, ...], ...], each section with `width` numbers of
+     its own. */
+  function postings(text, width) {
+    var all = numbers(text);
+    var found = [];
+    var section = -1;
+    for (var i = 0; i < all.length; i += 1 + width) {
+      section += all[i] + 1;
+      found.push([section].concat(all.slice(i + 1, i + 1 + width)));
+    }
+    return found;
+  }
+
+  /* The sections of a postings string whose sections have `width` numbers each. */
+  function ids(text, width) {
+    return postings(text, width).map(function (posting) { return posting[0]; });
+  }
+
+  /* A count code: [in the title, in the text, the top of its page] (`code` in shards.rs). */
+  function counts(code) {
+    var rest = Math.floor(code / 2);
+    return [Math.floor(rest / 13), rest % 13, code % 2 === 1];
+  }
+
+  /* Where in `sorted` (ascending) the last item not after `key` is, or -1. */
+  function lastNotAfter(sorted, key) {
+    var low = 0;
+    var high = sorted.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (sorted[middle] <= key) low = middle + 1; else high = middle;
+    }
+    return low - 1;
+  }
+
+  /* One locale's index, read part by part (src/render/search/shards.rs): `table` lists the
+     parts, `load(name)` promises a part's value. Parts once read are kept. */
+  function Index(lang, table, load) {
+    this.lang = lang;
+    this.table = table;
+    /* The first section of each section part. */
+    var first = 0;
+    this.sectionStarts = numbers(table.s).map(function (gap) { return (first += gap); });
+    this.load = load;
+    this.parts = {};
+    this.loading = {};
+    /* What reading a section part is taken to cost, against reading positions. */
+    this.sectionPartBytes = SECTION_PART_BYTES;
+  }
+
+  /* Promises the parts named; a part that failed to load is asked for again next time. */
+  Index.prototype.read = function (names) {
+    var index = this;
+    return Promise.all(names.map(function (name) {
+      if (own(index.parts, name)) return index.parts[name];
+      if (!own(index.loading, name)) {
+        index.loading[name] = index.load(index.lang + "/" + name).then(function (value) {
+          index.parts[name] = value;
+          return value;
+        }, function (error) {
+          delete index.loading[name];
+          throw error;
+        });
+      }
+      return index.loading[name];
+    }));
+  };
+
+  /* The parts of `kind` ("t" or "x") holding `keys`. */
+  Index.prototype.partsOf = function (kind, keys) {
+    var firsts = this.table[kind];
+    var names = new Set();
+    keys.forEach(function (key) {
+      var at = lastNotAfter(firsts, key);
+      if (at >= 0) names.add(kind + at);
+    });
+    return Array.from(names);
+  };
+
+  /* The term parts that may hold a key starting with `prefix`. */
+  Index.prototype.partsFrom = function (prefix) {
+    var firsts = this.table.t;
+    var names = [];
+    var at = Math.max(lastNotAfter(firsts, prefix), 0);
+    for (; at < firsts.length; at++) {
+      if (names.length && !firsts[at].startsWith(prefix)) break;
+      names.push("t" + at);
+    }
+    return names;
+  };
+
+  /* The entry of `key` in its (loaded) part of `kind`. */
+  Index.prototype.entry = function (key, kind) {
+    var at = lastNotAfter(this.table[kind || "t"], key);
+    var part = at >= 0 ? this.parts[(kind || "t") + at] : undefined;
+    return part ? own(part, key) : undefined;
+  };
+
+  /* The keys of the loaded term parts that start with `prefix`. */
+  Index.prototype.keysFrom = function (prefix) {
+    var index = this;
+    var found = [];
+    this.partsFrom(prefix).forEach(function (name) {
+      Object.keys(index.parts[name] || {}).forEach(function (key) {
+        if (key.startsWith(prefix)) found.push(key);
+      });
+    });
+    return found;
+  };
+
+  Index.prototype.readKeys = function (keys) {
+    return this.read(this.partsOf("t", keys));
+  };
+
+  /* Promises the sections `ids` as [page, anchor, title, text], each page as [url, title,
+     lang]. */
+  Index.prototype.sections = function (sectionIds) {
+    var firsts = this.sectionStarts;
+    var index = this;
+    var names = new Set();
+    sectionIds.forEach(function (id) { names.add("s" + lastNotAfter(firsts, id)); });
+    return this.read(Array.from(names)).then(function () {
+      return sectionIds.map(function (id) {
+        var at = lastNotAfter(firsts, id);
+        var part = index.parts["s" + at];
+        var section = part.s[id - firsts[at]];
+        return { section: section, page: part.p[section[0]] };
+      });
+    });
+  };
+
+  /* The sections holding stem `key` (its entry and, where it says `d`, its words' loaded). */
+  function stemSections(index, key) {
+    var entry = index.entry(key);
+    if (!entry.d) return ids(entry.t, 0);
+    var found = new Set();
+    [key].concat(entry.v || []).forEach(function (word) {
+      union(found, ids((index.entry(word) || {}).w, 1));
+    });
+    return Array.from(found);
+  }
+
+  /* Whether `key` is a stem of the index (not a pair of unspaced characters). */
+  function isStem(index, key) {
+    var entry = index.entry(key);
+    return Boolean(entry && (entry.t || entry.d)) && !UNSPACED.test(key);
+  }
+
   /* Sections holding a word as typed so far: every stem that is, or has a word of the text that
      is, an extension of it (one letter must match a whole word); and the longest stem the typed
      word extends, which stands in for stemming it ("escalated" finds the stem "escal" of
      "escalate"). Returns the sections and the whole words to highlight. */
-  function lookUpWord(index, typed) {
+  async function lookUpWord(index, typed) {
+    var shorter = [];
+    for (var length = 3; length <= typed.length; length++) shorter.push(typed.slice(0, length));
+    await Promise.all([
+      index.read(typed.length > 1 ? index.partsFrom(typed) : index.partsOf("t", [typed])),
+      index.readKeys(shorter),
+    ]);
+    var stems = new Set();
+    (typed.length > 1 ? index.keysFrom(typed) : [typed]).forEach(function (key) {
+      var entry = index.entry(key);
+      if (isStem(index, key)) stems.add(key);
+      if (entry && entry.s) stems.add(entry.s);
+    });
+    var longestStem = "";
+    shorter.forEach(function (stem) {
+      if (isStem(index, stem) && stem.length > longestStem.length) longestStem = stem;
+    });
+    if (longestStem) stems.add(longestStem);
+    await index.readKeys(Array.from(stems));
+    /* A stem marked `d` holds the sections of its words as written. */
+    var written = [];
+    stems.forEach(function (stem) {
+      if (index.entry(stem).d) written.push.apply(written, index.entry(stem).v || []);
+    });
+    await index.readKeys(written);
     var sections = new Set();
     var words = new Set();
-    var longestStem = "";
-    function take(term) {
-      union(sections, own(index.terms, term));
-      words.add(term);
-      (own(index.words, term) || []).forEach(function (word) { words.add(word); });
-    }
-    wordTerms(index).forEach(function (term) {
-      var variants = own(index.words, term) || [];
-      var extends_ = typed.length > 1
-        ? term.startsWith(typed) || variants.some(function (word) { return word.startsWith(typed); })
-        : term === typed || variants.indexOf(typed) >= 0;
-      if (extends_) take(term);
-      if (term.length >= 3 && typed.startsWith(term) && term.length > longestStem.length) longestStem = term;
+    stems.forEach(function (stem) {
+      union(sections, stemSections(index, stem));
+      var entry = index.entry(stem);
+      words.add(stem);
+      (entry.v || []).forEach(function (word) { words.add(word); });
     });
-    if (longestStem) take(longestStem);
     return { sections: sections, words: words };
   }
 
-  /* Sections that may hold an unspaced run: those holding each of its pairs (a single
-     character: any pair with it). The caller keeps those whose text holds the run. */
-  function lookUpRun(index, run) {
+  /* The runs of `width` characters of `chars`, overlapping. */
+  function grams(chars, width) {
+    var found = [];
+    for (var i = 0; i + width <= chars.length; i++) found.push(chars.slice(i, i + width).join(""));
+    return found;
+  }
+
+  /* Sections that may hold an unspaced run: for one to three characters, exactly those that hold
+     it; for more, those holding each of its runs of three (ranking keeps those that hold the
+     run itself). */
+  async function lookUpRun(index, run) {
+    var chars = Array.from(run);
+    var keys = chars.length <= 3 ? [run] : grams(chars, 3);
+    await index.readKeys(keys);
     var result = null;
-    pairs(run).forEach(function (pair) {
-      var sections = new Set();
-      if (Array.from(pair).length === 1) {
-        Object.keys(index.terms).forEach(function (term) {
-          if (term.indexOf(pair) >= 0) union(sections, own(index.terms, term));
-        });
-      } else {
-        union(sections, own(index.terms, pair) || []);
-      }
+    keys.forEach(function (key) {
+      var entry = index.entry(key) || {};
+      var sections = new Set(ids(chars.length === 1 ? entry.c : entry.r, 1));
       result = result === null ? sections : intersect(result, sections);
     });
-    return result || new Set();
+    return result;
+  }
+
+  /* Adds the counts of a postings string with codes to the candidates' scores, `times` each. */
+  function addCounts(scores, text, times) {
+    postings(text, 1).forEach(function (posting) {
+      var score = scores.get(posting[0]);
+      if (!score) return;
+      var found = counts(posting[1]);
+      score.title += found[0] * times * 10;
+      score.text += found[1] * times;
+      if (found[2]) score.top = true;
+    });
+  }
+
+  /* Where a run of four or more unspaced characters stands in each candidate, from the
+     positions of its runs of three: adds its (not overlapping) occurrences to the scores and
+     drops the candidates without one. Sections whose positions do not stand for their text,
+     and all candidates when their text costs less to read than the positions, are left to
+     their text (`byText`). */
+  async function placeRun(index, run, scores, byText) {
+    var chars = Array.from(run);
+    var keys = grams(chars, 3);
+    var positionBytes = keys.reduce(function (sum, key) { return sum + ((index.entry(key) || {}).n || 0); }, 0);
+    var parts = new Set();
+    scores.forEach(function (score, id) {
+      if (!byText.has(id)) parts.add(lastNotAfter(index.sectionStarts, id));
+    });
+    if (parts.size * index.sectionPartBytes <= positionBytes) {
+      scores.forEach(function (score, id) { byText.add(id); });
+      return;
+    }
+    await index.read(index.partsOf("x", keys));
+    /* UTF-16 offset of each run of three in the run. */
+    var offsets = [];
+    var at = 0;
+    chars.forEach(function (c, i) { if (i < keys.length) offsets.push(at); at += c.length; });
+    var places = keys.map(function (key) {
+      var bySection = new Map();
+      var all = numbers(index.entry(key, "x"));
+      var section = -1;
+      for (var i = 0; i < all.length;) {
+        section += all[i++] + 1;
+        var head = all[i++];
+        if (head === 0) {
+          bySection.set(section, null);
+          continue;
+        }
+        var title = [];
+        for (var n = Math.floor(head / 2) - 1, p = 0; n > 0; n--) title.push(p += all[i++]);
+        var text = [];
+        for (var m = all[i++], q = 0; m > 0; m--) text.push(q += all[i++]);
+        bySection.set(section, { title: title, text: new Set(text), titleSet: new Set(title), top: head % 2 === 1 });
+      }
+      return bySection;
+    });
+    scores.forEach(function (score, id) {
+      if (byText.has(id)) return;
+      var mine = places.map(function (place) { return place.get(id); });
+      if (mine.some(function (place) { return !place; })) {
+        byText.add(id);
+        return;
+      }
+      var found = { title: 0, text: 0 };
+      [["title", "titleSet"], ["text", "text"]].forEach(function (where) {
+        var next = 0;
+        var starts = where[0] === "title" ? mine[0].title : Array.from(mine[0].text).sort(function (a, b) { return a - b; });
+        starts.forEach(function (start) {
+          var whole = start >= next && mine.every(function (place, i) { return place[where[1]].has(start + offsets[i]); });
+          if (whole) {
+            found[where[0]] += 1;
+            next = start + run.length;
+          }
+        });
+      });
+      if (found.title + found.text === 0) {
+        scores.delete(id);
+        return;
+      }
+      score.title += found.title * 2 * 10;
+      score.text += found.text * 2;
+      if (mine[0].top) score.top = true;
+    });
+  }
+
+  /* The query `text` asks (its words, prefixes and unspaced runs) and every section matching
+     all of them, best first (each result's `id`); null when it asks nothing. Ranked from the
+     counts in the index; a section whose text normalizes irregularly is ranked from its text. */
+  async function search(index, text) {
+    var query = { words: new Set(), prefixes: [], runs: [] };
+    var asked = pieces(normalize(text));
+    if (!asked.length) return null;
+    var found = await Promise.all(asked.map(function (piece) {
+      return piece.kind === "word" ? lookUpWord(index, piece.text) : lookUpRun(index, piece.text);
+    }));
+    var candidates = null;
+    asked.forEach(function (piece, i) {
+      var sections;
+      if (piece.kind === "word") {
+        found[i].words.forEach(function (word) { query.words.add(word); });
+        query.prefixes.push(piece.text);
+        sections = found[i].sections;
+      } else {
+        query.runs.push(piece.text);
+        sections = found[i];
+      }
+      candidates = candidates === null ? sections : intersect(candidates, sections);
+    });
+    if (!candidates.size) return { query: query, results: [] };
+    var scores = new Map();
+    candidates.forEach(function (id) { scores.set(id, { title: 0, text: 0, top: false }); });
+    /* Words: every word of the text the query hits, as site.js marks them (`matches`). */
+    await Promise.all(query.prefixes.map(function (prefix) { return index.read(index.partsFrom(prefix)); })
+      .concat([index.readKeys(Array.from(query.words))]));
+    var hit = new Set(query.words);
+    query.prefixes.forEach(function (prefix) { index.keysFrom(prefix).forEach(function (key) { hit.add(key); }); });
+    hit.forEach(function (word) {
+      var entry = index.entry(word);
+      if (entry && entry.w) addCounts(scores, entry.w, query.prefixes.indexOf(word) >= 0 ? 2 : 1);
+    });
+    /* Runs: up to three characters from their counts, longer ones from where their runs of
+       three stand, or from the text. */
+    var byText = new Set();
+    for (var r = 0; r < query.runs.length; r++) {
+      var run = query.runs[r];
+      var length = Array.from(run).length;
+      if (length >= 4) {
+        await placeRun(index, run, scores, byText);
+      } else {
+        var entry = index.entry(run) || {};
+        addCounts(scores, length === 1 ? entry.c : entry.r, 2);
+      }
+    }
+    if (byText.size) {
+      var textIds = Array.from(byText);
+      var texts = await index.sections(textIds);
+      texts.forEach(function (item, i) {
+        var id = textIds[i];
+        var section = item.section;
+        var folded = normalize(section[2] + " " + section[3]);
+        if (!query.runs.every(function (run) { return folded.indexOf(run) >= 0; })) {
+          scores.delete(id);
+          return;
+        }
+        var inTitle = weigh(matches(section[2], query), 10);
+        scores.set(id, { title: inTitle, text: weigh(matches(section[3], query), 1), top: section[1] === "" });
+      });
+    }
+    var results = [];
+    scores.forEach(function (score, id) {
+      var pageTitle = score.title > 0 && score.top ? 10 : 0;
+      results.push({ id: id, score: score.title + pageTitle + Math.min(score.text, 12) });
+    });
+    results.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+    return { query: query, results: results };
   }
 
   /* The stretches of `text` a query matches, as [start, end, exact] with offsets into `text`;
@@ -142,42 +480,6 @@
      another form of it. */
   function weigh(found, weight) {
     return found.reduce(function (sum, m) { return sum + (m[2] ? 2 : 1) * weight; }, 0);
-  }
-
-  /* The query `text` asks (its words, prefixes and unspaced runs) and every section matching
-     all of them, best first; null when it asks nothing. */
-  function search(index, text) {
-    var query = { words: new Set(), prefixes: [], runs: [] };
-    var candidates = null;
-    pieces(normalize(text)).forEach(function (piece) {
-      var sections;
-      if (piece.kind === "word") {
-        var found = lookUpWord(index, piece.text);
-        found.words.forEach(function (word) { query.words.add(word); });
-        query.prefixes.push(piece.text);
-        sections = found.sections;
-      } else {
-        sections = lookUpRun(index, piece.text);
-        query.runs.push(piece.text);
-      }
-      candidates = candidates === null ? sections : intersect(candidates, sections);
-    });
-    if (candidates === null) return null;
-    var results = [];
-    candidates.forEach(function (id) {
-      var section = index.sections[id];
-      var title = section[2];
-      var body = section[3];
-      var folded = normalize(title + " " + body);
-      var holdsRuns = query.runs.every(function (run) { return folded.indexOf(run) >= 0; });
-      if (!holdsRuns) return;
-      var inTitle = weigh(matches(title, query), 10);
-      var pageTitle = inTitle > 0 && section[1] === "" ? 10 : 0;
-      var score = inTitle + pageTitle + Math.min(weigh(matches(body, query), 1), 12);
-      results.push({ id: id, score: score });
-    });
-    results.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-    return { query: query, results: results };
   }
 
   /* `text` into `parent`, with the query's matches marked. */
@@ -224,23 +526,40 @@
     var state = "idle";
     var timer = null;
 
-    function index() {
-      return (self.runbookSearchIndex || {})[lang];
+    var indexUrl = form.getAttribute("data-index");
+    var index = null;
+
+    /* Promises a part of the index: a script that adds it to `runbookSearchIndex`. */
+    function loadPart(name) {
+      return new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = indexUrl.replace(/[^/]*$/, "") + name + ".js";
+        script.onload = function () {
+          script.remove();
+          var value = own(self.runbookSearchIndex || {}, name);
+          if (value) resolve(value); else reject(new Error("no part " + name));
+        };
+        script.onerror = function () {
+          script.remove();
+          reject(new Error("cannot load " + script.src));
+        };
+        document.head.appendChild(script);
+      });
     }
 
-    /* Loads the index; after a failure, the next keystroke or focus tries again. */
+    /* Loads the table of the index's parts; after a failure, the next keystroke or focus tries
+       again. */
     function load() {
       if (state === "loading" || state === "ready") return;
       state = "loading";
-      var script = document.createElement("script");
-      script.src = form.getAttribute("data-index");
-      script.onload = function () { state = "ready"; show(); };
-      script.onerror = function () {
-        state = "failed";
-        script.remove();
+      loadPart(lang).then(function (table) {
+        index = new Index(lang, table, loadPart);
+        state = "ready";
         show();
-      };
-      document.head.appendChild(script);
+      }, function () {
+        state = "failed";
+        show();
+      });
     }
 
     /* Says that search is unavailable, in the results and to screen readers. */
@@ -259,42 +578,67 @@
        reader's focus on a result). */
     var shown = null;
 
+    /* The latest search asked for: an earlier one that ends later is not shown. */
+    var asked = 0;
+
+    /* Searches for what the input holds and shows the results; promises they are shown. */
     function show() {
       /* Results show only while the search has focus (a late timer must not reopen them). */
       if (!form.contains(document.activeElement)) {
         list.hidden = true;
-        return;
+        return Promise.resolve();
       }
       var text = input.value.trim();
       /* A failed index stays reported until a new attempt succeeds (a late timer must not
          clear the message). */
       if (state === "failed" && text) {
         showUnavailable();
-        return;
+        return Promise.resolve();
       }
-      var query = index() ? text : null;
+      var query = index ? text : null;
       if (query === shown && query) {
         list.hidden = false;
-        return;
+        return Promise.resolve();
       }
-      shown = query;
-      list.textContent = "";
-      var found = text && index() ? search(index(), text) : null;
-      if (!found) {
+      var ask = ++asked;
+      if (!text || !index) {
+        shown = query;
+        list.textContent = "";
         list.hidden = true;
         status.textContent = "";
-        return;
+        return Promise.resolve();
       }
+      var found;
+      return search(index, text).then(function (result) {
+        found = result;
+        return index.sections(found.results.slice(0, MAX_RESULTS).map(function (result) { return result.id; }));
+      }).then(function (sections) {
+        if (ask !== asked) return;
+        if (!form.contains(document.activeElement)) {
+          list.hidden = true;
+          return;
+        }
+        shown = query;
+        render(found, sections);
+      }, function () {
+        /* A part that did not load: said so; the next search asks for it again. */
+        if (ask === asked) showUnavailable();
+      });
+    }
+
+    /* Shows `found` (a search's results), the first of them as `sections`. */
+    function render(found, sections) {
+      list.textContent = "";
       var results = found.results;
       status.textContent = results.length
         ? form.getAttribute("data-results").replace("{n}", String(results.length))
         : form.getAttribute("data-no-results");
-      results.slice(0, MAX_RESULTS).forEach(function (result) {
-        var section = index().sections[result.id];
-        var page = index().pages[section[0]];
-        var item = document.createElement("li");
+      sections.forEach(function (item) {
+        var section = item.section;
+        var page = item.page;
+        var li = document.createElement("li");
         /* A page shown in another language (untranslated) says so, for screen readers. */
-        if (page[2]) item.lang = page[2];
+        if (page[2]) li.lang = page[2];
         var link = document.createElement("a");
         link.href = root + page[0] + (section[1] ? "#" + section[1] : "");
         var title = document.createElement("span");
@@ -308,8 +652,8 @@
         body.className = "result-snippet";
         appendMarked(body, snippet(section[3], found.query), found.query);
         link.appendChild(body);
-        item.appendChild(link);
-        list.appendChild(item);
+        li.appendChild(link);
+        list.appendChild(li);
       });
       if (!results.length) {
         var none = document.createElement("li");
@@ -341,9 +685,10 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearTimeout(timer);
-      show();
-      var first = links()[0];
-      if (first) first.click();
+      show().then(function () {
+        var first = links()[0];
+        if (first) first.click();
+      });
     });
     form.addEventListener("keydown", function (event) {
       /* Keys that pick a conversion while Japanese is being typed belong to the input method. */
@@ -1638,7 +1983,7 @@
   self.runbookRun = { markdown: runMarkdown, escape: esc };
 
   /* The text functions, for tests and other scripts: they must cut text as the index does. */
-  self.runbookSearch = { normalize: normalize, pieces: pieces, pairs: pairs, search: search };
+  self.runbookSearch = { normalize: normalize, pieces: pieces, pairs: pairs, search: search, Index: Index, numbers: numbers, postings: postings, stemSections: stemSections };
 
   function start() {
     foldContentsOnSmallScreens();

@@ -33,16 +33,32 @@ fn html_pages() {
 fn search_indexes() {
     let project = built();
     for locale in ["en", "ja"] {
-        let script = project.read(&format!("build/html/search/{locale}.js"));
-        let prefix =
-            format!("(self.runbookSearchIndex = self.runbookSearchIndex || {{}})[\"{locale}\"] = ");
-        let json = script
-            .strip_prefix(&prefix)
-            .and_then(|rest| rest.strip_suffix(";\n"))
-            .unwrap_or_else(|| panic!("{script}"));
-        let index: serde_json::Value = serde_json::from_str(json).unwrap();
-        let pretty = serde_json::to_string_pretty(&index).unwrap();
-        insta::assert_snapshot!(format!("search_index_{locale}"), pretty);
+        // The table of parts, then every part in name order.
+        let mut names = vec![locale.to_string()];
+        let mut parts: Vec<String> = project
+            .files(&format!("build/html/search/{locale}"))
+            .into_keys()
+            .map(|file| format!("{locale}/{}", file.trim_end_matches(".js")))
+            .collect();
+        parts.sort();
+        names.extend(parts);
+        let mut shown = String::new();
+        for name in names {
+            let script = project.read(&format!("build/html/search/{name}.js"));
+            let prefix = format!(
+                "(self.runbookSearchIndex = self.runbookSearchIndex || {{}})[\"{name}\"] = "
+            );
+            let json = script
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(";\n"))
+                .unwrap_or_else(|| panic!("{script}"));
+            let value: serde_json::Value = serde_json::from_str(json).unwrap();
+            shown.push_str(&format!(
+                "{name}:\n{}\n",
+                serde_json::to_string_pretty(&value).unwrap()
+            ));
+        }
+        insta::assert_snapshot!(format!("search_index_{locale}"), shown);
     }
 }
 

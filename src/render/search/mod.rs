@@ -22,16 +22,24 @@ use std::time::{Duration, Instant};
 
 use html5gum::{Token, Tokenizer};
 use rust_stemmers::{Algorithm, Stemmer};
-use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::output::{OutputFile, OutputKind, Sink, WriteError};
 use crate::render::RenderError;
 use crate::safety::WithoutErrors;
 
-/// Path of a locale's index inside the HTML output.
+mod shards;
+
+/// Path of a locale's index (its table of parts) inside the HTML output; the parts are under
+/// `search/LOCALE/`.
 pub fn index_path(locale: &str) -> String {
     format!("search/{locale}.js")
+}
+
+/// A part as a script that adds `json` to `runbookSearchIndex` under `name`.
+fn script(name: &str, json: &str) -> String {
+    let name = serde_json::to_string(name).unwrap_or_else(|_| "\"\"".to_string());
+    format!("(self.runbookSearchIndex = self.runbookSearchIndex || {{}})[{name}] = {json};\n")
 }
 
 /// Attribute that keeps an element and its content out of the index (navigation lists, the
@@ -59,8 +67,10 @@ impl Stats {
 pub struct IndexStats {
     /// The locale.
     pub locale: String,
-    /// The index file's size in bytes.
+    /// The size of its files in bytes.
     pub bytes: usize,
+    /// How many files it is cut into (the table of parts and the parts).
+    pub files: usize,
     /// How many sections (stretches of a page from one anchor to the next) it holds.
     pub sections: usize,
 }
@@ -100,19 +110,28 @@ impl<'s> Indexer<'s> {
             let mut records = pages.remove(locale).unwrap_or_default();
             records.sort_by(|a, b| a.url.cmp(&b.url));
             let index = Index::new(&records, stemmer_for(locale).as_ref());
-            let bytes = index.to_script(locale).into_bytes();
+            let sections = index.sections.len();
+            let parts = index.into_parts();
+            let mut files = vec![(index_path(locale), script(locale, &parts.table))];
+            for part in &parts.parts {
+                let name = format!("{locale}/{}", part.name);
+                files.push((format!("search/{name}.js"), script(&name, &part.json)));
+            }
             indexes.push(IndexStats {
                 locale: locale.clone(),
-                bytes: bytes.len(),
-                sections: index.sections.len(),
+                bytes: files.iter().map(|(_, bytes)| bytes.len()).sum(),
+                files: files.len(),
+                sections,
             });
-            self.inner.put(OutputFile {
-                path: index_path(locale),
-                locale: Some(locale.clone()),
-                kind: OutputKind::SearchIndex,
-                source: None,
-                bytes,
-            })?;
+            for (path, bytes) in files {
+                self.inner.put(OutputFile {
+                    path,
+                    locale: Some(locale.clone()),
+                    kind: OutputKind::SearchIndex,
+                    source: None,
+                    bytes: bytes.into_bytes(),
+                })?;
+            }
         }
         let reading = Duration::from_nanos(self.nanos.load(Ordering::Relaxed));
         Ok(Stats {
@@ -465,8 +484,9 @@ pub fn pairs(run: &str) -> Vec<String> {
     chars.windows(2).map(|w| w.iter().collect()).collect()
 }
 
-/// The index of one locale, as `site.js` reads it.
-#[derive(Debug, Serialize)]
+/// The index of one locale: what a query finds (terms and the words of stems) and what the text
+/// of each section is; [`Scoring`] adds how often each word and run stands in each section.
+#[derive(Debug)]
 struct Index {
     /// `[url, title, lang]` per page; `lang` is empty when the page is in the locale's language.
     pages: Vec<(String, String, String)>,
@@ -476,6 +496,23 @@ struct Index {
     terms: BTreeMap<String, Vec<usize>>,
     /// Stem → the words of the text that have it, where a word differs from its stem.
     words: BTreeMap<String, BTreeSet<String>>,
+    /// What ranks the sections a query finds.
+    scoring: Scoring,
+}
+
+/// How often each word and run of unspaced characters stands in each section, as `site.js`
+/// counts them when it ranks results, so a query needs no section's text to rank it.
+#[derive(Debug, Default)]
+struct Scoring {
+    /// Word as written (normalized) → sections with its counts.
+    words: BTreeMap<String, shards::Postings>,
+    /// Unspaced character → sections holding it, with its counts.
+    chars: BTreeMap<String, shards::Postings>,
+    /// Two or three unspaced characters → sections holding them, with their counts.
+    grams: BTreeMap<String, shards::Postings>,
+    /// Three unspaced characters → where they stand in the title and text of each section, for
+    /// runs of four or more characters.
+    positions: BTreeMap<String, shards::Postings>,
 }
 
 impl Index {
@@ -485,6 +522,7 @@ impl Index {
             sections: Vec::new(),
             terms: BTreeMap::new(),
             words: BTreeMap::new(),
+            scoring: Scoring::default(),
         };
         for (page_number, page) in records.iter().enumerate() {
             index.pages.push((
@@ -495,6 +533,8 @@ impl Index {
             for section in &page.sections {
                 let id = index.sections.len();
                 let normalized = normalize(&format!("{} {}", section.title, section.text));
+                let mut chars = BTreeSet::new();
+                let mut grams = BTreeSet::new();
                 for piece in pieces(&normalized) {
                     match piece {
                         Piece::Word(word) => {
@@ -509,12 +549,24 @@ impl Index {
                             index.add(stem.into_owned(), id);
                         }
                         Piece::Unspaced(run) => {
+                            chars.extend(run.chars());
+                            let run_chars: Vec<char> = run.chars().collect();
+                            for width in [2, 3] {
+                                grams.extend(run_chars.windows(width).map(String::from_iter));
+                            }
                             for pair in pairs(run) {
                                 index.add(pair, id);
                             }
                         }
                     }
                 }
+                index.scoring.add(
+                    id,
+                    section.anchor.is_empty(),
+                    (&section.title, &section.text),
+                    &normalized,
+                    (&chars, &grams),
+                );
                 index.sections.push((
                     page_number,
                     section.anchor.clone(),
@@ -533,11 +585,214 @@ impl Index {
         }
     }
 
-    /// The script file: it adds the index to `runbookSearchIndex` under the locale's tag.
-    fn to_script(&self, locale: &str) -> String {
-        let json = serde_json::to_string(self).unwrap_or_else(|_| "{}".to_string());
-        let locale = serde_json::to_string(locale).unwrap_or_else(|_| "\"\"".to_string());
-        format!("(self.runbookSearchIndex = self.runbookSearchIndex || {{}})[{locale}] = {json};\n")
+    /// The index as parts the browser loads on demand.
+    fn into_parts(self) -> shards::Parts {
+        let mut entries: BTreeMap<String, shards::Entry> = BTreeMap::new();
+        for (term, sections) in self.terms {
+            let mut postings = shards::Postings::default();
+            for section in sections {
+                postings.push(section, &[]);
+            }
+            entries.entry(term).or_default().t = postings.into_data();
+        }
+        for (stem, words) in self.words {
+            for word in &words {
+                entries.entry(word.clone()).or_default().s = stem.clone();
+            }
+            entries.entry(stem).or_default().v = words.into_iter().collect();
+        }
+        let Scoring {
+            words,
+            chars,
+            grams,
+            positions,
+        } = self.scoring;
+        // A stem whose sections are those of its words as written keeps no list of its own.
+        for (stem, entry) in &mut entries {
+            if entry.t.is_empty() || stem.chars().any(is_unspaced) {
+                continue;
+            }
+            let mut from_words = BTreeSet::new();
+            for word in std::iter::once(stem).chain(&entry.v) {
+                if let Some(postings) = words.get(word) {
+                    from_words.extend(postings.sections(1));
+                }
+            }
+            let own = shards::Postings::from_data(std::mem::take(&mut entry.t));
+            if own.sections(0).into_iter().eq(from_words) {
+                entry.d = 1;
+            } else {
+                entry.t = own.into_data();
+            }
+        }
+        for (word, postings) in words {
+            entries.entry(word).or_default().w = postings.into_data();
+        }
+        for (char, postings) in chars {
+            entries.entry(char).or_default().c = postings.into_data();
+        }
+        for (gram, postings) in grams {
+            let entry = entries.entry(gram).or_default();
+            entry.r = postings.into_data();
+            // A pair's sections are those of its counts.
+            entry.t.clear();
+        }
+        for (gram, postings) in &positions {
+            entries.entry(gram.clone()).or_default().n = postings.len();
+        }
+        shards::cut(entries, positions, &self.pages, &self.sections)
+    }
+}
+
+impl Scoring {
+    /// Adds section `id`: the counts of its words as `site.js` reads them (the pieces of the
+    /// title and text as written, each normalized), and of its unspaced characters and runs of
+    /// two and three (`chars`, `grams`, from the normalized whole) in the text `site.js`
+    /// searches for a run.
+    fn add(
+        &mut self,
+        id: usize,
+        top: bool,
+        (title, text): (&str, &str),
+        normalized: &str,
+        (chars, grams): (&BTreeSet<char>, &BTreeSet<String>),
+    ) {
+        let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for (place, written) in [title, text].into_iter().enumerate() {
+            for piece in pieces(written) {
+                if let Piece::Word(word) = piece {
+                    let count = counts.entry(normalize(word)).or_default();
+                    if place == 0 {
+                        count.0 += 1;
+                    } else {
+                        count.1 += 1;
+                    }
+                }
+            }
+        }
+        for (word, (in_title, in_text)) in counts {
+            self.words
+                .entry(word)
+                .or_default()
+                .push(id, &[shards::code(in_title, in_text, top)]);
+        }
+        let (title_hay, title_folded) = haystack(title);
+        let (text_hay, text_folded) = haystack(text);
+        // Positions in the two texts stand for the whole only when it is their normalized join.
+        let regular = title_folded
+            && text_folded
+            && normalized.len() == title_hay.len() + 1 + text_hay.len()
+            && normalized == format!("{title_hay} {text_hay}");
+        let title_runs = UnspacedRuns::of(&title_hay);
+        let text_runs = UnspacedRuns::of(&text_hay);
+        for c in chars {
+            let count = |runs: &UnspacedRuns| runs.chars.get(c).copied().unwrap_or(0);
+            self.chars.entry(c.to_string()).or_default().push(
+                id,
+                &[shards::code(count(&title_runs), count(&text_runs), top)],
+            );
+        }
+        for gram in grams {
+            let width = gram.encode_utf16().count();
+            let in_title = title_runs.at(gram);
+            let in_text = text_runs.at(gram);
+            self.grams.entry(gram.clone()).or_default().push(
+                id,
+                &[shards::code(
+                    not_overlapping(in_title, width),
+                    not_overlapping(in_text, width),
+                    top,
+                )],
+            );
+            if gram.chars().count() != 3 {
+                continue;
+            }
+            let mut numbers = Vec::new();
+            if regular {
+                numbers.push((in_title.len() as u64 + 1) * 2 + u64::from(top));
+                push_gaps(&mut numbers, in_title);
+                numbers.push(in_text.len() as u64);
+                push_gaps(&mut numbers, in_text);
+            } else {
+                numbers.push(0);
+            }
+            self.positions
+                .entry(gram.clone())
+                .or_default()
+                .push(id, &numbers);
+        }
+    }
+}
+
+/// The text `site.js` searches for a run: the normalized text when normalizing kept its length
+/// in UTF-16 units, else the text in lower case; and whether it is the normalized one.
+fn haystack(text: &str) -> (String, bool) {
+    let folded = normalize(text);
+    if folded.encode_utf16().count() == text.encode_utf16().count() {
+        (folded, true)
+    } else {
+        (text.to_lowercase(), false)
+    }
+}
+
+/// The unspaced characters of a text with their counts, and where each run of two and of
+/// three of them stands (UTF-16 offsets, overlapping).
+#[derive(Default)]
+struct UnspacedRuns {
+    chars: BTreeMap<char, usize>,
+    grams: BTreeMap<String, Vec<usize>>,
+}
+
+impl UnspacedRuns {
+    fn of(text: &str) -> Self {
+        let mut runs = Self::default();
+        let mut offset = 0;
+        // The unspaced characters just before, with their offsets (the nearer last).
+        let mut before: Vec<(char, usize)> = Vec::with_capacity(3);
+        for c in text.chars() {
+            if is_unspaced(c) {
+                *runs.chars.entry(c).or_default() += 1;
+                before.push((c, offset));
+                if before.len() > 3 {
+                    before.remove(0);
+                }
+                for from in 0..before.len().saturating_sub(1) {
+                    let gram: String = before[from..].iter().map(|&(c, _)| c).collect();
+                    runs.grams.entry(gram).or_default().push(before[from].1);
+                }
+            } else {
+                before.clear();
+            }
+            offset += c.len_utf16();
+        }
+        runs
+    }
+
+    /// Where `gram` stands.
+    fn at(&self, gram: &str) -> &[usize] {
+        self.grams.get(gram).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// How many of the occurrences at `positions` a search that skips past each match finds.
+fn not_overlapping(positions: &[usize], width: usize) -> usize {
+    let mut next = 0;
+    let mut count = 0;
+    for &at in positions {
+        if at >= next {
+            count += 1;
+            next = at + width;
+        }
+    }
+    count
+}
+
+/// Appends `positions` as gaps: the first as itself, then each from the one before.
+fn push_gaps(numbers: &mut Vec<u64>, positions: &[usize]) {
+    let mut previous = 0;
+    for &at in positions {
+        numbers.push((at - previous) as u64);
+        previous = at;
     }
 }
 
@@ -637,7 +892,18 @@ mod tests {
         let japanese = Index::new(&records, stemmer_for("ja").as_ref());
         assert_eq!(japanese.terms["escalation"], [0]);
         assert!(japanese.words.is_empty());
-        let script = english.to_script("en");
-        assert!(script.starts_with("(self.runbookSearchIndex = self.runbookSearchIndex || {})[\"en\"] = {\"pages\":[[\"p.html\",\"Escalation\",\"\"]]"));
+        let parts = english.into_parts();
+        assert_eq!(
+            script("en", &parts.table),
+            format!(
+                "(self.runbookSearchIndex = self.runbookSearchIndex || {{}})[\"en\"] = {};\n",
+                parts.table
+            )
+        );
+        assert!(
+            parts.table.starts_with("{\"t\":[\"escal"),
+            "{}",
+            parts.table
+        );
     }
 }
