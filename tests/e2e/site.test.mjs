@@ -172,7 +172,7 @@ describe("search", () => {
         const { normalize, pieces, pairs, postings } = self.runbookSearch;
         // Every part of the index, loaded as the site's script loads one.
         const base = document.getElementById("search").getAttribute("data-index").replace(/[^/]*$/, "");
-        const part = (name) =>
+        const part = async (name) =>
           self.runbookSearchIndex[name] ||
           new Promise((resolve, reject) => {
             const script = document.createElement("script");

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use html5gum::{Token, Tokenizer};
+use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
@@ -100,44 +101,54 @@ impl<'s> Indexer<'s> {
     /// # Errors
     /// The sink refusing a file.
     pub fn finish(self, locales: &[String]) -> Result<Stats, RenderError> {
-        let started = Instant::now();
         let mut pages = self
             .pages
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
+        let work: Vec<(&String, Vec<PageRecord>)> = locales
+            .iter()
+            .map(|locale| (locale, pages.remove(locale).unwrap_or_default()))
+            .collect();
+        // Each locale's index is built on its own thread; the files are put in locale order.
+        let built: Vec<(IndexStats, Vec<(String, String)>, Duration)> = work
+            .into_par_iter()
+            .map(|(locale, mut records)| {
+                let started = Instant::now();
+                records.sort_by(|a, b| a.url.cmp(&b.url));
+                let index = Index::new(&records, stemmer_for(locale).as_ref());
+                let sections = index.sections.len();
+                let parts = index.into_parts();
+                let mut files = vec![(index_path(locale), script(locale, &parts.table))];
+                for part in &parts.parts {
+                    let name = format!("{locale}/{}", part.name);
+                    files.push((format!("search/{name}.js"), script(&name, &part.json)));
+                }
+                let stats = IndexStats {
+                    locale: locale.clone(),
+                    bytes: files.iter().map(|(_, bytes)| bytes.len()).sum(),
+                    files: files.len(),
+                    sections,
+                };
+                (stats, files, started.elapsed())
+            })
+            .collect();
         let mut indexes = Vec::new();
-        for locale in locales {
-            let mut records = pages.remove(locale).unwrap_or_default();
-            records.sort_by(|a, b| a.url.cmp(&b.url));
-            let index = Index::new(&records, stemmer_for(locale).as_ref());
-            let sections = index.sections.len();
-            let parts = index.into_parts();
-            let mut files = vec![(index_path(locale), script(locale, &parts.table))];
-            for part in &parts.parts {
-                let name = format!("{locale}/{}", part.name);
-                files.push((format!("search/{name}.js"), script(&name, &part.json)));
-            }
-            indexes.push(IndexStats {
-                locale: locale.clone(),
-                bytes: files.iter().map(|(_, bytes)| bytes.len()).sum(),
-                files: files.len(),
-                sections,
-            });
+        let mut time = Duration::from_nanos(self.nanos.load(Ordering::Relaxed));
+        for (stats, files, took) in built {
+            let started = Instant::now();
             for (path, bytes) in files {
                 self.inner.put(OutputFile {
                     path,
-                    locale: Some(locale.clone()),
+                    locale: Some(stats.locale.clone()),
                     kind: OutputKind::SearchIndex,
                     source: None,
                     bytes: bytes.into_bytes(),
                 })?;
             }
+            time += took + started.elapsed();
+            indexes.push(stats);
         }
-        let reading = Duration::from_nanos(self.nanos.load(Ordering::Relaxed));
-        Ok(Stats {
-            indexes,
-            time: reading + started.elapsed(),
-        })
+        Ok(Stats { indexes, time })
     }
 }
 
