@@ -110,7 +110,7 @@ impl<'s> Indexer<'s> {
             .map(|locale| (locale, pages.remove(locale).unwrap_or_default()))
             .collect();
         // Each locale's index is built on its own thread; the files are put in locale order.
-        let built: Vec<(IndexStats, Vec<(String, String)>, Duration)> = work
+        let built: Vec<BuiltIndex> = work
             .into_par_iter()
             .map(|(locale, mut records)| {
                 let started = Instant::now();
@@ -174,6 +174,9 @@ impl Sink for Indexer<'_> {
         self.inner.put(file)
     }
 }
+
+/// A locale's index as built: what it holds, its files (path, script), and the time it took.
+type BuiltIndex = (IndexStats, Vec<(String, String)>, Duration);
 
 /// One page as search sees it.
 #[derive(Debug, PartialEq, Eq)]
