@@ -105,7 +105,7 @@ function queriesFor(whole, api, count) {
     const from = pick(chars.length);
     return chars.slice(from, from + 1 + pick(8)).join("");
   };
-  const queries = new Set(["a", "e", "s", "1", "the", "x", "zzzxqv", "ｻｰﾋﾞｽ", "ＡＢＣ", "ﬁle", "サ", "ー", "ーー", "ーーー", "の", "正常", "正常性", "サービス正常性", "𠮷", "𠮷野"]);
+  const queries = new Set(["a", "e", "s", "1", "the", "x", "zzzxqv", "ｻｰﾋﾞｽ", "ＡＢＣ", "ﬁle", "サ", "ー", "ーー", "ーーー", "の", "正常", "正常性", "サービス正常性", "𠮷", "𠮷野", "はははは", "ははははは", "ーーーー", "ーーーーー", "サービスサービス", "ﾊﾊﾊﾊ"]);
   for (let tries = 0; queries.size < count && tries < count * 10; tries++) {
     const pieces = sections[pick(sections.length)];
     const first = part(pieces[pick(pieces.length)]);
@@ -159,6 +159,14 @@ const ODD_TEXT = `Half-width ﾊﾟｽﾜｰﾄﾞ and ｻｰﾋﾞｽ, full-wid
 ## ﾊﾟｽﾜｰﾄﾞの変更
 
 ｻｰﾋﾞｽ正常性 and サービス正常性 side by side: サービスサービス.
+
+## Repeats
+
+Runs that overlap themselves: はははははは, ーーーーーーー, サービスサービスサービス.
+
+## Half-width repeats
+
+ﾊﾊﾊﾊﾊ
 `;
 
 before(() => {
