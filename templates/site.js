@@ -337,19 +337,22 @@
     var places = keys.map(function (key) {
       var bySection = new Map();
       var all = numbers(index.entry(key, "x"));
-      var section = -1;
-      for (var i = 0; i < all.length;) {
+      var i = 0;
+      /* `count` positions, written as gaps. */
+      function positions(count) {
+        var found = [];
+        for (var at = 0; count > 0; count--) found.push(at += all[i++]);
+        return found;
+      }
+      for (var section = -1; i < all.length;) {
         section += all[i++] + 1;
         var head = all[i++];
         if (head === 0) {
           bySection.set(section, null);
           continue;
         }
-        var title = [];
-        for (var n = Math.floor(head / 2) - 1, p = 0; n > 0; n--) title.push(p += all[i++]);
-        var text = [];
-        for (var m = all[i++], q = 0; m > 0; m--) text.push(q += all[i++]);
-        bySection.set(section, { title: title, text: new Set(text), titleSet: new Set(title), top: head % 2 === 1 });
+        var title = positions(Math.floor(head / 2) - 1);
+        bySection.set(section, { title: title, text: positions(all[i++]), top: head % 2 === 1 });
       }
       return bySection;
     });
@@ -360,18 +363,21 @@
         byText.add(id);
         return;
       }
-      var found = { title: 0, text: 0 };
-      [["title", "titleSet"], ["text", "text"]].forEach(function (where) {
+      /* The run's occurrences in the title or text, not overlapping: where its first run of
+         three stands with the others at their offsets. */
+      function count(where) {
+        var others = mine.map(function (place) { return new Set(place[where]); });
         var next = 0;
-        var starts = where[0] === "title" ? mine[0].title : Array.from(mine[0].text).sort(function (a, b) { return a - b; });
-        starts.forEach(function (start) {
-          var whole = start >= next && mine.every(function (place, i) { return place[where[1]].has(start + offsets[i]); });
-          if (whole) {
-            found[where[0]] += 1;
+        var found = 0;
+        mine[0][where].forEach(function (start) {
+          if (start >= next && others.every(function (set, i) { return set.has(start + offsets[i]); })) {
+            found += 1;
             next = start + run.length;
           }
         });
-      });
+        return found;
+      }
+      var found = { title: count("title"), text: count("text") };
       if (found.title + found.text === 0) {
         scores.delete(id);
         return;

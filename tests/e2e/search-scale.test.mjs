@@ -10,9 +10,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:http";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { extname, join, resolve } from "node:path";
+import { rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { serveDirectory } from "./static-server.mjs";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -38,18 +38,7 @@ before(async () => {
     executablePath: process.env.RUNBOOK_CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
-  const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript" };
-  server = createServer((request, response) => {
-    const path = join(html, decodeURIComponent(new URL(request.url, "http://x").pathname));
-    if (!path.startsWith(html) || !existsSync(path)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { "content-type": types[extname(path)] || "application/octet-stream" });
-    response.end(readFileSync(path));
-  });
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  address = `http://127.0.0.1:${server.address().port}/`;
+  ({ server, address } = await serveDirectory(html));
 });
 
 after(async () => {

@@ -8,10 +8,10 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:http";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { extname, join, relative, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { serveDirectory } from "./static-server.mjs";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const tools = createRequire(join(root, "tests/tools/package.json"));
@@ -85,18 +85,9 @@ before(async () => {
     ],
   });
   // A static host: the output served as files over HTTP on loopback.
-  const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript" };
-  server = createServer((request, response) => {
-    const path = join(out, decodeURIComponent(new URL(request.url, "http://x").pathname));
-    if (!path.startsWith(out) || !existsSync(path)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { "content-type": types[extname(path)] || "application/octet-stream" });
-    response.end(readFileSync(path));
-  });
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  httpRoot = `http://127.0.0.1:${server.address().port}/site/html/`;
+  let address;
+  ({ server, address } = await serveDirectory(out));
+  httpRoot = `${address}site/html/`;
 });
 
 after(async () => {

@@ -1,9 +1,10 @@
 //! Search: one index per locale, made from the HTML pages as they are rendered, and queried in
 //! the reader's browser by the site's script (`site.js`).
 //!
-//! The index is a script file (`search/LOCALE.js`) that the page adds when the reader first
-//! searches, so search works from `file://` (where browsers refuse `fetch` and WebAssembly) as
-//! from any static host, and within the policy's `script-src 'self'`.
+//! Each locale's index is cut into parts ([`shards`]): scripts (`search/LOCALE.js` and
+//! `search/LOCALE/*.js`) that the page adds as a query needs them, so search works from
+//! `file://` (where browsers refuse `fetch` and WebAssembly) as from any static host, and within
+//! the policy's `script-src 'self'`.
 //!
 //! A page is cut into sections at each heading or step that has an id, so a result links to its
 //! exact anchor. Text is normalized (NFKC, lower case) and cut into terms:
@@ -11,8 +12,9 @@
 //!   (`escalation` and `escalate` share the term `escal`); the index also lists the words of each
 //!   stem so the browser can match what the reader has typed so far as a prefix;
 //! - runs of Japanese (and Chinese) characters, which have no spaces, become overlapping
-//!   two-character terms (`サービス正常性` → `サー`, `ービ`, ..., `常性`). The browser looks up the
-//!   pairs of the query and keeps the sections whose text holds the query itself.
+//!   two-character terms (`サービス正常性` → `サー`, `ービ`, ..., `常性`); [`Scoring`] adds the
+//!   counts of each character and each run of two and three, so the browser finds and ranks a
+//!   run of any length without reading the sections' text.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
@@ -52,7 +54,8 @@ pub const IGNORE_ATTRIBUTE: &str = "data-search-ignore";
 pub struct Stats {
     /// One per locale, in locale order.
     pub indexes: Vec<IndexStats>,
-    /// Processor time spent reading pages (summed over threads) and writing the indexes.
+    /// Processor time spent reading pages, building the indexes (both summed over threads) and
+    /// writing them.
     pub time: Duration,
 }
 
@@ -692,11 +695,15 @@ impl Scoring {
         }
         let (title_hay, title_folded) = haystack(title);
         let (text_hay, text_folded) = haystack(text);
-        // Positions in the two texts stand for the whole only when it is their normalized join.
-        let regular = title_folded
-            && text_folded
-            && normalized.len() == title_hay.len() + 1 + text_hay.len()
-            && normalized == format!("{title_hay} {text_hay}");
+        // Positions in the two texts stand for the whole only when it is their normalized join
+        // (asked only of text with runs of three).
+        let regular = || {
+            title_folded
+                && text_folded
+                && normalized.len() == title_hay.len() + 1 + text_hay.len()
+                && normalized == format!("{title_hay} {text_hay}")
+        };
+        let regular = grams.iter().any(|gram| gram.chars().count() == 3) && regular();
         let title_runs = UnspacedRuns::of(&title_hay);
         let text_runs = UnspacedRuns::of(&text_hay);
         for c in chars {

@@ -4,8 +4,10 @@
 //!   the first section of each section part;
 //! - `search/LOCALE/tN.js`, term parts: keys in order (UTF-16 order, as JavaScript compares
 //!   strings), each with what a query needs about it (see [`Entry`]);
-//! - `search/LOCALE/xN.js`, position parts: where each character pair stands in each section,
-//!   read only for a run of three or more unspaced characters;
+//! - `search/LOCALE/xN.js`, position parts: where each run of three unspaced characters stands
+//!   in the title and text of each section (UTF-16 offsets), read only to place a run of four or
+//!   more; per section, 0 when its text normalizes irregularly, else (title count + 1) × 2 + 1
+//!   for the top of a page, the title positions, the text count and the text positions;
 //! - `search/LOCALE/sN.js`, section parts: the title and text of sections, read only for the
 //!   results shown.
 //!
@@ -39,6 +41,22 @@ pub(super) fn push_number(out: &mut String, mut n: u64) {
         n >>= 5;
     }
     out.push(char::from(DIGITS[n as usize]));
+}
+
+/// The numbers of a string in the compact form.
+fn numbers(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let (mut value, mut shift) = (0u64, 0u32);
+    text.bytes().filter_map(move |byte| {
+        let digit = DIGITS.iter().position(|&d| d == byte).unwrap_or(0) as u64;
+        if digit >= 32 {
+            value += (digit - 32) << shift;
+            shift += 5;
+            return None;
+        }
+        let number = value + (digit << shift);
+        (value, shift) = (0, 0);
+        Some(number)
+    })
 }
 
 /// A postings list being written, section by section in ascending order.
@@ -75,27 +93,15 @@ impl Postings {
 
     /// The sections of the postings, each followed by `width` numbers of its own.
     pub(super) fn sections(&self, width: usize) -> Vec<usize> {
-        let mut found = Vec::new();
-        let (mut value, mut shift) = (0u64, 0u32);
-        let mut read = 0;
         let mut section: Option<usize> = None;
-        for byte in self.data.bytes() {
-            let digit = DIGITS.iter().position(|&d| d == byte).unwrap_or(0) as u64;
-            if digit >= 32 {
-                value += (digit - 32) << shift;
-                shift += 5;
-                continue;
-            }
-            let number = value + (digit << shift);
-            (value, shift) = (0, 0);
-            if read % (width + 1) == 0 {
-                let next = section.map_or(number as usize, |s| s + number as usize + 1);
+        numbers(&self.data)
+            .step_by(width + 1)
+            .map(|gap| {
+                let next = section.map_or(gap as usize, |s| s + gap as usize + 1);
                 section = Some(next);
-                found.push(next);
-            }
-            read += 1;
-        }
-        found
+                next
+            })
+            .collect()
     }
 
     /// The postings as written.
@@ -308,30 +314,16 @@ fn section_part(
 mod tests {
     use super::*;
 
-    /// Reads numbers back, as `site.js` does.
-    fn numbers(text: &str) -> Vec<u64> {
-        let mut found = Vec::new();
-        let (mut value, mut shift) = (0u64, 0u32);
-        for byte in text.bytes() {
-            let digit = DIGITS.iter().position(|&d| d == byte).unwrap_or(0) as u64;
-            if digit >= 32 {
-                value += (digit - 32) << shift;
-                shift += 5;
-            } else {
-                found.push(value + (digit << shift));
-                (value, shift) = (0, 0);
-            }
-        }
-        found
-    }
-
     #[test]
     fn numbers_round_trip_and_small_ones_take_one_character() {
         let mut text = String::new();
         for n in [0, 1, 31, 32, 1000, 1 << 40] {
             push_number(&mut text, n);
         }
-        assert_eq!(numbers(&text), [0, 1, 31, 32, 1000, 1 << 40]);
+        assert_eq!(
+            numbers(&text).collect::<Vec<_>>(),
+            [0, 1, 31, 32, 1000, 1 << 40]
+        );
         assert_eq!(&text[..3], "01V");
     }
 
@@ -343,7 +335,10 @@ mod tests {
         postings.push(4, &[1]);
         assert_eq!(postings.sections(1), [3, 4]);
         postings.push(40, &[]);
-        assert_eq!(numbers(&postings.into_data()), [3, 7, 0, 1, 35]);
+        assert_eq!(
+            numbers(&postings.into_data()).collect::<Vec<_>>(),
+            [3, 7, 0, 1, 35]
+        );
     }
 
     #[test]
