@@ -12,7 +12,8 @@
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::model::{LocalizedText, Procedure, Target, Text};
+use crate::model::{LocalizedText, Procedure, Site, Target, Text};
+use crate::source::SourceMap;
 
 /// A short fingerprint of a text: 12 hex digits of its SHA-256.
 pub fn of_text(text: &str) -> String {
@@ -46,6 +47,98 @@ pub fn of_source_text(text: &str) -> String {
         normalized.push_str(word);
     }
     hex_prefix(normalized.as_bytes(), 8)
+}
+
+/// A SHA-256 fed with length-prefixed parts, so that no two sequences of parts collide.
+#[derive(Default)]
+pub struct Hasher(Sha256);
+
+impl Hasher {
+    /// Adds one part.
+    pub fn add(&mut self, part: impl AsRef<[u8]>) -> &mut Self {
+        let part = part.as_ref();
+        self.0.update((part.len() as u64).to_le_bytes());
+        self.0.update(part);
+        self
+    }
+
+    /// Adds a localized text: each locale's text, or the source text alone.
+    pub fn text(&mut self, text: &LocalizedText) -> &mut Self {
+        match &text.value {
+            Text::Source(text) => self.add("source").add(text),
+            Text::Localized(map) => {
+                self.add("localized").add(map.len().to_le_bytes());
+                for (locale, text) in map {
+                    self.add(locale).add(&text.value);
+                }
+                self
+            }
+        }
+    }
+
+    /// The digest.
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}
+
+/// The fingerprint of the site's *outline*: what a page may show of other pages. Every
+/// procedure's path, title, products and steps (ids, titles and where they lead, answers,
+/// escalation categories), and every page's path, locales, front matter and title; also the
+/// paths left out or unreadable. Not the texts a page alone shows (a procedure's introduction,
+/// its steps' details, notes, warnings and what to submit, a Markdown page's body below its
+/// title), so that editing them leaves the outline as it was.
+pub fn outline(site: &Site, sources: &SourceMap) -> [u8; 32] {
+    let mut hasher = Hasher::default();
+    for procedure in &site.procedures {
+        hasher
+            .add("procedure")
+            .add(&procedure.path)
+            .text(&procedure.title);
+        for product in &procedure.applies_to {
+            hasher.add(&product.value);
+        }
+        hasher.add(procedure.introduction.is_some().to_string());
+        for step in &procedure.steps {
+            hasher.add("step").add(&step.id.value).text(&step.title);
+            if let Some(next) = &step.next {
+                hasher.add("next").add(target_name(&next.value));
+            }
+            for branch in step.decision.iter().flat_map(|d| &d.branches) {
+                hasher
+                    .add("branch")
+                    .text(&branch.label)
+                    .add(target_name(&branch.goto.value));
+            }
+            for category in step.escalation.iter().flat_map(|e| &e.categories) {
+                hasher.add("category").add(&category.value);
+            }
+        }
+    }
+    for page in &site.pages {
+        hasher.add("page").add(&page.path);
+        for (locale, version) in &page.versions {
+            let text = &sources.file(version.file).text;
+            let front = text.get(..version.body_offset).unwrap_or(text);
+            hasher
+                .add(locale)
+                .add(front)
+                .add(version.heading.as_deref().unwrap_or("\0"));
+        }
+    }
+    for path in site.skipped.iter().chain(&site.unreadable) {
+        hasher.add("left out").add(path);
+    }
+    hasher.finish()
+}
+
+/// A step target as written.
+fn target_name(target: &Target) -> &str {
+    match target {
+        Target::Step(id) => id,
+        Target::Procedure(link) => link,
+        Target::End => "end",
+    }
 }
 
 /// The first `bytes` bytes of the SHA-256 of `data`, in lower-case hex.

@@ -20,7 +20,7 @@ const FILES: &[(&str, &str)] = &[
     ),
     ("content/index.md", include_str!("init/index.md")),
     ("content/index.ja.md", include_str!("init/index.ja.md")),
-    (".gitignore", "/build/\n"),
+    (".gitignore", "/build/\n/.runbook/\n"),
 ];
 
 /// Scaffolds a project in `dir` (created if missing) and returns the files written.

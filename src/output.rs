@@ -22,6 +22,14 @@ pub enum WriteError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// A file kept from an earlier build that the build's records do not hold, or that the
+    /// output no longer has: the records cannot be trusted, so the build starts again without
+    /// them.
+    #[error("the record of `{path}` from the previous build is missing; rebuilding in full")]
+    Forgotten {
+        /// The output file.
+        path: String,
+    },
     /// The output directory is one runbook must not replace.
     #[error("refusing to use `{path}` as the output directory: {reason}")]
     Refused {
@@ -40,6 +48,14 @@ pub trait Sink: Sync {
     /// # Errors
     /// The file could not be kept (a write error).
     fn put(&self, file: OutputFile) -> Result<(), WriteError>;
+
+    /// Takes a file an earlier build made from the same inputs, which the output already holds
+    /// (an incremental build, [`crate::render::Memo`]): `file.bytes` is empty unless the build is
+    /// held in memory. A sink that reads files looks up what it learnt of this one last time.
+    ///
+    /// # Errors
+    /// The file could not be kept.
+    fn keep(&self, file: OutputFile) -> Result<(), WriteError>;
 }
 
 /// A sink keeping every file in memory.
@@ -63,6 +79,10 @@ impl Sink for Collect {
             .push(file);
         Ok(())
     }
+
+    fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.put(file)
+    }
 }
 
 /// A sink placing each file under `dir/` of another sink.
@@ -77,6 +97,11 @@ impl Sink for Under<'_> {
     fn put(&self, mut file: OutputFile) -> Result<(), WriteError> {
         file.path = format!("{}/{}", self.dir, file.path);
         self.inner.put(file)
+    }
+
+    fn keep(&self, mut file: OutputFile) -> Result<(), WriteError> {
+        file.path = format!("{}/{}", self.dir, file.path);
+        self.inner.keep(file)
     }
 }
 

@@ -176,6 +176,8 @@ pub fn unsafe_markup(html: &str) -> Vec<String> {
 pub struct Verifier<'s> {
     inner: &'s dyn Sink,
     seen: Mutex<Seen>,
+    /// What is remembered of each file, when the build keeps records for the next.
+    memory: Option<Memory>,
 }
 
 /// Where a link target is first linked from, by file and line, and how often in all.
@@ -203,7 +205,34 @@ impl<'s> Verifier<'s> {
         Self {
             inner,
             seen: Mutex::new(Seen::default()),
+            memory: None,
         }
+    }
+
+    /// A verifier that also remembers what each HTML file holds ([`Verifier::remembered`]), and
+    /// takes what `previous` says of the files a build keeps ([`Sink::keep`]).
+    pub fn remembering(inner: &'s dyn Sink, previous: Remembered) -> Self {
+        Self {
+            memory: Some(Memory {
+                previous,
+                next: Mutex::default(),
+            }),
+            ..Self::new(inner)
+        }
+    }
+
+    /// What was read of each HTML file so far (empty unless [`Verifier::remembering`]); the
+    /// previous build's records are dropped.
+    pub fn remembered(&mut self) -> Remembered {
+        self.memory
+            .take()
+            .map(|memory| {
+                memory
+                    .next
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+            })
+            .unwrap_or_default()
     }
 
     /// Every problem of the files seen (broken links, script, a missing policy), by file and line.
@@ -331,14 +360,93 @@ pub fn element_ids(html: &str) -> HashSet<String> {
     scan(html).ids
 }
 
+impl Verifier<'_> {
+    /// Adds what one HTML file holds: its ids, its links (line and link as written) and the
+    /// problems found in it.
+    fn note(
+        &self,
+        path: &str,
+        ids: Option<HashSet<String>>,
+        links: Vec<(usize, String)>,
+        mut problems: Vec<OutputProblem>,
+    ) {
+        // Links are resolved before taking the lock, which only stores the results.
+        let resolved: Vec<_> = links
+            .into_iter()
+            .filter_map(|(line, link)| match resolve(path, &link) {
+                Ok(None) => None,
+                outcome => Some((outcome, line, link)),
+            })
+            .collect();
+        let remembered = self.memory.as_ref().map(|_| FileLinks {
+            ids: ids.as_ref().map(sorted).unwrap_or_default(),
+            links: resolved
+                .iter()
+                .map(|(_, line, link)| (*line, link.clone()))
+                .collect(),
+        });
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        seen.paths.insert(path.to_string());
+        seen.broken.append(&mut problems);
+        for (outcome, line, link) in resolved {
+            match outcome {
+                Ok(Some(key)) => {
+                    let place = Place {
+                        file: path.to_string(),
+                        line,
+                        link,
+                        count: 1,
+                    };
+                    seen.targets
+                        .entry(key)
+                        .and_modify(|first| {
+                            // The earliest place by file and line, whatever the thread order.
+                            first.count += 1;
+                            if (&place.file, place.line) < (&first.file, first.line) {
+                                first.file = place.file.clone();
+                                first.line = place.line;
+                                first.link = place.link.clone();
+                            }
+                        })
+                        .or_insert(place);
+                }
+                Ok(None) => {}
+                Err(reason) => seen.broken.push(OutputProblem {
+                    file: path.to_string(),
+                    line,
+                    link,
+                    reason,
+                }),
+            }
+        }
+        if let Some(ids) = ids {
+            seen.ids.insert(path.to_string(), ids);
+        }
+        drop(seen);
+        if let (Some(memory), Some(remembered)) = (&self.memory, remembered) {
+            memory
+                .next
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(path.to_string(), remembered);
+        }
+    }
+}
+
+/// A set's items in order.
+fn sorted(set: &HashSet<String>) -> Vec<String> {
+    let mut items: Vec<String> = set.iter().cloned().collect();
+    items.sort_unstable();
+    items
+}
+
 impl Sink for Verifier<'_> {
     fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         let scanned = file
             .path
             .ends_with(".html")
             .then(|| scan(&String::from_utf8_lossy(&file.bytes)));
-        // Links are resolved before taking the lock, which only stores the results.
-        let mut resolved = Vec::new();
+        let mut lines = Vec::new();
         let mut ids = None;
         let mut problems = Vec::new();
         if let Some(Scanned {
@@ -379,54 +487,55 @@ impl Sink for Verifier<'_> {
                     .filter(|&&b| b == b'\n')
                     .count();
                 counted = offset;
-                match resolve(&file.path, &link) {
-                    Ok(None) => {}
-                    outcome => resolved.push((outcome, line, link)),
-                }
+                lines.push((line, link));
             }
             ids = Some(found);
         }
-        {
-            let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
-            seen.paths.insert(file.path.clone());
-            seen.broken.append(&mut problems);
-            for (outcome, line, link) in resolved {
-                match outcome {
-                    Ok(Some(key)) => {
-                        let place = Place {
-                            file: file.path.clone(),
-                            line,
-                            link,
-                            count: 1,
-                        };
-                        seen.targets
-                            .entry(key)
-                            .and_modify(|first| {
-                                // The earliest place by file and line, whatever the thread order.
-                                first.count += 1;
-                                if (&place.file, place.line) < (&first.file, first.line) {
-                                    first.file = place.file.clone();
-                                    first.line = place.line;
-                                    first.link = place.link.clone();
-                                }
-                            })
-                            .or_insert(place);
-                    }
-                    Ok(None) => {}
-                    Err(reason) => seen.broken.push(OutputProblem {
-                        file: file.path.clone(),
-                        line,
-                        link,
-                        reason,
-                    }),
-                }
-            }
-            if let Some(ids) = ids {
-                seen.ids.insert(file.path.clone(), ids);
-            }
-        }
+        self.note(&file.path, ids, lines, problems);
         self.inner.put(file)
     }
+
+    fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
+        if file.path.ends_with(".html") {
+            // A kept file passed the previous build's checks; its links are checked again
+            // against this build's files.
+            let Some(FileLinks { ids, links }) = self
+                .memory
+                .as_ref()
+                .and_then(|memory| memory.previous.get(&file.path))
+            else {
+                return Err(WriteError::Forgotten { path: file.path });
+            };
+            self.note(
+                &file.path,
+                Some(ids.iter().cloned().collect()),
+                links.clone(),
+                Vec::new(),
+            );
+        } else {
+            self.note(&file.path, None, Vec::new(), Vec::new());
+        }
+        self.inner.keep(file)
+    }
+}
+
+/// What the verifier read in one HTML file, remembered for a build that keeps the file: its
+/// element ids and its links into the output (line, link as written).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileLinks {
+    /// Element ids, sorted.
+    pub ids: Vec<String>,
+    /// Links to check, in file order.
+    pub links: Vec<(usize, String)>,
+}
+
+/// What the verifier read in each HTML file, by output path.
+pub type Remembered = HashMap<String, FileLinks>;
+
+/// The previous build's [`FileLinks`] and this build's.
+struct Memory {
+    previous: Remembered,
+    next: Mutex<Remembered>,
 }
 
 /// Where `link` in output file `from` leads: `Ok(None)` for a URL outside the site, else the

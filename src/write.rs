@@ -192,6 +192,26 @@ impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         self.write(&file)
     }
+
+    /// Links the file from the previous output, which holds it unchanged.
+    fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
+        let forgotten = || WriteError::Forgotten {
+            path: file.path.clone(),
+        };
+        let old = self
+            .previous
+            .as_ref()
+            .ok_or_else(forgotten)?
+            .join(&file.path);
+        let path = self.dir.join(&file.path);
+        if std::fs::hard_link(&old, &path).is_err() {
+            let parent = path.parent().unwrap_or(&self.dir);
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            std::fs::hard_link(&old, &path).map_err(|_| forgotten())?;
+        }
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
 }
 
 impl Drop for Staging {
@@ -328,6 +348,17 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         let _ = fs::remove_file(&temporary);
         io(path)(error)
     })
+}
+
+/// Removes a file runbook wrote for itself (the build cache), if it is there.
+///
+/// # Errors
+/// The file exists but cannot be removed.
+pub fn remove_file(path: &Path) -> Result<(), WriteError> {
+    match fs::remove_file(path) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(io(path)(error)),
+        _ => Ok(()),
+    }
 }
 
 /// [`write_file`], creating the directories above `path` first: a command's own file (`--out`),

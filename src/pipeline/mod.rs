@@ -3,6 +3,7 @@
 //! directory or into memory; [`project`] loads and checks; [`record`] checks and renders run
 //! records; [`translate`] runs the translation commands; [`report`] says what a build did.
 
+pub mod incremental;
 pub mod manifest;
 pub mod project;
 pub mod record;
@@ -95,6 +96,12 @@ struct Counting<'s> {
 impl Sink for Counting<'_> {
     fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         self.inner.put(file)?;
+        (self.progress)(Progress::File);
+        Ok(())
+    }
+
+    fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.inner.keep(file)?;
         (self.progress)(Progress::File);
         Ok(())
     }
@@ -224,6 +231,15 @@ impl Destination {
 /// # Errors
 /// As [`build`].
 pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> {
+    match build_once(options, target, true) {
+        // The cache named a file the output or the records do not hold: not to be trusted.
+        Err(Error::Write(WriteError::Forgotten { .. })) => build_once(options, target, false),
+        built => built,
+    }
+}
+
+/// [`build_to`], keeping what the cache says is unchanged when `cached`.
+fn build_once(options: &BuildOptions, target: Target, cached: bool) -> Result<Built, Error> {
     let started = Instant::now();
     let mut stages = Vec::new();
     let mut lap = started;
@@ -291,14 +307,33 @@ pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> 
         inner: destination.sink(),
         progress: progress.as_ref(),
     };
-    let verifier = verify::Verifier::new(&counting);
+    // A build into a directory keeps what it rendered and read for the next one, and keeps
+    // what the previous one left, when that matches the output as it is.
+    let remembering = target == Target::Directory;
+    let previous = match cached && remembering {
+        true => incremental::read(&config.root, &out).unwrap_or_default(),
+        false => incremental::Cache::default(),
+    };
+    let mut verifier = verify::Verifier::new(&counting);
+    if remembering {
+        let flags = format!("{:?} pdf={} sharded={sharded}", cx.locales, cx.pdf);
+        let global = incremental::global_key(&config, &site, &sources, &flags);
+        cx.memo = render::Memo::new(global, previous.units, false);
+        cx.search_pages = previous.pages;
+        verifier = verify::Verifier::remembering(&counting, previous.links);
+    }
     progress(Progress::Stage("rendering"));
-    let Rendered { files, search } = match render_all(&cx, &verifier) {
+    let Rendered {
+        files,
+        search,
+        search_pages,
+    } = match render_all(&cx, &verifier) {
         Ok(rendered) => rendered,
         Err(RenderError::Write(error)) => return Err(Error::Write(error)),
         Err(error) => return Err(error.into()),
     };
     stage("render and write");
+    let links = verifier.remembered();
     let (broken, deferred) = if sharded {
         verifier.finish_deferring()
     } else {
@@ -318,7 +353,9 @@ pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> 
             links: deferred,
         });
     }
-    counting.put(manifest.to_file())?;
+    let manifest_file = manifest.to_file();
+    let manifest_bytes = manifest_file.bytes.clone();
+    counting.put(manifest_file)?;
     let pages_per_locale = cx
         .locales
         .iter()
@@ -333,8 +370,19 @@ pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> 
             (locale.clone(), pages)
         })
         .collect();
+    let memo = cx.memo.stats();
     let (unchanged, in_memory) = match destination {
-        Destination::Directory(staging) => (staging.finish()?.unchanged, Vec::new()),
+        Destination::Directory(staging) => {
+            incremental::forget(&config.root, &out)?;
+            let unchanged = staging.finish()?.unchanged;
+            let cache = incremental::Cache {
+                units: std::mem::take(&mut cx.memo).into_units(),
+                links,
+                pages: search_pages,
+            };
+            incremental::save(&config.root, &out, &manifest_bytes, cache)?;
+            (unchanged, Vec::new())
+        }
         Destination::Memory(collect) => (0, collect.into_sorted()),
     };
     stage("swap in");
@@ -361,6 +409,7 @@ pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> 
             elapsed: started.elapsed(),
             stages,
             search,
+            memo,
         },
         files: in_memory,
     })
@@ -372,6 +421,8 @@ pub struct Rendered {
     pub files: Vec<OutputFile>,
     /// What the search indexes hold and cost.
     pub search: render::search::Stats,
+    /// Each guide page as search read it, for the next build.
+    pub search_pages: render::search::PageRecords,
 }
 
 /// Renders every format into `sink`, and lists what it put (with `manifest.json`, which the
@@ -419,6 +470,7 @@ pub fn render_all(cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<Rendered, R
     Ok(Rendered {
         files: entries,
         search: html.search_stats(),
+        search_pages: html.take_search_pages(),
     })
 }
 
@@ -439,8 +491,8 @@ struct Listing<'s> {
     entries: Mutex<Vec<OutputFile>>,
 }
 
-impl Sink for Listing<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+impl Listing<'_> {
+    fn note(&self, file: &OutputFile) {
         let entry = OutputFile {
             path: file.path.clone(),
             locale: file.locale.clone(),
@@ -452,6 +504,17 @@ impl Sink for Listing<'_> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(entry);
+    }
+}
+
+impl Sink for Listing<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.note(&file);
         self.inner.put(file)
+    }
+
+    fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.note(&file);
+        self.inner.keep(file)
     }
 }

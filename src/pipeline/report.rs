@@ -34,6 +34,8 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, Duration)>,
     /// What the search indexes hold and cost.
     pub search: render::search::Stats,
+    /// How many units were kept from the previous build and rendered.
+    pub memo: render::memo::MemoStats,
 }
 
 impl BuildReport {
@@ -50,22 +52,25 @@ impl BuildReport {
         );
         let review =
             counts_per_locale("; translations needing review marked", &self.needing_review);
-        let unchanged = if self.unchanged == 0 {
-            String::new()
-        } else {
-            format!(" ({} unchanged)", self.unchanged)
+        let unchanged = match (self.unchanged, self.memo.kept) {
+            (0, _) => String::new(),
+            (n, 0) => format!(" ({n} unchanged)"),
+            (n, kept) => format!(
+                " ({n} unchanged; {} of {} units rendered, the rest kept from the last build)",
+                self.memo.rendered,
+                self.memo.rendered + kept
+            ),
         };
         let indexes: Vec<String> = self
             .search
             .indexes
             .iter()
             .map(|index| {
-                format!(
-                    "{}: {} in {} sections",
-                    index.locale,
-                    kib(index.bytes),
-                    index.sections
-                )
+                let size = match index.kept {
+                    true => "unchanged".to_string(),
+                    false => kib(index.bytes),
+                };
+                format!("{}: {size} in {} sections", index.locale, index.sections)
             })
             .collect();
         format!(

@@ -34,8 +34,8 @@ const SCRIPT_PATH: &str = "assets/site.js";
 pub struct HtmlRenderer<'t> {
     templates: &'t Templates,
     sources: &'t SourceMap,
-    /// What the last render's search indexes hold and cost.
-    search: Mutex<search::Stats>,
+    /// What the last render's search indexes hold and cost, and the pages they read.
+    search: Mutex<(search::Stats, search::PageRecords)>,
 }
 
 impl<'t> HtmlRenderer<'t> {
@@ -53,7 +53,13 @@ impl<'t> HtmlRenderer<'t> {
         self.search
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .0
             .clone()
+    }
+
+    /// Every guide page as the last render's search read it, for the next build.
+    pub fn take_search_pages(&self) -> search::PageRecords {
+        std::mem::take(&mut self.search.lock().unwrap_or_else(PoisonError::into_inner).1)
     }
 }
 
@@ -63,10 +69,10 @@ impl Renderer for HtmlRenderer<'_> {
     }
 
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
-        let indexer = search::Indexer::new(sink);
+        let indexer = search::Indexer::new(sink, &cx.search_pages);
         self.render_pages(cx, &indexer)?;
-        let stats = indexer.finish(&cx.locales)?;
-        *self.search.lock().unwrap_or_else(PoisonError::into_inner) = stats;
+        let (stats, records) = indexer.finish(cx)?;
+        *self.search.lock().unwrap_or_else(PoisonError::into_inner) = (stats, records);
         Ok(())
     }
 }
@@ -112,15 +118,21 @@ impl HtmlRenderer<'_> {
             sink.put(locale_pages.home()?)?;
             // Pages are independent of each other: render them on every core.
             cx.site.procedures.par_iter().try_for_each(|procedure| {
-                Ok::<(), RenderError>(sink.put(locale_pages.procedure(procedure)?)?)
+                cx.procedure_unit(sink, DIR, view.locale, procedure, |sink| {
+                    Ok(sink.put(locale_pages.procedure(procedure)?)?)
+                })
             })?;
             cx.site
                 .pages
                 .par_iter()
                 .filter(|p| p.path != INDEX_PATH)
-                .try_for_each(|page| match locale_pages.page(page)? {
-                    Some(file) => Ok(sink.put(file)?),
-                    None => Ok::<(), RenderError>(()),
+                .try_for_each(|page| {
+                    cx.page_unit(sink, DIR, view.locale, page, |sink| {
+                        match locale_pages.page(page)? {
+                            Some(file) => Ok(sink.put(file)?),
+                            None => Ok(()),
+                        }
+                    })
                 })?;
             if !cx.site.categories.is_empty() {
                 sink.put(locale_pages.categories()?)?;

@@ -50,18 +50,26 @@ impl Renderer for MarkdownRenderer<'_> {
             sink.put(book.summary())?;
             sink.put(book.home())?;
             cx.site.procedures.par_iter().try_for_each(|procedure| {
-                let (chapter, chart) = book.procedure(procedure);
-                sink.put(chapter)?;
-                sink.put(chart)?;
-                sink.put(book.checklist(procedure))
+                cx.procedure_unit(sink, "markdown", locale, procedure, |sink| {
+                    let (chapter, chart) = book.procedure(procedure);
+                    sink.put(chapter)?;
+                    sink.put(chart)?;
+                    Ok(sink.put(book.checklist(procedure))?)
+                })
             })?;
             cx.site
                 .pages
                 .par_iter()
                 .filter(|p| p.path != INDEX_PATH)
-                .try_for_each(|page| match view.page_version(page) {
-                    Some(version) => sink.put(book.page(&page.path, version, OutputKind::Page)),
-                    None => Ok(()),
+                .try_for_each(|page| {
+                    cx.page_unit(sink, "markdown", locale, page, |sink| {
+                        match view.page_version(page) {
+                            Some(version) => {
+                                Ok(sink.put(book.page(&page.path, version, OutputKind::Page))?)
+                            }
+                            None => Ok(()),
+                        }
+                    })
                 })?;
             if !cx.site.categories.is_empty() {
                 sink.put(book.categories())?;

@@ -9,6 +9,7 @@
 pub mod flowchart;
 pub mod html;
 pub mod markdown;
+pub mod memo;
 
 #[cfg(feature = "pdf")]
 pub mod pdf;
@@ -29,9 +30,10 @@ pub fn check_templates(dir: &std::path::Path) -> Result<(), RenderError> {
 use crate::config::Config;
 use crate::i18n::segments::Segment;
 use crate::i18n::status::Marks;
-use crate::model::Site;
+use crate::model::{Page, Procedure, Site};
 use crate::source::SourceMap;
 
+pub use memo::Memo;
 pub use templates::{Shared, Templates};
 
 use crate::output::{OutputFile, OutputKind, Sink};
@@ -57,6 +59,11 @@ pub struct RenderContext<'a> {
     /// rendered whatever this says, and so is what one locale says of the others (the language
     /// switcher's targets).
     pub locales: Vec<String>,
+    /// The units an earlier build rendered, kept when their inputs are unchanged (off unless
+    /// the build sets one).
+    pub memo: Memo,
+    /// Each guide page as the previous build's search read it, for the pages the memo keeps.
+    pub search_pages: search::PageRecords,
 }
 
 impl<'a> RenderContext<'a> {
@@ -76,12 +83,58 @@ impl<'a> RenderContext<'a> {
             segments,
             marks,
             locales: config.locales.clone(),
+            memo: Memo::default(),
+            search_pages: search::PageRecords::new(),
         }
     }
 
     /// Whether `locale`'s files are rendered.
     pub fn renders(&self, locale: &str) -> bool {
         self.locales.iter().any(|l| l == locale)
+    }
+
+    /// Renders `renderer`'s unit of `procedure` in `locale` through the memo: kept when the
+    /// procedure's file and the build-wide inputs are as they were.
+    ///
+    /// # Errors
+    /// As `render`.
+    pub fn procedure_unit(
+        &self,
+        sink: &dyn Sink,
+        unit: &str,
+        locale: &str,
+        procedure: &Procedure,
+        render: impl FnOnce(&dyn Sink) -> Result<(), RenderError>,
+    ) -> Result<(), RenderError> {
+        let text = &self.sources.file(procedure.file).text;
+        let inputs: [&[u8]; 4] = [
+            unit.as_bytes(),
+            locale.as_bytes(),
+            procedure.path.as_bytes(),
+            text.as_bytes(),
+        ];
+        self.memo.unit(sink, &inputs, render)
+    }
+
+    /// Renders `renderer`'s unit of `page` in `locale` through the memo: kept when the page's
+    /// files in every locale and the build-wide inputs are as they were.
+    ///
+    /// # Errors
+    /// As `render`.
+    pub fn page_unit(
+        &self,
+        sink: &dyn Sink,
+        unit: &str,
+        locale: &str,
+        page: &Page,
+        render: impl FnOnce(&dyn Sink) -> Result<(), RenderError>,
+    ) -> Result<(), RenderError> {
+        let mut inputs: Vec<&[u8]> = vec![unit.as_bytes(), locale.as_bytes(), page.path.as_bytes()];
+        for (version_locale, version) in &page.versions {
+            inputs.push(version_locale.as_bytes());
+            inputs.push(self.sources.file(version.file).text.as_bytes());
+        }
+        self.memo.unit(sink, &inputs, render)
     }
 
     /// The content as `locale` shows it, with translations needing review marked.

@@ -91,28 +91,36 @@ impl Renderer for PdfRenderer<'_> {
                  markup,
                  charts,
              }| {
-                let bytes =
-                    typeset(&fonts, &markup, charts, date.as_deref()).map_err(|message| {
-                        RenderError::Template {
+                // A document is kept when what typst would read is the same: its markup and
+                // charts (fonts and the date are build-wide inputs).
+                let mut inputs: Vec<&[u8]> = vec![b"pdf", path.as_bytes(), markup.as_bytes()];
+                for (name, chart) in &charts {
+                    inputs.push(name.as_bytes());
+                    inputs.push(chart);
+                }
+                cx.memo.unit(sink, &inputs, |sink| {
+                    let bytes = typeset(&fonts, &markup, charts.clone(), date.as_deref()).map_err(
+                        |message| RenderError::Template {
                             template: "PDF".to_string(),
                             page: format!("pdf/{path}"),
                             message,
-                        }
+                        },
+                    )?;
+                    let locale = path.split('/').next().map(str::to_string);
+                    let kind = if path.contains("/runbook") {
+                        OutputKind::Runbook
+                    } else {
+                        OutputKind::Checklist
+                    };
+                    sink.put(OutputFile {
+                        path: path.clone(),
+                        locale,
+                        kind,
+                        source: source.clone(),
+                        bytes,
                     })?;
-                let locale = path.split('/').next().map(str::to_string);
-                let kind = if path.contains("/runbook") {
-                    OutputKind::Runbook
-                } else {
-                    OutputKind::Checklist
-                };
-                sink.put(OutputFile {
-                    path,
-                    locale,
-                    kind,
-                    source,
-                    bytes,
-                })?;
-                Ok::<(), RenderError>(())
+                    Ok(())
+                })
             },
         )
     }

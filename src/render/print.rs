@@ -76,7 +76,9 @@ impl Renderer for PrintRenderer<'_> {
                 alert_labels: view.ui.alert_labels(),
             };
             cx.site.procedures.par_iter().try_for_each(|procedure| {
-                Ok::<(), RenderError>(sink.put(print.checklist(procedure)?)?)
+                cx.procedure_unit(sink, "print", locale, procedure, |sink| {
+                    Ok(sink.put(print.checklist(procedure)?)?)
+                })
             })?;
             runbooks(cx.site)
                 .par_iter()

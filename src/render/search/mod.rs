@@ -28,8 +28,9 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::output::{OutputFile, OutputKind, Sink, WriteError};
-use crate::render::RenderError;
+use crate::render::{RenderContext, RenderError};
 use crate::safety::WithoutErrors;
+use serde::{Deserialize, Serialize};
 
 mod shards;
 
@@ -77,12 +78,16 @@ pub struct IndexStats {
     pub files: usize,
     /// How many sections (stretches of a page from one anchor to the next) it holds.
     pub sections: usize,
+    /// Kept from the previous build (its pages read as before): `bytes` and `files` are 0.
+    pub kept: bool,
 }
 
 /// A sink that reads each HTML page passing through to `inner` into the search records of its
 /// locale; [`Indexer::finish`] then puts one index per locale into `inner`.
 pub struct Indexer<'s> {
     inner: &'s dyn Sink,
+    /// The records of the previous build, for the pages it keeps.
+    previous: &'s PageRecords,
     /// Pages read so far, per locale.
     pages: Mutex<BTreeMap<String, Vec<PageRecord>>>,
     /// Nanoseconds spent reading pages.
@@ -90,72 +95,141 @@ pub struct Indexer<'s> {
 }
 
 impl<'s> Indexer<'s> {
-    /// An indexer handing every file on to `inner`.
-    pub fn new(inner: &'s dyn Sink) -> Self {
+    /// An indexer handing every file on to `inner`; a page kept from the previous build adds
+    /// its record in `previous`.
+    pub fn new(inner: &'s dyn Sink, previous: &'s PageRecords) -> Self {
         Self {
             inner,
+            previous,
             pages: Mutex::new(BTreeMap::new()),
             nanos: AtomicU64::new(0),
         }
     }
 
-    /// Puts the index of each of `locales` (pages seen or not) and says what they cost.
+    /// Puts the index of each of the context's locales (pages seen or not) and says what they
+    /// cost. A locale's index is a unit of the memo keyed by every record of its pages, so an
+    /// index whose pages read as before is kept. Returns also every page's record, for the next
+    /// build.
     ///
     /// # Errors
     /// The sink refusing a file.
-    pub fn finish(self, locales: &[String]) -> Result<Stats, RenderError> {
+    pub fn finish(self, cx: &RenderContext<'_>) -> Result<(Stats, PageRecords), RenderError> {
         let mut pages = self
             .pages
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let work: Vec<(&String, Vec<PageRecord>)> = locales
+        let work: Vec<(&String, Vec<PageRecord>)> = cx
+            .locales
             .iter()
             .map(|locale| (locale, pages.remove(locale).unwrap_or_default()))
             .collect();
-        // Each locale's index is built on its own thread; the files are put in locale order.
+        // Each locale's index is built on its own thread (unless kept); the files are put in
+        // locale order.
         let built: Vec<BuiltIndex> = work
             .into_par_iter()
             .map(|(locale, mut records)| {
                 let started = Instant::now();
                 records.sort_by(|a, b| a.url.cmp(&b.url));
-                let index = Index::new(&records, stemmer_for(locale).as_ref());
-                let sections = index.sections.len();
-                let parts = index.into_parts();
-                let mut files = vec![(index_path(locale), script(locale, &parts.table))];
-                for part in &parts.parts {
-                    let name = format!("{locale}/{}", part.name);
-                    files.push((format!("search/{name}.js"), script(&name, &part.json)));
-                }
-                let stats = IndexStats {
+                let fingerprint = fingerprint(&records);
+                let inputs: [&[u8]; 3] = [b"search", locale.as_bytes(), &fingerprint];
+                let sections = records.iter().map(|r| r.sections.len()).sum();
+                let mut stats = IndexStats {
                     locale: locale.clone(),
-                    bytes: files.iter().map(|(_, bytes)| bytes.len()).sum(),
-                    files: files.len(),
+                    bytes: 0,
+                    files: 0,
                     sections,
+                    kept: cx.memo.holds(&inputs),
                 };
-                (stats, files, started.elapsed())
+                let mut files = Vec::new();
+                if !stats.kept {
+                    let index = Index::new(&records, stemmer_for(locale).as_ref());
+                    let parts = index.into_parts();
+                    files.push((index_path(locale), script(locale, &parts.table)));
+                    for part in &parts.parts {
+                        let name = format!("{locale}/{}", part.name);
+                        files.push((format!("search/{name}.js"), script(&name, &part.json)));
+                    }
+                    stats.bytes = files.iter().map(|(_, bytes)| bytes.len()).sum();
+                    stats.files = files.len();
+                }
+                (stats, fingerprint, records, files, started.elapsed())
             })
             .collect();
         let mut indexes = Vec::new();
+        let mut records = PageRecords::new();
         let mut time = Duration::from_nanos(self.nanos.load(Ordering::Relaxed));
-        for (stats, files, took) in built {
+        for (stats, fingerprint, locale_records, files, took) in built {
             let started = Instant::now();
-            for (path, bytes) in files {
-                self.inner.put(OutputFile {
-                    path,
-                    locale: Some(stats.locale.clone()),
-                    kind: OutputKind::SearchIndex,
-                    source: None,
-                    bytes: bytes.into_bytes(),
-                })?;
-            }
+            let locale = stats.locale.clone();
+            let inputs: [&[u8]; 3] = [b"search", locale.as_bytes(), &fingerprint];
+            cx.memo.unit(self.inner, &inputs, |sink| {
+                for (path, bytes) in files {
+                    sink.put(OutputFile {
+                        path,
+                        locale: Some(locale.clone()),
+                        kind: OutputKind::SearchIndex,
+                        source: None,
+                        bytes: bytes.into_bytes(),
+                    })?;
+                }
+                Ok(())
+            })?;
+            records.extend(
+                locale_records
+                    .into_iter()
+                    .map(|record| (format!("{locale}/{}", record.url), record)),
+            );
             time += took + started.elapsed();
             indexes.push(stats);
         }
-        Ok(Stats { indexes, time })
+        Ok((Stats { indexes, time }, records))
+    }
+}
+
+/// A fingerprint of a locale's page records, in order: everything its index is made from.
+fn fingerprint(records: &[PageRecord]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut add = |text: &str| {
+        hasher.update((text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    };
+    for record in records {
+        add(&record.url);
+        add(&record.title);
+        add(record.lang.as_deref().unwrap_or("\0"));
+        for section in &record.sections {
+            add(&section.anchor);
+            add(&section.title);
+            add(&section.text);
+        }
+        add("\0");
+    }
+    hasher.finalize().to_vec()
+}
+
+impl Indexer<'_> {
+    fn add(&self, locale: &str, record: PageRecord) {
+        self.pages
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(locale.to_string())
+            .or_default()
+            .push(record);
     }
 }
 
 impl Sink for Indexer<'_> {
+    fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
+        if let (true, Some(locale)) = (file.kind.is_guide_page(), &file.locale) {
+            let Some(record) = self.previous.get(&file.path) else {
+                return Err(WriteError::Forgotten { path: file.path });
+            };
+            self.add(locale, record.clone());
+        }
+        self.inner.keep(file)
+    }
+
     fn put(&self, file: OutputFile) -> Result<(), WriteError> {
         if let (true, Some(locale)) = (file.kind.is_guide_page(), &file.locale) {
             let started = Instant::now();
@@ -165,12 +239,7 @@ impl Sink for Indexer<'_> {
                 .unwrap_or(&file.path)
                 .to_string();
             let record = read_page(url, &String::from_utf8_lossy(&file.bytes));
-            self.pages
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .entry(locale.clone())
-                .or_default()
-                .push(record);
+            self.add(locale, record);
             let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
             self.nanos.fetch_add(nanos, Ordering::Relaxed);
         }
@@ -179,11 +248,21 @@ impl Sink for Indexer<'_> {
 }
 
 /// A locale's index as built: what it holds, its files (path, script), and the time it took.
-type BuiltIndex = (IndexStats, Vec<(String, String)>, Duration);
+type BuiltIndex = (
+    IndexStats,
+    Vec<u8>,
+    Vec<PageRecord>,
+    Vec<(String, String)>,
+    Duration,
+);
+
+/// Each guide page as search read it, by path in the HTML output (`en/escalate.html`): what
+/// a page kept by an incremental build adds to its locale's index.
+pub type PageRecords = std::collections::HashMap<String, PageRecord>;
 
 /// One page as search sees it.
-#[derive(Debug, PartialEq, Eq)]
-struct PageRecord {
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRecord {
     /// Path relative to the locale's root (`escalate.html`).
     url: String,
     /// The text of its `<h1>`.
@@ -196,7 +275,7 @@ struct PageRecord {
 }
 
 /// A stretch of a page from one anchor to the next.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Section {
     /// Element id a result links to; empty for the top of the page.
     anchor: String,
