@@ -319,9 +319,10 @@ fn build_once(options: &BuildOptions, target: Target, cached: bool) -> Result<Bu
         let flags = format!("{:?} pdf={} sharded={sharded}", cx.locales, cx.pdf);
         let global = incremental::global_key(&config, &site, &sources, &flags);
         cx.memo = render::Memo::new(global, previous.units, false);
-        cx.search_pages = previous.pages;
+        cx.search_pages = std::sync::Mutex::new(previous.pages);
         verifier = verify::Verifier::remembering(&counting, previous.links);
     }
+    stage("read the build cache");
     progress(Progress::Stage("rendering"));
     let Rendered {
         files,
@@ -375,17 +376,18 @@ fn build_once(options: &BuildOptions, target: Target, cached: bool) -> Result<Bu
         Destination::Directory(staging) => {
             incremental::forget(&config.root, &out)?;
             let unchanged = staging.finish()?.unchanged;
+            stage("swap in");
             let cache = incremental::Cache {
                 units: std::mem::take(&mut cx.memo).into_units(),
                 links,
                 pages: search_pages,
             };
             incremental::save(&config.root, &out, &manifest_bytes, cache)?;
+            stage("write the build cache");
             (unchanged, Vec::new())
         }
         Destination::Memory(collect) => (0, collect.into_sorted()),
     };
-    stage("swap in");
     let built = |counts: &std::collections::BTreeMap<String, usize>| -> Vec<(String, usize)> {
         counts
             .iter()

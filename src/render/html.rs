@@ -69,7 +69,13 @@ impl Renderer for HtmlRenderer<'_> {
     }
 
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
-        let indexer = search::Indexer::new(sink, &cx.search_pages);
+        let previous = std::mem::take(
+            &mut *cx
+                .search_pages
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        let indexer = search::Indexer::new(sink, previous);
         self.render_pages(cx, &indexer)?;
         let (stats, records) = indexer.finish(cx)?;
         *self.search.lock().unwrap_or_else(PoisonError::into_inner) = (stats, records);

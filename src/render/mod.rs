@@ -63,7 +63,7 @@ pub struct RenderContext<'a> {
     /// the build sets one).
     pub memo: Memo,
     /// Each guide page as the previous build's search read it, for the pages the memo keeps.
-    pub search_pages: search::PageRecords,
+    pub search_pages: std::sync::Mutex<search::PageRecords>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -84,7 +84,7 @@ impl<'a> RenderContext<'a> {
             marks,
             locales: config.locales.clone(),
             memo: Memo::default(),
-            search_pages: search::PageRecords::new(),
+            search_pages: std::sync::Mutex::default(),
         }
     }
 
@@ -133,6 +133,35 @@ impl<'a> RenderContext<'a> {
         for (version_locale, version) in &page.versions {
             inputs.push(version_locale.as_bytes());
             inputs.push(self.sources.file(version.file).text.as_bytes());
+        }
+        self.memo.unit(sink, &inputs, render)
+    }
+
+    /// Renders a unit that reads several procedures and pages (a bound runbook and its
+    /// appendices, the review of a locale) through the memo: kept when their files and the
+    /// build-wide inputs are as they were.
+    ///
+    /// # Errors
+    /// As `render`.
+    pub fn many_unit(
+        &self,
+        sink: &dyn Sink,
+        unit: &str,
+        locale: &str,
+        (procedures, pages): (&[&Procedure], &[&Page]),
+        render: impl FnOnce(&dyn Sink) -> Result<(), RenderError>,
+    ) -> Result<(), RenderError> {
+        let mut inputs: Vec<&[u8]> = vec![unit.as_bytes(), locale.as_bytes()];
+        for procedure in procedures {
+            inputs.push(procedure.path.as_bytes());
+            inputs.push(self.sources.file(procedure.file).text.as_bytes());
+        }
+        for page in pages {
+            inputs.push(page.path.as_bytes());
+            for (version_locale, version) in &page.versions {
+                inputs.push(version_locale.as_bytes());
+                inputs.push(self.sources.file(version.file).text.as_bytes());
+            }
         }
         self.memo.unit(sink, &inputs, render)
     }

@@ -83,7 +83,13 @@ impl Renderer for PrintRenderer<'_> {
             runbooks(cx.site)
                 .par_iter()
                 .try_for_each(|(product, procedures)| {
-                    Ok::<(), RenderError>(sink.put(print.runbook(*product, procedures)?)?)
+                    let unit = format!("print runbook {}", product.unwrap_or(""));
+                    // A runbook binds the pages its procedures link as appendices.
+                    let appendices = linked_pages(&view, procedures);
+                    let read = (procedures.as_slice(), appendices.as_slice());
+                    cx.many_unit(sink, &unit, locale, read, |sink| {
+                        Ok(sink.put(print.runbook(*product, procedures)?)?)
+                    })
                 })?;
         }
         Ok(())

@@ -43,16 +43,22 @@ impl Renderer for ReviewRenderer<'_> {
                 .render("review.css", &json!({}), "review.css")?
                 .into_bytes(),
         })?;
+        let procedures: Vec<_> = cx.site.procedures.iter().collect();
+        let pages: Vec<_> = cx.site.pages.iter().collect();
         for locale in locales {
-            let path = format!("{locale}.html");
-            let context = self.context(cx, &cx.segments, locale);
-            let html = self.templates.render("review.html", &context, &path)?;
-            sink.put(OutputFile {
-                path,
-                locale: Some(locale.clone()),
-                kind: OutputKind::Review,
-                source: None,
-                bytes: html.into_bytes(),
+            // The review shows every segment of the content.
+            let read = (procedures.as_slice(), pages.as_slice());
+            cx.many_unit(sink, "review", locale, read, |sink| {
+                let path = format!("{locale}.html");
+                let context = self.context(cx, &cx.segments, locale);
+                let html = self.templates.render("review.html", &context, &path)?;
+                Ok(sink.put(OutputFile {
+                    path,
+                    locale: Some(locale.clone()),
+                    kind: OutputKind::Review,
+                    source: None,
+                    bytes: html.into_bytes(),
+                })?)
             })?;
         }
         Ok(())

@@ -202,9 +202,11 @@ fn a_build_after_a_one_page_edit_renders_only_that_page_and_the_index() {
     let (code, stderr) = build(&project, "out");
     assert_eq!(code, 0, "{stderr}");
     // The page in two outputs (HTML and Markdown) for two locales (Japanese shows its own
-    // translation but marks it against this source), and the English search index.
+    // translation but marks it against this source), the English search index, the Japanese
+    // review, and the four bound runbooks of each locale, which print the page as an appendix.
+    // Not the procedure's pages and checklists, nor the other pages.
     let (rendered, _) = units_rendered(&stderr).unwrap();
-    assert_eq!(rendered, 5, "{stderr}");
+    assert_eq!(rendered, 2 * 2 + 1 + 1 + 4 * 2, "{stderr}");
     assert!(stderr.contains("ja: unchanged"), "{stderr}");
     clean_build(&project);
     assert_same_tree(&project, "out", "clean", "one page edited");

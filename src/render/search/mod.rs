@@ -86,8 +86,8 @@ pub struct IndexStats {
 /// locale; [`Indexer::finish`] then puts one index per locale into `inner`.
 pub struct Indexer<'s> {
     inner: &'s dyn Sink,
-    /// The records of the previous build, for the pages it keeps.
-    previous: &'s PageRecords,
+    /// The records of the previous build, taken by the pages it keeps.
+    previous: Mutex<PageRecords>,
     /// Pages read so far, per locale.
     pages: Mutex<BTreeMap<String, Vec<PageRecord>>>,
     /// Nanoseconds spent reading pages.
@@ -97,10 +97,10 @@ pub struct Indexer<'s> {
 impl<'s> Indexer<'s> {
     /// An indexer handing every file on to `inner`; a page kept from the previous build adds
     /// its record in `previous`.
-    pub fn new(inner: &'s dyn Sink, previous: &'s PageRecords) -> Self {
+    pub fn new(inner: &'s dyn Sink, previous: PageRecords) -> Self {
         Self {
             inner,
-            previous,
+            previous: Mutex::new(previous),
             pages: Mutex::new(BTreeMap::new()),
             nanos: AtomicU64::new(0),
         }
@@ -222,10 +222,15 @@ impl Indexer<'_> {
 impl Sink for Indexer<'_> {
     fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
         if let (true, Some(locale)) = (file.kind.is_guide_page(), &file.locale) {
-            let Some(record) = self.previous.get(&file.path) else {
+            let record = self
+                .previous
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&file.path);
+            let Some(record) = record else {
                 return Err(WriteError::Forgotten { path: file.path });
             };
-            self.add(locale, record.clone());
+            self.add(locale, record);
         }
         self.inner.keep(file)
     }
