@@ -60,5 +60,6 @@ pub use pipeline::record::{
 pub use pipeline::shard::{MergeOptions, MergeReport, merge};
 pub use pipeline::{
     BuildOptions, BuildReport, Built, Checked, Error, MemoryBuild, Progress, Rendered, Target,
-    build, build_in_memory, build_to, check, load_project, render_all, render_to_memory,
+    build, build_in_memory, build_in_memory_keeping, build_to, check, load_project, render_all,
+    render_to_memory,
 };

@@ -186,6 +186,8 @@ pub struct MemoryBuild {
     pub warnings: Vec<Diagnostic>,
     /// The files the warnings point into.
     pub sources: SourceMap,
+    /// How many units were kept from the previous build and rendered.
+    pub memo: render::memo::MemoStats,
 }
 
 /// Loads, validates, renders and verifies the project at `root` in memory, without PDF. Writes
@@ -194,11 +196,33 @@ pub struct MemoryBuild {
 /// # Errors
 /// As [`build`], but never a write error.
 pub fn build_in_memory(root: &Path) -> Result<MemoryBuild, Error> {
-    let Built { report, files } = build_to(&BuildOptions::new(root), Target::Memory)?;
+    build_in_memory_keeping(root, &mut incremental::Cache::default())
+}
+
+/// [`build_in_memory`], keeping from `cache` (what the last such build left there) the files
+/// whose inputs are unchanged, and leaving this build's records in it for the next (what
+/// `serve` does on every change). A build refused for its content leaves `cache` as it was.
+///
+/// # Errors
+/// As [`build_in_memory`].
+pub fn build_in_memory_keeping(
+    root: &Path,
+    cache: &mut incremental::Cache,
+) -> Result<MemoryBuild, Error> {
+    let options = BuildOptions::new(root);
+    let built = match build_once(&options, Target::Memory, Previous::Given(cache)) {
+        Err(Error::Write(WriteError::Forgotten { .. })) => {
+            let fresh = &mut incremental::Cache::default();
+            build_once(&options, Target::Memory, Previous::Given(fresh))
+        }
+        built => built,
+    }?;
+    *cache = built.cache;
     Ok(MemoryBuild {
-        files,
-        warnings: report.warnings,
-        sources: report.sources,
+        files: built.files,
+        warnings: built.report.warnings,
+        sources: built.report.sources,
+        memo: built.report.memo,
     })
 }
 
@@ -208,6 +232,19 @@ pub struct Built {
     pub report: BuildReport,
     /// Every output file in memory; empty for [`Target::Directory`].
     pub files: Vec<OutputFile>,
+    /// What a build in memory leaves for the next ([`build_in_memory_keeping`]); a build into
+    /// a directory stores it beside the output instead.
+    pub cache: incremental::Cache,
+}
+
+/// Where a build finds what the previous one left.
+enum Previous<'c> {
+    /// The cache beside the output directory.
+    Disk,
+    /// A cache held in memory (taken once the content is valid).
+    Given(&'c mut incremental::Cache),
+    /// None: every unit is rendered.
+    Nothing,
 }
 
 /// Where the files of a build in progress go.
@@ -231,15 +268,21 @@ impl Destination {
 /// # Errors
 /// As [`build`].
 pub fn build_to(options: &BuildOptions, target: Target) -> Result<Built, Error> {
-    match build_once(options, target, true) {
+    let previous = || match target {
+        Target::Directory => Previous::Disk,
+        Target::Memory => Previous::Nothing,
+    };
+    match build_once(options, target, previous()) {
         // The cache named a file the output or the records do not hold: not to be trusted.
-        Err(Error::Write(WriteError::Forgotten { .. })) => build_once(options, target, false),
+        Err(Error::Write(WriteError::Forgotten { .. })) => {
+            build_once(options, target, Previous::Nothing)
+        }
         built => built,
     }
 }
 
-/// [`build_to`], keeping what the cache says is unchanged when `cached`.
-fn build_once(options: &BuildOptions, target: Target, cached: bool) -> Result<Built, Error> {
+/// [`build_to`], keeping what `previous` says is unchanged.
+fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Result<Built, Error> {
     let started = Instant::now();
     let mut stages = Vec::new();
     let mut lap = started;
@@ -307,18 +350,23 @@ fn build_once(options: &BuildOptions, target: Target, cached: bool) -> Result<Bu
         inner: destination.sink(),
         progress: progress.as_ref(),
     };
-    // A build into a directory keeps what it rendered and read for the next one, and keeps
-    // what the previous one left, when that matches the output as it is.
-    let remembering = target == Target::Directory;
-    let previous = match cached && remembering {
-        true => incremental::read(&config.root, &out).unwrap_or_default(),
-        false => incremental::Cache::default(),
+    // A build keeps what it rendered and read for the next one, and keeps what the previous
+    // one left, when that matches the output as it is.
+    let in_memory = target == Target::Memory;
+    let remembering = !matches!(previous, Previous::Nothing) || !in_memory;
+    let previous = match previous {
+        Previous::Disk => incremental::read(&config.root, &out).unwrap_or_default(),
+        Previous::Given(cache) => std::mem::take(cache),
+        Previous::Nothing => incremental::Cache::default(),
     };
     let mut verifier = verify::Verifier::new(&counting);
     if remembering {
-        let flags = format!("{:?} pdf={} sharded={sharded}", cx.locales, cx.pdf);
+        let flags = format!(
+            "{:?} pdf={} sharded={sharded} memory={in_memory}",
+            cx.locales, cx.pdf
+        );
         let global = incremental::global_key(&config, &site, &sources, &flags);
-        cx.memo = render::Memo::new(global, previous.units, false);
+        cx.memo = render::Memo::new(global, previous.units, in_memory);
         cx.search_pages = std::sync::Mutex::new(previous.pages);
         verifier = verify::Verifier::remembering(&counting, previous.links);
     }
@@ -372,6 +420,7 @@ fn build_once(options: &BuildOptions, target: Target, cached: bool) -> Result<Bu
         })
         .collect();
     let memo = cx.memo.stats();
+    let mut cache = incremental::Cache::default();
     let (unchanged, in_memory) = match destination {
         Destination::Directory(staging) => {
             incremental::forget(&config.root, &out)?;
@@ -386,7 +435,14 @@ fn build_once(options: &BuildOptions, target: Target, cached: bool) -> Result<Bu
             stage("write the build cache");
             (unchanged, Vec::new())
         }
-        Destination::Memory(collect) => (0, collect.into_sorted()),
+        Destination::Memory(collect) => {
+            cache = incremental::Cache {
+                units: std::mem::take(&mut cx.memo).into_units(),
+                links,
+                pages: search_pages,
+            };
+            (0, collect.into_sorted())
+        }
     };
     let built = |counts: &std::collections::BTreeMap<String, usize>| -> Vec<(String, usize)> {
         counts
@@ -414,6 +470,7 @@ fn build_once(options: &BuildOptions, target: Target, cached: bool) -> Result<Bu
             memo,
         },
         files: in_memory,
+        cache,
     })
 }
 

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -23,8 +23,9 @@ use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use tokio::sync::broadcast;
 
 use crate::diagnostic::{self, Diagnostic};
+use crate::pipeline::incremental::Cache;
 use crate::source::SourceMap;
-use crate::{Error, MemoryBuild, build_in_memory, render};
+use crate::{Error, MemoryBuild, build_in_memory_keeping, render};
 
 /// The script every served page loads (see `live.js`).
 const LIVE_JS: &str = include_str!("live.js");
@@ -76,6 +77,8 @@ struct Served {
     files: RwLock<Arc<HashMap<String, Arc<[u8]>>>>,
     error: RwLock<Option<Arc<str>>>,
     notices: broadcast::Sender<Notice>,
+    /// What the last build rendered and read, so a rebuild renders only what changed.
+    cache: Mutex<Cache>,
 }
 
 /// Serves the project until the process is stopped.
@@ -93,6 +96,7 @@ pub fn serve(
         files: RwLock::new(Arc::new(HashMap::new())),
         error: RwLock::new(None),
         notices,
+        cache: Mutex::default(),
     });
     rebuild(&options.root, &served, report.as_ref());
 
@@ -128,11 +132,16 @@ pub fn serve(
 /// Builds the project and puts the result (or its error) in place, telling the browsers.
 fn rebuild(root: &Path, served: &Served, report: &(dyn Fn(ServeEvent<'_>) + Send + Sync)) {
     let started = Instant::now();
-    match build_in_memory(root) {
+    let built = {
+        let mut cache = served.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        build_in_memory_keeping(root, &mut cache)
+    };
+    match built {
         Ok(MemoryBuild {
             files,
             warnings,
             sources,
+            ..
         }) => {
             let site: HashMap<String, Arc<[u8]>> = files
                 .into_iter()

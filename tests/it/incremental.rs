@@ -270,3 +270,35 @@ fn the_cache_lives_under_dot_runbook() {
     assert!(cache_file(&project).starts_with(project.root().join(".runbook/cache")));
     assert!(!Path::new(&at(&project, "out/.runbook")).exists());
 }
+
+#[test]
+fn builds_in_memory_keep_what_is_unchanged_and_equal_fresh_ones() {
+    let project = corpus_project(6, 5);
+    let mut cache = runbook::pipeline::incremental::Cache::default();
+    let first = runbook::build_in_memory_keeping(project.root(), &mut cache).unwrap();
+    assert!(!cache.units.is_empty());
+    let mut rng = fastrand::Rng::with_seed(5);
+    let mut kept_some = false;
+    for round in 0..4 {
+        let what = edit(&project, &mut rng, round);
+        let kept = runbook::build_in_memory_keeping(project.root(), &mut cache);
+        let fresh = runbook::build_in_memory(project.root());
+        match (kept, fresh) {
+            (Ok(kept), Ok(fresh)) => {
+                kept_some |= kept.memo.kept > 0;
+                assert_eq!(fresh.memo.kept, 0);
+                let names = |files: &[runbook::output::OutputFile]| {
+                    files.iter().map(|f| f.path.clone()).collect::<Vec<_>>()
+                };
+                assert_eq!(names(&kept.files), names(&fresh.files), "{what}");
+                for (a, b) in kept.files.iter().zip(&fresh.files) {
+                    assert!(a.bytes == b.bytes, "{what}: `{}` differs", a.path);
+                }
+            }
+            (Err(_), Err(_)) => {}
+            (kept, fresh) => panic!("{what}: {:?} against {:?}", kept.is_ok(), fresh.is_ok()),
+        }
+    }
+    assert!(!first.files.is_empty());
+    assert!(kept_some, "no build in memory kept anything");
+}
