@@ -10,7 +10,10 @@
 #   clean build   output directory removed before every run (all three tools);
 #   rebuild       nothing changed since the last build (runbook and Hugo; mdBook always starts
 #                 over), which is what an author's second build costs;
-#   check         `runbook check` on the project.
+#   check         `runbook check` on the project;
+#   edit rebuild  runbook after one edit, each run a new one: a line added to a page (which the
+#                 bound runbooks print as an appendix), or a word added to a step's text; the
+#                 target is at most 0.1 of a clean build.
 # and, once each, peak RSS (GNU time). Prints median wall times, RSS, ms per page and the
 # ratios runbook/Hugo and runbook/mdBook. PDF is off (the peers write none).
 #
@@ -71,6 +74,16 @@ for n in "${sizes[@]}"; do
   fi
   hyperfine --runs "$runs" --warmup 1 --style none --export-json "$work/again.json" \
     "$rb_build" "$hugo_build" "$runbook check --root $dir" >/dev/null
+  # One-file edits, each run a new one, rebuilt from the previous output and its cache.
+  page=$dir/content/area-0/page-1.md
+  procedure=$dir/content/area-0/procedure-2.yaml
+  cp "$page" "$work/page.bak"; cp "$procedure" "$work/procedure.bak"
+  edit_page="python3 benches/edit.py page $page"
+  edit_step="python3 benches/edit.py step $procedure"
+  hyperfine --runs "$runs" --style none --export-json "$work/edit.json" \
+    --command-name "edit page" --prepare "$edit_page" "$rb_build" \
+    --command-name "edit step" --prepare "$edit_step" "$rb_build" >/dev/null
+  cp "$work/page.bak" "$page"; cp "$work/procedure.bak" "$procedure"
   # Pages: the HTML documents each tool wrote (runbook: guide pages, not checklists or assets).
   rb_pages=$(python3 -c "import json,sys; print(sum(f['path'].startswith('html/') and f['kind'] in ('index','page','procedure','categories') for f in json.load(open(sys.argv[1]))['files']))" "$dir/out-runbook/manifest.json")
   hugo_pages=$(find "$dir/out-hugo" -name '*.html' | wc -l)
@@ -85,12 +98,13 @@ for n in "${sizes[@]}"; do
   # Free the disk for the next size, then let the file system forget the deletions.
   rm -rf "${trash:?}"/*
   sleep 35
-  python3 - "$n" "$work/clean.json" "$work/mdbook.json" "$work/again.json" "$rb_pages" "$hugo_pages" "$mdbook_pages" \
+  python3 - "$n" "$work/clean.json" "$work/mdbook.json" "$work/again.json" "$work/edit.json" "$rb_pages" "$hugo_pages" "$mdbook_pages" \
     "$rss_rb" "$rss_hugo" "$rss_md" "$rss_check" <<'PY'
 import json, sys
 n = sys.argv[1]
-clean, mdbook, again = (json.load(open(path))["results"] for path in sys.argv[2:5])
-rb_pages, hugo_pages, md_pages, rss_rb, rss_hugo, rss_md, rss_check = map(int, sys.argv[5:])
+clean, mdbook, again, edit = (json.load(open(path))["results"] for path in sys.argv[2:6])
+rb_pages, hugo_pages, md_pages, rss_rb, rss_hugo, rss_md, rss_check = map(int, sys.argv[6:])
+edit_page, edit_step = (r["median"] for r in edit)
 rb, hugo = (r["median"] for r in clean)
 md = mdbook[0]["median"]
 rb_again, hugo_again, check = (r["median"] for r in again)
@@ -101,6 +115,8 @@ rows = [
     ("runbook rebuild", rb_pages, rb_again, "", ""),
     ("hugo rebuild", hugo_pages, hugo_again, "", ""),
     ("runbook check", rb_pages, check, rss_check, ""),
+    ("rb edit page", rb_pages, edit_page, "", ""),
+    ("rb edit step", rb_pages, edit_step, "", ""),
 ]
 for tool, pages, t, rss, _ in rows:
     if pages == 0:
@@ -114,6 +130,8 @@ if md_pages:
     ratios += (f"; runbook/mdBook clean {rb / md:.3f}, per page {per(rb, rb_pages) / per(md, md_pages):.3f} "
                f"(mdBook takes {per(md, md_pages) / per(rb, rb_pages):.1f}x as long per page)")
 print(ratios)
+print(f"{n:<7} incremental: rebuild/clean {rb_again / rb:.2f}, edit page/clean {edit_page / rb:.2f}, "
+      f"edit step/clean {edit_step / rb:.2f} (target 0.10)")
 PY
 done
 
