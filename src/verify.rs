@@ -197,6 +197,9 @@ struct Seen {
     targets: HashMap<(String, String), Place>,
     /// Links broken whatever the output holds (absolute, or climbing out of it).
     broken: Vec<OutputProblem>,
+    /// HTML files kept from the previous build: their ids and links are in
+    /// [`Memory::next`], checked at the end.
+    kept: Vec<String>,
 }
 
 impl<'s> Verifier<'s> {
@@ -209,30 +212,17 @@ impl<'s> Verifier<'s> {
         }
     }
 
-    /// A verifier that also remembers what each HTML file holds ([`Verifier::remembered`]), and
+    /// A verifier that also remembers what each HTML file holds
+    /// ([`Verifier::finish_and_remember`]), and
     /// takes what `previous` says of the files a build keeps ([`Sink::keep`]).
     pub fn remembering(inner: &'s dyn Sink, previous: Remembered) -> Self {
         Self {
             memory: Some(Memory {
-                previous,
+                previous: Mutex::new(previous),
                 next: Mutex::default(),
             }),
             ..Self::new(inner)
         }
-    }
-
-    /// What was read of each HTML file so far (empty unless [`Verifier::remembering`]); the
-    /// previous build's records are dropped.
-    pub fn remembered(&mut self) -> Remembered {
-        self.memory
-            .take()
-            .map(|memory| {
-                memory
-                    .next
-                    .into_inner()
-                    .unwrap_or_else(PoisonError::into_inner)
-            })
-            .unwrap_or_default()
     }
 
     /// Every problem of the files seen (broken links, script, a missing policy), by file and line.
@@ -240,18 +230,84 @@ impl<'s> Verifier<'s> {
         self.finish_with(false).0
     }
 
+    /// [`Verifier::finish`] (or [`Verifier::finish_deferring`] when `deferring`), also giving
+    /// what was read of each HTML file (empty unless [`Verifier::remembering`]).
+    pub fn finish_and_remember(
+        self,
+        deferring: bool,
+    ) -> (Vec<OutputProblem>, Vec<DeferredLink>, Remembered) {
+        self.finish_with(deferring)
+    }
+
     /// As [`Verifier::finish`], for a build of some locales only (a shard): a link to a file the
     /// build does not write is not a problem yet but is returned, to be checked with
     /// [`check_deferred`] when the shards are merged.
     pub fn finish_deferring(self) -> (Vec<OutputProblem>, Vec<DeferredLink>) {
-        self.finish_with(true)
+        let (problems, deferred, _) = self.finish_with(true);
+        (problems, deferred)
     }
 
-    fn finish_with(self, deferring: bool) -> (Vec<OutputProblem>, Vec<DeferredLink>) {
-        let seen = self
+    fn finish_with(self, deferring: bool) -> (Vec<OutputProblem>, Vec<DeferredLink>, Remembered) {
+        let mut seen = self
             .seen
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
+        let remembered = self
+            .memory
+            .map(|memory| {
+                memory
+                    .next
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+            })
+            .unwrap_or_default();
+        // The links of kept files, checked on every core; only those that fail join the
+        // targets, where they are reported (or deferred) with the others.
+        let ids_hold =
+            |ids: &HashMap<String, HashSet<String>>, target: &str, fragment: &str| match ids
+                .get(target)
+            {
+                Some(ids) => ids.contains(fragment),
+                None => remembered.get(target).is_none_or(|links| {
+                    links
+                        .ids
+                        .binary_search_by(|id| id.as_str().cmp(fragment))
+                        .is_ok()
+                }),
+            };
+        let failing: Vec<(String, (String, String), usize, String)> = {
+            use rayon::prelude::*;
+            let seen = &seen;
+            seen.kept
+                .par_iter()
+                .flat_map_iter(|path| {
+                    let links = remembered
+                        .get(path)
+                        .map(|f| f.links.as_slice())
+                        .unwrap_or(&[]);
+                    links.iter().filter_map(move |(line, link)| {
+                        let Ok(Some(key)) = resolve(path, link) else {
+                            return None;
+                        };
+                        let holds = seen.paths.contains(&key.0)
+                            && (key.1.is_empty() || ids_hold(&seen.ids, &key.0, &key.1));
+                        (!holds).then(|| (path.clone(), key, *line, link.clone()))
+                    })
+                })
+                .collect()
+        };
+        for (file, key, line, link) in failing {
+            add_target(
+                &mut seen.targets,
+                key,
+                Place {
+                    file,
+                    line,
+                    link,
+                    count: 1,
+                },
+            );
+        }
         let mut broken = seen.broken;
         let mut deferred = Vec::new();
         for ((target, fragment), place) in seen.targets {
@@ -273,12 +329,7 @@ impl<'s> Verifier<'s> {
                     continue;
                 }
                 format!("leads to `{target}`, which the build does not write")
-            } else if !fragment.is_empty()
-                && seen
-                    .ids
-                    .get(&target)
-                    .is_some_and(|ids| !ids.contains(&fragment))
-            {
+            } else if !fragment.is_empty() && !ids_hold(&seen.ids, &target, &fragment) {
                 format!("leads to `#{fragment}`, which `{target}` has no element for")
             } else {
                 continue;
@@ -295,7 +346,7 @@ impl<'s> Verifier<'s> {
         }
         sort_problems(&mut broken);
         deferred.sort_by(|a, b| (&a.target, &a.fragment).cmp(&(&b.target, &b.fragment)));
-        (broken, deferred)
+        (broken, deferred, remembered)
     }
 }
 
@@ -397,18 +448,7 @@ impl Verifier<'_> {
                         link,
                         count: 1,
                     };
-                    seen.targets
-                        .entry(key)
-                        .and_modify(|first| {
-                            // The earliest place by file and line, whatever the thread order.
-                            first.count += 1;
-                            if (&place.file, place.line) < (&first.file, first.line) {
-                                first.file = place.file.clone();
-                                first.line = place.line;
-                                first.link = place.link.clone();
-                            }
-                        })
-                        .or_insert(place);
+                    add_target(&mut seen.targets, key, place);
                 }
                 Ok(None) => {}
                 Err(reason) => seen.broken.push(OutputProblem {
@@ -431,6 +471,22 @@ impl Verifier<'_> {
                 .insert(path.to_string(), remembered);
         }
     }
+}
+
+/// Notes one more link to `key`, keeping the earliest place by file and line, whatever the
+/// thread order.
+fn add_target(targets: &mut HashMap<(String, String), Place>, key: (String, String), place: Place) {
+    targets
+        .entry(key)
+        .and_modify(|first| {
+            first.count += 1;
+            if (&place.file, place.line) < (&first.file, first.line) {
+                first.file = place.file.clone();
+                first.line = place.line;
+                first.link = place.link.clone();
+            }
+        })
+        .or_insert(place);
 }
 
 /// A set's items in order.
@@ -498,20 +554,26 @@ impl Sink for Verifier<'_> {
     fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
         if file.path.ends_with(".html") {
             // A kept file passed the previous build's checks; its links are checked again
-            // against this build's files.
-            let Some(FileLinks { ids, links }) = self
-                .memory
-                .as_ref()
-                .and_then(|memory| memory.previous.get(&file.path))
-            else {
+            // against this build's files when the build is done.
+            let Some(memory) = &self.memory else {
                 return Err(WriteError::Forgotten { path: file.path });
             };
-            self.note(
-                &file.path,
-                Some(ids.iter().cloned().collect()),
-                links.clone(),
-                Vec::new(),
-            );
+            let links = memory
+                .previous
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&file.path);
+            let Some(links) = links else {
+                return Err(WriteError::Forgotten { path: file.path });
+            };
+            memory
+                .next
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(file.path.clone(), links);
+            let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+            seen.paths.insert(file.path.clone());
+            seen.kept.push(file.path.clone());
         } else {
             self.note(&file.path, None, Vec::new(), Vec::new());
         }
@@ -532,9 +594,9 @@ pub struct FileLinks {
 /// What the verifier read in each HTML file, by output path.
 pub type Remembered = HashMap<String, FileLinks>;
 
-/// The previous build's [`FileLinks`] and this build's.
+/// The previous build's [`FileLinks`] (taken by the files kept) and this build's.
 struct Memory {
-    previous: Remembered,
+    previous: Mutex<Remembered>,
     next: Mutex<Remembered>,
 }
 
@@ -600,6 +662,67 @@ mod tests {
             source: None,
             bytes: bytes.into_bytes(),
         }
+    }
+
+    #[test]
+    fn the_links_of_a_kept_file_are_checked_against_the_new_output() {
+        let a = html(
+            "html/a.html",
+            "<p id=\"top\"><a href=\"b.html#x\">b</a></p>",
+        );
+        let b = html(
+            "html/b.html",
+            "<h2 id=\"x\">x</h2><a href=\"a.html#top\">a</a>",
+        );
+        let sink = Collect::default();
+        let first = Verifier::remembering(&sink, Remembered::new());
+        first.put(a.clone()).unwrap();
+        first.put(b).unwrap();
+        let (problems, _, remembered) = first.finish_and_remember(false);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(remembered["html/a.html"].ids, ["top"]);
+        // `a.html` is kept; `b.html` is rendered again without the id `a.html` links to.
+        let kept = OutputFile {
+            bytes: Vec::new(),
+            ..a
+        };
+        let second = Verifier::remembering(&sink, remembered.clone());
+        second.keep(kept.clone()).unwrap();
+        second
+            .put(html(
+                "html/b.html",
+                "<h2 id=\"y\">y</h2><a href=\"a.html#top\">a</a>",
+            ))
+            .unwrap();
+        let problems = second.finish();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            (problems[0].file.as_str(), problems[0].line),
+            ("html/a.html", 1)
+        );
+        assert!(
+            problems[0].reason.contains("`#x`"),
+            "{}",
+            problems[0].reason
+        );
+        // And a link into the kept file finds its remembered ids.
+        let third = Verifier::remembering(&sink, remembered);
+        third.keep(kept).unwrap();
+        third
+            .put(html(
+                "html/b.html",
+                "<h2 id=\"x\">x</h2><a href=\"a.html#gone\">a</a>",
+            ))
+            .unwrap();
+        let problems = third.finish();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].file, "html/b.html");
+        // Without records, keeping a file is refused: the build starts again in full.
+        let plain = Verifier::new(&sink);
+        assert!(matches!(
+            plain.keep(html("html/a.html", "")),
+            Err(WriteError::Forgotten { .. })
+        ));
     }
 
     #[test]

@@ -382,12 +382,7 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
         Err(error) => return Err(error.into()),
     };
     stage("render and write");
-    let links = verifier.remembered();
-    let (broken, deferred) = if sharded {
-        verifier.finish_deferring()
-    } else {
-        (verifier.finish(), Vec::new())
-    };
+    let (broken, deferred, links) = verifier.finish_and_remember(sharded);
     stage("verify links");
     if !broken.is_empty() {
         return Err(Error::Verify(broken));
