@@ -350,6 +350,34 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     })
 }
 
+/// [`write_file_creating_dirs`] for a file made piece by piece by `fill` (the build cache), so
+/// that it is never whole in memory.
+///
+/// # Errors
+/// A directory or the file cannot be written, or `fill` fails; the temporary file is removed.
+pub fn write_file_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
+    use std::io::Write;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".runbook-tmp");
+    let temporary = path.with_file_name(name);
+    let written = fs::File::create(&temporary).and_then(|file| {
+        let mut writer = std::io::BufWriter::new(file);
+        fill(&mut writer)?;
+        writer.flush()
+    });
+    if let Err(error) = written.and_then(|()| fs::rename(&temporary, path)) {
+        let _ = fs::remove_file(&temporary);
+        return Err(io(path)(error));
+    }
+    Ok(())
+}
+
 /// Removes a file runbook wrote for itself (the build cache), if it is there.
 ///
 /// # Errors

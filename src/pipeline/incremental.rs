@@ -105,12 +105,11 @@ pub fn save(root: &Path, out: &Path, manifest: &[u8], cache: Cache) -> Result<()
         manifest: Sha256::digest(manifest).into(),
         cache,
     };
-    let path = path(root, out);
-    // A cache that cannot be encoded is left out: the next build runs in full.
-    let Ok(bytes) = postcard::to_stdvec(&stored) else {
-        return Ok(());
-    };
-    write::write_file_creating_dirs(&path, &bytes)
+    write::write_file_with(&path(root, out), |writer| {
+        postcard::to_io(&stored, writer)
+            .map(|_| ())
+            .map_err(std::io::Error::other)
+    })
 }
 
 /// The fingerprint of everything every unit may read: the binary, what the build was asked

@@ -426,7 +426,8 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
                 links,
                 pages: search_pages,
             };
-            incremental::save(&config.root, &out, &manifest_bytes, cache)?;
+            // A cache that cannot be written only makes the next build a full one.
+            let _ = incremental::save(&config.root, &out, &manifest_bytes, cache);
             stage("write the build cache");
             (unchanged, Vec::new())
         }

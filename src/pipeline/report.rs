@@ -81,7 +81,10 @@ impl BuildReport {
             self.files,
             self.out.display(),
             self.elapsed.as_secs_f64(),
-            kib(self.search.bytes()),
+            match self.search.indexes.iter().all(|index| index.kept) {
+                true => "unchanged".to_string(),
+                false => kib(self.search.bytes()),
+            },
             indexes.join(", "),
             self.search.time.as_secs_f64(),
         )

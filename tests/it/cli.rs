@@ -442,9 +442,11 @@ fn build_prints_no_progress_off_a_terminal_and_nothing_when_quiet() {
         stages,
         [
             "load and validate",
+            "read the build cache",
             "render and write",
             "verify links",
-            "swap in"
+            "swap in",
+            "write the build cache"
         ],
         "{timed}"
     );

@@ -302,3 +302,30 @@ fn builds_in_memory_keep_what_is_unchanged_and_equal_fresh_ones() {
     assert!(!first.files.is_empty());
     assert!(kept_some, "no build in memory kept anything");
 }
+
+#[test]
+fn pdfs_are_kept_when_what_typst_reads_is_unchanged() {
+    if !cfg!(feature = "pdf") {
+        return;
+    }
+    let project = Project::sample();
+    let pdf_build = |dir: &str| {
+        let out = at(&project, dir);
+        let run = project.run(&["build", "--pdf", "--out", &out]);
+        (run.code(), run.stderr())
+    };
+    assert_eq!(pdf_build("out").0, 0);
+    let (code, stderr) = pdf_build("out");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(units_rendered(&stderr).map(|(r, _)| r), Some(0), "{stderr}");
+    let page = "content/check-service-health.md";
+    let text = project.read(page);
+    project.write(page, &format!("{text}\nOne more sentence.\n"));
+    let (code, stderr) = pdf_build("out");
+    assert_eq!(code, 0, "{stderr}");
+    let (rendered, total) = units_rendered(&stderr).unwrap();
+    assert!(rendered < total, "{stderr}");
+    let _ = std::fs::remove_dir_all(project.root().join("clean"));
+    assert_eq!(pdf_build("clean").0, 0);
+    assert_same_tree(&project, "out", "clean", "PDF build after a page edit");
+}
