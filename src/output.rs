@@ -105,6 +105,61 @@ impl Sink for Under<'_> {
     }
 }
 
+/// A sink noting each file it is given (without its bytes, unless asked to keep them) before
+/// handing it on: the manifest's list of a build, the files of one memo unit.
+pub struct Noting<'s> {
+    inner: &'s dyn Sink,
+    with_bytes: bool,
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl<'s> Noting<'s> {
+    /// Notes files on their way to `inner`; `with_bytes`: the notes keep the bytes too.
+    pub fn new(inner: &'s dyn Sink, with_bytes: bool) -> Self {
+        Self {
+            inner,
+            with_bytes,
+            files: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The files noted, in the order they came.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        self.files
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn note(&self, file: &OutputFile) {
+        let noted = OutputFile {
+            path: file.path.clone(),
+            locale: file.locale.clone(),
+            kind: file.kind,
+            source: file.source.clone(),
+            bytes: match self.with_bytes {
+                true => file.bytes.clone(),
+                false => Vec::new(),
+            },
+        };
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(noted);
+    }
+}
+
+impl Sink for Noting<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.note(&file);
+        self.inner.put(file)
+    }
+
+    fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
+        self.note(&file);
+        self.inner.keep(file)
+    }
+}
+
 /// A file to write, with what the manifest says about it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutputFile {

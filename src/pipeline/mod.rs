@@ -12,12 +12,12 @@ pub mod shard;
 pub mod translate;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::output::WriteError;
-use crate::output::{Collect, OutputFile, Sink, Under};
+use crate::output::{Collect, Noting, OutputFile, Sink, Under};
 use crate::render::html::HtmlRenderer;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::print::PrintRenderer;
@@ -500,10 +500,7 @@ pub fn render_all(cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<Rendered, R
     if cx.pdf {
         renderers.push(&pdf_renderer);
     }
-    let listing = Listing {
-        inner: sink,
-        entries: Mutex::new(Vec::new()),
-    };
+    let listing = Noting::new(sink, false);
     for renderer in renderers {
         let under = Under {
             dir: renderer.name(),
@@ -511,10 +508,7 @@ pub fn render_all(cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<Rendered, R
         };
         renderer.render(cx, &under)?;
     }
-    let mut entries = listing
-        .entries
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
+    let mut entries = listing.into_files();
     entries.push(Manifest::entry());
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(pair) = entries.windows(2).find(|pair| pair[0].path == pair[1].path) {
@@ -538,38 +532,4 @@ pub fn render_to_memory(cx: &RenderContext<'_>) -> Result<Vec<OutputFile>, Rende
     let rendered = render_all(cx, &collect)?;
     collect.put(Manifest::of_build(&rendered.files, cx.site, cx.sources).to_file())?;
     Ok(collect.into_sorted())
-}
-
-/// A sink noting every file (without its bytes) for the manifest before handing it on.
-struct Listing<'s> {
-    inner: &'s dyn Sink,
-    entries: Mutex<Vec<OutputFile>>,
-}
-
-impl Listing<'_> {
-    fn note(&self, file: &OutputFile) {
-        let entry = OutputFile {
-            path: file.path.clone(),
-            locale: file.locale.clone(),
-            kind: file.kind,
-            source: file.source.clone(),
-            bytes: Vec::new(),
-        };
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(entry);
-    }
-}
-
-impl Sink for Listing<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
-        self.note(&file);
-        self.inner.put(file)
-    }
-
-    fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
-        self.note(&file);
-        self.inner.keep(file)
-    }
 }

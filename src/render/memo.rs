@@ -17,7 +17,7 @@ use std::sync::{Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 
-use crate::output::{OutputFile, Sink, WriteError};
+use crate::output::{Noting, OutputFile, Sink};
 use crate::render::RenderError;
 
 /// The fingerprint of a unit's inputs.
@@ -105,16 +105,9 @@ impl Memo {
             self.remember(key, files.clone());
             return Ok(());
         }
-        let recorder = Recorder {
-            inner: sink,
-            with_bytes: self.with_bytes,
-            files: Mutex::new(Vec::new()),
-        };
-        render(&recorder)?;
-        let mut files = recorder
-            .files
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
+        let noting = Noting::new(sink, self.with_bytes);
+        render(&noting)?;
+        let mut files = noting.into_files();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         self.rendered.fetch_add(1, Ordering::Relaxed);
         self.remember(key, files);
@@ -141,45 +134,6 @@ impl Memo {
         self.next
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// A sink noting the files of one unit as they pass.
-struct Recorder<'s> {
-    inner: &'s dyn Sink,
-    with_bytes: bool,
-    files: Mutex<Vec<OutputFile>>,
-}
-
-impl Recorder<'_> {
-    fn note(&self, file: &OutputFile) {
-        let noted = OutputFile {
-            path: file.path.clone(),
-            locale: file.locale.clone(),
-            kind: file.kind,
-            source: file.source.clone(),
-            bytes: if self.with_bytes {
-                file.bytes.clone()
-            } else {
-                Vec::new()
-            },
-        };
-        self.files
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(noted);
-    }
-}
-
-impl Sink for Recorder<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), WriteError> {
-        self.note(&file);
-        self.inner.put(file)
-    }
-
-    fn keep(&self, file: OutputFile) -> Result<(), WriteError> {
-        self.note(&file);
-        self.inner.keep(file)
     }
 }
 
