@@ -82,6 +82,17 @@ impl Hasher {
     }
 }
 
+/// The SHA-256 of every file of `sources`, by [`FileId::index`](crate::source::FileId::index),
+/// computed on every core: what a unit's key holds of the files it reads.
+pub fn of_sources(sources: &SourceMap) -> Vec<[u8; 32]> {
+    use rayon::prelude::*;
+    let files: Vec<&str> = sources.files().map(|file| file.text.as_str()).collect();
+    files
+        .par_iter()
+        .map(|text| Sha256::digest(text.as_bytes()).into())
+        .collect()
+}
+
 /// The fingerprint of the site's *outline*: what a page may show of other pages. Every
 /// procedure's path, title, products and steps (ids, titles and where they lead, answers,
 /// escalation categories), and every page's path, locales, front matter and title; also the

@@ -18,6 +18,13 @@ pub const MAX_TEXT_BYTES: u64 = 8 * 1024 * 1024;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(u32);
 
+impl FileId {
+    /// The file's place in the order files were added to its map.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// One source file: its path relative to the project root (with `/` separators) and its text.
 #[derive(Debug)]
 pub struct SourceFile {

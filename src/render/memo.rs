@@ -76,6 +76,11 @@ impl Memo {
         hasher.finalize().into()
     }
 
+    /// Whether units are recorded (and so may be kept) at all.
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
     /// Whether the unit with these inputs would be kept.
     pub fn holds(&self, inputs: &[&[u8]]) -> bool {
         self.on && self.previous.contains_key(&self.key(inputs))

@@ -64,6 +64,8 @@ pub struct RenderContext<'a> {
     pub memo: Memo,
     /// Each guide page as the previous build's search read it, for the pages the memo keeps.
     pub search_pages: std::sync::Mutex<search::PageRecords>,
+    /// The SHA-256 of each source file, by index, made the first time a unit asks.
+    file_keys: std::sync::OnceLock<Vec<[u8; 32]>>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -85,12 +87,21 @@ impl<'a> RenderContext<'a> {
             locales: config.locales.clone(),
             memo: Memo::default(),
             search_pages: std::sync::Mutex::default(),
+            file_keys: std::sync::OnceLock::new(),
         }
     }
 
     /// Whether `locale`'s files are rendered.
     pub fn renders(&self, locale: &str) -> bool {
         self.locales.iter().any(|l| l == locale)
+    }
+
+    /// The SHA-256 of a source file (what a unit's key holds of the files it reads).
+    fn file_key(&self, file: crate::source::FileId) -> &[u8] {
+        self.file_keys
+            .get_or_init(|| crate::fingerprint::of_sources(self.sources))
+            .get(file.index())
+            .map_or(&[], |key| key.as_slice())
     }
 
     /// Renders `renderer`'s unit of `procedure` in `locale` through the memo: kept when the
@@ -106,12 +117,14 @@ impl<'a> RenderContext<'a> {
         procedure: &Procedure,
         render: impl FnOnce(&dyn Sink) -> Result<(), RenderError>,
     ) -> Result<(), RenderError> {
-        let text = &self.sources.file(procedure.file).text;
+        if !self.memo.is_on() {
+            return render(sink);
+        }
         let inputs: [&[u8]; 4] = [
             unit.as_bytes(),
             locale.as_bytes(),
             procedure.path.as_bytes(),
-            text.as_bytes(),
+            self.file_key(procedure.file),
         ];
         self.memo.unit(sink, &inputs, render)
     }
@@ -129,10 +142,13 @@ impl<'a> RenderContext<'a> {
         page: &Page,
         render: impl FnOnce(&dyn Sink) -> Result<(), RenderError>,
     ) -> Result<(), RenderError> {
+        if !self.memo.is_on() {
+            return render(sink);
+        }
         let mut inputs: Vec<&[u8]> = vec![unit.as_bytes(), locale.as_bytes(), page.path.as_bytes()];
         for (version_locale, version) in &page.versions {
             inputs.push(version_locale.as_bytes());
-            inputs.push(self.sources.file(version.file).text.as_bytes());
+            inputs.push(self.file_key(version.file));
         }
         self.memo.unit(sink, &inputs, render)
     }
@@ -151,16 +167,19 @@ impl<'a> RenderContext<'a> {
         (procedures, pages): (&[&Procedure], &[&Page]),
         render: impl FnOnce(&dyn Sink) -> Result<(), RenderError>,
     ) -> Result<(), RenderError> {
+        if !self.memo.is_on() {
+            return render(sink);
+        }
         let mut inputs: Vec<&[u8]> = vec![unit.as_bytes(), locale.as_bytes()];
         for procedure in procedures {
             inputs.push(procedure.path.as_bytes());
-            inputs.push(self.sources.file(procedure.file).text.as_bytes());
+            inputs.push(self.file_key(procedure.file));
         }
         for page in pages {
             inputs.push(page.path.as_bytes());
             for (version_locale, version) in &page.versions {
                 inputs.push(version_locale.as_bytes());
-                inputs.push(self.sources.file(version.file).text.as_bytes());
+                inputs.push(self.file_key(version.file));
             }
         }
         self.memo.unit(sink, &inputs, render)

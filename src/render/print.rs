@@ -85,7 +85,10 @@ impl Renderer for PrintRenderer<'_> {
                 .try_for_each(|(product, procedures)| {
                     let unit = format!("print runbook {}", product.unwrap_or(""));
                     // A runbook binds the pages its procedures link as appendices.
-                    let appendices = linked_pages(&view, procedures);
+                    let appendices = match cx.memo.is_on() {
+                        true => linked_pages(&view, procedures),
+                        false => Vec::new(),
+                    };
                     let read = (procedures.as_slice(), appendices.as_slice());
                     cx.many_unit(sink, &unit, locale, read, |sink| {
                         Ok(sink.put(print.runbook(*product, procedures)?)?)
