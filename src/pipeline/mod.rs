@@ -415,30 +415,27 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
         })
         .collect();
     let memo = cx.memo.stats();
-    let mut cache = incremental::Cache::default();
+    let mut cache = incremental::Cache {
+        units: std::mem::take(&mut cx.memo).into_units(),
+        links,
+        pages: search_pages,
+    };
     let (unchanged, in_memory) = match destination {
         Destination::Directory(staging) => {
             incremental::forget(&config.root, &out)?;
             let unchanged = staging.finish()?.unchanged;
             stage("swap in");
-            let cache = incremental::Cache {
-                units: std::mem::take(&mut cx.memo).into_units(),
-                links,
-                pages: search_pages,
-            };
             // A cache that cannot be written only makes the next build a full one.
-            let _ = incremental::save(&config.root, &out, &manifest_bytes, cache);
+            let _ = incremental::save(
+                &config.root,
+                &out,
+                &manifest_bytes,
+                std::mem::take(&mut cache),
+            );
             stage("write the build cache");
             (unchanged, Vec::new())
         }
-        Destination::Memory(collect) => {
-            cache = incremental::Cache {
-                units: std::mem::take(&mut cx.memo).into_units(),
-                links,
-                pages: search_pages,
-            };
-            (0, collect.into_sorted())
-        }
+        Destination::Memory(collect) => (0, collect.into_sorted()),
     };
     let built = |counts: &std::collections::BTreeMap<String, usize>| -> Vec<(String, usize)> {
         counts

@@ -117,16 +117,7 @@ impl<'a> RenderContext<'a> {
         procedure: &Procedure,
         render: impl FnOnce(&dyn Sink) -> Result<(), RenderError>,
     ) -> Result<(), RenderError> {
-        if !self.memo.is_on() {
-            return render(sink);
-        }
-        let inputs: [&[u8]; 4] = [
-            unit.as_bytes(),
-            locale.as_bytes(),
-            procedure.path.as_bytes(),
-            self.file_key(procedure.file),
-        ];
-        self.memo.unit(sink, &inputs, render)
+        self.many_unit(sink, unit, locale, (&[procedure], &[]), render)
     }
 
     /// Renders `renderer`'s unit of `page` in `locale` through the memo: kept when the page's
@@ -142,15 +133,7 @@ impl<'a> RenderContext<'a> {
         page: &Page,
         render: impl FnOnce(&dyn Sink) -> Result<(), RenderError>,
     ) -> Result<(), RenderError> {
-        if !self.memo.is_on() {
-            return render(sink);
-        }
-        let mut inputs: Vec<&[u8]> = vec![unit.as_bytes(), locale.as_bytes(), page.path.as_bytes()];
-        for (version_locale, version) in &page.versions {
-            inputs.push(version_locale.as_bytes());
-            inputs.push(self.file_key(version.file));
-        }
-        self.memo.unit(sink, &inputs, render)
+        self.many_unit(sink, unit, locale, (&[], &[page]), render)
     }
 
     /// Renders a unit that reads several procedures and pages (a bound runbook and its
