@@ -60,7 +60,7 @@ pub fn generate(n: usize, out: &Path, seed: u64) -> std::io::Result<()> {
     std::fs::create_dir_all(&content)?;
     std::fs::write(
         out.join("book.toml"),
-        "[book]\ntitle = \"Synthetic guide\"\nlanguage = \"en\"\n\n[runbook]\nlocales = [\"en\", \"ja\"]\n\n[runbook.titles]\nja = \"合成ガイド\"\n",
+        "[book]\ntitle = \"Synthetic guide\"\nlanguage = \"en\"\n\n[output.runbook]\nlocales = [\"en\", \"ja\"]\n\n[output.runbook.titles]\nja = \"合成ガイド\"\n",
     )?;
     let mut products = String::from("products:\n");
     for p in 0..3 {

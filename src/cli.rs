@@ -53,13 +53,13 @@ Examples:
 Output: build/html/ (the site; open build/html/index.html), build/markdown/LOCALE/ (one mdBook
 source per locale) and build/manifest.json (every file written).")]
     Build {
-        /// Output directory [default: `[runbook] output-dir`, relative to the root].
+        /// Output directory [default: `[output.runbook] output-dir`, relative to the root].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
-        /// Also typeset every checklist and runbook as PDF (build/pdf/), as `[runbook] pdf = true`.
+        /// Also typeset every checklist and runbook as PDF (build/pdf/), as `[output.runbook] pdf = true`.
         #[arg(long)]
         pdf: bool,
         /// Also print the wall time of each stage (load and validate, render, verify, write).
@@ -119,6 +119,13 @@ Exit codes: 0 clean or warnings only, 1 errors, 2 usage errors.")]
         #[arg(long, value_name = "N")]
         max_errors: Option<usize>,
     },
+    /// Build the project as an mdBook backend: what `mdbook build` and `mdbook serve` run.
+    #[command(after_help = "\
+book.toml's `[output.runbook]` table holds runbook's settings; with `command = \"runbook
+mdbook-backend\"` in it, `mdbook build` at the project root runs this command with mdBook's
+render context on standard input, and it builds the whole project as `runbook build` does (into
+`output-dir`). Set `[build] build-dir = \"build/html\"` so that `mdbook serve` serves the site.")]
+    MdbookBackend,
     /// Create a new project that builds at once.
     #[command(after_help = "\
 Examples:
@@ -389,6 +396,7 @@ pub fn run(cli: Cli) -> ExitCode {
             },
             color,
         ),
+        Command::MdbookBackend => mdbook_backend(color),
         Command::Init { dir } => init(&dir.unwrap_or(cli.root)),
         Command::Schema { kind, out } => schemas(kind.as_deref(), out),
         Command::Record(command) => record(&cli.root, command, color),
@@ -659,6 +667,32 @@ struct BuildOutput {
     force: bool,
     /// Only these locales (a shard); empty: all.
     locales: Vec<String>,
+}
+
+/// `mdbook-backend`: mdBook's render context on standard input → a build of its root.
+fn mdbook_backend(color: bool) -> ExitCode {
+    use runbook::mdbook::{RenderContext, TESTED_MDBOOK, remove_empty_destination};
+    let context = match RenderContext::read(std::io::stdin().lock()) {
+        Ok(context) => context,
+        Err(error) => {
+            print_error(&error.to_string(), color);
+            return ExitCode::from(2);
+        }
+    };
+    if !context.is_tested_version() {
+        eprintln!(
+            "note: runbook was tested as a backend of mdBook {TESTED_MDBOOK}; this is mdBook {}",
+            context.version
+        );
+    }
+    remove_empty_destination(&context.root, &context.destination);
+    let output = BuildOutput {
+        quiet: false,
+        timings: false,
+        force: false,
+        locales: Vec::new(),
+    };
+    build(&context.root, None, output, false, color)
 }
 
 fn build(

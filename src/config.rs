@@ -2,8 +2,8 @@
 //!
 //! The file keeps mdBook's `[book]` keys (title, authors, description, language, src), so an mdBook
 //! user recognises it and `mdbook build` at the project root reads the generated Markdown, and adds
-//! a `[runbook]` table for everything this tool needs. Tables other than `[book]` and `[runbook]`
-//! (mdBook's `[build]`, `[output.*]`, ...) are left to mdBook; unknown keys inside `[runbook]` are
+//! a `[output.runbook]` table for everything this tool needs. Tables other than `[book]` and `[output.runbook]`
+//! (mdBook's `[build]`, `[output.*]`, ...) are left to mdBook; unknown keys inside `[output.runbook]` are
 //! errors with their location.
 
 use std::collections::BTreeMap;
@@ -47,6 +47,19 @@ pub enum RawHtml {
     AllowList,
     /// No raw HTML at all: every tag is an error.
     Refuse,
+}
+
+/// Where a page's "last updated" date comes from (`[output.runbook] dates`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dates {
+    /// A page's front matter: `date`, else `ms.date` (the default). Procedures have none.
+    #[default]
+    FrontMatter,
+    /// The commit that last changed the page's or procedure's file (`git log`).
+    Git,
+    /// No dates.
+    None,
 }
 
 /// The paper printed checklists and runbooks are laid out for.
@@ -105,23 +118,25 @@ pub struct Config {
     pub record_fields: Vec<String>,
     /// Where the HTML site is published, so that printed cross-links can show full URLs.
     pub site_url: Option<String>,
-    /// The date printed on checklists: `[runbook] build-date`, else `SOURCE_DATE_EPOCH`, else none
+    /// The date printed on checklists: `[output.runbook] build-date`, else `SOURCE_DATE_EPOCH`, else none
     /// (never the clock, so that builds stay reproducible).
     pub build_date: Option<String>,
-    /// Whether `build` writes PDFs (`[runbook] pdf`, or `--pdf`).
+    /// Whether `build` writes PDFs (`[output.runbook] pdf`, or `--pdf`).
     pub pdf: bool,
+    /// Where pages' "last updated" dates come from (`[output.runbook] dates`).
+    pub dates: Dates,
     /// Font files for PDFs, relative to the root, tried before the shipped IPAex Gothic.
     pub fonts: Vec<PathBuf>,
-    /// What raw HTML inside Markdown is accepted (`[runbook] raw-html`).
+    /// What raw HTML inside Markdown is accepted (`[output.runbook] raw-html`).
     pub raw_html: RawHtml,
-    /// Content files left out of the build (`[runbook] exclude`, globs relative to `content/`).
+    /// Content files left out of the build (`[output.runbook] exclude`, globs relative to `content/`).
     pub exclude: globset::GlobSet,
     /// Directory names whose Markdown files are include files, pulled into pages and never
-    /// built as pages of their own (`[runbook] include-folders`, default `includes`).
+    /// built as pages of their own (`[output.runbook] include-folders`, default `includes`).
     pub include_folders: Vec<String>,
-    /// Where site-root links (`/azure/x`) lead (`[runbook.root-links]`), longest prefix first.
+    /// Where site-root links (`/azure/x`) lead (`[output.runbook.root-links]`), longest prefix first.
     pub root_links: Vec<RootLink>,
-    /// Link targets known to exist outside the built content (`[runbook] outside`, globs over
+    /// Link targets known to exist outside the built content (`[output.runbook] outside`, globs over
     /// site-root paths and content-relative paths): accepted without a check.
     pub outside: globset::GlobSet,
 }
@@ -158,7 +173,7 @@ impl Config {
         })
     }
 
-    /// Whether a content path is left out by `[runbook] exclude`.
+    /// Whether a content path is left out by `[output.runbook] exclude`.
     pub fn is_excluded(&self, relative: &str) -> bool {
         self.exclude.is_match(relative)
     }
@@ -204,6 +219,15 @@ impl Config {
 struct BookToml {
     #[serde(default)]
     book: BookTable,
+    /// The table of earlier versions, now `[output.runbook]`: an error that says how to move it.
+    runbook: Option<toml::Spanned<toml::Table>>,
+    #[serde(default)]
+    output: OutputTables,
+}
+
+/// mdBook's `[output.*]` tables: runbook reads its own and leaves the others to mdBook.
+#[derive(Default, Deserialize)]
+struct OutputTables {
     runbook: Option<RunbookTable>,
 }
 
@@ -217,9 +241,15 @@ struct BookTable {
     language: Option<toml::Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RunbookTable {
+    /// mdBook's: the backend's command line (`runbook mdbook-backend`); runbook does not use it.
+    #[serde(rename = "command")]
+    _command: Option<String>,
+    /// mdBook's: whether a missing backend command is only a warning; runbook does not use it.
+    #[serde(rename = "optional")]
+    _optional: Option<bool>,
     locales: Option<toml::Spanned<Vec<toml::Spanned<String>>>>,
     #[serde(default)]
     titles: BTreeMap<toml::Spanned<String>, String>,
@@ -233,6 +263,8 @@ struct RunbookTable {
     build_date: Option<toml::Spanned<String>>,
     #[serde(default)]
     pdf: bool,
+    #[serde(default)]
+    dates: Dates,
     #[serde(default)]
     fonts: Vec<toml::Spanned<String>>,
     #[serde(default)]
@@ -250,7 +282,7 @@ struct RunbookTable {
 /// it.
 ///
 /// # Errors
-/// A missing or unreadable file, a TOML syntax error, an unknown key in `[runbook]`, a wrong type
+/// A missing or unreadable file, a TOML syntax error, an unknown key in `[output.runbook]`, a wrong type
 /// or an invalid locale: diagnostics with the location in `book.toml`.
 pub fn load(root: &Path, sources: &mut SourceMap) -> Result<Config, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
@@ -294,23 +326,24 @@ fn parse(root: &Path, text: &str, file: FileId) -> Result<Config, Vec<Diagnostic
 
 fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagnostic>> {
     let mut diagnostics = Vec::new();
-    let runbook = raw.runbook.unwrap_or(RunbookTable {
-        locales: None,
-        titles: BTreeMap::new(),
-        output_dir: None,
-        fallback: Fallback::default(),
-        paper: Paper::default(),
-        record_fields: None,
-        site_url: None,
-        build_date: None,
-        pdf: false,
-        fonts: Vec::new(),
-        raw_html: RawHtml::default(),
-        exclude: Vec::new(),
-        include_folders: None,
-        root_links: BTreeMap::new(),
-        outside: Vec::new(),
-    });
+    if let Some(old) = &raw.runbook {
+        return Err(vec![
+            Diagnostic::error(
+                "moved-config",
+                "runbook's settings are now in `[output.runbook]`, not `[runbook]`",
+            )
+            .at(Span::new(file, old.span()))
+            .help(format!(
+                "rename the table headers: `[runbook]` to `[output.runbook]`{}, and add `command = \"runbook mdbook-backend\"` to it so that `mdbook build` at the root builds the site",
+                old.get_ref()
+                    .iter()
+                    .filter(|(_, value)| value.is_table())
+                    .map(|(key, _)| format!(", `[runbook.{key}]` to `[output.runbook.{key}]`"))
+                    .collect::<String>()
+            )),
+        ]);
+    }
+    let runbook = raw.output.runbook.unwrap_or_default();
     let book_language = raw.book.language.as_ref().map(|l| l.get_ref().clone());
     let locales: Vec<String> = match &runbook.locales {
         Some(list) => {
@@ -453,6 +486,7 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         }),
         build_date,
         pdf: runbook.pdf,
+        dates: runbook.dates,
         fonts: runbook
             .fonts
             .into_iter()
@@ -499,7 +533,7 @@ fn glob_set(
         .unwrap_or_else(|_| globset::GlobSet::empty())
 }
 
-/// `[runbook.root-links]`: prefix → `"content"`, `"content/DIR"` or a base URL, longest prefix
+/// `[output.runbook.root-links]`: prefix → `"content"`, `"content/DIR"` or a base URL, longest prefix
 /// first.
 fn root_links(
     table: &BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
@@ -616,7 +650,7 @@ mod tests {
     #[test]
     fn reads_locales_titles_and_defaults() {
         let config = load_text(
-            "[book]\ntitle = \"Guide\"\nlanguage = \"en\"\n[runbook]\nlocales = [\"en\", \"ja\"]\n[runbook.titles]\nja = \"ガイド\"\n",
+            "[book]\ntitle = \"Guide\"\nlanguage = \"en\"\n[output.runbook]\nlocales = [\"en\", \"ja\"]\n[output.runbook.titles]\nja = \"ガイド\"\n",
         )
         .unwrap();
         assert_eq!(config.locales, ["en", "ja"]);
@@ -629,13 +663,40 @@ mod tests {
 
     #[test]
     fn unknown_runbook_key_is_an_error_at_the_key() {
-        let text = "[runbook]\nlocales = [\"en\"]\noutput_dir = \"x\"\n";
+        let text = "[output.runbook]\nlocales = [\"en\"]\noutput_dir = \"x\"\n";
         let Err((_, diagnostics)) = load_text(text) else {
             panic!("expected an error")
         };
         let span = diagnostics[0].span.clone().unwrap();
         assert_eq!(&text[span.range], "output_dir");
         assert!(diagnostics[0].message.contains("unknown field"));
+    }
+
+    #[test]
+    fn an_old_runbook_table_says_where_it_moved() {
+        let text = "[book]\ntitle = \"Guide\"\n\n[runbook]\nlocales = [\"en\", \"ja\"]\n\n[runbook.titles]\nja = \"ガイド\"\n";
+        let Err((_, diagnostics)) = load_text(text) else {
+            panic!("expected an error")
+        };
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, "moved-config");
+        let help = diagnostics[0].help.as_deref().unwrap_or("");
+        assert!(help.contains("`[runbook]` to `[output.runbook]`"), "{help}");
+        assert!(
+            help.contains("`[runbook.titles]` to `[output.runbook.titles]`"),
+            "{help}"
+        );
+        let span = diagnostics[0].span.clone().unwrap();
+        assert!(text[span.range].starts_with("[runbook]"));
+    }
+
+    #[test]
+    fn mdbook_keys_are_accepted_in_the_runbook_table() {
+        let config = load_text(
+            "[book]\nsrc = \"content\"\n[build]\nbuild-dir = \"build/html\"\n[output.html]\nfold = { enable = true }\n[output.runbook]\ncommand = \"runbook mdbook-backend\"\noptional = true\nlocales = [\"en\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.locales, ["en"]);
     }
 
     #[test]
@@ -650,7 +711,7 @@ mod tests {
 
     #[test]
     fn print_settings_are_read_and_checked() {
-        let config = load_text("[runbook]\npaper = \"letter\"\nsite-url = \"https://docs.example.com/guide\"\nbuild-date = \"2026-01-02\"\nrecord-fields = [\"ticket\", \"Region\"]\n").unwrap();
+        let config = load_text("[output.runbook]\npaper = \"letter\"\nsite-url = \"https://docs.example.com/guide\"\nbuild-date = \"2026-01-02\"\nrecord-fields = [\"ticket\", \"Region\"]\n").unwrap();
         assert_eq!(config.paper, Paper::Letter);
         assert_eq!(
             config.site_url.as_deref(),
@@ -658,10 +719,10 @@ mod tests {
         );
         assert_eq!(config.build_date.as_deref(), Some("2026-01-02"));
         assert_eq!(config.record_fields, ["ticket", "Region"]);
-        assert!(load_text("[runbook]\nsite-url = \"docs\"\n").is_err());
-        assert!(load_text("[runbook]\nfonts = [\"no/such.ttf\"]\n").is_err());
-        assert!(load_text("[runbook]\nfonts = [\"../outside.ttf\"]\n").is_err());
-        assert!(load_text("[runbook]\nbuild-date = \"soon\"\n").is_err());
+        assert!(load_text("[output.runbook]\nsite-url = \"docs\"\n").is_err());
+        assert!(load_text("[output.runbook]\nfonts = [\"no/such.ttf\"]\n").is_err());
+        assert!(load_text("[output.runbook]\nfonts = [\"../outside.ttf\"]\n").is_err());
+        assert!(load_text("[output.runbook]\nbuild-date = \"soon\"\n").is_err());
     }
 
     #[test]
@@ -673,6 +734,6 @@ mod tests {
         assert!(!is_locale_tag("english"));
         assert!(!is_locale_tag("en_US"));
         assert!(!is_locale_tag(""));
-        assert!(load_text("[runbook]\nlocales = [\"en\", \"日本\"]\n").is_err());
+        assert!(load_text("[output.runbook]\nlocales = [\"en\", \"日本\"]\n").is_err());
     }
 }

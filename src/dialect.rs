@@ -12,7 +12,7 @@
 //! | `:::row:::`, `:::column:::` | nothing (layout only) |
 //! | `> [!VIDEO url]` | a link to the video |
 //! | `<a name="x"></a>` | `<a id="x"></a>`, dropped when the next heading has that id anyway |
-//! | `/prefix/path` links | what `[runbook.root-links]` maps them to |
+//! | `/prefix/path` links | what `[output.runbook.root-links]` maps them to |
 //!
 //! Alerts (`> [!NOTE]`) are left as they are: pulldown-cmark reads them (GitHub's syntax), so each
 //! renderer draws them its own way. Anything else written as a directive is `Unsupported`, which
@@ -510,7 +510,7 @@ pub const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// The text as plain CommonMark with GitHub alerts: includes pulled in, directives turned into
 /// Markdown or the few HTML elements the renderers style, HTML anchors as ids, and site-root links
-/// mapped by `[runbook.root-links]`.
+/// mapped by `[output.runbook.root-links]`.
 pub fn expand(text: &str, cx: &Context<'_>) -> String {
     expand_bounded(text, cx).0
 }
@@ -540,8 +540,8 @@ fn expand_links(expanded: String, cx: &Context<'_>) -> String {
     markup::rebase_raw_hrefs(&rebased, &|destination| rebase(cx, destination))
 }
 
-/// What the expanded page does with a link: site-root links as `[runbook.root-links]` maps them,
-/// links declared `[runbook] outside` to their published address or to their text.
+/// What the expanded page does with a link: site-root links as `[output.runbook.root-links]` maps them,
+/// links declared `[output.runbook] outside` to their published address or to their text.
 fn rebase(cx: &Context<'_>, destination: &str) -> markup::Rebase {
     let config = cx.config;
     if destination.starts_with('/') && !destination.starts_with("//") {
@@ -594,7 +594,7 @@ fn rebase(cx: &Context<'_>, destination: &str) -> markup::Rebase {
     }
 }
 
-/// The published address of a content path, when `[runbook.root-links]` says both where the
+/// The published address of a content path, when `[output.runbook.root-links]` says both where the
 /// content is published (a prefix mapped to `"content"`) and where that prefix leads outside
 /// (a shorter prefix mapped to a URL): `x.md` under `"/partner-center/" = "content"` and
 /// `"/" = "https://learn.microsoft.com/{locale}/"` is `.../partner-center/x`.
@@ -885,7 +885,7 @@ fn anchors_as_ids(text: &str) -> String {
     out
 }
 
-/// What a site-root link (`/x/y`) is under `[runbook.root-links]`.
+/// What a site-root link (`/x/y`) is under `[output.runbook.root-links]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RootLink {
     /// A content path with extension and any `#fragment` (`guides/x.md#a`).
@@ -979,7 +979,7 @@ mod tests {
     fn config(root_links: &str) -> Config {
         let mut sources = crate::source::SourceMap::new();
         let dir = std::env::temp_dir();
-        let text = format!("[runbook]\nlocales = [\"en\", \"ja\"]\n{root_links}");
+        let text = format!("[output.runbook]\nlocales = [\"en\", \"ja\"]\n{root_links}");
         let file = sources.add("book.toml", text.clone());
         crate::config::parse_for_tests(&dir, &text, file).expect("config")
     }
@@ -1195,7 +1195,7 @@ mod tests {
     #[test]
     fn site_root_links_follow_the_mappings() {
         let config = config(
-            "[runbook.root-links]\n\"/partner-center/\" = \"content\"\n\"/\" = \"https://learn.microsoft.com/{locale}/\"\n",
+            "[output.runbook.root-links]\n\"/partner-center/\" = \"content\"\n\"/\" = \"https://learn.microsoft.com/{locale}/\"\n",
         );
         assert_eq!(
             root_link(&config, "/partner-center/report-problems#a", "en"),
@@ -1231,7 +1231,7 @@ mod tests {
     #[test]
     fn links_declared_outside_lead_to_the_published_site_or_become_text() {
         let config = config(
-            "outside = [\"other.md\", \"../elsewhere/**\", \"/azure/**\"]\n[runbook.root-links]\n\"/partner-center/\" = \"content\"\n\"/\" = \"https://learn.microsoft.com/{locale}/\"\n",
+            "outside = [\"other.md\", \"../elsewhere/**\", \"/azure/**\"]\n[output.runbook.root-links]\n\"/partner-center/\" = \"content\"\n\"/\" = \"https://learn.microsoft.com/{locale}/\"\n",
         );
         let cx = context(&config, "page", "ja", &|_| None);
         let out = expand("[a](other.md#x) [b](../elsewhere/y.md) [c](here.md)\n", &cx);

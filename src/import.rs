@@ -3,7 +3,7 @@
 //!
 //! The pages, include files, tables of contents and media are copied as they are (runbook reads
 //! the dialect itself); each localized checkout's pages go to `content/LOCALE/` under the same
-//! paths; `book.toml` gets the locales and `[runbook.root-links]` for the site-root links the
+//! paths; `book.toml` gets the locales and `[output.runbook.root-links]` for the site-root links the
 //! pages use. Whatever is not copied is listed with the reason, never dropped silently.
 
 use std::collections::BTreeMap;
@@ -165,7 +165,7 @@ fn book_toml(options: &ImportOptions, files: &BTreeMap<String, PathBuf>) -> Stri
     locales.extend(options.locales.iter().map(|(l, _)| l.clone()));
     let quoted: Vec<String> = locales.iter().map(|l| format!("\"{l}\"")).collect();
     let mut toml = format!(
-        "# Imported from a DocFX docs folder by `runbook import docfx`.\n[book]\ntitle = \"{}\"\nlanguage = \"{}\"\n\n[runbook]\nlocales = [{}]\n",
+        "# Imported from a DocFX docs folder by `runbook import docfx`.\n[book]\ntitle = \"{}\"\nlanguage = \"{}\"\nsrc = \"content\"\n\n# `mdbook build` and `mdbook serve` here run runbook (`command` below).\n[build]\nbuild-dir = \"build/html\"\ncreate-missing = false\n\n[output.runbook]\ncommand = \"runbook mdbook-backend\"\nlocales = [{}]\n",
         folder.replace('"', "'"),
         options.source_locale,
         quoted.join(", ")
@@ -173,7 +173,7 @@ fn book_toml(options: &ImportOptions, files: &BTreeMap<String, PathBuf>) -> Stri
     toml.push_str(
         "# Pages of the repository that are not imported, which links may name:\n# outside = [\"../other-docset/**\"]\n",
     );
-    toml.push_str("\n[runbook.root-links]\n");
+    toml.push_str("\n[output.runbook.root-links]\n");
     if first_segments.contains_key(&folder) {
         toml.push_str(&format!(
             "# The pages link each other by their published paths: /{folder}/page is content/page.md.\n\"/{folder}/\" = \"content\"\n"
@@ -198,8 +198,13 @@ fn write_all(
     };
     write("book.toml", book.as_bytes())?;
     written.push("book.toml".into());
-    write(".gitignore", b"/build/\n")?;
+    write(".gitignore", b"/build/\n/.runbook/\n")?;
     written.push(".gitignore".into());
+    let summary = format!("content/{}", crate::load::MDBOOK_SUMMARY);
+    if !files.contains_key(&summary) {
+        write(&summary, crate::init::MDBOOK_SUMMARY_TEXT.as_bytes())?;
+        written.push(summary);
+    }
     for (relative, source) in files {
         let bytes = std::fs::read(source)
             .map_err(|e| format!("cannot read `{}`: {e}", source.display()))?;

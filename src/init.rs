@@ -6,6 +6,9 @@ use std::path::Path;
 
 use crate::schema;
 
+/// `content/SUMMARY.md`, which mdBook needs to run runbook as its backend (`crate::mdbook`).
+pub const MDBOOK_SUMMARY_TEXT: &str = include_str!("init/SUMMARY.md");
+
 /// Files of a new project, path → text.
 const FILES: &[(&str, &str)] = &[
     ("book.toml", include_str!("init/book.toml")),
@@ -19,6 +22,7 @@ const FILES: &[(&str, &str)] = &[
         include_str!("init/first-procedure.yaml"),
     ),
     ("content/index.md", include_str!("init/index.md")),
+    ("content/SUMMARY.md", MDBOOK_SUMMARY_TEXT),
     ("content/index.ja.md", include_str!("init/index.ja.md")),
     (".gitignore", "/build/\n/.runbook/\n"),
 ];

@@ -37,6 +37,7 @@ pub mod import;
 pub mod init;
 pub mod load;
 pub mod markup;
+pub mod mdbook;
 pub mod metrics;
 pub mod model;
 pub mod output;

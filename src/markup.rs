@@ -529,6 +529,35 @@ pub fn plain_text(text: &str) -> String {
     plain
 }
 
+/// A summary of block Markdown for a page's `<meta name="description">`: its plain text on one
+/// line, cut to at most `max` characters at a space (or, in text written without spaces, at a
+/// character) and ended with `…` when cut.
+pub fn summary(text: &str, max: usize) -> String {
+    let mut plain = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => plain.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => plain.push(' '),
+            _ => {}
+        }
+    }
+    let line = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= max {
+        return line;
+    }
+    let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    // At a space when one is near the end, so that no word is cut; else at a character.
+    let cut = match cut.rfind(' ') {
+        Some(space) if space >= cut.len() / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:、，".contains(c))
+    )
+}
+
 /// A typst string literal (`"..."`) holding `text`, line breaks turned into spaces: text in it is
 /// never read as typst markup or code.
 pub fn typst_string(text: &str) -> String {
@@ -929,6 +958,20 @@ pub fn blocks(text: &str) -> Vec<Block> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn summaries_are_one_line_cut_at_a_word_or_a_character() {
+        assert_eq!(
+            summary("Check **health** first.\n\nThen [escalate](x.md).", 160),
+            "Check health first. Then escalate."
+        );
+        let english = summary(&"word ".repeat(50), 30);
+        assert!(english.ends_with("word…"), "{english}");
+        assert!(english.chars().count() <= 30);
+        let japanese = summary(&"確認".repeat(100), 80);
+        assert_eq!(japanese.chars().count(), 80);
+        assert!(japanese.ends_with("確…"), "{japanese}");
+    }
+
     use super::*;
 
     #[test]

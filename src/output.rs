@@ -196,6 +196,11 @@ pub enum OutputKind {
     Runbook,
     /// A side-by-side translation review.
     Review,
+    /// The page a host shows for an address that has none (`404.html`), at the root and per
+    /// locale.
+    NotFound,
+    /// What search engines read: `sitemap.xml` and `robots.txt` (with `site-url`).
+    Crawl,
     /// A stylesheet, the site's script or a copied content file.
     Asset,
     /// A locale's search index (a script the site's script loads).

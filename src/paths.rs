@@ -58,6 +58,15 @@ pub fn relative_url(from: &str, to: &str) -> String {
     url
 }
 
+/// The absolute URL of `path` (relative to the HTML output's root) on the site published at
+/// `site_url` (`[output.runbook] site-url`, ending in `/`), percent-encoded as URLs are.
+pub fn absolute_url(site_url: &str, path: &str) -> String {
+    match url::Url::parse(site_url).and_then(|base| base.join(path)) {
+        Ok(url) => url.to_string(),
+        Err(_) => format!("{site_url}{path}"),
+    }
+}
+
 /// Resolves a relative link path (without fragment) written in the file at content path `from`
 /// (e.g. `guides/a`) to a content path (`guides/b.md` → `guides/b`). `None` when it leaves the
 /// content root or is not a `.md` link.
@@ -143,6 +152,18 @@ pub const TEMPLATE_IDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolute_urls_are_percent_encoded_under_the_site_path() {
+        assert_eq!(
+            absolute_url("https://docs.example.com/guide/", "ja/手順/確認.html"),
+            "https://docs.example.com/guide/ja/%E6%89%8B%E9%A0%86/%E7%A2%BA%E8%AA%8D.html"
+        );
+        assert_eq!(
+            absolute_url("https://docs.example.com/", "index.html"),
+            "https://docs.example.com/index.html"
+        );
+    }
 
     #[test]
     fn md_links_resolve_relative_to_the_file() {

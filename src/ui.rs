@@ -91,6 +91,14 @@ ui_keys! {
     End = "end": "This is the end of the procedure.", "これで手順は終了です。";
     /// Notice on a page shown in the source locale: `{language}` is the source language's name.
     Untranslated = "untranslated": "This text has not been translated yet; it is shown in {language}.", "この内容はまだ翻訳されていないため、原文のまま表示しています。";
+    /// Heading of the page shown for an address that has none.
+    NotFound = "not-found": "Page not found", "ページが見つかりません";
+    /// What the page for an address that has none says.
+    NotFoundText = "not-found-text": "There is no page at this address. It may have moved or been renamed: search the guide, or start again from the home page.", "このアドレスにはページがありません。移動したか、名前が変わった可能性があります。ガイドを検索するか、ホーム ページからお探しください。";
+    /// Link to the home page from the page for an address that has none.
+    GoHome = "go-home": "Go to the home page", "ホーム ページへ移動";
+    /// When a page was last changed: `{date}` is the date, written the locale's way.
+    LastUpdated = "last-updated": "Last updated: {date}", "最終更新日: {date}";
     /// Link that skips the navigation.
     SkipToContent = "skip-to-content": "Skip to content", "本文へスキップ";
     /// Label of the search box.

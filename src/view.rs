@@ -287,7 +287,7 @@ impl<'a> LocaleView<'a> {
         }
     }
 
-    /// The build date (`[runbook] build-date` or `SOURCE_DATE_EPOCH`) written the locale's way.
+    /// The build date (`[output.runbook] build-date` or `SOURCE_DATE_EPOCH`) written the locale's way.
     pub fn build_date(&self) -> Option<String> {
         self.config.build_date.as_deref().map(|d| self.ui.date(d))
     }

@@ -717,14 +717,67 @@
     form.hidden = false;
   }
 
-  /* A language link keeps the reader's place: the same step or heading, where it has one. */
+  /* A language link keeps the reader's place: the same step or heading, where it has one. The
+     language followed is remembered for the root page's choice. */
   function setUpLanguageLinks() {
     document.querySelectorAll(".languages a[hreflang]").forEach(function (link) {
       var page = link.getAttribute("href").split("#")[0];
       link.addEventListener("click", function () {
         link.setAttribute("href", page + location.hash);
+        rememberLanguage(link.getAttribute("hreflang"));
       });
     });
+  }
+
+  /* The root page's choice of language. With this script the page goes on to the language the
+     reader chose last (a language link followed anywhere on the site), else to the first of the
+     browser's languages the site has: the same tag, or the same language (`ja-JP` finds `ja`,
+     `en` finds `en-GB`). Never in a loop: it goes on once per visit (sessionStorage), replacing
+     itself in the history so that Back leaves the site, and `#choose` in the address shows the
+     list. Without the script, or with no language in common, the page is the list. */
+  var LANGUAGE_KEY = "runbook.language";
+  var LANGUAGE_CHOSEN_KEY = "runbook.language-chosen";
+  function rememberLanguage(lang) {
+    if (lang) store().set(LANGUAGE_KEY, lang);
+  }
+  function preferredLink(links, wanted) {
+    var tags = Object.keys(links);
+    for (var i = 0; i < wanted.length; i++) {
+      var tag = String(wanted[i] || "").toLowerCase();
+      if (!tag) continue;
+      for (var j = 0; j < tags.length; j++) {
+        if (tags[j].toLowerCase() === tag) return links[tags[j]];
+      }
+      var language = tag.split("-")[0];
+      for (var k = 0; k < tags.length; k++) {
+        if (tags[k].toLowerCase().split("-")[0] === language) return links[tags[k]];
+      }
+    }
+    return null;
+  }
+  function setUpLanguageChoice(choice) {
+    var links = Object.create(null);
+    choice.querySelectorAll("a[hreflang]").forEach(function (link) {
+      links[link.getAttribute("hreflang")] = link;
+      link.addEventListener("click", function () { rememberLanguage(link.getAttribute("hreflang")); });
+    });
+    if (location.hash === "#choose") return;
+    var session = null;
+    try {
+      session = window.sessionStorage;
+      if (session.getItem(LANGUAGE_CHOSEN_KEY)) return;
+    } catch (e) {
+      return; /* no way to tell a second visit from a first: the list */
+    }
+    var wanted = [store().get(LANGUAGE_KEY)].concat(navigator.languages || [navigator.language]);
+    var link = preferredLink(links, wanted);
+    if (!link) return;
+    try {
+      session.setItem(LANGUAGE_CHOSEN_KEY, "1");
+    } catch (e) {
+      return;
+    }
+    location.replace(link.href);
   }
 
   /* On a phone the contents start folded, so the page's own text comes first; on a wider
@@ -1996,6 +2049,8 @@
     var form = document.getElementById("search");
     if (form) setUpSearch(form);
     setUpLanguageLinks();
+    var choice = document.querySelector("main.language-choice[data-choose]");
+    if (choice) setUpLanguageChoice(choice);
     setUpTabs();
     var article = document.querySelector("article.procedure[data-procedure]");
     var panel = document.getElementById("run");

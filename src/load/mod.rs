@@ -6,7 +6,8 @@
 //! run reports every broken file. Loading checks the shape of each file; relations between files
 //! (references, duplicates) are `validate`'s job.
 
-pub mod pages;
+pub mod dates;
+mod pages;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -32,6 +33,10 @@ const NOT_CONTENT: &[&str] = &[
     "zone-pivot-groups.yml",
     "redirects.json",
 ];
+
+/// The file at the top of `content/` that mdBook reads when `[book] src = "content"`: mdBook
+/// needs one to run runbook as its backend; runbook does not read it.
+pub const MDBOOK_SUMMARY: &str = "SUMMARY.md";
 
 /// Files that are not procedures although they are YAML.
 const PRODUCTS_FILE: &str = "products.yaml";
@@ -247,7 +252,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                 )
                 .at(first_line)
                 .help(format!(
-                    "add `{locale}` to `[runbook] locales` in book.toml, or rename the file"
+                    "add `{locale}` to `[output.runbook] locales` in book.toml, or rename the file"
                 )),
             ),
             _ => {}
@@ -283,7 +288,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                     listed.join("; ")
                 ),
             )
-            .help("list more in `[runbook] exclude`; a procedure is any other *.yaml"),
+            .help("list more in `[output.runbook] exclude`; a procedure is any other *.yaml"),
         );
     }
     for font in &config.fonts {
@@ -299,6 +304,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         }
     }
     read_lock(config, sources, &mut site, &mut diagnostics);
+    site.updated = dates::updated(&site, config, sources, &mut diagnostics);
     Loaded { site, diagnostics }
 }
 
@@ -542,6 +548,10 @@ fn walk(config: &Config, content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) 
             if entry.depth() == 0 || is_ignored(entry.file_name()) {
                 return entry.depth() == 0;
             }
+            // mdBook's entry point for `mdbook build` at the root (see `crate::mdbook`).
+            if entry.depth() == 1 && entry.file_name() == MDBOOK_SUMMARY {
+                return false;
+            }
             if entry.path_is_symlink() && !crate::config::is_inside(&config.root, entry.path()) {
                 outside.push(entry.path().to_path_buf());
                 return false;
@@ -701,7 +711,7 @@ impl FileKind {
             _ => {}
         }
         if config.is_excluded(relative) {
-            return FileKind::Skipped("excluded by `[runbook] exclude`");
+            return FileKind::Skipped("excluded by `[output.runbook] exclude`");
         }
         let name = relative.rsplit('/').next().unwrap_or(relative);
         if NOT_CONTENT.iter().any(|n| name.eq_ignore_ascii_case(n)) {
@@ -820,6 +830,7 @@ mod tests {
             site_url: None,
             build_date: None,
             pdf: false,
+            dates: crate::config::Dates::default(),
             fonts: vec![],
             raw_html: crate::config::RawHtml::default(),
             exclude: globset::GlobSet::empty(),

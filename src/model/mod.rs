@@ -146,16 +146,19 @@ pub struct Site {
     /// again.
     pub unreadable: std::collections::BTreeSet<String>,
     /// Content paths (with extension, locale folder removed) of files left out as not content
-    /// (landing pages, `docfx.json`, `[runbook] exclude`): they exist, so links to them are not
+    /// (landing pages, `docfx.json`, `[output.runbook] exclude`): they exist, so links to them are not
     /// broken, but the build has no page for them.
     pub skipped: std::collections::BTreeSet<String>,
-    /// Font files named by `[runbook] fonts`, for PDFs (path relative to the root).
+    /// Font files named by `[output.runbook] fonts`, for PDFs (path relative to the root).
     pub fonts: Vec<Asset>,
     /// `translations.lock`, when the project has one: what each translation was confirmed
     /// against.
     pub lock: Option<lock::Lock>,
     /// The lock file, when read.
     pub lock_file: Option<FileId>,
+    /// The date (`YYYY-MM-DD`) each page or procedure file was last changed, as
+    /// `[output.runbook] dates` says (`load::dates`); files without one are absent.
+    pub updated: BTreeMap<FileId, String>,
 }
 
 /// A Markdown body as written in its file.
@@ -609,7 +612,7 @@ pub struct TocMap {
     pub items: Vec<TocItem>,
 }
 
-/// An include file (`includes/x.md`, or a folder named by `[runbook] include-folders`): text
+/// An include file (`includes/x.md`, or a folder named by `[output.runbook] include-folders`): text
 /// pulled into pages by `[!INCLUDE [title](path)]`, never a page of its own.
 #[derive(Debug)]
 pub struct Include {

@@ -37,9 +37,9 @@ pub use report::BuildReport;
 pub struct BuildOptions {
     /// The project root (holding `book.toml`).
     pub root: PathBuf,
-    /// The output directory; default: `[runbook] output-dir` under the root.
+    /// The output directory; default: `[output.runbook] output-dir` under the root.
     pub out: Option<PathBuf>,
-    /// Also write PDFs, whatever `[runbook] pdf` says.
+    /// Also write PDFs, whatever `[output.runbook] pdf` says.
     pub pdf: bool,
     /// Build only these locales' files, as one shard of a build split across machines (joined
     /// by [`merge`]); empty: every locale.
@@ -134,7 +134,7 @@ pub enum Error {
     Write(#[from] WriteError),
     /// PDFs were asked for, but this binary was built without the `pdf` feature.
     #[error(
-        "PDF output was asked for (`--pdf` or `[runbook] pdf = true`), but this runbook was built without the `pdf` feature; rebuild it with default features"
+        "PDF output was asked for (`--pdf` or `[output.runbook] pdf = true`), but this runbook was built without the `pdf` feature; rebuild it with default features"
     )]
     NoPdf,
     /// `serve` could not listen or watch.
@@ -322,7 +322,7 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
         .find(|locale| !config.locales.contains(locale))
     {
         return Err(Error::Shard(format!(
-            "`--locale {unknown}`: the project's locales are {} (`[runbook] locales` in book.toml)",
+            "`--locale {unknown}`: the project's locales are {} (`[output.runbook] locales` in book.toml)",
             config.locales.join(", ")
         )));
     }

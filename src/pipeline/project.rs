@@ -35,7 +35,19 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
     let diagnostics =
         validate_project(&checked.site, &checked.config, &mut checked.sources, &found);
     checked.diagnostics.extend(diagnostics);
+    if checked.config.site_url.is_none() {
+        checked.diagnostics.push(without_site_url());
+    }
     Ok(checked)
+}
+
+/// What a site built without `site-url` leaves out: everything that needs absolute URLs.
+fn without_site_url() -> Diagnostic {
+    Diagnostic::note(
+        "no-site-url",
+        "without `[output.runbook] site-url` the site has no sitemap.xml, robots.txt, canonical or hreflang links, and its 404 pages work only at their own address",
+    )
+    .help("set `site-url` in `[output.runbook]` to the address the site is published at, e.g. `site-url = \"https://docs.example.com/guide/\"`")
 }
 
 /// Every problem in the loaded project's relations, and in its template overrides (read as the

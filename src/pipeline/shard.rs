@@ -24,7 +24,7 @@ pub struct MergeOptions {
     pub root: PathBuf,
     /// The shards' output directories, inside the root.
     pub shards: Vec<PathBuf>,
-    /// The output directory; default: `[runbook] output-dir` under the root.
+    /// The output directory; default: `[output.runbook] output-dir` under the root.
     pub out: Option<PathBuf>,
     /// Replace an output directory holding files runbook did not write.
     pub force: bool,

@@ -245,7 +245,7 @@ fn unknown_locale(project: &Checked, locale: &str) -> Diagnostic {
         format!("`{locale}` is not a translated locale of this project"),
     )
     .help(format!(
-        "the translated locales are: {} (`{source}` is the source); add others to `[runbook] locales` in book.toml",
+        "the translated locales are: {} (`{source}` is the source); add others to `[output.runbook] locales` in book.toml",
         if translated.is_empty() { "none".to_string() } else { translated.join(", ") }
     ))
 }

@@ -43,7 +43,7 @@ pub struct RunRecord {
     /// Each step's content fingerprint when the run began, by step id.
     #[serde(default)]
     pub step_versions: BTreeMap<String, String>,
-    /// The record fields (`[runbook] record-fields`) as filled in, by key.
+    /// The record fields (`[output.runbook] record-fields`) as filled in, by key.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
     /// When the run began: RFC 3339 with the reader's offset (`2026-12-02T14:00:00+09:00`).

@@ -29,6 +29,24 @@ pub const DIR: &str = "html";
 const STYLESHEET_PATH: &str = "assets/runbook.css";
 /// The site script's path inside the HTML output.
 const SCRIPT_PATH: &str = "assets/site.js";
+/// The page for addresses that have none, at the root and in each locale's directory.
+pub const NOT_FOUND_PATH: &str = "404.html";
+/// The sitemap's path inside the HTML output (written with `site-url`).
+pub const SITEMAP_PATH: &str = "sitemap.xml";
+/// `robots.txt`'s path inside the HTML output (written with `site-url`).
+pub const ROBOTS_PATH: &str = "robots.txt";
+/// The project's icon: the first of these files at the top of `content/`, with its media type.
+const FAVICONS: [(&str, &str); 3] = [
+    ("favicon.svg", "image/svg+xml"),
+    ("favicon.png", "image/png"),
+    ("favicon.ico", "image/x-icon"),
+];
+/// The project's logo, shown before the site title: the first of these at the top of `content/`.
+const LOGOS: [&str; 2] = ["logo.svg", "logo.png"];
+
+/// The longest `<meta name="description">` taken from a procedure's introduction, in
+/// characters (what search results show).
+const DESCRIPTION_CHARS: usize = 160;
 
 /// Renders the static HTML site and its search indexes.
 pub struct HtmlRenderer<'t> {
@@ -92,7 +110,30 @@ impl HtmlRenderer<'_> {
             .iter()
             .map(|locale| cx.view(locale))
             .collect();
-        sink.put(self.languages(&views)?)?;
+        sink.put(self.languages(&views, false)?)?;
+        sink.put(self.languages(&views, true)?)?;
+        // Browsers ask the site's root for its icon too.
+        if let Some((name, _)) = favicon(cx.site)
+            && let Some(asset) = cx.site.assets.iter().find(|a| a.path == name)
+        {
+            sink.put(OutputFile {
+                path: name.to_string(),
+                locale: None,
+                kind: OutputKind::Asset,
+                source: Some(format!("content/{name}")),
+                bytes: asset.bytes.clone(),
+            })?;
+        }
+        if let Some(site_url) = cx.config.site_url.as_deref() {
+            sink.put(crawl_file(SITEMAP_PATH, sitemap(&views, site_url)))?;
+            sink.put(crawl_file(
+                ROBOTS_PATH,
+                format!(
+                    "User-agent: *\nAllow: /\nSitemap: {}\n",
+                    crate::paths::absolute_url(site_url, SITEMAP_PATH)
+                ),
+            ))?;
+        }
         sink.put(OutputFile {
             path: STYLESHEET_PATH.to_string(),
             locale: None,
@@ -122,6 +163,7 @@ impl HtmlRenderer<'_> {
                 }),
             };
             sink.put(locale_pages.home()?)?;
+            sink.put(locale_pages.not_found()?)?;
             // Pages are independent of each other: render them on every core.
             cx.site.procedures.par_iter().try_for_each(|procedure| {
                 cx.procedure_unit(sink, DIR, view.locale, procedure, |sink| {
@@ -150,10 +192,20 @@ impl HtmlRenderer<'_> {
         Ok(())
     }
 
-    /// The root `index.html`: one link per locale, each in its own language.
-    fn languages(&self, views: &[LocaleView<'_>]) -> Result<OutputFile, RenderError> {
-        let path = "index.html";
+    /// The root `index.html`: one link per locale, each in its own language; with `not_found`,
+    /// the root `404.html`, which says so in every language above the same links.
+    fn languages(
+        &self,
+        views: &[LocaleView<'_>],
+        not_found: bool,
+    ) -> Result<OutputFile, RenderError> {
+        let path = if not_found {
+            NOT_FOUND_PATH
+        } else {
+            "index.html"
+        };
         let source = &views[0];
+        let site_url = source.config.site_url.as_deref();
         let languages: Vec<Value> = views
             .iter()
             .map(|v| {
@@ -161,26 +213,154 @@ impl HtmlRenderer<'_> {
                     "lang": v.locale,
                     "name": v.ui.get(UiKey::LanguageName),
                     "title": v.config.title_in(v.locale),
-                    "choose": v.ui.get(UiKey::ChooseLanguage),
+                    "choose": v.ui.get(if not_found { UiKey::NotFound } else { UiKey::ChooseLanguage }),
                     "url": format!("{}/index.html", v.locale),
+                    "absolute_url": site_url.map(|site| crate::paths::absolute_url(site, &format!("{}/index.html", v.locale))),
                 })
             })
             .collect();
+        let base_url = site_url
+            .filter(|_| not_found)
+            .map(|site| crate::paths::absolute_url(site, path));
         let context = json!({
             "lang": source.locale,
             "site_title": source.config.title_in(source.locale),
             "stylesheet_url": STYLESHEET_PATH,
+            "script_url": SCRIPT_PATH,
             "languages": languages,
+            "not_found": not_found,
+            "base_url": base_url,
+            "favicon": favicon(source.site).map(|(name, media)| json!({ "url": name, "type": media })),
+            "content_security_policy": not_found_policy(base_url.as_deref()),
+            "canonical_url": site_url.filter(|_| !not_found).map(|site| crate::paths::absolute_url(site, path)),
         });
         let html = self.templates.render("languages.html", &context, path)?;
         Ok(OutputFile {
             path: path.to_string(),
             locale: None,
-            kind: OutputKind::Languages,
+            kind: if not_found {
+                OutputKind::NotFound
+            } else {
+                OutputKind::Languages
+            },
             source: None,
             bytes: html.into_bytes(),
         })
     }
+}
+
+/// The Content-Security-Policy of a page, allowing a `<base>` element for `base_url` (the
+/// pages for addresses that have none: a host shows them at any address, where their relative
+/// links would lead nowhere without it).
+fn not_found_policy(base_url: Option<&str>) -> String {
+    let policy = crate::safety::content_security_policy(&[]);
+    match base_url {
+        Some(url) => policy.replacen("base-uri 'none'", &format!("base-uri {url}"), 1),
+        None => policy,
+    }
+}
+
+/// The project's icon (`content/favicon.*`) as its file name and media type, when it has one.
+fn favicon(site: &crate::model::Site) -> Option<(&'static str, &'static str)> {
+    FAVICONS
+        .into_iter()
+        .find(|(name, _)| site.assets.iter().any(|a| a.path == *name))
+}
+
+/// The project's logo (`content/logo.*`), when it has one.
+fn logo(site: &crate::model::Site) -> Option<&'static str> {
+    LOGOS
+        .into_iter()
+        .find(|name| site.assets.iter().any(|a| a.path == *name))
+}
+
+/// A file for search engines at the root of the site.
+fn crawl_file(path: &str, text: String) -> OutputFile {
+    OutputFile {
+        path: path.to_string(),
+        locale: None,
+        kind: OutputKind::Crawl,
+        source: None,
+        bytes: text.into_bytes(),
+    }
+}
+
+/// Every guide page of `view`'s locale, in navigation order, as its content path and the file
+/// it shows (whose date is its `lastmod`): the home page, the procedures, the pages shown in
+/// the locale, the categories.
+fn guide_pages<'a>(view: &LocaleView<'a>) -> Vec<(&'a str, Option<crate::source::FileId>)> {
+    let home = view
+        .home()
+        .and_then(|p| view.page_version(p))
+        .map(|(v, _)| v.file);
+    let mut paths = vec![(INDEX_PATH, home)];
+    paths.extend(
+        view.site
+            .procedures
+            .iter()
+            .map(|p| (p.path.as_str(), Some(p.file))),
+    );
+    paths.extend(
+        view.site
+            .pages
+            .iter()
+            .filter(|p| p.path != INDEX_PATH)
+            .filter_map(|p| {
+                view.page_version(p)
+                    .map(|(version, _)| (p.path.as_str(), Some(version.file)))
+            }),
+    );
+    if !view.site.categories.is_empty() {
+        paths.push((CATEGORIES_PATH, None));
+    }
+    paths
+}
+
+/// `sitemap.xml`: every guide page of every locale at its absolute URL, with its versions in
+/// the other locales and the language choice (`x-default`) as alternates.
+fn sitemap(views: &[LocaleView<'_>], site_url: &str) -> String {
+    use std::fmt::Write as _;
+    let in_locale: Vec<(&str, std::collections::HashSet<&str>)> = views
+        .iter()
+        .map(|v| {
+            (
+                v.locale,
+                guide_pages(v).into_iter().map(|(path, _)| path).collect(),
+            )
+        })
+        .collect();
+    let url = |path: &str| markup::escape_html(&crate::paths::absolute_url(site_url, path));
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for view in views {
+        for (path, file) in guide_pages(view) {
+            let _ = writeln!(
+                xml,
+                "<url>\n<loc>{}</loc>",
+                url(&format!("{}/{path}.html", view.locale))
+            );
+            if let Some(date) = file.and_then(|file| view.site.updated.get(&file)) {
+                let _ = writeln!(xml, "<lastmod>{date}</lastmod>");
+            }
+            for (locale, paths) in &in_locale {
+                if paths.contains(path) {
+                    let _ = writeln!(
+                        xml,
+                        "<xhtml:link rel=\"alternate\" hreflang=\"{locale}\" href=\"{}\"/>",
+                        url(&format!("{locale}/{path}.html"))
+                    );
+                }
+            }
+            let _ = writeln!(
+                xml,
+                "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n</url>",
+                url("index.html")
+            );
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
 }
 
 /// The UI strings of run mode in `view`'s locale, as JSON for the run panel's `data-strings`
@@ -403,8 +583,31 @@ impl<'a> LocalePages<'_, 'a> {
             })
             .collect();
         let fallback_notice = fallback.map(|source| view.fallback_notice(source));
+        // With `site-url`: the page's absolute URL, and its versions in every locale (and the
+        // language choice for readers of none of them) as search engines want them.
+        let site_url = view.config.site_url.as_deref();
+        let absolute = |path: &str| site_url.map(|site| crate::paths::absolute_url(site, path));
+        let alternates: Vec<Value> = match site_url {
+            Some(_) => self
+                .all
+                .iter()
+                .map(|other| {
+                    (
+                        other.locale,
+                        format!("{}/{content_path}.html", other.locale),
+                    )
+                })
+                .chain([("x-default", "index.html".to_string())])
+                .map(|(lang, path)| json!({ "lang": lang, "url": absolute(&path) }))
+                .collect(),
+            None => Vec::new(),
+        };
         json!({
             "lang": view.locale,
+            "canonical_url": absolute(&here),
+            "alternates": alternates,
+            "og_locale": view.locale.replace('-', "_"),
+            "og_alternate_locales": self.all.iter().filter(|o| o.locale != view.locale).map(|o| o.locale.replace('-', "_")).collect::<Vec<_>>(),
             "site_title": view.config.title_in(view.locale),
             "page_title": title,
             "stylesheet_url": relative_url(&here, STYLESHEET_PATH),
@@ -418,6 +621,14 @@ impl<'a> LocalePages<'_, 'a> {
             "review_notice": view.needs_review(content_path).then(|| view.needs_review_notice()),
             "fallback_lang": fallback,
             "meta_description": Value::Null,
+            "base_url": Value::Null,
+            "not_found": false,
+            "updated": Value::Null,
+            "favicon": favicon(view.site).map(|(name, media)| json!({
+                "url": relative_url(&here, &format!("{}/{name}", view.locale)),
+                "type": media,
+            })),
+            "logo_url": logo(view.site).map(|name| relative_url(&here, &format!("{}/{name}", view.locale))),
             "toc": self.toc_html(content_path),
         })
     }
@@ -521,6 +732,39 @@ impl<'a> LocalePages<'_, 'a> {
         self.markdown_page(INDEX_PATH, version, "home.html", OutputKind::Index)
     }
 
+    /// The "last updated" line of the page made from `file`, when the file has a date.
+    fn updated(&self, file: Option<crate::source::FileId>) -> Value {
+        let view = self.view;
+        match file.and_then(|file| view.site.updated.get(&file)) {
+            Some(date) => json!({
+                "iso": date,
+                "text": view.ui.fill(UiKey::LastUpdated, &[("date", &view.ui.date(date))]),
+            }),
+            None => Value::Null,
+        }
+    }
+
+    /// `LOCALE/404.html`: the page a host shows for an address under the locale that has
+    /// none, with the site's header (search included) and a link home. With `site-url` it
+    /// carries a `<base>`, so that its links work at whatever address it is shown.
+    fn not_found(&self) -> Result<OutputFile, RenderError> {
+        let view = self.view;
+        let content_path = NOT_FOUND_PATH.trim_end_matches(".html");
+        let mut context = self.common(content_path, view.ui.get(UiKey::NotFound), None);
+        let base_url = view
+            .config
+            .site_url
+            .as_deref()
+            .map(|site| crate::paths::absolute_url(site, &self.output_path(content_path)));
+        context["content_security_policy"] = json!(not_found_policy(base_url.as_deref()));
+        context["base_url"] = json!(base_url);
+        context["not_found"] = json!(true);
+        context["canonical_url"] = Value::Null;
+        context["alternates"] = json!([]);
+        let html = self.render("not-found.html", &context, content_path)?;
+        Ok(self.file(content_path, OutputKind::NotFound, None, html))
+    }
+
     fn page(&self, page: &Page) -> Result<Option<OutputFile>, RenderError> {
         let Some(version) = self.view.page_version(page) else {
             return Ok(None);
@@ -566,7 +810,14 @@ impl<'a> LocalePages<'_, 'a> {
         };
         // The browser's tab shows the front matter's title; the page shows its own `h1`.
         let mut context = self.common(content_path, head_title, fallback);
-        context["meta_description"] = json!(description);
+        // The home page without a description of its own takes the book's, in its language.
+        let meta_description = description.or_else(|| {
+            (kind == OutputKind::Index && self.view.locale == self.view.config.source_locale())
+                .then_some(self.view.config.description.as_deref())
+                .flatten()
+        });
+        context["meta_description"] = json!(meta_description);
+        context["updated"] = self.updated(version.map(|(v, _)| v.file));
         context["page"] = json!({ "title": title, "description": description, "body": body });
         if kind == OutputKind::Index {
             context["run_strings"] = json!(self.run_strings);
@@ -653,6 +904,12 @@ impl<'a> LocalePages<'_, 'a> {
             .collect();
         let title_text = markup::plain_text(shown.title.markdown);
         let mut context = self.common(&procedure.path, &title_text, None);
+        context["updated"] = self.updated(Some(procedure.file));
+        context["meta_description"] = json!(
+            shown
+                .introduction
+                .map(|intro| markup::summary(intro.markdown, DESCRIPTION_CHARS))
+        );
         context["procedure"] = json!({
             "title": inline(shown.title),
             "applies_to": shown.applies_to.iter().map(|p| inline(*p)).collect::<Vec<_>>(),

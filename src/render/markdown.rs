@@ -407,7 +407,7 @@ impl Book<'_, '_> {
 
     /// A procedure as a task list to paste into a ticket (GitHub, GitLab, Azure DevOps):
     /// `{locale}/checklists/{path}.md`, outside the book. Relative links would break in a ticket:
-    /// they become full URLs with `[runbook] site-url`, or plain text without it.
+    /// they become full URLs with `[output.runbook] site-url`, or plain text without it.
     fn checklist(&self, procedure: &Procedure) -> OutputFile {
         let view = self.view;
         let shown = view.procedure(procedure);

@@ -154,15 +154,24 @@ impl<'a> RenderContext<'a> {
             return render(sink);
         }
         let mut inputs: Vec<&[u8]> = vec![unit.as_bytes(), locale.as_bytes()];
+        // A file's "last updated" date may come from outside its text (git).
+        let updated = |file| {
+            self.site
+                .updated
+                .get(&file)
+                .map_or(&[][..], |d| d.as_bytes())
+        };
         for procedure in procedures {
             inputs.push(procedure.path.as_bytes());
             inputs.push(self.file_key(procedure.file));
+            inputs.push(updated(procedure.file));
         }
         for page in pages {
             inputs.push(page.path.as_bytes());
             for (version_locale, version) in &page.versions {
                 inputs.push(version_locale.as_bytes());
                 inputs.push(self.file_key(version.file));
+                inputs.push(updated(version.file));
             }
         }
         self.memo.unit(sink, &inputs, render)

@@ -6,7 +6,7 @@
 //! content fingerprint and the build date.
 //!
 //! On paper a link cannot be followed, so every cross-link is followed by where it leads: the
-//! target's title and full URL (with `[runbook] site-url`), or its section in the runbook.
+//! target's title and full URL (with `[output.runbook] site-url`), or its section in the runbook.
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -185,7 +185,7 @@ enum LinkMode<'s> {
     /// A standalone checklist at `here` (output path): links to the site, with title and URL.
     Standalone { here: String },
     /// A file kept outside the site (a filled-in run record), written as if at `here`: links
-    /// lead to the published site when `[runbook] site-url` says where it is.
+    /// lead to the published site when `[output.runbook] site-url` says where it is.
     Detached { here: String },
     /// The runbook: links to bound documents become their section.
     Runbook {
@@ -574,7 +574,7 @@ impl<'a> Print<'_, 'a> {
 
 /// What a cross-link to content path `target` says on paper: "see “Title”, section N" when a
 /// runbook binds the target (the section number is returned too), "see “Title”, URL" with
-/// `[runbook] site-url`, else the title alone.
+/// `[output.runbook] site-url`, else the title alone.
 pub fn paper_note(
     view: &LocaleView<'_>,
     target: &str,

@@ -16,6 +16,10 @@ const DEFAULTS: &[(&str, &str)] = &[
     ),
     ("page.html", include_str!("../../templates/page.html")),
     (
+        "not-found.html",
+        include_str!("../../templates/not-found.html"),
+    ),
+    (
         "categories.html",
         include_str!("../../templates/categories.html"),
     ),

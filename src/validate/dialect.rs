@@ -82,7 +82,7 @@ fn check_text(
                     format!("`{name}` is a DocFX directive runbook does not render"),
                 )
                 .at(span(directive.range.clone()))
-                .help("write it in Markdown (code: a fenced block; a button: a link), or leave the page out with `[runbook] exclude`"),
+                .help("write it in Markdown (code: a fenced block; a button: a link), or leave the page out with `[output.runbook] exclude`"),
             ),
             _ => {}
         }
@@ -181,7 +181,7 @@ fn include_problem(site: &Site, config: &Config, from: &str, written: &str) -> O
                 format!("`{written}` is a page, not an include file"),
             )
             .help(format!(
-                "move it into an include folder ({}), or name its folder in `[runbook] include-folders`",
+                "move it into an include folder ({}), or name its folder in `[output.runbook] include-folders`",
                 config.include_folders.join(", ")
             )),
         );
@@ -195,7 +195,7 @@ fn include_problem(site: &Site, config: &Config, from: &str, written: &str) -> O
         })
         .unwrap_or_else(|| {
             format!(
-                "include files live in a folder named {} (`[runbook] include-folders`)",
+                "include files live in a folder named {} (`[output.runbook] include-folders`)",
                 config.include_folders.join(", ")
             )
         });

@@ -1,5 +1,5 @@
 //! Raw HTML inside Markdown: only the allow-list of [`crate::safety`] (or none at all under
-//! `[runbook] raw-html = "refuse"`), each problem at the place it is written.
+//! `[output.runbook] raw-html = "refuse"`), each problem at the place it is written.
 
 use crate::config::{Config, RawHtml};
 use crate::diagnostic::Diagnostic;
@@ -22,7 +22,7 @@ pub(super) fn check(
             let span = base.span(file, sources, markdown, piece.range.clone(), &piece.html);
             let problems = match config.raw_html {
                 RawHtml::Refuse => vec![format!(
-                    "raw HTML `{}` is refused by `[runbook] raw-html = \"refuse\"`",
+                    "raw HTML `{}` is refused by `[output.runbook] raw-html = \"refuse\"`",
                     piece.html.trim()
                 )],
                 RawHtml::AllowList => safety::raw_html_problems(&piece.html),

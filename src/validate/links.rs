@@ -469,7 +469,7 @@ fn check_link(
         return vec![error(
             "link-outside",
             format!("`{destination}` leads outside `content/`"),
-            Some("links can only reach pages, procedures and files inside content/; list targets that exist elsewhere in `[runbook] outside`".into()),
+            Some("links can only reach pages, procedures and files inside content/; list targets that exist elsewhere in `[output.runbook] outside`".into()),
         )];
     };
     if targets
@@ -553,7 +553,7 @@ fn check_link(
     }
 }
 
-/// A site-root link (`/azure/x`): read with `[runbook.root-links]`, else declared outside, else an
+/// A site-root link (`/azure/x`): read with `[output.runbook.root-links]`, else declared outside, else an
 /// error whose help names both settings.
 fn site_root_link(
     source: &LinkSource<'_>,
@@ -596,10 +596,10 @@ fn site_root_link(
             vec![error(
                 "absolute-link",
                 format!(
-                    "`{destination}` is a site-root link, and no `[runbook.root-links]` mapping reads it"
+                    "`{destination}` is a site-root link, and no `[output.runbook.root-links]` mapping reads it"
                 ),
                 Some(format!(
-                    "map its prefix in book.toml: `[runbook.root-links]` `\"{prefix}\" = \"https://your.site/{{locale}}{prefix}\"` (or `= \"content\"` when the pages are here), or declare it with `[runbook] outside = [\"{prefix}**\"]`; a relative link (`page.md`) works everywhere"
+                    "map its prefix in book.toml: `[output.runbook.root-links]` `\"{prefix}\" = \"https://your.site/{{locale}}{prefix}\"` (or `= \"content\"` when the pages are here), or declare it with `[output.runbook] outside = [\"{prefix}**\"]`; a relative link (`page.md`) works everywhere"
                 )),
             )]
         }
@@ -607,7 +607,7 @@ fn site_root_link(
 }
 
 /// Whether a relative link that climbs out of `content/` names a target declared in
-/// `[runbook] outside` (matched as the path from the content root, `../` kept).
+/// `[output.runbook] outside` (matched as the path from the content root, `../` kept).
 fn is_declared_outside(config: &Config, from: &str, path: &str) -> bool {
     config
         .outside

@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { launchChromium } from "./browser.mjs";
 import { serveDirectory } from "./static-server.mjs";
 import { fileURLToPath } from "node:url";
 
@@ -34,10 +35,7 @@ before(async () => {
     ? [process.env.RUNBOOK_BIN]
     : ["cargo", "run", "--quiet", "--release", "--no-default-features", "--"];
   execFileSync(runbook[0], [...runbook.slice(1), "build", "--quiet", "--root", corpus], { cwd: root, stdio: "inherit" });
-  browser = await chromium.launch({
-    executablePath: process.env.RUNBOOK_CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium(chromium);
   ({ server, address } = await serveDirectory(html));
 });
 

@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { launchChromium, recordingPage } from "./browser.mjs";
 import { serveDirectory } from "./static-server.mjs";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -28,29 +29,8 @@ let server;
 let httpRoot;
 
 /** A new page that records script errors and policy violations, which fail the test. */
-async function newPage(t, options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(String(error)));
-  page.on("console", (message) => {
-    // A missing file is reported below with its address.
-    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-      errors.push(message.text());
-    }
-  });
-  page.on("response", (response) => {
-    // The site has no icon; browsers ask for one anyway.
-    if (response.status() >= 400 && !response.url().endsWith("/favicon.ico")) {
-      errors.push(`${response.status()} ${response.url()}`);
-    }
-  });
-  page.on("requestfailed", (request) => errors.push(`failed: ${request.url()}`));
-  t.after(async () => {
-    await context.close();
-    assert.deepEqual(errors, [], "the page logged errors");
-  });
-  return page;
+function newPage(t, options = {}) {
+  return recordingPage(browser, t, options);
 }
 
 /** The file:// address of `path` in the HTML output, with `#fragment` kept. */
@@ -73,17 +53,7 @@ before(async () => {
     cwd: root,
     stdio: "inherit",
   });
-  browser = await chromium.launch({
-    executablePath: process.env.RUNBOOK_CHROMIUM || "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium(chromium);
   // A static host: the output served as files over HTTP on loopback.
   let address;
   ({ server, address } = await serveDirectory(out));

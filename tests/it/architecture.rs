@@ -33,7 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "orchestration",
         &[
-            "crate", "pipeline", "serve", "init", "import", "schema", "fuzz",
+            "crate", "pipeline", "serve", "init", "import", "mdbook", "schema", "fuzz",
         ],
     ),
 ];

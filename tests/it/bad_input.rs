@@ -152,7 +152,7 @@ fn cases() -> Vec<(&'static str, Files, Outcome)> {
         ),
         (
             "locales that are not language tags",
-            vec![("book.toml", b"[book]\ntitle = \"T\"\n\n[runbook]\nlocales = [\"en\", \"not a locale!\"]\n".to_vec())],
+            vec![("book.toml", b"[book]\ntitle = \"T\"\n\n[output.runbook]\nlocales = [\"en\", \"not a locale!\"]\n".to_vec())],
             Fails("book.toml:5:18", "is not a language tag"),
         ),
     ]

@@ -193,9 +193,10 @@ fn strict_check_fails_on_missing_translations() {
 #[test]
 fn fallback_error_policy_makes_missing_translations_errors() {
     let project = Project::fixture("minimal");
-    let config = project
-        .read("book.toml")
-        .replace("[runbook]\n", "[runbook]\nfallback = \"error\"\n");
+    let config = project.read("book.toml").replace(
+        "[output.runbook]\n",
+        "[output.runbook]\nfallback = \"error\"\n",
+    );
     project.write("book.toml", &config);
     let run = project.run(&["build"]).expect(1);
     assert!(

@@ -252,7 +252,7 @@ fn site_root_links_without_a_mapping_name_the_setting() {
     project.write("book.toml", &unmapped);
     let run = project.run(&["check"]).expect(1);
     let stderr = run.stderr();
-    assert!(stderr.contains("`/azure/service-health/overview` is a site-root link, and no `[runbook.root-links]` mapping reads it"), "{stderr}");
+    assert!(stderr.contains("`/azure/service-health/overview` is a site-root link, and no `[output.runbook.root-links]` mapping reads it"), "{stderr}");
     assert!(
         stderr.contains("`\"/azure/\" = \"https://your.site/{locale}/azure/\"`"),
         "{stderr}"
@@ -262,7 +262,10 @@ fn site_root_links_without_a_mapping_name_the_setting() {
         "book.toml",
         &format!(
             "{}\n",
-            unmapped.replace("[runbook]\n", "[runbook]\noutside = [\"/azure/**\"]\n")
+            unmapped.replace(
+                "[output.runbook]\n",
+                "[output.runbook]\noutside = [\"/azure/**\"]\n"
+            )
         ),
     );
     project.run(&["check"]).expect(0);
@@ -344,7 +347,7 @@ fn summary_and_max_errors_keep_large_reports_readable() {
     let run = project.run(&["check", "--max-errors", "1"]).expect(1);
     let stderr = run.stderr();
     assert_eq!(stderr.matches("error[").count(), 1, "{stderr}");
-    assert!(stderr.contains("… 8 more not shown"), "{stderr}");
+    assert!(stderr.contains("… 9 more not shown"), "{stderr}");
     assert!(stderr.contains("6 errors, 6 warnings"), "{stderr}");
 }
 
@@ -677,7 +680,7 @@ fn includes_nested_too_deep_are_reported() {
     assert!(stderr.contains("--> content/deep.md:5:17"), "{stderr}");
 }
 
-/// `[runbook] exclude` leaves files out (with the note), and `include-folders` names other
+/// `[output.runbook] exclude` leaves files out (with the note), and `include-folders` names other
 /// folders of include files.
 #[test]
 fn exclude_and_include_folders_shape_the_content() {
@@ -686,8 +689,8 @@ fn exclude_and_include_folders_shape_the_content() {
     project.write(
         "book.toml",
         &toml.replace(
-            "[runbook]\n",
-            "[runbook]\nexclude = [\"archive/**\"]\ninclude-folders = [\"includes\", \"snippets\"]\n",
+            "[output.runbook]\n",
+            "[output.runbook]\nexclude = [\"archive/**\"]\ninclude-folders = [\"includes\", \"snippets\"]\n",
         ),
     );
     // A broken page in the excluded folder, and a snippet pulled into a page.
@@ -707,7 +710,7 @@ fn exclude_and_include_folders_shape_the_content() {
     let run = project.run(&["check"]).expect(0);
     assert!(
         run.stderr()
-            .contains("`content/archive/old.md` (excluded by `[runbook] exclude`)"),
+            .contains("`content/archive/old.md` (excluded by `[output.runbook] exclude`)"),
         "{}",
         run.stderr()
     );

@@ -91,6 +91,11 @@ error_case!(
     "unknown field `output_dir`"
 );
 error_case!(
+    old_runbook_table,
+    "book.toml:6:1",
+    "runbook's settings are now in `[output.runbook]`, not `[runbook]`"
+);
+error_case!(
     bad_front_matter,
     "content/status.md:2:1",
     "unknown field `titel`, kept as metadata"
@@ -221,7 +226,7 @@ error_case!(
 error_case!(
     absolute_link,
     "content/bad.md:5:18",
-    "`/status.md` is a site-root link, and no `[runbook.root-links]` mapping reads it"
+    "`/status.md` is a site-root link, and no `[output.runbook.root-links]` mapping reads it"
 );
 error_case!(
     missing_file,
@@ -427,7 +432,7 @@ fn characters_the_pdf_font_lacks_are_warned_about_when_pdfs_are_built() {
     );
     let config = project
         .read("book.toml")
-        .replace("[runbook]\n", "[runbook]\npdf = true\n");
+        .replace("[output.runbook]\n", "[output.runbook]\npdf = true\n");
     project.write("book.toml", &config);
     let stderr = project.run(&["check"]).expect(0).stderr();
     assert!(

@@ -9,7 +9,8 @@ mod flowchart; // every edge followed from its label to its step; legible on pap
 mod fuzz_corpus; // the fuzz targets' seeds and crash inputs, replayed on stable
 mod i18n; // translation status, staleness, PO export and import, bilingual pages, review view
 mod incremental; // builds that keep what is unchanged equal clean builds after random edits
-mod print; // checklists, runbooks, flowcharts, PDFs and their printed pages
+mod print;
+mod publishing; // sitemap, canonical and hreflang links, 404 pages, descriptions, dates, icons // checklists, runbooks, flowcharts, PDFs and their printed pages
 mod record; // run records: checked against the flow with pointers and lines, rendered
 mod render; // snapshots of rendered HTML, Markdown and manifest; sidebar; unchanged files kept
 mod safety; // injection payloads escaped or refused; the output carries no script

@@ -96,8 +96,8 @@ fn a_thirty_step_procedure_with_loops_lays_out_without_overlap() {
 fn checklists_snapshots() {
     let project = Project::fixture("minimal");
     let config = project.read("book.toml").replace(
-        "[runbook]\n",
-        "[runbook]\nsite-url = \"https://docs.example.com/guide/\"\nbuild-date = \"2026-11-26\"\n",
+        "[output.runbook]\n",
+        "[output.runbook]\nsite-url = \"https://docs.example.com/guide/\"\nbuild-date = \"2026-11-26\"\n",
     );
     project.write("book.toml", &config);
     project.run(&["build"]).expect(0);
@@ -288,9 +288,10 @@ fn project_fonts_are_embedded_in_pdfs() {
     let font = crate::util::repo_root().join("assets/fonts/ipaexg.ttf");
     std::fs::create_dir_all(project.root().join("fonts")).unwrap();
     std::fs::copy(font, project.root().join("fonts/house.ttf")).unwrap();
-    let config = project
-        .read("book.toml")
-        .replace("[runbook]\n", "[runbook]\nfonts = [\"fonts/house.ttf\"]\n");
+    let config = project.read("book.toml").replace(
+        "[output.runbook]\n",
+        "[output.runbook]\nfonts = [\"fonts/house.ttf\"]\n",
+    );
     project.write("book.toml", &config);
     project.run(&["build", "--pdf"]).expect(0);
     let fonts = pdffonts(&project.root().join("build/pdf/ja/handle-outage.pdf"));

@@ -520,8 +520,8 @@ fn a_filled_in_checklist_links_the_published_site_when_it_knows_where_it_is() {
     // Without `site-url` the file names the page it cannot reach.
     assert!(html.contains("(“Check service health”)"), "{html}");
     let config = project.read("book.toml").replace(
-        "[runbook]\n",
-        "[runbook]\nsite-url = \"https://guide.example.com/\"\n",
+        "[output.runbook]\n",
+        "[output.runbook]\nsite-url = \"https://guide.example.com/\"\n",
     );
     project.write("book.toml", &config);
     let path = write(&project, "run.json", &record(&project));

@@ -36,7 +36,7 @@ fn project_with(markdown: &str, plain: &str) -> Project {
     project.write(
         "book.toml",
         &format!(
-            "[book]\ntitle = {p}\n\n[runbook]\nlocales = [\"en\", \"ja\"]\n\n[runbook.titles]\nja = {p}\n"
+            "[book]\ntitle = {p}\n\n[output.runbook]\nlocales = [\"en\", \"ja\"]\n\n[output.runbook.titles]\nja = {p}\n"
         ),
     );
     project.write(
@@ -335,7 +335,7 @@ fn raw_html_in_yaml_texts_is_placed_and_refuse_mode_refuses_all() {
     project.write("book.toml", &config);
     let stderr = project.run(&["check"]).expect(1).stderr();
     assert!(
-        stderr.contains("raw HTML `<kbd>` is refused by `[runbook] raw-html = \"refuse\"`"),
+        stderr.contains("raw HTML `<kbd>` is refused by `[output.runbook] raw-html = \"refuse\"`"),
         "{stderr}"
     );
 }

@@ -28,7 +28,17 @@ fn vnu_jar() -> Option<PathBuf> {
 #[test]
 fn nu_html_checker_reports_no_error_on_any_page() {
     let Some(vnu_jar) = vnu_jar() else { return };
-    let project = Project::sample();
+    // Also with what only a published site has: `site-url` (canonical, hreflang, `<base>` in
+    // the 404 pages, the sitemap) and the project's icon and logo.
+    let published = Project::published_sample("https://partners.example.com/docs/guide/");
+    published.write_icon_and_logo();
+    for project in [Project::sample(), published] {
+        nu_checker_finds_no_error(&vnu_jar, &project);
+    }
+}
+
+/// Builds `project` and runs the Nu HTML Checker on every page of its site.
+fn nu_checker_finds_no_error(vnu_jar: &std::path::Path, project: &Project) {
     project.run(&["build"]).expect(0);
     let html = project.root().join("build/html");
     let pages = crate::util::read_tree(&html)
@@ -38,7 +48,7 @@ fn nu_html_checker_reports_no_error_on_any_page() {
     assert!(pages >= 11, "{pages} pages");
     let output = Command::new("java")
         .arg("-jar")
-        .arg(&vnu_jar)
+        .arg(vnu_jar)
         .args(["--skip-non-html", "--errors-only"])
         .arg(&html)
         .output()
@@ -199,4 +209,126 @@ fn mdbook_builds_the_docfx_fixture() {
         assert!(page.contains(r#"src="media/portal-form.png""#));
         assert!(dest.join("media/portal-form.png").is_file());
     }
+}
+
+/// `mdbook build` at the root of the sample and of a project from `init` runs runbook as its
+/// backend (`[output.runbook] command`) and leaves the files `runbook build` writes, byte for
+/// byte; mdBook never reads the Rust `src/` (`[book] src = "content"`).
+#[test]
+fn mdbook_build_at_the_root_writes_what_runbook_build_writes() {
+    if !crate::util::tools_present(&["mdbook"]) {
+        return;
+    }
+    let from_init = Project::empty();
+    from_init.run(&["init"]).expect(0);
+    let binaries = std::path::Path::new(env!("CARGO_BIN_EXE_runbook"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}",
+        binaries.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for project in [Project::sample(), from_init] {
+        project.run(&["build"]).expect(0);
+        let expected = project.files("build");
+        std::fs::rename(
+            project.root().join("build"),
+            project.root().join("build-by-runbook"),
+        )
+        .unwrap();
+        let output = Command::new("mdbook")
+            .arg("build")
+            .current_dir(project.root())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "mdbook build:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let built = project.files("build");
+        assert_eq!(
+            built.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>()
+        );
+        let differing: Vec<&String> = built
+            .iter()
+            .filter(|(path, bytes)| expected.get(*path) != Some(bytes))
+            .map(|(path, _)| path)
+            .collect();
+        assert!(differing.is_empty(), "differ: {differing:?}");
+        assert!(project.root().join("build/html/index.html").is_file());
+    }
+}
+
+/// Runs `check-jsonschema` with one of the schemas it carries (no network) on `files`.
+fn check_jsonschema(schema: &str, files: &[PathBuf]) -> std::process::Output {
+    Command::new("check-jsonschema")
+        .args(["--builtin-schema", schema])
+        .args(files)
+        .output()
+        .unwrap()
+}
+
+/// Every workflow in `docs/ci/` is valid for its CI engine (GitHub Actions or GitLab CI), and
+/// the Azure Static Web Apps settings are JSON that sends missing addresses to a 404 page the
+/// build writes.
+#[test]
+fn the_documented_workflows_are_valid() {
+    if !crate::util::tools_present(&["check-jsonschema"]) {
+        return;
+    }
+    let dir = repo_root().join("docs/ci");
+    let mut github = Vec::new();
+    let mut gitlab = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        match (name.starts_with("gitlab"), name.ends_with(".yml")) {
+            (true, true) => gitlab.push(path),
+            (false, true) => github.push(path),
+            _ => {}
+        }
+    }
+    github.sort();
+    assert!(github.len() >= 3, "{github:?}");
+    assert!(!gitlab.is_empty());
+    for (schema, files) in [
+        ("vendor.github-workflows", &github),
+        ("vendor.gitlab-ci", &gitlab),
+    ] {
+        let output = check_jsonschema(schema, files);
+        assert!(
+            output.status.success(),
+            "{schema}:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let config: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("staticwebapp.config.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(config["responseOverrides"]["404"]["rewrite"], "/404.html");
+    let project = Project::sample();
+    project.run(&["build"]).expect(0);
+    assert!(project.root().join("build/html/404.html").is_file());
+}
+
+/// The check above can fail: a workflow with an unknown event and a job without a runner is
+/// refused.
+#[test]
+fn the_workflow_check_refuses_a_broken_workflow() {
+    if !crate::util::tools_present(&["check-jsonschema"]) {
+        return;
+    }
+    let project = Project::empty();
+    project.write(
+        "bad.yml",
+        "on: pushh\njobs:\n  build:\n    steps:\n      - run: runbook build\n",
+    );
+    let output = check_jsonschema("vendor.github-workflows", &[project.root().join("bad.yml")]);
+    assert!(!output.status.success());
 }

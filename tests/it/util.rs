@@ -40,6 +40,30 @@ impl Project {
         project
     }
 
+    /// The sample with `[output.runbook] site-url` set to `site_url`: what a published site has.
+    pub fn published_sample(site_url: &str) -> Self {
+        let project = Self::sample();
+        let config = project.read("book.toml").replacen(
+            "[output.runbook]\n",
+            &format!("[output.runbook]\nsite-url = \"{site_url}\"\n"),
+            1,
+        );
+        project.write("book.toml", &config);
+        project
+    }
+
+    /// Gives the project an icon and a logo (`content/favicon.svg`, `content/logo.svg`).
+    pub fn write_icon_and_logo(&self) {
+        self.write(
+            "content/favicon.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\"><circle cx=\"8\" cy=\"8\" r=\"7\"/></svg>",
+        );
+        self.write(
+            "content/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 32 16\"><rect width=\"32\" height=\"16\"/></svg>",
+        );
+    }
+
     /// A copy of `source`.
     pub fn copy_of(source: &Path) -> Self {
         let project = Self::empty();
