@@ -128,10 +128,12 @@ pub fn has_scheme(destination: &str) -> bool {
 pub const INDEX_PATH: &str = "index";
 /// Content path of the generated escalation categories page.
 pub const CATEGORIES_PATH: &str = "categories";
+/// Content path of each locale's page for addresses that have none (`LOCALE/404.html`).
+pub const NOT_FOUND_PATH: &str = "404";
 
 /// Content paths no page or procedure may take: the renderers generate files of these names
 /// (`index` is the home page, which a page may provide).
-pub const RESERVED_PATHS: &[&str] = &[CATEGORIES_PATH, "SUMMARY"];
+pub const RESERVED_PATHS: &[&str] = &[CATEGORIES_PATH, NOT_FOUND_PATH, "SUMMARY"];
 
 /// Element ids the default templates use themselves; no heading, step or category may take one.
 pub const TEMPLATE_IDS: &[&str] = &[

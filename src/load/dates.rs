@@ -152,6 +152,9 @@ fn git_history(config: &Config) -> Result<BTreeMap<String, String>, String> {
             .args(["-c", "core.quotepath=off"])
             .args(args)
             .env("GIT_OPTIONAL_LOCKS", "0")
+            // The project's own repository, whatever the environment points git at.
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
             .output()
             .map_err(|error| format!("`git` cannot be run ({error})"))
     };
@@ -179,7 +182,12 @@ fn git_history(config: &Config) -> Result<BTreeMap<String, String>, String> {
     let text = String::from_utf8_lossy(&log.stdout);
     for line in text.lines() {
         if let Some(commit_date) = line.strip_prefix('\u{1}') {
-            date = commit_date;
+            // A git too old for `%cs` prints it as written: no date rather than that text.
+            date = if read_date(commit_date).is_some() {
+                commit_date
+            } else {
+                ""
+            };
         } else if !line.is_empty() && !date.is_empty() {
             // Newest commit first: the first date seen for a file is its last change.
             history

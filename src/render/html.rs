@@ -29,7 +29,8 @@ pub const DIR: &str = "html";
 const STYLESHEET_PATH: &str = "assets/runbook.css";
 /// The site script's path inside the HTML output.
 const SCRIPT_PATH: &str = "assets/site.js";
-/// The page for addresses that have none, at the root and in each locale's directory.
+/// The page for addresses that have none, at the root (and, as `LOCALE/404.html`, in each
+/// locale's directory: content path [`crate::paths::NOT_FOUND_PATH`]).
 pub const NOT_FOUND_PATH: &str = "404.html";
 /// The sitemap's path inside the HTML output (written with `site-url`).
 pub const SITEMAP_PATH: &str = "sitemap.xml";
@@ -125,7 +126,9 @@ impl HtmlRenderer<'_> {
             })?;
         }
         if let Some(site_url) = cx.config.site_url.as_deref() {
-            sink.put(crawl_file(SITEMAP_PATH, sitemap(&views, site_url)))?;
+            for (path, text) in sitemaps(&views, site_url) {
+                sink.put(crawl_file(&path, text))?;
+            }
             sink.put(crawl_file(
                 ROBOTS_PATH,
                 format!(
@@ -251,11 +254,16 @@ impl HtmlRenderer<'_> {
 
 /// The Content-Security-Policy of a page, allowing a `<base>` element for `base_url` (the
 /// pages for addresses that have none: a host shows them at any address, where their relative
-/// links would lead nowhere without it).
+/// links would lead nowhere without it). The policy names the base's origin only, which no
+/// character of a URL's path can break out of.
 fn not_found_policy(base_url: Option<&str>) -> String {
     let policy = crate::safety::content_security_policy(&[]);
-    match base_url {
-        Some(url) => policy.replacen("base-uri 'none'", &format!("base-uri {url}"), 1),
+    let origin = base_url
+        .and_then(|url| url::Url::parse(url).ok())
+        .map(|url| url.origin().ascii_serialization())
+        .filter(|origin| origin != "null");
+    match origin {
+        Some(origin) => policy.replacen("base-uri 'none'", &format!("base-uri {origin}"), 1),
         None => policy,
     }
 }
@@ -316,9 +324,14 @@ fn guide_pages<'a>(view: &LocaleView<'a>) -> Vec<(&'a str, Option<crate::source:
     paths
 }
 
+/// The most addresses one sitemap file may list (the sitemaps protocol's limit).
+const SITEMAP_URLS: usize = 50_000;
+
 /// `sitemap.xml`: every guide page of every locale at its absolute URL, with its versions in
-/// the other locales and the language choice (`x-default`) as alternates.
-fn sitemap(views: &[LocaleView<'_>], site_url: &str) -> String {
+/// the other locales and the language choice (`x-default`) as alternates. Past
+/// [`SITEMAP_URLS`] addresses, `sitemap-N.xml` files list them and `sitemap.xml` is their
+/// index. Returns each file's path and text.
+fn sitemaps(views: &[LocaleView<'_>], site_url: &str) -> Vec<(String, String)> {
     use std::fmt::Write as _;
     let in_locale: Vec<(&str, std::collections::HashSet<&str>)> = views
         .iter()
@@ -330,37 +343,63 @@ fn sitemap(views: &[LocaleView<'_>], site_url: &str) -> String {
         })
         .collect();
     let url = |path: &str| markup::escape_html(&crate::paths::absolute_url(site_url, path));
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
+    let mut entries = Vec::new();
     for view in views {
         for (path, file) in guide_pages(view) {
-            let _ = writeln!(
-                xml,
-                "<url>\n<loc>{}</loc>",
+            let mut entry = format!(
+                "<url>\n<loc>{}</loc>\n",
                 url(&format!("{}/{path}.html", view.locale))
             );
             if let Some(date) = file.and_then(|file| view.site.updated.get(&file)) {
-                let _ = writeln!(xml, "<lastmod>{date}</lastmod>");
+                let _ = writeln!(entry, "<lastmod>{date}</lastmod>");
             }
             for (locale, paths) in &in_locale {
                 if paths.contains(path) {
                     let _ = writeln!(
-                        xml,
+                        entry,
                         "<xhtml:link rel=\"alternate\" hreflang=\"{locale}\" href=\"{}\"/>",
                         url(&format!("{locale}/{path}.html"))
                     );
                 }
             }
             let _ = writeln!(
-                xml,
+                entry,
                 "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n</url>",
                 url("index.html")
             );
+            entries.push(entry);
         }
     }
-    xml.push_str("</urlset>\n");
-    xml
+    sitemap_files(&entries, site_url, SITEMAP_URLS)
+}
+
+/// The sitemap files holding `entries` (`<url>` elements), at most `limit` to a file: one
+/// `sitemap.xml`, or `sitemap-1.xml`, `sitemap-2.xml`, … and `sitemap.xml` indexing them.
+fn sitemap_files(entries: &[String], site_url: &str, limit: usize) -> Vec<(String, String)> {
+    const HEADER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    let urlset = |entries: &[String]| {
+        format!(
+            "{HEADER}<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n{}</urlset>\n",
+            entries.concat()
+        )
+    };
+    if entries.len() <= limit {
+        return vec![(SITEMAP_PATH.to_string(), urlset(entries))];
+    }
+    let mut files = Vec::new();
+    let mut index =
+        format!("{HEADER}<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (i, chunk) in entries.chunks(limit.max(1)).enumerate() {
+        let path = format!("sitemap-{}.xml", i + 1);
+        index.push_str(&format!(
+            "<sitemap>\n<loc>{}</loc>\n</sitemap>\n",
+            markup::escape_html(&crate::paths::absolute_url(site_url, &path))
+        ));
+        files.push((path, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, (SITEMAP_PATH.to_string(), index));
+    files
 }
 
 /// The UI strings of run mode in `view`'s locale, as JSON for the run panel's `data-strings`
@@ -749,7 +788,7 @@ impl<'a> LocalePages<'_, 'a> {
     /// carries a `<base>`, so that its links work at whatever address it is shown.
     fn not_found(&self) -> Result<OutputFile, RenderError> {
         let view = self.view;
-        let content_path = NOT_FOUND_PATH.trim_end_matches(".html");
+        let content_path = crate::paths::NOT_FOUND_PATH;
         let mut context = self.common(content_path, view.ui.get(UiKey::NotFound), None);
         let base_url = view
             .config
@@ -968,5 +1007,43 @@ impl<'a> LocalePages<'_, 'a> {
             .categories_file
             .map(|f| self.renderer.sources.file(f).path.clone());
         Ok(self.file(CATEGORIES_PATH, OutputKind::Categories, source, html))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sitemap_past_the_limit_becomes_an_index_of_sitemaps() {
+        let entries: Vec<String> = (0..5)
+            .map(|i| format!("<url><loc>u{i}</loc></url>\n"))
+            .collect();
+        let site = "https://docs.example.com/guide/";
+        let one = sitemap_files(&entries, site, 5);
+        assert_eq!(one.len(), 1);
+        assert!(one[0].1.contains("<urlset") && one[0].1.matches("<url>").count() == 5);
+        let split = sitemap_files(&entries, site, 2);
+        let paths: Vec<&str> = split.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        assert!(split[0].1.contains("<sitemapindex"));
+        assert!(
+            split[0]
+                .1
+                .contains("<loc>https://docs.example.com/guide/sitemap-3.xml</loc>")
+        );
+        let counts: Vec<usize> = split[1..]
+            .iter()
+            .map(|(_, t)| t.matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [2, 2, 1]);
     }
 }

@@ -13,7 +13,7 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { extname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { launchChromium, recordingPage } from "./browser.mjs";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -113,6 +113,12 @@ describe("language choice at the root", () => {
     const again = await page.context().newPage();
     await again.goto(site);
     await again.waitForURL(`${site}ja/index.html`);
+  });
+
+  test("from file:// too: a Japanese browser opening the root page lands on the Japanese guide", async (t) => {
+    const page = await newPage(t, { locale: "ja-JP" });
+    await page.goto(pathToFileURL(join(html, "index.html")).href);
+    await page.waitForURL(/\/ja\/index\.html$/);
   });
 
   test("a browser in a language the site lacks, and one without JavaScript, see the list", async (t) => {

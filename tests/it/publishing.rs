@@ -181,7 +181,8 @@ fn not_found_pages_are_in_each_language_and_work_at_any_address() {
     let root = project.read("build/html/404.html");
     assert!(root.contains("Page not found") && root.contains("ページが見つかりません"));
     assert!(root.contains(&format!("<base href=\"{SITE}404.html\">")));
-    assert!(root.contains(&format!("base-uri {SITE}404.html")));
+    // The policy allows a base on the site's origin, and no other.
+    assert!(root.contains("base-uri https://partners.example.com;"));
     assert!(root.contains("<meta name=\"robots\" content=\"noindex\">"));
     assert!(
         !root.contains("data-choose"),
@@ -205,6 +206,14 @@ fn not_found_pages_are_in_each_language_and_work_at_any_address() {
     let plain = Project::sample();
     plain.run(&["build"]).expect(0);
     assert!(!plain.read("build/html/ja/404.html").contains("<base"));
+}
+
+#[test]
+fn no_page_or_procedure_may_take_the_404_page_s_name() {
+    let project = Project::sample();
+    project.write("content/404.md", "---\ntitle: Gone\n---\n\nText.\n");
+    let run = project.run(&["build"]).expect(1);
+    assert!(run.stderr().contains("reserved-id"), "{}", run.stderr());
 }
 
 #[test]
@@ -257,6 +266,14 @@ fn last_updated_dates_come_from_front_matter_localized() {
             .read("build/html/en/report-problems-on-behalf-of-a-customer.html")
             .contains("<time")
     );
+    // The footer is not the page's text: search does not find it.
+    for (path, bytes) in project.files("build/html/search") {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("Last updated") && !text.contains("最終更新日"),
+            "{path}"
+        );
+    }
     // DocFX's `ms.date` is read too; a date that does not read is a warning at its key.
     project.write(
         "content/report-problems-on-behalf-of-a-customer.md",
