@@ -1,10 +1,11 @@
 //! `book.toml` → [`Config`].
 //!
-//! The file keeps mdBook's `[book]` keys (title, authors, description, language, src), so an mdBook
-//! user recognises it and `mdbook build` at the project root reads the generated Markdown, and adds
-//! a `[output.runbook]` table for everything this tool needs. Tables other than `[book]` and `[output.runbook]`
-//! (mdBook's `[build]`, `[output.*]`, ...) are left to mdBook; unknown keys inside `[output.runbook]` are
-//! errors with their location.
+//! The file is mdBook's: its `[book]` keys (title, authors, description, language, src) are
+//! read, and runbook's own settings live in `[output.runbook]`, the table mdBook keeps for a
+//! backend, so that `mdbook build` at the project root runs runbook (`crate::mdbook`). mdBook's
+//! other tables (`[build]`, `[output.html]`, ...) are left to mdBook; unknown keys inside
+//! `[output.runbook]` are errors with their location, and a `[runbook]` table of earlier
+//! versions is an error saying where it moved.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -111,18 +111,17 @@ impl HtmlRenderer<'_> {
             .iter()
             .map(|locale| cx.view(locale))
             .collect();
-        sink.put(self.languages(&views, false)?)?;
-        sink.put(self.languages(&views, true)?)?;
+        let icons = SiteIcons::of(cx.site);
+        sink.put(self.languages(&views, icons, false)?)?;
+        sink.put(self.languages(&views, icons, true)?)?;
         // Browsers ask the site's root for its icon too.
-        if let Some((name, _)) = favicon(cx.site)
-            && let Some(asset) = cx.site.assets.iter().find(|a| a.path == name)
-        {
+        if let Some((name, _, bytes)) = icons.favicon {
             sink.put(OutputFile {
                 path: name.to_string(),
                 locale: None,
                 kind: OutputKind::Asset,
                 source: Some(format!("content/{name}")),
-                bytes: asset.bytes.clone(),
+                bytes: bytes.to_vec(),
             })?;
         }
         if let Some(site_url) = cx.config.site_url.as_deref() {
@@ -164,6 +163,7 @@ impl HtmlRenderer<'_> {
                     let left_out = toc_left_out(view, &toc);
                     (toc, left_out)
                 }),
+                icons,
             };
             sink.put(locale_pages.home()?)?;
             sink.put(locale_pages.not_found()?)?;
@@ -200,6 +200,7 @@ impl HtmlRenderer<'_> {
     fn languages(
         &self,
         views: &[LocaleView<'_>],
+        icons: SiteIcons<'_>,
         not_found: bool,
     ) -> Result<OutputFile, RenderError> {
         let path = if not_found {
@@ -233,7 +234,7 @@ impl HtmlRenderer<'_> {
             "languages": languages,
             "not_found": not_found,
             "base_url": base_url,
-            "favicon": favicon(source.site).map(|(name, media)| json!({ "url": name, "type": media })),
+            "favicon": icons.favicon.map(|(name, media, _)| json!({ "url": name, "type": media })),
             "content_security_policy": not_found_policy(base_url.as_deref()),
             "canonical_url": site_url.filter(|_| !not_found).map(|site| crate::paths::absolute_url(site, path)),
         });
@@ -268,18 +269,25 @@ fn not_found_policy(base_url: Option<&str>) -> String {
     }
 }
 
-/// The project's icon (`content/favicon.*`) as its file name and media type, when it has one.
-fn favicon(site: &crate::model::Site) -> Option<(&'static str, &'static str)> {
-    FAVICONS
-        .into_iter()
-        .find(|(name, _)| site.assets.iter().any(|a| a.path == *name))
+/// The project's icon and logo, looked up among the content's files once per render.
+#[derive(Clone, Copy)]
+struct SiteIcons<'a> {
+    /// `content/favicon.*`: its file name, media type and bytes.
+    favicon: Option<(&'static str, &'static str, &'a [u8])>,
+    /// `content/logo.*`: its file name.
+    logo: Option<&'static str>,
 }
 
-/// The project's logo (`content/logo.*`), when it has one.
-fn logo(site: &crate::model::Site) -> Option<&'static str> {
-    LOGOS
-        .into_iter()
-        .find(|name| site.assets.iter().any(|a| a.path == *name))
+impl<'a> SiteIcons<'a> {
+    fn of(site: &'a crate::model::Site) -> Self {
+        let asset = |name: &str| site.assets.iter().find(|a| a.path == name);
+        Self {
+            favicon: FAVICONS
+                .into_iter()
+                .find_map(|(name, media)| asset(name).map(|a| (name, media, a.bytes.as_slice()))),
+            logo: LOGOS.into_iter().find(|name| asset(name).is_some()),
+        }
+    }
 }
 
 /// A file for search engines at the root of the site.
@@ -333,19 +341,16 @@ const SITEMAP_URLS: usize = 50_000;
 /// index. Returns each file's path and text.
 fn sitemaps(views: &[LocaleView<'_>], site_url: &str) -> Vec<(String, String)> {
     use std::fmt::Write as _;
+    let pages: Vec<_> = views.iter().map(guide_pages).collect();
     let in_locale: Vec<(&str, std::collections::HashSet<&str>)> = views
         .iter()
-        .map(|v| {
-            (
-                v.locale,
-                guide_pages(v).into_iter().map(|(path, _)| path).collect(),
-            )
-        })
+        .zip(&pages)
+        .map(|(v, pages)| (v.locale, pages.iter().map(|(path, _)| *path).collect()))
         .collect();
     let url = |path: &str| markup::escape_html(&crate::paths::absolute_url(site_url, path));
     let mut entries = Vec::new();
-    for view in views {
-        for (path, file) in guide_pages(view) {
+    for (view, pages) in views.iter().zip(&pages) {
+        for &(path, file) in pages {
             let mut entry = format!(
                 "<url>\n<loc>{}</loc>\n",
                 url(&format!("{}/{path}.html", view.locale))
@@ -432,6 +437,8 @@ struct LocalePages<'r, 'a> {
     /// The table of contents (`toc.yml`), when the project has one: it makes the sidebar; and
     /// the pages and procedures it leaves out, listed after it.
     toc: Option<(Vec<TocNode>, Vec<TocNode>)>,
+    /// The project's icon and logo.
+    icons: SiteIcons<'a>,
 }
 
 /// The sidebar of one locale, built once and shared by every page.
@@ -663,11 +670,11 @@ impl<'a> LocalePages<'_, 'a> {
             "base_url": Value::Null,
             "not_found": false,
             "updated": Value::Null,
-            "favicon": favicon(view.site).map(|(name, media)| json!({
+            "favicon": self.icons.favicon.map(|(name, media, _)| json!({
                 "url": relative_url(&here, &format!("{}/{name}", view.locale)),
                 "type": media,
             })),
-            "logo_url": logo(view.site).map(|name| relative_url(&here, &format!("{}/{name}", view.locale))),
+            "logo_url": self.icons.logo.map(|name| relative_url(&here, &format!("{}/{name}", view.locale))),
             "toc": self.toc_html(content_path),
         })
     }
@@ -850,11 +857,10 @@ impl<'a> LocalePages<'_, 'a> {
         // The browser's tab shows the front matter's title; the page shows its own `h1`.
         let mut context = self.common(content_path, head_title, fallback);
         // The home page without a description of its own takes the book's, in its language.
-        let meta_description = description.or_else(|| {
-            (kind == OutputKind::Index && self.view.locale == self.view.config.source_locale())
-                .then_some(self.view.config.description.as_deref())
-                .flatten()
+        let book_description = self.view.config.description.as_deref().filter(|_| {
+            kind == OutputKind::Index && self.view.locale == self.view.config.source_locale()
         });
+        let meta_description = description.or(book_description);
         context["meta_description"] = json!(meta_description);
         context["updated"] = self.updated(version.map(|(v, _)| v.file));
         context["page"] = json!({ "title": title, "description": description, "body": body });

@@ -96,6 +96,12 @@ describe("language choice at the root", () => {
     await page.goto(site);
     await page.waitForURL(`${site}ja/index.html`);
     assert.equal(await page.locator("html").getAttribute("lang"), "ja");
+    // `#choose` shows the list, even on a first visit.
+    const fresh = await page.context().newPage();
+    await fresh.goto(`${site}#choose`);
+    await fresh.waitForTimeout(300);
+    assert.equal(fresh.url(), `${site}#choose`);
+    await fresh.close();
     // Back at the root in the same visit: the list, not a loop.
     await page.goto(site);
     await page.locator("main.language-choice").waitFor();

@@ -266,6 +266,22 @@ fn last_updated_dates_come_from_front_matter_localized() {
             .read("build/html/en/report-problems-on-behalf-of-a-customer.html")
             .contains("<time")
     );
+    // `dates = "none"`: no date anywhere.
+    let undated = Project::sample();
+    undated.write(
+        "book.toml",
+        &undated.read("book.toml").replacen(
+            "[output.runbook]\n",
+            "[output.runbook]\ndates = \"none\"\n",
+            1,
+        ),
+    );
+    undated.run(&["build"]).expect(0);
+    assert!(
+        !undated
+            .read("build/html/en/check-service-health.html")
+            .contains("<time")
+    );
     // The footer is not the page's text: search does not find it.
     for (path, bytes) in project.files("build/html/search") {
         let text = String::from_utf8_lossy(&bytes);
