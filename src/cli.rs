@@ -100,6 +100,8 @@ Examples:
   runbook check --format github        annotations for GitHub Actions
   runbook check --format json > r.json the documented JSON report (docs/diagnostics.md)
   runbook check --list-external        every external link, for a separate link checker
+  runbook check --write-baseline       record every current finding in runbook-baseline.json:
+                                       later runs tolerate them and fail on every new one
 
 Exit codes: 0 clean or warnings only, 1 errors, 2 usage errors.")]
     Check {
@@ -118,6 +120,13 @@ Exit codes: 0 clean or warnings only, 1 errors, 2 usage errors.")]
         /// Show at most N problems (errors first), then how many more there are.
         #[arg(long, value_name = "N")]
         max_errors: Option<usize>,
+        /// Record every current error and warning in the baseline (`runbook-baseline.json`, or
+        /// `[output.runbook] baseline`), replacing it; exit 0 unless a finding cannot be recorded.
+        #[arg(long, conflicts_with_all = ["list_external", "show_baselined"])]
+        write_baseline: bool,
+        /// Also list the findings the baseline tolerates (as notes).
+        #[arg(long, conflicts_with = "list_external")]
+        show_baselined: bool,
     },
     /// Build the project as an mdBook backend: what `mdbook build` and `mdbook serve` run.
     #[command(after_help = "\
@@ -385,6 +394,8 @@ pub fn run(cli: Cli) -> ExitCode {
             list_external,
             summary,
             max_errors,
+            write_baseline,
+            show_baselined,
         } => check(
             &cli.root,
             CheckOptions {
@@ -393,6 +404,8 @@ pub fn run(cli: Cli) -> ExitCode {
                 list_external,
                 summary,
                 max_errors,
+                write_baseline,
+                show_baselined,
             },
             color,
         ),
@@ -724,6 +737,12 @@ fn build(
                         diagnostic::render(&report.warnings, &report.sources, color)
                     );
                 }
+                if let Some(known) = runbook::baseline::known_line(report.baselined) {
+                    eprintln!(
+                        "{}",
+                        known.replace("`--show-baselined`", "`runbook check --show-baselined`")
+                    );
+                }
                 eprintln!("{}", report.summary());
             }
             if output.timings {
@@ -850,6 +869,8 @@ struct CheckOptions {
     list_external: bool,
     summary: bool,
     max_errors: Option<usize>,
+    write_baseline: bool,
+    show_baselined: bool,
 }
 
 fn check(root: &Path, options: CheckOptions, color: bool) -> ExitCode {
@@ -859,7 +880,12 @@ fn check(root: &Path, options: CheckOptions, color: bool) -> ExitCode {
         list_external,
         summary,
         max_errors,
+        write_baseline,
+        show_baselined,
     } = options;
+    if write_baseline {
+        return write_baseline_file(root, format, color);
+    }
     let mut checked = match runbook::check(root) {
         Ok(checked) => checked,
         Err(Error::Content {
@@ -893,11 +919,28 @@ fn check(root: &Path, options: CheckOptions, color: bool) -> ExitCode {
             }
         }
     }
+    let failed = diagnostic::has_errors(&checked.diagnostics);
+    if show_baselined {
+        checked
+            .diagnostics
+            .extend(checked.baselined.iter().map(|known| Diagnostic {
+                severity: Severity::Note,
+                message: format!("known: {}", known.message),
+                ..known.clone()
+            }));
+    }
+    let known = runbook::baseline::known_line(checked.baselined.len());
     if summary {
         print!(
             "{}",
             diagnostic::summary_table(&checked.diagnostics, &checked.sources)
         );
+        if !checked.baselined.is_empty() {
+            print!(
+                "\nThe baseline:\n\n{}",
+                runbook::baseline::counts_table(&checked.baselined)
+            );
+        }
     } else if let (Some(limit), Format::Human) = (max_errors, format) {
         eprint!(
             "{}",
@@ -906,7 +949,63 @@ fn check(root: &Path, options: CheckOptions, color: bool) -> ExitCode {
     } else {
         print_diagnostics(&checked.diagnostics, &checked.sources, format, color);
     }
-    if diagnostic::has_errors(&checked.diagnostics) {
+    if let Some(known) = known {
+        match format {
+            Format::Github => println!("::notice title=runbook baseline::{known}"),
+            Format::Human => eprintln!("{known}"),
+            Format::Json => {}
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `check --write-baseline`: every finding that can be recorded goes into the baseline file
+/// (replaced whole); those that cannot (safety, a broken configuration or flow) are shown and
+/// fail the run.
+fn write_baseline_file(root: &Path, format: Format, color: bool) -> ExitCode {
+    let checked = match runbook::check_with(root, runbook::pipeline::BaselineUse::Ignore) {
+        Ok(checked) => checked,
+        Err(Error::Content {
+            sources,
+            diagnostics,
+        }) => {
+            print_diagnostics(&diagnostics, &sources, format, color);
+            eprintln!("the baseline was not written");
+            return ExitCode::FAILURE;
+        }
+        Err(error) => return fail(error, color),
+    };
+    let baseline = runbook::baseline::Baseline::of(&checked.diagnostics, &checked.sources);
+    let path = checked.config.root.join(&checked.config.baseline);
+    if let Err(error) = runbook::write::write_file(&path, baseline.to_json().as_bytes()) {
+        print_error(&error.to_string(), color);
+        return ExitCode::FAILURE;
+    }
+    let recorded: usize = baseline.findings.iter().map(|e| e.count as usize).sum();
+    let refused: Vec<Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Note && !runbook::lints::is_lowerable(d.code))
+        .cloned()
+        .collect();
+    eprintln!(
+        "recorded {recorded} finding(s) in {} ({} entries)",
+        checked.config.baseline.display(),
+        baseline.findings.len()
+    );
+    if refused.is_empty() {
+        return ExitCode::SUCCESS;
+    }
+    print_diagnostics(&refused, &checked.sources, format, color);
+    eprintln!(
+        "{} finding(s) above cannot be recorded (safety, configuration or a procedure's flow): fix them",
+        refused.len()
+    );
+    if diagnostic::has_errors(&refused) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -140,6 +140,11 @@ pub struct Config {
     /// Link targets known to exist outside the built content (`[output.runbook] outside`, globs over
     /// site-root paths and content-relative paths): accepted without a check.
     pub outside: globset::GlobSet,
+    /// The project's level of each diagnostic code it names (`[output.runbook.lints]`).
+    pub lints: crate::lints::Lints,
+    /// The baseline of known findings, relative to the root (`[output.runbook] baseline`,
+    /// default `runbook-baseline.json`).
+    pub baseline: PathBuf,
 }
 
 /// Where the site-root links under one prefix lead.
@@ -277,6 +282,9 @@ struct RunbookTable {
     root_links: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
     #[serde(default)]
     outside: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    lints: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    baseline: Option<toml::Spanned<String>>,
 }
 
 /// Reads and checks `ROOT/book.toml`. The file is added to `sources` so that diagnostics can quote
@@ -459,6 +467,45 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
     let exclude = glob_set(&runbook.exclude, file, "exclude", &mut diagnostics);
     let outside = glob_set(&runbook.outside, file, "outside", &mut diagnostics);
     let root_links = root_links(&runbook.root_links, file, &mut diagnostics);
+    let mut lints = crate::lints::Lints::default();
+    for (code, level) in &runbook.lints {
+        if let Err(error) = lints.set(code.get_ref(), level.get_ref()) {
+            let span = if crate::lints::find(code.get_ref()).is_some()
+                && crate::lints::Level::parse(level.get_ref()).is_none()
+            {
+                level.span()
+            } else {
+                code.span()
+            };
+            let diagnostic =
+                Diagnostic::error("invalid-config", error.message).at(Span::new(file, span));
+            diagnostics.push(match error.help {
+                Some(help) => diagnostic.help(help),
+                None => diagnostic,
+            });
+        }
+    }
+    let baseline = match &runbook.baseline {
+        Some(path) => {
+            let relative = Path::new(path.get_ref());
+            let inside = !path.get_ref().is_empty()
+                && relative
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-config",
+                        format!("`{}` is not a path inside the project", path.get_ref()),
+                    )
+                    .at(Span::new(file, path.span()))
+                    .help("name the baseline by its path relative to book.toml, e.g. `baseline = \"ci/runbook-baseline.json\"`"),
+                );
+            }
+            PathBuf::from(path.get_ref())
+        }
+        None => PathBuf::from(crate::baseline::DEFAULT_FILE),
+    };
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -500,6 +547,8 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
             .unwrap_or_else(|| vec!["includes".to_string()]),
         root_links,
         outside,
+        lints,
+        baseline,
     })
 }
 

@@ -26,6 +26,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod baseline;
 pub mod config;
 pub mod diagnostic;
 pub mod dialect;
@@ -35,6 +36,7 @@ pub mod fuzz;
 pub mod i18n;
 pub mod import;
 pub mod init;
+pub mod lints;
 pub mod load;
 pub mod markup;
 pub mod mdbook;
@@ -61,6 +63,6 @@ pub use pipeline::record::{
 pub use pipeline::shard::{MergeOptions, MergeReport, merge};
 pub use pipeline::{
     BuildOptions, BuildReport, Built, Checked, Error, MemoryBuild, Progress, Rendered, Target,
-    build, build_in_memory, build_in_memory_keeping, build_to, check, load_project, render_all,
-    render_to_memory,
+    build, build_in_memory, build_in_memory_keeping, build_to, check, check_with, load_project,
+    render_all, render_to_memory,
 };

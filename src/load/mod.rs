@@ -837,6 +837,8 @@ mod tests {
             include_folders: vec!["includes".into()],
             root_links: vec![],
             outside: globset::GlobSet::empty(),
+            lints: crate::lints::Lints::default(),
+            baseline: "runbook-baseline.json".into(),
         }
     }
 

@@ -28,8 +28,8 @@ use crate::{diagnostic, render, verify, write};
 
 use crate::i18n::segments::segments;
 use manifest::{Manifest, ShardInfo};
-pub use project::{Checked, check, load_project};
-use project::{read_project, validate_project};
+pub use project::{BaselineUse, Checked, check, check_with, load_project};
+use project::{read_project, settle, validate_project};
 pub use report::BuildReport;
 
 /// What `build` is asked to do.
@@ -298,9 +298,11 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
         site,
         mut sources,
         mut diagnostics,
+        ..
     } = read_project(&options.root, options.pdf)?;
     let found = segments(&site, &config);
     diagnostics.extend(validate_project(&site, &config, &mut sources, &found));
+    let baselined = settle(&config, &mut sources, &mut diagnostics, BaselineUse::Read);
     stage("load and validate");
     if has_errors(&diagnostics) {
         return Err(Error::Content {
@@ -453,6 +455,7 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
             needing_review,
             out,
             warnings: diagnostics,
+            baselined: baselined.len(),
             sources,
             pages_per_locale,
             files: files.len(),

@@ -7,6 +7,7 @@ use crate::{config, load, render, source, validate};
 
 use std::path::Path;
 
+use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Site;
@@ -20,8 +21,11 @@ pub struct Checked {
     pub site: Site,
     /// The files read.
     pub sources: SourceMap,
-    /// Every problem found; the site is only usable when none is an error.
+    /// Every problem found, at the project's lint levels and less the baselined ones; the site
+    /// is only usable when none is an error.
     pub diagnostics: Vec<Diagnostic>,
+    /// The findings the project's baseline tolerates (`runbook-baseline.json`).
+    pub baselined: Vec<Diagnostic>,
 }
 
 /// Loads and validates the project at `root` without writing anything.
@@ -30,6 +34,23 @@ pub struct Checked {
 /// Only a configuration that cannot be read ([`Error::Content`]); content problems are in
 /// [`Checked::diagnostics`].
 pub fn check(root: &Path) -> Result<Checked, Error> {
+    check_with(root, BaselineUse::Read)
+}
+
+/// Whether a check tolerates what the project's baseline records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaselineUse {
+    /// Read the baseline: its findings are [`Checked::baselined`], not diagnostics.
+    Read,
+    /// Leave it unread (`check --write-baseline`, which replaces it): every finding is reported.
+    Ignore,
+}
+
+/// [`check`], reading the baseline or not.
+///
+/// # Errors
+/// As [`check`].
+pub fn check_with(root: &Path, baseline: BaselineUse) -> Result<Checked, Error> {
     let mut checked = read_project(root, false)?;
     let found = segments(&checked.site, &checked.config);
     let diagnostics =
@@ -38,7 +59,53 @@ pub fn check(root: &Path) -> Result<Checked, Error> {
     if checked.config.site_url.is_none() {
         checked.diagnostics.push(without_site_url());
     }
+    checked.baselined = settle(
+        &checked.config,
+        &mut checked.sources,
+        &mut checked.diagnostics,
+        baseline,
+    );
     Ok(checked)
+}
+
+/// The findings at the project's lint levels (`[output.runbook.lints]`), less those its
+/// baseline records, which are returned. A baseline that cannot be read is an
+/// `invalid-baseline` error among the diagnostics, never ignored.
+pub(crate) fn settle(
+    config: &Config,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+    baseline: BaselineUse,
+) -> Vec<Diagnostic> {
+    config.lints.apply(diagnostics);
+    let path = config.root.join(&config.baseline);
+    if baseline == BaselineUse::Ignore || !path.exists() {
+        return Vec::new();
+    }
+    let name = config.baseline.to_string_lossy().replace('\\', "/");
+    let text = if config::is_inside(&config.root, &path) {
+        std::fs::read_to_string(&path).map_err(|error| error.to_string())
+    } else {
+        Err("it leads outside the project".to_string())
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::error("invalid-baseline", format!("cannot read the baseline `{name}`: {error}"))
+                    .help("restore it from version control, or write it again with `runbook check --write-baseline`"),
+            );
+            return Vec::new();
+        }
+    };
+    let file = sources.add(name, text);
+    match Baseline::parse(&sources.file(file).text, file) {
+        Ok(known) => known.apply(diagnostics, sources).baselined,
+        Err(problem) => {
+            diagnostics.push(problem);
+            Vec::new()
+        }
+    }
 }
 
 /// What a site built without `site-url` leaves out: everything that needs absolute URLs.
@@ -138,5 +205,6 @@ pub(crate) fn read_project(root: &Path, pdf: bool) -> Result<Checked, Error> {
         site: loaded.site,
         sources,
         diagnostics: loaded.diagnostics,
+        baselined: Vec::new(),
     })
 }

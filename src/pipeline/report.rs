@@ -15,6 +15,8 @@ pub struct BuildReport {
     pub out: PathBuf,
     /// Warnings (a successful build has no errors).
     pub warnings: Vec<Diagnostic>,
+    /// How many findings the project's baseline tolerated.
+    pub baselined: usize,
     /// The files the warnings point into.
     pub sources: SourceMap,
     /// HTML pages written per locale, in locale order.
