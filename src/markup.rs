@@ -716,12 +716,12 @@ pub enum Rebase {
     Keep,
     /// Point it at this destination (title kept).
     To(String),
-    /// Replace the link by its text (images are kept).
+    /// Replace the link by its text; an image by its alt text ([`rebase_links`] only).
     Unlink,
 }
 
-/// Markdown with each inline link and image handled as `rewrite` says. Reference links and
-/// autolinks stay as written.
+/// Markdown with each inline link and image handled as `rewrite` says (an image told to
+/// `Unlink` becomes its alt text). Reference links and autolinks stay as written.
 pub fn rebase_links(text: &str, rewrite: &dyn Fn(&str) -> Rebase) -> String {
     rebase(text, true, rewrite)
 }
@@ -741,13 +741,13 @@ fn rebase(text: &str, images: bool, rewrite: &dyn Fn(&str) -> Rebase) -> String 
         }
         let destination = match rewrite(&link.destination) {
             Rebase::Keep => continue,
-            Rebase::Unlink if !link.image => {
+            Rebase::Unlink => {
                 out.push_str(&text[done..link.range.start]);
-                out.push_str(&written[1..split]);
+                // An image inside the link text (`[![alt](a.png)](a.png#lightbox)`) is handled too.
+                out.push_str(&rebase(&written[opening.len()..split], images, rewrite));
                 done = link.range.end;
                 continue;
             }
-            Rebase::Unlink => continue,
             Rebase::To(destination) => destination,
         };
         // The title, if any, follows the destination inside the parentheses.
@@ -775,6 +775,56 @@ fn rebase(text: &str, images: bool, rewrite: &dyn Fn(&str) -> Rebase) -> String 
             destination
         };
         out.push_str(&format!("{}]({destination}{title})", &written[..split]));
+        done = link.range.end;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
+/// Markdown with every link and image that `resolves` rejects shown as text, so that no
+/// rendering points at nothing: a link's text inside `<span class="unresolved-link"
+/// title="NOTE">`, an image's alt text inside `<span class="missing-image" title="NOTE">`
+/// (nothing when it has none), and a raw `<a href>` without its `href`. An image inside a
+/// rejected link is judged on its own.
+pub fn unlink_unresolved(text: &str, resolves: &dyn Fn(&str) -> bool, note: &str) -> String {
+    let note = escape_html(note);
+    let unlinked = unlink_in(text, resolves, &note);
+    rebase_raw_hrefs(&unlinked, &|destination| match resolves(destination) {
+        true => Rebase::Keep,
+        false => Rebase::Unlink,
+    })
+}
+
+/// [`unlink_unresolved`] of Markdown links and images, the note already escaped.
+fn unlink_in(text: &str, resolves: &dyn Fn(&str) -> bool, note: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for link in links(text) {
+        if link.range.start < done || resolves(&link.destination) {
+            continue;
+        }
+        let written = &text[link.range.clone()];
+        let opening = if link.image { "![" } else { "[" };
+        let Some(split) = written.rfind("](") else {
+            continue;
+        };
+        if !written.starts_with(opening) {
+            continue;
+        }
+        let inside = &written[opening.len()..split];
+        out.push_str(&text[done..link.range.start]);
+        if link.image {
+            if !inside.trim().is_empty() {
+                out.push_str(&format!(
+                    "<span class=\"missing-image\" title=\"{note}\">{inside}</span>"
+                ));
+            }
+        } else {
+            out.push_str(&format!(
+                "<span class=\"unresolved-link\" title=\"{note}\">{}</span>",
+                unlink_in(inside, resolves, note)
+            ));
+        }
         done = link.range.end;
     }
     out.push_str(&text[done..]);

@@ -135,20 +135,29 @@ pub const NOT_FOUND_PATH: &str = "404";
 /// (`index` is the home page, which a page may provide).
 pub const RESERVED_PATHS: &[&str] = &[CATEGORIES_PATH, NOT_FOUND_PATH, "SUMMARY"];
 
-/// Element ids the default templates use themselves; no heading, step or category may take one.
+/// Whether an output path is an HTML page, the only kind of file whose `#fragment` names an
+/// element (a fragment on an image or a PDF is left to the viewer, in `check` and `verify` alike).
+pub fn is_page_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.ends_with(".html") || name.ends_with(".htm")
+}
+
+/// Element ids the default templates use themselves, all under the `rb-` prefix, which no step or
+/// category id and no heading of a page is likely to produce, so that a page's `## Steps` or
+/// `<a name="search"></a>` keeps its own id; a heading that does slugify to one gets `-1`.
 pub const TEMPLATE_IDS: &[&str] = &[
-    "main",
-    "applies-to",
-    "steps",
-    "home-procedures",
-    "search",
-    "search-input",
-    "search-status",
-    "search-results",
-    "run",
-    "run-heading",
-    "run-status",
-    "home-runs",
+    "rb-main",
+    "rb-applies-to",
+    "rb-steps",
+    "rb-home-procedures",
+    "rb-search",
+    "rb-search-input",
+    "rb-search-status",
+    "rb-search-results",
+    "rb-run",
+    "rb-run-heading",
+    "rb-run-status",
+    "rb-home-runs",
 ];
 
 #[cfg(test)]

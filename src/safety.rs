@@ -36,10 +36,104 @@ impl<E: html5gum::Emitter> html5gum::ForwardingEmitter for WithoutErrors<E> {
 /// (whose `src` `check` follows like a Markdown image). Links must be Markdown, so that `check`
 /// sees them.
 pub const RAW_HTML_TAGS: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "br", "caption", "cite", "code", "col", "colgroup", "dd",
-    "del", "details", "dfn", "div", "dl", "dt", "em", "i", "img", "ins", "kbd", "li", "mark", "ol",
-    "p", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+];
+
+/// Elements that can run script, load another document, take input or change how the page is
+/// read (`<base>`, `<meta>`): raw HTML holding one is refused (`unsafe-html`). Any other element
+/// outside [`RAW_HTML_TAGS`] (`<center>`, `<font>`, a misspelt tag) is harmless: the sanitizer
+/// drops the tag and keeps its content, and `check` warns (`dropped-html`).
+pub const UNSAFE_TAGS: &[&str] = &[
+    "applet",
+    "base",
+    "body",
+    "button",
+    "embed",
+    "form",
+    "frame",
+    "frameset",
+    "head",
+    "html",
+    "iframe",
+    "input",
+    "link",
+    "math",
+    "meta",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "option",
+    "param",
+    "plaintext",
+    "portal",
+    "script",
+    "select",
+    "style",
+    "svg",
+    "template",
+    "textarea",
+    "title",
+    "xmp",
 ];
 
 /// Attributes allowed on every one of those elements. `id` is an anchor that `check` knows; no
@@ -204,42 +298,74 @@ pub fn start_tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
         .collect()
 }
 
-/// What is wrong with a piece of raw HTML written in content, one sentence per problem (empty
-/// when it is allowed). Comments and end tags are always allowed.
-pub fn raw_html_problems(html: &str) -> Vec<String> {
+/// One problem of a piece of raw HTML written in content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawHtmlProblem {
+    /// Whether it could run script or load something (`unsafe-html`); otherwise the sanitizer
+    /// only drops the tag or attribute and keeps the text (`dropped-html`).
+    pub is_unsafe: bool,
+    /// One sentence.
+    pub message: String,
+}
+
+/// What is wrong with a piece of raw HTML written in content, one problem each (empty when it
+/// is allowed). Comments and end tags are always allowed.
+pub fn raw_html_problems(html: &str) -> Vec<RawHtmlProblem> {
+    let refuse = |message: String| RawHtmlProblem {
+        is_unsafe: true,
+        message,
+    };
+    let drop = |message: String| RawHtmlProblem {
+        is_unsafe: false,
+        message,
+    };
     let mut problems = Vec::new();
     for token in Tokenizer::new(html).flatten() {
         let tag = match token {
             Token::StartTag(tag) => tag,
             // A tag the text never closes would swallow what follows in another renderer.
             Token::Error(error) if error.value == html5gum::Error::EofInTag => {
-                problems.push("a tag that is never closed with `>`".to_string());
+                problems.push(refuse("a tag that is never closed with `>`".to_string()));
                 continue;
             }
             _ => continue,
         };
         let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-        if !RAW_HTML_TAGS.contains(&name.as_str()) {
-            problems.push(format!("`<{name}>` is not an allowed HTML element"));
-            continue;
-        }
+        let known = RAW_HTML_TAGS.contains(&name.as_str());
         let own = RAW_HTML_ELEMENT_ATTRIBUTES
             .iter()
             .find(|(element, _)| *element == name)
             .map_or(&[][..], |(_, attributes)| *attributes);
         for (attribute, value) in &tag.attributes {
             let attribute = String::from_utf8_lossy(attribute).to_ascii_lowercase();
-            if ((name == "a" && attribute == "href") || (name == "img" && attribute == "src"))
-                && is_script_url(&String::from_utf8_lossy(value))
+            let value = String::from_utf8_lossy(value);
+            if attribute.starts_with("on") || attribute == "srcdoc" {
+                problems.push(refuse(format!(
+                    "attribute `{attribute}` of `<{name}>` is not allowed"
+                )));
+            } else if matches!(
+                attribute.as_str(),
+                "href" | "src" | "action" | "formaction" | "xlink:href" | "data" | "poster"
+            ) && is_script_url(&value)
             {
-                problems.push(format!("a `{attribute}` that is a script or data URL"));
-            } else if !RAW_HTML_ATTRIBUTES.contains(&attribute.as_str())
+                problems.push(refuse(format!(
+                    "a `{attribute}` that is a script or data URL"
+                )));
+            } else if known
+                && !RAW_HTML_ATTRIBUTES.contains(&attribute.as_str())
                 && !own.contains(&attribute.as_str())
             {
-                problems.push(format!(
-                    "attribute `{attribute}` of `<{name}>` is not allowed"
-                ));
+                problems.push(drop(format!(
+                    "attribute `{attribute}` of `<{name}>` is not allowed: it is left out"
+                )));
             }
+        }
+        if UNSAFE_TAGS.contains(&name.as_str()) {
+            problems.push(refuse(format!("`<{name}>` is not an allowed HTML element")));
+        } else if !known {
+            problems.push(drop(format!(
+                "`<{name}>` is not an allowed HTML element: the tag is left out and its text shown"
+            )));
         }
     }
     problems
@@ -251,6 +377,13 @@ mod tests {
 
     #[test]
     fn allowed_raw_html_passes_and_the_rest_is_named() {
+        let raw_html_problems = |html: &str| -> Vec<String> {
+            raw_html_problems(html)
+                .into_iter()
+                .filter(|p| p.is_unsafe)
+                .map(|p| p.message)
+                .collect()
+        };
         assert!(raw_html_problems("<kbd>Ctrl</kbd> <!-- note --> <br>").is_empty());
         assert!(raw_html_problems("<details open><summary>x</summary>").is_empty());
         assert_eq!(
@@ -259,10 +392,7 @@ mod tests {
         );
         assert_eq!(
             raw_html_problems("<span onclick=\"x()\" STYLE=\"color:red\">"),
-            [
-                "attribute `onclick` of `<span>` is not allowed",
-                "attribute `style` of `<span>` is not allowed"
-            ]
+            ["attribute `onclick` of `<span>` is not allowed"]
         );
         assert!(raw_html_problems("<a href=\"x.md\" data-raw-source=\"[x](x.md)\">").is_empty());
         assert!(!raw_html_problems("<a href=\"javascript:x\">").is_empty());
@@ -277,6 +407,45 @@ mod tests {
             raw_html_problems("<span onclick=x"),
             ["a tag that is never closed with `>`"]
         );
+    }
+
+    #[test]
+    fn harmless_html_is_dropped_not_refused() {
+        for html in [
+            "<center>x</center>",
+            "<font color=\"red\">x</font>",
+            "<alt>x</alt>",
+            "<span style=\"color:red\">x</span>",
+        ] {
+            let problems = super::raw_html_problems(html);
+            assert!(!problems.is_empty(), "{html}");
+            assert!(
+                problems.iter().all(|p| !p.is_unsafe),
+                "{html}: {problems:?}"
+            );
+        }
+        for html in [
+            "<pre><code>x</code></pre>",
+            "<blockquote>q</blockquote>",
+            "<hr>",
+            "<h2>T</h2>",
+        ] {
+            assert!(super::raw_html_problems(html).is_empty(), "{html}");
+        }
+        // Dropped tags keep their text.
+        assert_eq!(sanitize("<center>Kept</center>"), "Kept");
+        for html in [
+            "<iframe src=x>",
+            "<svg>",
+            "<form>",
+            "<base href=x>",
+            "<meta http-equiv=refresh>",
+        ] {
+            assert!(
+                super::raw_html_problems(html).iter().any(|p| p.is_unsafe),
+                "{html}"
+            );
+        }
     }
 
     #[test]

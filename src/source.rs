@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer};
 pub const MAX_TEXT_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Index of a file in the [`SourceMap`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(u32);
 
 impl FileId {

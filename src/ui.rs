@@ -47,6 +47,8 @@ ui_keys! {
     Step = "step": "Step", "手順";
     /// Heading of a procedure's steps.
     Steps = "steps": "Steps", "手順";
+    /// Tooltip of a link whose target is missing (a tolerated `check` finding), shown as text.
+    UnresolvedLink = "unresolved-link": "This link's page or file is missing", "このリンクのページまたはファイルがありません";
     /// Name of a printable checklist.
     Checklist = "checklist": "Checklist", "チェックリスト";
     /// Link to the next page.

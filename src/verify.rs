@@ -626,6 +626,11 @@ fn resolve(from: &str, link: &str) -> Result<Option<(String, String)>, String> {
         }
         target
     };
+    // A fragment on a file that is not a page (`media/a.png#lightbox`, a PDF's `#page=2`) is
+    // the viewer's business: only pages have element ids to check, as `check` says too.
+    if !crate::paths::is_page_file(&target) {
+        return Ok(Some((target, String::new())));
+    }
     let fragment = percent_encoding::percent_decode_str(fragment)
         .decode_utf8_lossy()
         .into_owned();

@@ -54,7 +54,14 @@ pub struct LocaleView<'a> {
     pub ui: UiStrings,
     /// Translations needing review, when rendering marks them.
     pub marks: Option<&'a Marks>,
+    /// Pages' texts with their links to nothing shown as text, when rendering tolerates such
+    /// findings (`render::unlinked_pages`).
+    pub unlinked: Option<&'a UnlinkedTexts>,
 }
+
+/// Pages' texts by (locale, content path), with the links and images that lead nowhere shown as
+/// text.
+pub type UnlinkedTexts = std::collections::HashMap<(String, String), String>;
 
 /// An entry of the navigation.
 #[derive(Clone, Debug)]
@@ -261,7 +268,22 @@ impl<'a> LocaleView<'a> {
             locale,
             ui: UiStrings::resolve(locale, &site.ui),
             marks: None,
+            unlinked: None,
         }
+    }
+
+    /// This view, showing pages with the texts of `unlinked` where it has one.
+    pub fn with_unlinked(mut self, unlinked: &'a UnlinkedTexts) -> Self {
+        self.unlinked = Some(unlinked).filter(|texts| !texts.is_empty());
+        self
+    }
+
+    /// The Markdown a page shows in this locale: its expanded text, or that text with links
+    /// that lead nowhere shown as text.
+    pub fn page_text(&self, path: &str, version: &'a PageVersion) -> &'a str {
+        self.unlinked
+            .and_then(|texts| texts.get(&(self.locale.to_string(), path.to_string())))
+            .map_or(version.expanded.as_str(), String::as_str)
     }
 
     /// This view, marking the translations `marks` names as needing review.
@@ -626,7 +648,8 @@ impl<'a> LocaleView<'a> {
         } else if let Some(page) = self.site.page(content_path) {
             let (version, fallback_locale) = self.page_version(page)?;
             let shown = Shown::in_locale(&version.expanded, fallback_locale);
-            let mut anchors = new_page_anchors();
+            let (mut anchors, title_id) = page_anchors(version);
+            ids.extend(title_id);
             headings(&mut anchors, shown, &mut ids);
             ids.extend(markup::html_ids(shown.markdown));
         } else if content_path != INDEX_PATH {
@@ -687,6 +710,17 @@ impl<'a> LocaleView<'a> {
             Destination::End => self.ui.get(UiKey::End).to_string(),
         }
     }
+}
+
+/// The anchors of a Markdown page's output, and the id of its title when the page opens with
+/// an `# h1` (taken before the body's headings, as DocFX does, so `[x](#page-title)` works).
+pub fn page_anchors(version: &crate::model::PageVersion) -> (Anchors, Option<String>) {
+    let mut anchors = new_page_anchors();
+    let title_id = version
+        .heading
+        .as_deref()
+        .map(|heading| anchors.unique(&markup::plain_text(heading)));
+    (anchors, title_id)
 }
 
 /// The anchors of a new output page: the templates' own ids already taken.

@@ -1320,7 +1320,7 @@
     if (home) {
       resume = element("a", "run-resume", S["run-resume"]);
       resume.href = run.procedure.split("/").map(encodeURIComponent).join("/") + ".html" +
-        (run.finished ? "#run" : "");
+        (run.finished ? "#rb-run" : "");
     } else {
       resume = button("run-resume", S["run-resume"]);
     }
@@ -1376,7 +1376,7 @@
     var summary = active.querySelector(".run-summary");
     var undoButton = active.querySelector(".run-undo");
     var finishButton = active.querySelector(".run-finish");
-    var status = panel.querySelector("#run-status");
+    var status = panel.querySelector("#rb-run-status");
     var recordBox = element("div", "run-record");
     var where = element("p", "run-where");
     active.insertBefore(recordBox, active.firstChild);
@@ -1978,7 +1978,7 @@
     var ul = section.querySelector("ul");
     /* The live region goes after the section, so that it is heard when the last run is
        deleted and the section hides. */
-    var status = section.querySelector("#run-status");
+    var status = section.querySelector("#rb-run-status");
     if (status) section.insertAdjacentElement("afterend", status);
 
     function show() {
@@ -2046,14 +2046,14 @@
 
   function start() {
     foldContentsOnSmallScreens();
-    var form = document.getElementById("search");
+    var form = document.getElementById("rb-search");
     if (form) setUpSearch(form);
     setUpLanguageLinks();
     var choice = document.querySelector("main.language-choice[data-choose]");
     if (choice) setUpLanguageChoice(choice);
     setUpTabs();
     var article = document.querySelector("article.procedure[data-procedure]");
-    var panel = document.getElementById("run");
+    var panel = document.getElementById("rb-run");
     if (article && panel && panel.hasAttribute("data-strings")) setUpRun(panel, article);
     var home = document.querySelector("section.run-home[data-strings]");
     if (home) setUpRunHome(home);

@@ -676,6 +676,11 @@ impl FileKind {
     /// locale's version of the file at the rest of the path: the parallel-tree layout of
     /// localized documentation repositories.
     fn of(relative: &str, config: &Config) -> FileKind {
+        // `exclude` globs match a locale tree's files as written (`ja/x.md`) as well as by the
+        // path they stand for (`x.md` leaves out every locale's version).
+        if config.is_excluded(relative) {
+            return FileKind::Skipped("excluded by `[output.runbook] exclude`");
+        }
         if let Some((first, rest)) = relative.split_once('/')
             && first != config.source_locale()
             && config.has_locale(first)

@@ -599,8 +599,8 @@ pub struct TocItem {
     /// A page (`page.md`), another table of contents (`folder/toc.yml`) whose entries become
     /// this entry's, or a web address.
     pub href: Option<Located<String>>,
-    /// Nested entries.
-    #[serde(default)]
+    /// Nested entries; an empty `items:` (null) is none, as DocFX reads it.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub items: Vec<TocItem>,
 }
 
@@ -608,8 +608,17 @@ pub struct TocItem {
 #[derive(Debug, Deserialize)]
 pub struct TocMap {
     /// The entries.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub items: Vec<TocItem>,
+}
+
+/// A list that may be written as nothing at all (`items:`): null reads as empty.
+fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// An include file (`includes/x.md`, or a folder named by `[output.runbook] include-folders`): text

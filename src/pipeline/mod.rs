@@ -302,6 +302,11 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
     } = read_project(&options.root, options.pdf)?;
     let found = segments(&site, &config);
     diagnostics.extend(validate_project(&site, &config, &mut sources, &found));
+    // Links to nothing that the project tolerates (lowered or baselined) become text when
+    // rendered; with none reported, every link resolves and no page needs looking at again.
+    let unresolved = diagnostics
+        .iter()
+        .any(|d| crate::validate::links::UNRESOLVED_CODES.contains(&d.code));
     let baselined = settle(&config, &mut sources, &mut diagnostics, BaselineUse::Read);
     stage("load and validate");
     if has_errors(&diagnostics) {
@@ -340,6 +345,9 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
     };
     let mut cx = RenderContext::new(&site, &config, &sources, found.segments);
     cx.pdf &= target == Target::Directory;
+    if unresolved {
+        cx.unlinked = render::unlinked_pages(&site, &config, &sources);
+    }
     if sharded {
         cx.locales = config
             .locales
@@ -363,9 +371,13 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
     };
     let mut verifier = verify::Verifier::new(&counting);
     if remembering {
+        let mut unlinked: Vec<_> = cx.unlinked.iter().collect();
+        unlinked.sort_unstable();
         let flags = format!(
-            "{:?} pdf={} sharded={sharded} memory={in_memory}",
-            cx.locales, cx.pdf
+            "{:?} pdf={} sharded={sharded} memory={in_memory} unlinked={}",
+            cx.locales,
+            cx.pdf,
+            crate::fingerprint::of_text(&format!("{unlinked:?}"))
         );
         let global = incremental::global_key(&config, &site, &sources, &flags);
         cx.memo = render::Memo::new(global, previous.units, in_memory);

@@ -19,9 +19,7 @@ use crate::render::{RenderContext, RenderError, Renderer, Shared, Templates};
 use crate::render::{flowchart, search};
 use crate::source::SourceMap;
 use crate::ui::UiKey;
-use crate::view::{
-    BlockPlace, Destination, LocaleView, NavEntry, Shown, TocNode, TocTarget, new_page_anchors,
-};
+use crate::view::{BlockPlace, Destination, LocaleView, NavEntry, Shown, TocNode, TocTarget};
 
 /// Directory of the HTML output inside the output directory.
 pub const DIR: &str = "html";
@@ -828,21 +826,18 @@ impl<'a> LocalePages<'_, 'a> {
         template: &str,
         kind: OutputKind,
     ) -> Result<OutputFile, RenderError> {
-        let (title, head_title, description, body, fallback, source) = match version {
+        let (title, head_title, description, body, fallback, source, title_id) = match version {
             Some((version, fallback)) => {
-                let shown = Shown::in_locale(&version.expanded, fallback);
+                let shown = Shown::in_locale(self.view.page_text(content_path, version), fallback);
+                let (mut anchors, title_id) = crate::view::page_anchors(version);
                 (
                     version.title(),
                     version.front.title.value.as_str(),
                     version.front.description.as_ref().map(|d| d.value.as_str()),
-                    to_html(
-                        shown,
-                        Flavor::Block,
-                        &mut new_page_anchors(),
-                        &self.alert_labels,
-                    ),
+                    to_html(shown, Flavor::Block, &mut anchors, &self.alert_labels),
                     fallback,
                     Some(self.renderer.sources.file(version.file).path.clone()),
+                    title_id,
                 )
             }
             None => (
@@ -850,6 +845,7 @@ impl<'a> LocalePages<'_, 'a> {
                 self.view.config.title_in(self.view.locale),
                 None,
                 String::new(),
+                None,
                 None,
                 None,
             ),
@@ -863,7 +859,7 @@ impl<'a> LocalePages<'_, 'a> {
         let meta_description = description.or(book_description);
         context["meta_description"] = json!(meta_description);
         context["updated"] = self.updated(version.map(|(v, _)| v.file));
-        context["page"] = json!({ "title": title, "description": description, "body": body });
+        context["page"] = json!({ "title": title, "title_id": title_id, "description": description, "body": body });
         if kind == OutputKind::Index {
             context["run_strings"] = json!(self.run_strings);
         }

@@ -293,7 +293,7 @@ impl Book<'_, '_> {
             ));
         }
         self.needs_review_note(content_path, &mut text);
-        text.push_str(&version.expanded);
+        text.push_str(self.view.page_text(content_path, version));
         let source = Some(self.sources.file(version.file).path.clone());
         self.chapter(content_path, kind, source, text)
     }

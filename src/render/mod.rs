@@ -66,6 +66,42 @@ pub struct RenderContext<'a> {
     pub search_pages: std::sync::Mutex<search::PageRecords>,
     /// The SHA-256 of each source file, by index, made the first time a unit asks.
     file_keys: std::sync::OnceLock<Vec<[u8; 32]>>,
+    /// Pages' texts, by (locale, content path), whose links or images lead nowhere (findings
+    /// the project lowered or baselined), with those shown as text ([`unlinked_pages`]).
+    pub unlinked: crate::view::UnlinkedTexts,
+}
+
+/// The expanded text of every page in every locale that has a link or image `check` found
+/// leading nowhere, with those shown as text (`markup::unlink_unresolved`), so that a build
+/// tolerating such findings never writes a link to nothing. Pages whose links all resolve are
+/// left out.
+pub fn unlinked_pages(
+    site: &Site,
+    config: &Config,
+    sources: &SourceMap,
+) -> crate::view::UnlinkedTexts {
+    use rayon::prelude::*;
+    let resolver = crate::validate::links::LinkResolver::new(site, config, sources);
+    config
+        .locales
+        .iter()
+        .flat_map(|locale| {
+            let view = LocaleView::new(site, config, locale);
+            let note = view.ui.get(crate::ui::UiKey::UnresolvedLink).to_string();
+            let texts: Vec<((String, String), String)> = site
+                .pages
+                .par_iter()
+                .filter_map(|page| {
+                    let (version, _) = view.page_version(page)?;
+                    let resolves = |d: &str| resolver.resolves(locale, &page.path, d);
+                    let text =
+                        crate::markup::unlink_unresolved(&version.expanded, &resolves, &note);
+                    (text != version.expanded).then(|| ((locale.clone(), page.path.clone()), text))
+                })
+                .collect();
+            texts
+        })
+        .collect()
 }
 
 impl<'a> RenderContext<'a> {
@@ -88,6 +124,7 @@ impl<'a> RenderContext<'a> {
             memo: Memo::default(),
             search_pages: std::sync::Mutex::default(),
             file_keys: std::sync::OnceLock::new(),
+            unlinked: std::collections::HashMap::new(),
         }
     }
 
@@ -179,7 +216,9 @@ impl<'a> RenderContext<'a> {
 
     /// The content as `locale` shows it, with translations needing review marked.
     pub fn view(&'a self, locale: &'a str) -> LocaleView<'a> {
-        LocaleView::new(self.site, self.config, locale).with_marks(&self.marks)
+        LocaleView::new(self.site, self.config, locale)
+            .with_marks(&self.marks)
+            .with_unlinked(&self.unlinked)
     }
 }
 

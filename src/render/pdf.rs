@@ -648,7 +648,7 @@ impl Typst<'_, '_> {
         for page in &appendices {
             if let Some((version, fallback)) = view.page_version(page) {
                 let _ = writeln!(t, "= {}\n", lit(version.title()));
-                let shown = Shown::in_locale(&version.expanded, fallback);
+                let shown = Shown::in_locale(view.page_text(&page.path, version), fallback);
                 let _ = writeln!(t, "{}\n", self.text(&page.path, shown, Some(&sections)));
             }
         }

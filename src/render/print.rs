@@ -539,7 +539,7 @@ impl<'a> Print<'_, 'a> {
             .enumerate()
             .filter_map(|(i, page)| {
                 let (version, fallback) = view.page_version(page)?;
-                let shown = Shown::in_locale(&version.expanded, fallback);
+                let shown = Shown::in_locale(view.page_text(&page.path, version), fallback);
                 Some(json!({
                     "number": first_appendix + i,
                     "title": version.title(),

@@ -21,15 +21,26 @@ pub(super) fn check(
         for piece in markup::raw_html(markdown) {
             let span = base.span(file, sources, markdown, piece.range.clone(), &piece.html);
             let problems = match config.raw_html {
-                RawHtml::Refuse => vec![format!(
-                    "raw HTML `{}` is refused by `[output.runbook] raw-html = \"refuse\"`",
-                    piece.html.trim()
-                )],
+                RawHtml::Refuse => vec![safety::RawHtmlProblem {
+                    is_unsafe: true,
+                    message: format!(
+                        "raw HTML `{}` is refused by `[output.runbook] raw-html = \"refuse\"`",
+                        piece.html.trim()
+                    ),
+                }],
                 RawHtml::AllowList => safety::raw_html_problems(&piece.html),
             };
             for problem in problems {
+                if !problem.is_unsafe {
+                    diagnostics.push(
+                        Diagnostic::warning("dropped-html", problem.message)
+                            .at(span.clone())
+                            .help("remove the tag, or write the formatting in Markdown (obsolete presentational tags such as `<center>` and `<font>` do nothing in a runbook page)"),
+                    );
+                    continue;
+                }
                 diagnostics.push(
-                    Diagnostic::error("unsafe-html", problem)
+                    Diagnostic::error("unsafe-html", problem.message)
                         .at(span.clone())
                         .help(match config.raw_html {
                         RawHtml::Refuse => {

@@ -112,6 +112,9 @@ struct Targets<'a> {
     views: HashMap<&'a str, LocaleView<'a>>,
     /// The element ids of every page in every locale, computed once, in parallel.
     ids: HashMap<String, HashMap<String, PageIds>>,
+    /// Whether problems get "did you mean" hints (not when rendering, which only asks whether a
+    /// link resolves).
+    hints: bool,
 }
 
 /// The element ids of one page in one locale.
@@ -184,6 +187,7 @@ impl<'a> Targets<'a> {
             assets,
             views,
             ids,
+            hints: true,
         }
     }
 
@@ -203,6 +207,63 @@ struct Finding {
     message: String,
     help: Option<String>,
     warning: bool,
+}
+
+/// The codes of a link or image that leads nowhere in the output: when a project lowers or
+/// baselines one, the renderers show the link's text (an image's alt text) instead.
+pub const UNRESOLVED_CODES: &[&str] = &[
+    "absolute-link",
+    "broken-anchor",
+    "broken-link",
+    "invalid-url",
+    "link-case",
+    "link-directory",
+];
+
+/// Answers, for a link in a rendered page, whether it leads somewhere the build writes: the
+/// same rules as `check` (one owner), so a link `check` reported (and the project tolerated)
+/// is rendered as text, and every other link is kept.
+pub struct LinkResolver<'a> {
+    targets: Targets<'a>,
+    sources: &'a SourceMap,
+}
+
+impl<'a> LinkResolver<'a> {
+    /// The resolver of a validated site.
+    pub fn new(site: &'a Site, config: &'a Config, sources: &'a SourceMap) -> Self {
+        let mut targets = Targets::new(site, config);
+        targets.hints = false;
+        Self { targets, sources }
+    }
+
+    /// Whether `destination`, written in the expanded text of the page at content path `from`
+    /// as shown in `locale`, leads to a page, anchor or file of the output (external links do).
+    pub fn resolves(&self, locale: &str, from: &str, destination: &str) -> bool {
+        let source = LinkSource {
+            file: FileId::default(),
+            from,
+            locale,
+            fallback: true,
+            markdown: "",
+            base: Base::Exact(0),
+        };
+        // A page that did not load is not written, whatever `check` says of links to it.
+        let path = destination.split(['#', '?']).next().unwrap_or(destination);
+        if crate::paths::is_relative(destination)
+            && !path.is_empty()
+            && resolve(from, path).is_some_and(|resolved| {
+                self.targets
+                    .site
+                    .unreadable
+                    .contains(resolved.strip_suffix(".md").unwrap_or(&resolved))
+            })
+        {
+            return false;
+        }
+        check_link(&source, destination, &self.targets, self.sources)
+            .iter()
+            .all(|(code, ..)| !UNRESOLVED_CODES.contains(code))
+    }
 }
 
 pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
@@ -514,6 +575,7 @@ fn check_link(
                     destination,
                     targets.pages.iter().map(String::as_str),
                     ".md",
+                    targets.hints,
                 )];
             }
             let mut problems = Vec::new();
@@ -548,6 +610,7 @@ fn check_link(
                 destination,
                 targets.assets.iter().copied(),
                 "",
+                targets.hints,
             )]
         }
     }
@@ -621,7 +684,11 @@ fn missing_target<'k>(
     destination: &str,
     known: impl Iterator<Item = &'k str> + Clone,
     extension: &str,
+    hints: bool,
 ) -> Problem {
+    if !hints {
+        return error("broken-link", String::new(), None);
+    }
     let lower = target.to_lowercase();
     if let Some(same) = known.clone().find(|k| k.to_lowercase() == lower) {
         return error(
@@ -676,6 +743,9 @@ fn anchor(
                 "write one `#` before the anchor".to_string()
             }),
         )];
+    }
+    if !targets.hints {
+        return vec![error("broken-anchor", String::new(), None)];
     }
     let help = did_you_mean(fragment, ids.set.iter().map(String::as_str))
         .map(|id| format!("did you mean `#{id}`?"))

@@ -85,9 +85,9 @@ function newPage(t, options = {}, expected = null) {
 }
 
 async function searchFor(page, query) {
-  await page.locator("#search-input").fill(query);
-  await page.locator("#search-results li").first().waitFor();
-  return page.locator("#search-results a");
+  await page.locator("#rb-search-input").fill(query);
+  await page.locator("#rb-search-results li").first().waitFor();
+  return page.locator("#rb-search-results a");
 }
 
 describe("language choice at the root", () => {

@@ -55,10 +55,10 @@ async function firstQuery(lang, query) {
       if (response.url().includes("/search/")) fetched.push(response.body().then((body) => body.length));
     });
     await page.goto(`${address}${lang}/index.html`);
-    await page.locator("#search-input").fill(query);
-    await page.locator("#search-results li").first().waitFor();
-    const results = await page.locator("#search-results a").count();
-    const status = await page.locator("#search-status").innerText();
+    await page.locator("#rb-search-input").fill(query);
+    await page.locator("#rb-search-results li").first().waitFor();
+    const results = await page.locator("#rb-search-results a").count();
+    const status = await page.locator("#rb-search-status").innerText();
     const sizes = await Promise.all(fetched);
     return { bytes: sizes.reduce((sum, size) => sum + size, 0), files: sizes.length, results, status };
   } finally {

@@ -67,9 +67,9 @@ after(async () => {
 
 /** Types `query` into the search box and waits for the results. */
 async function searchFor(page, query) {
-  await page.locator("#search-input").fill(query);
-  await page.locator("#search-results li").first().waitFor();
-  return page.locator("#search-results a");
+  await page.locator("#rb-search-input").fill(query);
+  await page.locator("#rb-search-results li").first().waitFor();
+  return page.locator("#rb-search-results a");
 }
 
 /** Whether the element at the URL's fragment is in the viewport. */
@@ -90,9 +90,9 @@ describe("search", () => {
     const results = await searchFor(page, "正常性");
     const first = results.first();
     assert.match(await first.locator(".result-title").innerText(), /サービスの正常性を確認する/);
-    const marks = await page.locator("#search-results mark").allInnerTexts();
+    const marks = await page.locator("#rb-search-results mark").allInnerTexts();
     assert.ok(marks.length > 0 && marks.every((m) => m === "正常性"), `marks: ${marks}`);
-    assert.match(await page.locator("#search-status").innerText(), /検索結果: \d+ 件/);
+    assert.match(await page.locator("#rb-search-status").innerText(), /検索結果: \d+ 件/);
     await first.click();
     await page.waitForURL(/\/ja\/check-service-health\.html/);
     assert.equal(await page.locator("h1").innerText(), "サービスの正常性を確認する");
@@ -121,7 +121,7 @@ describe("search", () => {
     await page.locator("main a").first().focus();
     // Past the typing pause too: a late search must not reopen them.
     await page.waitForTimeout(200);
-    assert.equal(await page.locator("#search-results").isHidden(), true);
+    assert.equal(await page.locator("#rb-search-results").isHidden(), true);
   });
 
   test("the browser cuts text as the index does (Rust and site.js agree)", async (t) => {
@@ -132,7 +132,7 @@ describe("search", () => {
       const problems = await page.evaluate(async (lang) => {
         const { normalize, pieces, pairs, postings } = self.runbookSearch;
         // Every part of the index, loaded as the site's script loads one.
-        const base = document.getElementById("search").getAttribute("data-index").replace(/[^/]*$/, "");
+        const base = document.getElementById("rb-search").getAttribute("data-index").replace(/[^/]*$/, "");
         const part = async (name) =>
           self.runbookSearchIndex[name] ||
           new Promise((resolve, reject) => {
@@ -184,10 +184,10 @@ describe("search", () => {
     const procedure = titles.findIndex((title) => title.startsWith("Escalate problems to Microsoft"));
     assert.ok(procedure >= 0, `titles: ${titles}`);
     // Stemming: "escalation" and "escalating" are found by "escalate" too.
-    const marked = await page.locator("#search-results mark").allInnerTexts();
+    const marked = await page.locator("#rb-search-results mark").allInnerTexts();
     assert.ok(marked.some((m) => /^escalat(ion|ing|ed)$/i.test(m)), `marked: ${marked}`);
     // Keyboard: arrow down into the results, then Enter follows the focused one.
-    await page.locator("#search-input").focus();
+    await page.locator("#rb-search-input").focus();
     for (let i = 0; i <= procedure; i++) await page.keyboard.press("ArrowDown");
     const href = await page.evaluate(() => document.activeElement.getAttribute("href"));
     assert.match(href, /^escalate-problems-to-microsoft\.html/);
@@ -217,9 +217,9 @@ describe("search", () => {
       const page = await context.newPage();
       await page.route("**/search/*.js", (route) => route.abort());
       await page.goto(`${httpRoot}en/index.html`);
-      await page.locator("#search-input").fill("escalate");
-      await page.locator("#search-results .no-results").waitFor();
-      assert.match(await page.locator("#search-status").innerText(), /Search is unavailable/);
+      await page.locator("#rb-search-input").fill("escalate");
+      await page.locator("#rb-search-results .no-results").waitFor();
+      assert.match(await page.locator("#rb-search-status").innerText(), /Search is unavailable/);
     } finally {
       await context.close();
     }
@@ -228,12 +228,12 @@ describe("search", () => {
   test("no match says so; Escape clears", async (t) => {
     const page = await newPage(t);
     await page.goto(fileUrl("en/index.html"));
-    await page.locator("#search-input").fill("zzzxqv");
-    await page.locator("#search-results .no-results").waitFor();
-    assert.equal(await page.locator("#search-status").innerText(), "No results");
+    await page.locator("#rb-search-input").fill("zzzxqv");
+    await page.locator("#rb-search-results .no-results").waitFor();
+    assert.equal(await page.locator("#rb-search-status").innerText(), "No results");
     await page.keyboard.press("Escape");
-    assert.equal(await page.locator("#search-input").inputValue(), "");
-    assert.equal(await page.locator("#search-results").isHidden(), true);
+    assert.equal(await page.locator("#rb-search-input").inputValue(), "");
+    assert.equal(await page.locator("#rb-search-results").isHidden(), true);
   });
 });
 
@@ -377,7 +377,7 @@ describe("layout", () => {
         // The search box and its results fit the screen too.
         await page.goto(fileUrl(`${locale}/index.html`));
         await searchFor(page, locale === "ja" ? "正常性" : "escalate");
-        const box = await page.locator("#search-results").boundingBox();
+        const box = await page.locator("#rb-search-results").boundingBox();
         assert.ok(box.x >= 0 && box.x + box.width <= width, `results at ${box.x}+${box.width}`);
         await page.screenshot({ path: join(screenshots, `${locale}-search-${width}.png`) });
       });
@@ -410,8 +410,8 @@ describe("layout", () => {
       assert.match(chart.name, locale === "ja" ? /^フローチャート: / : /^Flowchart: /);
       await page.locator(".flowchart-figure").screenshot({ path: join(screenshots, `${locale}-flowchart-360.png`) });
       // The text equivalent is one link away; a box is a link to its step.
-      await page.locator('.flowchart-figure figcaption a[href="#steps"]').click();
-      assert.equal(new URL(page.url()).hash, "#steps");
+      await page.locator('.flowchart-figure figcaption a[href="#rb-steps"]').click();
+      assert.equal(new URL(page.url()).hash, "#rb-steps");
       await page.locator('svg.flowchart a[href="#troubleshoot"]').click();
       assert.equal(new URL(page.url()).hash, "#troubleshoot");
     });
@@ -775,14 +775,14 @@ describe("run mode", () => {
     await page.locator("article.procedure.running").waitFor();
     const focusedStep = () => page.evaluate(() => document.activeElement.closest("li.step")?.id);
     assert.equal(await focusedStep(), "check-service-health");
-    assert.match(await page.locator("#run-status").innerText(), /Now at step 1: Look for known problems/);
+    assert.match(await page.locator("#rb-run-status").innerText(), /Now at step 1: Look for known problems/);
     // Tab to "Mark done" from the step's heading and press it.
     for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement.matches(".run-mark-done"))); i++) {
       await page.keyboard.press("Tab");
     }
     await page.keyboard.press("Enter");
     assert.equal(await focusedStep(), "documented");
-    assert.match(await page.locator("#run-status").innerText(), /Now at step 2: Is the problem already documented\?/);
+    assert.match(await page.locator("#rb-run-status").innerText(), /Now at step 2: Is the problem already documented\?/);
     for (let i = 0; i < 10 && !(await page.evaluate(() => document.activeElement.matches(".run-answer"))); i++) {
       await page.keyboard.press("Tab");
     }
@@ -793,7 +793,7 @@ describe("run mode", () => {
     }
     await page.keyboard.press("Enter");
     assert.equal(await page.evaluate(() => document.activeElement.matches(".run-finish")), true, "at the end, focus on Finish");
-    assert.match(await page.locator("#run-status").innerText(), /The procedure is complete/);
+    assert.match(await page.locator("#rb-run-status").innerText(), /The procedure is complete/);
     await page.keyboard.press("Enter");
     await page.evaluate(() => {
       navigator.clipboard.writeText = async (text) => {
@@ -871,7 +871,7 @@ describe("run mode", () => {
   test("without JavaScript the page is the ordinary guide", async (t) => {
     const page = await newPage(t, { javaScriptEnabled: false });
     await page.goto(fileUrl(`en/${procedure}.html`));
-    assert.equal(await page.locator("#run").isVisible(), false);
+    assert.equal(await page.locator("#rb-run").isVisible(), false);
     assert.equal(await page.locator("li.step").count(), 8);
     assert.equal(await page.locator("button:visible").count(), 0);
   });
@@ -973,7 +973,7 @@ describe("run mode on longer procedures (tests/fixtures/flowchart, tests/fixture
     assert.equal(await page.locator("li.step.run-current").count(), 0, "no step is current after the hand-over");
     assert.equal(await page.locator(".run-finish").isEnabled(), true);
     assert.match(await page.locator(".run-active").innerText(), /「請求に関する異議に対応する」に続きます/);
-    assert.match(await page.locator("#run-status").innerText(), /手順が完了しました/);
+    assert.match(await page.locator("#rb-run-status").innerText(), /手順が完了しました/);
     assert.equal(await page.locator("li#check-licences.run-skipped").count(), 1);
   });
 });

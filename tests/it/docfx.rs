@@ -352,18 +352,33 @@ fn summary_and_max_errors_keep_large_reports_readable() {
 }
 
 #[test]
-fn an_html_anchor_cannot_take_an_id_the_templates_use() {
+fn content_ids_never_collide_with_the_templates_ids() {
     let project = Project::fixture("docfx");
     let page = project.read("content/check-service-health.md");
+    // Names a real page may use: an HTML anchor and headings that read like the templates' parts.
     project.write(
         "content/check-service-health.md",
-        &page.replace("<a id=\"status-page\"></a>", "<a id=\"search\"></a>"),
+        &format!(
+            "{}\n\n## Steps\n\nSee [search](#search), [the steps](#steps) and [main](#main).\n\n## Main\n",
+            page.replace("<a id=\"status-page\"></a>", "<a id=\"status-page\"></a><a name=\"search\"></a>")
+        ),
+    );
+    project.run(&["check"]).expect(0);
+    project.run(&["build"]).expect(0);
+    let html = project.read("build/html/en/check-service-health.html");
+    assert!(html.contains(r#"<h2 id="steps">Steps</h2>"#), "{html}");
+    assert!(html.contains(r#"<h2 id="main">Main</h2>"#), "{html}");
+    assert!(html.contains(r#"id="rb-search""#), "the site's search");
+    // The templates' own namespace stays reserved.
+    project.write(
+        "content/check-service-health.md",
+        &page.replace("<a id=\"status-page\"></a>", "<a id=\"rb-search\"></a>"),
     );
     let run = project.run(&["check"]).expect(1);
     let stderr = run.stderr();
     assert!(
         stderr.contains(
-            "error[duplicate-anchor]: the page of `check-service-health` has the id `search` twice"
+            "error[duplicate-anchor]: the page of `check-service-health` has the id `rb-search` twice"
         ),
         "{stderr}"
     );

@@ -103,7 +103,7 @@ fn every_edge_of_a_real_shaped_procedure_leads_where_its_answer_says() {
         assert!(html.contains(r#"<div class="flowchart-scroll" tabindex="0" role="region""#));
         // Boxes link to their steps; the figure links to the text equivalent.
         assert!(svgs[0].contains(r##"<a href="#what-kind">"##));
-        assert!(html.contains(r##"<a href="#steps">"##));
+        assert!(html.contains(r##"<a href="#rb-steps">"##));
     }
 }
 

@@ -197,7 +197,7 @@ fn not_found_pages_are_in_each_language_and_work_at_any_address() {
         assert!(page.contains(&format!("<h1>{heading}</h1>")));
         assert!(page.contains(&format!("<a href=\"index.html\">{home}</a>")));
         assert!(page.contains(&format!("<base href=\"{SITE}{locale}/404.html\">")));
-        assert!(page.contains("id=\"search\""), "the site's search");
+        assert!(page.contains("id=\"rb-search\""), "the site's search");
         assert!(!page.contains("rel=\"canonical\""));
     }
     let manifest = project.read("build/manifest.json");

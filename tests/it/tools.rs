@@ -180,8 +180,8 @@ fn the_independent_checker_does_see_broken_anchors() {
     std::fs::write(
         &page,
         html.replace(
-            "<main id=\"main\">",
-            "<main id=\"main\"><a href=\"status.html#nope\">x</a>",
+            "<main id=\"rb-main\">",
+            "<main id=\"rb-main\"><a href=\"status.html#nope\">x</a>",
         ),
     )
     .unwrap();

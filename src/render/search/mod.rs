@@ -906,11 +906,11 @@ mod tests {
     use super::*;
 
     const PAGE: &str = r#"<!DOCTYPE html><html><body><nav><a href="x.html">Navigation</a></nav>
-<main id="main"><p class="notice" data-search-ignore>Not <b>indexed</b></p>
+<main id="rb-main"><p class="notice" data-search-ignore>Not <b>indexed</b></p>
 <article><h1>Escalate <em>problems</em></h1>
 <p>Intro &amp; more.</p>
 <figure data-search-ignore><svg><text>Chart</text></svg></figure>
-<h2 id="steps">Steps</h2>
+<h2 id="rb-steps">Steps</h2>
 <ol><li class="step" id="check-health">
 <h3><span>Step 1.</span> Check health</h3><p>Open the<br>dashboard.</p><ul><li>One</li><li>Two</li></ul></li>
 <li id="no-heading"><p>Text right after an id without a heading</p></li>
@@ -934,7 +934,7 @@ mod tests {
                 ("", "Escalate problems", "Intro & more."),
                 // Text after the steps and after a section belongs to the heading before them.
                 (
-                    "steps",
+                    "rb-steps",
                     "Steps",
                     "Text right after an id without a heading After the section"
                 ),
