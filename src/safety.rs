@@ -339,7 +339,8 @@ pub fn raw_html_problems(html: &str) -> Vec<RawHtmlProblem> {
         for (attribute, value) in &tag.attributes {
             let attribute = String::from_utf8_lossy(attribute).to_ascii_lowercase();
             let value = String::from_utf8_lossy(value);
-            if attribute.starts_with("on") || attribute == "srcdoc" {
+            // Styles are refused too: `position: fixed` can lay a fake page over the real one.
+            if attribute.starts_with("on") || attribute == "srcdoc" || attribute == "style" {
                 problems.push(refuse(format!(
                     "attribute `{attribute}` of `<{name}>` is not allowed"
                 )));
@@ -392,7 +393,10 @@ mod tests {
         );
         assert_eq!(
             raw_html_problems("<span onclick=\"x()\" STYLE=\"color:red\">"),
-            ["attribute `onclick` of `<span>` is not allowed"]
+            [
+                "attribute `onclick` of `<span>` is not allowed",
+                "attribute `style` of `<span>` is not allowed"
+            ]
         );
         assert!(raw_html_problems("<a href=\"x.md\" data-raw-source=\"[x](x.md)\">").is_empty());
         assert!(!raw_html_problems("<a href=\"javascript:x\">").is_empty());
@@ -415,7 +419,6 @@ mod tests {
             "<center>x</center>",
             "<font color=\"red\">x</font>",
             "<alt>x</alt>",
-            "<span style=\"color:red\">x</span>",
         ] {
             let problems = super::raw_html_problems(html);
             assert!(!problems.is_empty(), "{html}");

@@ -23,6 +23,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "fingerprint",
             "metrics",
             "output",
+            "lints",
+            "baseline",
         ],
     ),
     ("shared views", &["dialect", "i18n", "view"]),

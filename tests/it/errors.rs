@@ -149,7 +149,7 @@ error_case!(
 error_case!(
     reserved_id,
     "content/handle-outage.yaml:3:9",
-    "`main` is an id the page templates use"
+    "`rb-main` is an id the page templates use"
 );
 error_case!(
     block_in_inline,
