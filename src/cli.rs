@@ -576,7 +576,7 @@ fn i18n(root: &Path, command: I18nCommand, color: bool) -> ExitCode {
             format,
             strict,
         } => match runbook::pipeline::translate::status(root, &locale) {
-            Ok((report, _)) => {
+            Ok((report, project)) => {
                 match format {
                     StatusFormat::Human => print!("{}", report.to_markdown()),
                     StatusFormat::Json => println!(
@@ -584,7 +584,8 @@ fn i18n(root: &Path, command: I18nCommand, color: bool) -> ExitCode {
                         serde_json::to_string_pretty(&report).unwrap_or_default()
                     ),
                 }
-                if strict && report.incomplete() {
+                let unread = report_unread(&project, color);
+                if unread || (strict && report.incomplete()) {
                     ExitCode::FAILURE
                 } else {
                     ExitCode::SUCCESS
@@ -594,7 +595,14 @@ fn i18n(root: &Path, command: I18nCommand, color: bool) -> ExitCode {
         },
         I18nCommand::Export { locale, out } => {
             match runbook::pipeline::translate::export(root, &locale) {
-                Ok(text) => emit(&text, out.as_deref()),
+                Ok((text, project)) => {
+                    let written = emit(&text, out.as_deref());
+                    if report_unread(&project, color) {
+                        ExitCode::FAILURE
+                    } else {
+                        written
+                    }
+                }
                 Err(error) => fail(error, color),
             }
         }
@@ -860,6 +868,32 @@ fn progress_bar(root: &Path, out: &Option<PathBuf>) -> BuildBar {
         bar.set_style(style.progress_chars("=> "));
     }
     BuildBar { bar }
+}
+
+/// The files a translation command could not read (errors of loading), shown on stderr with
+/// the list of their names; whether there were any. The command reported on all the others.
+fn report_unread(project: &runbook::Checked, color: bool) -> bool {
+    let errors: Vec<Diagnostic> = project
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if errors.is_empty() {
+        return false;
+    }
+    eprint!("{}", diagnostic::render(&errors, &project.sources, color));
+    let mut files: Vec<&str> = errors
+        .iter()
+        .filter_map(|d| d.span.as_ref())
+        .map(|span| project.sources.file(span.file).path.as_str())
+        .collect();
+    files.dedup();
+    eprintln!(
+        "left out of the report, as they could not be read: {}",
+        files.join(", ")
+    );
+    true
 }
 
 /// What `runbook check` was asked for.

@@ -59,9 +59,39 @@ pub struct LocaleView<'a> {
     pub unlinked: Option<&'a UnlinkedTexts>,
 }
 
-/// Pages' texts by (locale, content path), with the links and images that lead nowhere shown as
-/// text.
-pub type UnlinkedTexts = std::collections::HashMap<(String, String), String>;
+/// Texts with the links and images that lead nowhere shown as text: pages by (locale, content
+/// path), and YAML text fields by (locale, the address of the text the site holds, which stays
+/// put while the site is borrowed).
+#[derive(Debug, Default)]
+pub struct UnlinkedTexts {
+    /// Page texts by (locale, content path).
+    pub pages: std::collections::HashMap<(String, String), String>,
+    /// YAML texts by (locale, address of the `str` shown).
+    pub texts: std::collections::HashMap<(String, usize), String>,
+}
+
+impl UnlinkedTexts {
+    /// Whether no text needed changing.
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty() && self.texts.is_empty()
+    }
+
+    /// A fingerprint of every changed text, whatever the addresses.
+    pub fn fingerprint(&self) -> String {
+        let mut all: Vec<(&str, &str)> = self
+            .pages
+            .iter()
+            .map(|((locale, _), text)| (locale.as_str(), text.as_str()))
+            .chain(
+                self.texts
+                    .iter()
+                    .map(|((locale, _), text)| (locale.as_str(), text.as_str())),
+            )
+            .collect();
+        all.sort_unstable();
+        crate::fingerprint::of_text(&format!("{all:?}"))
+    }
+}
 
 /// An entry of the navigation.
 #[derive(Clone, Debug)]
@@ -282,7 +312,11 @@ impl<'a> LocaleView<'a> {
     /// that lead nowhere shown as text.
     pub fn page_text(&self, path: &str, version: &'a PageVersion) -> &'a str {
         self.unlinked
-            .and_then(|texts| texts.get(&(self.locale.to_string(), path.to_string())))
+            .and_then(|texts| {
+                texts
+                    .pages
+                    .get(&(self.locale.to_string(), path.to_string()))
+            })
             .map_or(version.expanded.as_str(), String::as_str)
     }
 
@@ -295,7 +329,17 @@ impl<'a> LocaleView<'a> {
     /// A text in this locale, else in the source locale (validation guarantees one of the two).
     pub fn text(&self, text: &'a Text) -> Shown<'a> {
         let source = self.config.source_locale();
-        match text.shown_in(self.locale, source) {
+        let shown = text
+            .shown_in(self.locale, source)
+            .map(|(markdown, fallback)| {
+                let unlinked = self.unlinked.and_then(|texts| {
+                    texts
+                        .texts
+                        .get(&(self.locale.to_string(), markdown.as_ptr() as usize))
+                });
+                (unlinked.map_or(markdown, String::as_str), fallback)
+            });
+        match shown {
             Some((markdown, false)) => Shown {
                 markdown,
                 fallback_locale: None,

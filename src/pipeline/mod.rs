@@ -371,13 +371,11 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
     };
     let mut verifier = verify::Verifier::new(&counting);
     if remembering {
-        let mut unlinked: Vec<_> = cx.unlinked.iter().collect();
-        unlinked.sort_unstable();
         let flags = format!(
             "{:?} pdf={} sharded={sharded} memory={in_memory} unlinked={}",
             cx.locales,
             cx.pdf,
-            crate::fingerprint::of_text(&format!("{unlinked:?}"))
+            cx.unlinked.fingerprint()
         );
         let global = incremental::global_key(&config, &site, &sources, &flags);
         cx.memo = render::Memo::new(global, previous.units, in_memory);

@@ -2,7 +2,7 @@
 //! project loaded, the translation stage run, edits written back in place.
 
 use super::Error;
-use super::project::{Checked, load_project};
+use super::project::{Checked, load_project, read_project};
 use crate::i18n::segments::segments;
 use crate::i18n::status::{StatusReport, file_of};
 use crate::i18n::{bilingual, po, status};
@@ -15,12 +15,14 @@ use crate::source::SourceMap;
 
 use crate::model::lock::{LOCK_FILE, Lock};
 
-/// Translation status of the project at `root`, for every locale or those in `only`.
+/// Translation status of the project at `root`, for every locale or those in `only`: of every
+/// file that loads. The files that do not are in the returned project's diagnostics (errors),
+/// so that one broken page hides no other page's status; the caller reports them.
 ///
 /// # Errors
-/// A project that does not load.
+/// A configuration that does not load, or an unknown locale.
 pub fn status(root: &Path, only: &[String]) -> Result<(StatusReport, Checked), Error> {
-    let project = load_project(root)?;
+    let project = read_project(root, false)?;
     check_locales(&project, only)?;
     let found = segments(&project.site, &project.config);
     let report = status::report(
@@ -32,21 +34,24 @@ pub fn status(root: &Path, only: &[String]) -> Result<(StatusReport, Checked), E
     Ok((report, project))
 }
 
-/// The PO catalog of `locale` for the project at `root`.
+/// The PO catalog of `locale` for the project at `root`: of every file that loads, as
+/// [`status`]; the files that do not are in the returned project's diagnostics.
 ///
 /// # Errors
-/// A project that does not load, or a locale that is not a translated one.
-pub fn export(root: &Path, locale: &str) -> Result<String, Error> {
-    let project = load_project(root)?;
+/// A configuration that does not load, or a locale that is not a translated one.
+pub fn export(root: &Path, locale: &str) -> Result<(String, Checked), Error> {
+    let project = read_project(root, false)?;
     check_locales(&project, &[locale.to_string()])?;
     let found = segments(&project.site, &project.config);
-    Ok(po::export(
+    let catalog = po::export(
         &found.segments,
         &project.config,
         project.site.lock.as_ref(),
         &project.sources,
         locale,
-    ))
+    );
+    drop(found);
+    Ok((catalog, project))
 }
 
 /// What an import did.

@@ -71,10 +71,10 @@ pub struct RenderContext<'a> {
     pub unlinked: crate::view::UnlinkedTexts,
 }
 
-/// The expanded text of every page in every locale that has a link or image `check` found
-/// leading nowhere, with those shown as text (`markup::unlink_unresolved`), so that a build
-/// tolerating such findings never writes a link to nothing. Pages whose links all resolve are
-/// left out.
+/// The expanded text of every page, and every YAML text, in every locale that has a link or
+/// image `check` found leading nowhere, with those shown as text (`markup::unlink_unresolved`),
+/// so that a build tolerating such findings never writes a link to nothing. Texts whose links
+/// all resolve are left out.
 pub fn unlinked_pages(
     site: &Site,
     config: &Config,
@@ -82,26 +82,37 @@ pub fn unlinked_pages(
 ) -> crate::view::UnlinkedTexts {
     use rayon::prelude::*;
     let resolver = crate::validate::links::LinkResolver::new(site, config, sources);
-    config
-        .locales
-        .iter()
-        .flat_map(|locale| {
-            let view = LocaleView::new(site, config, locale);
-            let note = view.ui.get(crate::ui::UiKey::UnresolvedLink).to_string();
-            let texts: Vec<((String, String), String)> = site
-                .pages
-                .par_iter()
-                .filter_map(|page| {
-                    let (version, _) = view.page_version(page)?;
-                    let resolves = |d: &str| resolver.resolves(locale, &page.path, d);
-                    let text =
-                        crate::markup::unlink_unresolved(&version.expanded, &resolves, &note);
-                    (text != version.expanded).then(|| ((locale.clone(), page.path.clone()), text))
-                })
-                .collect();
-            texts
-        })
-        .collect()
+    let fields = crate::model::fields::text_fields(site);
+    let mut unlinked = crate::view::UnlinkedTexts::default();
+    for locale in &config.locales {
+        let view = LocaleView::new(site, config, locale);
+        let note = view.ui.get(crate::ui::UiKey::UnresolvedLink).to_string();
+        let pages: Vec<((String, String), String)> = site
+            .pages
+            .par_iter()
+            .filter_map(|page| {
+                let (version, _) = view.page_version(page)?;
+                let resolves = |d: &str| resolver.resolves(locale, &page.path, d);
+                let text = crate::markup::unlink_unresolved(&version.expanded, &resolves, &note);
+                (text != version.expanded).then(|| ((locale.clone(), page.path.clone()), text))
+            })
+            .collect();
+        unlinked.pages.extend(pages);
+        let source = config.source_locale();
+        for field in &fields {
+            let Some((markdown, _)) = field.text.value.shown_in(locale, source) else {
+                continue;
+            };
+            let resolves = |d: &str| resolver.resolves(locale, field.from, d);
+            let text = crate::markup::unlink_unresolved(markdown, &resolves, &note);
+            if text != markdown {
+                unlinked
+                    .texts
+                    .insert((locale.clone(), markdown.as_ptr() as usize), text);
+            }
+        }
+    }
+    unlinked
 }
 
 impl<'a> RenderContext<'a> {
@@ -124,7 +135,7 @@ impl<'a> RenderContext<'a> {
             memo: Memo::default(),
             search_pages: std::sync::Mutex::default(),
             file_keys: std::sync::OnceLock::new(),
-            unlinked: std::collections::HashMap::new(),
+            unlinked: crate::view::UnlinkedTexts::default(),
         }
     }
 

@@ -540,9 +540,15 @@ impl<'a> Print<'_, 'a> {
             .filter_map(|(i, page)| {
                 let (version, fallback) = view.page_version(page)?;
                 let shown = Shown::in_locale(view.page_text(&page.path, version), fallback);
+                // The title keeps its id, as on the site, so that the page's links to it work.
+                let title_id = version
+                    .heading
+                    .as_deref()
+                    .map(|heading| anchors.unique(&markup::plain_text(heading)));
                 Some(json!({
                     "number": first_appendix + i,
                     "title": version.title(),
+                    "title_id": title_id,
                     "body": self.html(&page.path, shown, Flavor::Block, &mut anchors, &mode),
                 }))
             })

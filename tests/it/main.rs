@@ -1,5 +1,6 @@
 //! Integration tests: the `runbook` binary run as a user runs it, on fixture projects.
 
+mod adoption; // lint levels, the baseline, and check ≡ build on real page constructs
 mod architecture; // the module graph: layers only point down, no loops
 mod bad_input; // broken, hostile and oversized input: a place and exit 1, bounded memory
 mod cli; // commands, options, exit codes, determinism, atomic output
