@@ -535,6 +535,10 @@ fn import_docfx(options: &runbook::import::ImportOptions, color: bool) -> ExitCo
         report.written.len(),
         options.out.display()
     );
+    eprintln!(
+        "the site's title is \"{}\", from {} (`[book] title` in book.toml)",
+        report.title.0, report.title.1
+    );
     if !report.skipped.is_empty() {
         eprintln!("not imported ({}):", report.skipped.len());
         for (path, reason) in &report.skipped {
@@ -559,10 +563,14 @@ fn import_docfx(options: &runbook::import::ImportOptions, color: bool) -> ExitCo
                     options.out.display()
                 );
             }
-            eprintln!(
-                "next: runbook check --root {0}   then   runbook build --root {0}",
-                options.out.display()
-            );
+            if diagnostic::has_errors(&checked.diagnostics) {
+                eprintln!(
+                    "next: record these known problems in a baseline, so that only new ones fail, then build (docs/adopting.md):\n  runbook check --root {0} --write-baseline\n  runbook build --root {0}",
+                    options.out.display()
+                );
+            } else {
+                eprintln!("next: runbook build --root {}", options.out.display());
+            }
             ExitCode::SUCCESS
         }
         Err(error) => fail(error, color),
@@ -979,6 +987,15 @@ fn check(root: &Path, options: CheckOptions, color: bool) -> ExitCode {
         eprint!(
             "{}",
             diagnostic::render_limited(&checked.diagnostics, &checked.sources, color, Some(limit))
+        );
+    } else if format == Format::Json {
+        print!(
+            "{}",
+            diagnostic::to_json_with_baseline(
+                &checked.diagnostics,
+                &checked.sources,
+                checked.baselined.len()
+            )
         );
     } else {
         print_diagnostics(&checked.diagnostics, &checked.sources, format, color);

@@ -103,19 +103,30 @@ impl Diagnostic {
 /// The known name closest to `wrong`, if any is close enough to be a likely typo: at most one
 /// edit (insertion, deletion, substitution or swap of neighbours) per five characters, and
 /// never more than three. A wrong hint costs more than none, so names that merely share a long
-/// prefix (`guides/escalate` and `guides/evaluate`) are not offered.
+/// prefix (`guides/escalate` and `guides/evaluate`) are not offered, and neither is a name
+/// whose numbers differ: `2021-may` and `2023-may` are two months' pages, `step-2` and `step-3`
+/// two steps, never a typo of each other.
 pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let length = wrong.chars().count();
     let allowed = (length / 5).clamp(1, 3);
+    let numbers = numbers_of(wrong);
     known
         .into_iter()
         .filter(|candidate| *candidate != wrong)
+        .filter(|candidate| numbers_of(candidate) == numbers)
         .map(|candidate| (strsim::damerau_levenshtein(wrong, candidate), candidate))
         .filter(|(distance, candidate)| {
             *distance <= allowed && *distance < length.min(candidate.chars().count())
         })
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
+}
+
+/// The runs of digits in a name, in order (`2021-may-v2` → `["2021", "2"]`).
+fn numbers_of(name: &str) -> Vec<&str> {
+    name.split(|c: char| !c.is_ascii_digit())
+        .filter(|run| !run.is_empty())
+        .collect()
 }
 
 /// How many diagnostics have this severity.
@@ -141,6 +152,14 @@ mod hint_tests {
         assert_eq!(
             did_you_mean("guides/escalate-billing", ["guides/escalate-outage"]),
             None
+        );
+        // A hint never changes a number: another month's page is not a typo.
+        assert_eq!(did_you_mean("2021-may", ["2023-may"]), None);
+        assert_eq!(did_you_mean("step-2", ["step-3"]), None);
+        assert_eq!(did_you_mean("v2-setup", ["v2-set-up"]), Some("v2-set-up"));
+        assert_eq!(
+            did_you_mean("csp-on-premise-software", ["csp-on-premises-software"]),
+            Some("csp-on-premises-software")
         );
         // Short names allow one edit, no more.
         assert_eq!(did_you_mean("jp", ["ja", "en"]), Some("ja"));
@@ -362,6 +381,8 @@ pub struct JsonSummary {
     pub errors: usize,
     /// Number of warnings.
     pub warnings: usize,
+    /// Number of findings the project's baseline tolerates (not in `diagnostics`).
+    pub baselined: usize,
 }
 
 /// One diagnostic in a [`JsonReport`].
@@ -421,6 +442,15 @@ fn location<'a>(diagnostic: &Diagnostic, sources: &'a SourceMap) -> Option<JsonL
 
 /// Diagnostics as JSON ([`JsonReport`]), pretty-printed, with a final newline.
 pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    to_json_with_baseline(diagnostics, sources, 0)
+}
+
+/// [`to_json`], saying how many findings the baseline tolerated.
+pub fn to_json_with_baseline(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    baselined: usize,
+) -> String {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -430,6 +460,7 @@ pub fn to_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         summary: JsonSummary {
             errors,
             warnings: count(diagnostics, Severity::Warning),
+            baselined,
         },
         diagnostics: ordered(diagnostics)
             .into_iter()

@@ -849,7 +849,15 @@ fn without_side_by_side(text: &str) -> String {
 
 /// `]` and `[` escaped for link text.
 fn escape_brackets(text: &str) -> String {
-    text.replace('[', "\\[").replace(']', "\\]")
+    // An attribute's value is plain text: nothing in it may read as Markdown or HTML.
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '[' | ']' | '<' | '`' | '*' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `<a name="x"></a>` written as `<a id="x"></a>`, and dropped when the next heading gets the id

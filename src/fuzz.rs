@@ -62,12 +62,38 @@ const FILE_NAMES: &[&str] = &[
     "fuzzed.md",
 ];
 
+/// The fixture with every code that can be lowered set to `allow` (`[output.runbook.lints]`):
+/// whatever such a project tolerates, its build must verify.
+fn lenient(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    let toml = dir.join("book.toml");
+    let text = std::fs::read_to_string(&toml).unwrap_or_default();
+    if !text.contains("[output.runbook.lints]") {
+        let lints: String = crate::lints::CODES
+            .iter()
+            .filter(|code| code.class == crate::lints::Class::Lowerable)
+            .map(|code| format!("{} = \"allow\"\n", code.name))
+            .collect();
+        std::fs::write(&toml, format!("{text}\n[output.runbook.lints]\n{lints}"))
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", toml.display()));
+    }
+    dir
+}
+
 /// Loading a content tree: the first byte picks a content file of the fixture to replace (YAML
 /// of each kind, a page, a translation), the rest is its text. The project is checked and, when
-/// it has no errors, built in memory; the build's own verification must pass.
+/// it has no errors, built in memory; the build's own verification must pass. The same input
+/// goes through a copy of the fixture that allows every code that can be lowered, whose build
+/// must verify as well: `check` passing means `build` passing, whatever the lint levels.
 pub fn load(data: &[u8]) {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    let dir = DIR.get_or_init(|| scratch("load"));
+    static LENIENT: OnceLock<PathBuf> = OnceLock::new();
+    load_into(DIR.get_or_init(|| scratch("load")), data);
+    load_into(LENIENT.get_or_init(|| lenient("load-lenient")), data);
+}
+
+/// [`load`] into one copy of the fixture.
+fn load_into(dir: &Path, data: &[u8]) {
     let Some((&choice, text)) = data.split_first() else {
         return;
     };
@@ -100,6 +126,16 @@ pub fn markdown(data: &[u8]) {
     let _ = markup::to_typst(text, &|_| None, &markup::AlertLabels::english(), &|_| None);
     let _ = crate::dialect::directives(text);
     let _ = markup::rewrite_links(text, &|d| Some(format!("x/{d}")));
+    // Links shown as text: no rejected link survives, whatever the nesting or the link's form.
+    let rejected = |d: &str| d.starts_with("missing/");
+    let unlinked = markup::unlink_unresolved(text, &|d| !rejected(d), "missing");
+    for link in markup::links(&unlinked) {
+        assert!(
+            !rejected(&link.destination),
+            "a rejected link survived: {:?} in {unlinked:?}",
+            link.destination
+        );
+    }
     for piece in markup::raw_html(text) {
         let _ = safety::raw_html_problems(&piece.html);
         assert!(

@@ -25,6 +25,9 @@ pub struct ImportOptions {
     pub published_at: String,
 }
 
+/// Why a page of a translation's checkout is not imported.
+const NOT_IN_SOURCE: &str = "no page at this path in the source folder";
+
 /// What an import did.
 #[derive(Debug, Default)]
 pub struct ImportReport {
@@ -32,6 +35,8 @@ pub struct ImportReport {
     pub written: Vec<String>,
     /// Files not copied, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The site's title, and where it was taken from (`docfx.json's _appTitle`, ...).
+    pub title: (String, String),
 }
 
 /// Creates the project.
@@ -74,7 +79,7 @@ pub fn import_docfx(options: &ImportOptions) -> Result<ImportReport, String> {
                 report.skipped.push((
                     format!("{locale}/{relative}"),
                     if text {
-                        "no page at this path in the source folder".into()
+                        NOT_IN_SOURCE.into()
                     } else {
                         format!(
                             "a file of the `{locale}` checkout only; pages use the source's media"
@@ -88,7 +93,17 @@ pub fn import_docfx(options: &ImportOptions) -> Result<ImportReport, String> {
             }
         }
     }
-    let book = book_toml(options, &files);
+    report.title = docset_title(&options.source);
+    // Pages only a translation has are not built (a page needs its source), but its pages
+    // link them: declared outside, so those links lead to the published site or show as text.
+    let translation_only: std::collections::BTreeSet<String> = report
+        .skipped
+        .iter()
+        .filter(|(_, reason)| reason == NOT_IN_SOURCE)
+        .filter_map(|(path, _)| path.split_once('/').map(|(_, rest)| rest.to_string()))
+        .filter(|path| path.ends_with(".md"))
+        .collect();
+    let book = book_toml(options, &files, &report.title.0, &translation_only);
     let result = write_all(&options.out, &files, &book, &mut report.written);
     if let Err(message) = result {
         // Nothing half-made stays behind.
@@ -135,10 +150,78 @@ fn walk(
     Ok(files)
 }
 
+/// The docset's title, and where it was found: `docfx.json`'s `_appTitle` (or `title`) in its
+/// global metadata, else the first entry of the root table of contents, else the landing page's
+/// title (`index.yml`, `index.md`), else the folder's name.
+fn docset_title(source: &Path) -> (String, String) {
+    let read = |name: &str| std::fs::read_to_string(source.join(name)).ok();
+    if let Some(text) = read("docfx.json")
+        && let Ok(json) = serde_json::from_str::<serde_json::Value>(&text)
+    {
+        let metadata = &json["build"]["globalMetadata"];
+        for key in ["_appTitle", "title"] {
+            if let Some(title) = metadata[key]
+                .as_str()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+            {
+                return (title.to_string(), format!("docfx.json's `{key}`"));
+            }
+        }
+    }
+    for name in ["toc.yml", "TOC.yml", "toc.yaml"] {
+        let Some(text) = read(name) else { continue };
+        let items: Option<Vec<crate::model::TocItem>> =
+            serde_saphyr::from_str::<Vec<crate::model::TocItem>>(&text)
+                .ok()
+                .or_else(|| {
+                    serde_saphyr::from_str::<crate::model::TocMap>(&text)
+                        .ok()
+                        .map(|map| map.items)
+                });
+        let first = items
+            .as_deref()
+            .and_then(|items| items.first())
+            .and_then(|item| item.name.as_ref())
+            .map(|name| name.value.trim().to_string())
+            .filter(|name| !name.is_empty());
+        if let Some(title) = first {
+            return (title, format!("the first entry of `{name}`"));
+        }
+    }
+    for name in ["index.yml", "index.md"] {
+        let Some(text) = read(name) else { continue };
+        let title = text.lines().find_map(|line| {
+            let value = line
+                .strip_prefix("title:")?
+                .trim()
+                .trim_matches(['"', '\'']);
+            (!value.is_empty()).then(|| value.to_string())
+        });
+        if let Some(title) = title {
+            return (title, format!("the title of `{name}`"));
+        }
+    }
+    let folder = source
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "docs".into());
+    (
+        folder,
+        "the folder's name (no title in docfx.json, the root toc or the landing page)".to_string(),
+    )
+}
+
 /// `book.toml` for the imported project: the locales, and site-root links read as the docset
 /// (`/FOLDER/` into the content, when the pages link their own folder's name so) or as the
 /// published site.
-fn book_toml(options: &ImportOptions, files: &BTreeMap<String, PathBuf>) -> String {
+fn book_toml(
+    options: &ImportOptions,
+    files: &BTreeMap<String, PathBuf>,
+    title: &str,
+    translation_only: &std::collections::BTreeSet<String>,
+) -> String {
     let folder = options
         .source
         .canonicalize()
@@ -166,13 +249,24 @@ fn book_toml(options: &ImportOptions, files: &BTreeMap<String, PathBuf>) -> Stri
     let quoted: Vec<String> = locales.iter().map(|l| format!("\"{l}\"")).collect();
     let mut toml = format!(
         "# Imported from a DocFX docs folder by `runbook import docfx`.\n[book]\ntitle = \"{}\"\nlanguage = \"{}\"\nsrc = \"content\"\n\n# `mdbook build` and `mdbook serve` here run runbook (`command` below).\n[build]\nbuild-dir = \"build/html\"\ncreate-missing = false\n\n[output.runbook]\ncommand = \"runbook mdbook-backend\"\nlocales = [{}]\n",
-        folder.replace('"', "'"),
+        title.replace(['"', '\\'], "'"),
         options.source_locale,
         quoted.join(", ")
     );
-    toml.push_str(
-        "# Pages of the repository that are not imported, which links may name:\n# outside = [\"../other-docset/**\"]\n",
-    );
+    if translation_only.is_empty() {
+        toml.push_str(
+            "# Pages of the repository that are not imported, which links may name:\n# outside = [\"../other-docset/**\"]\n",
+        );
+    } else {
+        let listed: Vec<String> = translation_only
+            .iter()
+            .map(|path| format!("  \"{}\",\n", path.replace(['"', '\\'], "")))
+            .collect();
+        toml.push_str(&format!(
+            "# Pages only a translation has (not built: a page needs its source), which its pages link:\noutside = [\n{}]\n",
+            listed.concat()
+        ));
+    }
     toml.push_str("\n[output.runbook.root-links]\n");
     if first_segments.contains_key(&folder) {
         toml.push_str(&format!(

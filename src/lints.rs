@@ -79,6 +79,7 @@ pub const CODES: &[Code] = &[
     code("link-outside", Error, Safety),
     code("lock-syntax", Error, Fixed),
     code("missing-config", Error, Fixed),
+    code("missing-content", Error, Fixed),
     code("missing-front-matter", Error, Lowerable),
     code("missing-glyph", Warning, Lowerable),
     code("missing-id", Error, Fixed),

@@ -805,13 +805,18 @@ fn unlink_in(text: &str, resolves: &dyn Fn(&str) -> bool, note: &str) -> String 
         }
         let written = &text[link.range.clone()];
         let opening = if link.image { "![" } else { "[" };
-        let Some(split) = written.rfind("](") else {
-            continue;
-        };
         if !written.starts_with(opening) {
             continue;
         }
-        let inside = &written[opening.len()..split];
+        // Inline `[text](dest)`, full or collapsed reference `[text][ref]`, shortcut `[text]`.
+        let end = written
+            .rfind("](")
+            .or_else(|| written.rfind("]["))
+            .or_else(|| written.ends_with(']').then(|| written.len() - 1));
+        let Some(end) = end.filter(|end| *end >= opening.len()) else {
+            continue;
+        };
+        let inside = &written[opening.len()..end];
         out.push_str(&text[done..link.range.start]);
         if link.image {
             if !inside.trim().is_empty() {
@@ -1004,6 +1009,45 @@ pub fn blocks(text: &str) -> Vec<Block> {
     }
     found.retain(|block| !block.range.is_empty());
     found
+}
+
+#[cfg(test)]
+mod unlink_tests {
+    use super::*;
+
+    #[test]
+    fn links_to_nothing_become_marked_text_in_every_form() {
+        let resolves = |d: &str| !d.starts_with("gone");
+        let text = "[a](gone.md) [b](ok.md) ![alt](gone.png) [![pic](gone.png)](gone.png#lightbox) [c][r] [d]\n\n[r]: gone.md\n[d]: gone.md\n";
+        let out = unlink_unresolved(text, &resolves, "missing");
+        assert!(
+            out.contains("<span class=\"unresolved-link\" title=\"missing\">a</span>"),
+            "{out}"
+        );
+        assert!(out.contains("[b](ok.md)"), "{out}");
+        assert!(
+            out.contains("<span class=\"missing-image\" title=\"missing\">alt</span>"),
+            "{out}"
+        );
+        assert!(out.contains("<span class=\"unresolved-link\" title=\"missing\"><span class=\"missing-image\" title=\"missing\">pic</span></span>"), "{out}");
+        assert!(
+            out.contains(">c</span>") && out.contains(">d</span>"),
+            "{out}"
+        );
+        assert!(
+            links(&out).iter().all(|l| resolves(&l.destination)),
+            "{out}"
+        );
+        // A raw link loses its address, and text with nothing to change stays as it is.
+        assert_eq!(
+            unlink_unresolved("<a href=\"gone.md\">x</a>", &resolves, "m"),
+            "<a >x</a>"
+        );
+        assert_eq!(
+            unlink_unresolved("[b](ok.md)", &resolves, "m"),
+            "[b](ok.md)"
+        );
+    }
 }
 
 #[cfg(test)]

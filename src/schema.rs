@@ -14,6 +14,7 @@ pub const KINDS: &[&str] = &[
     "ui",
     "front-matter",
     "run-record",
+    "baseline",
 ];
 
 /// The JSON Schema of one kind, or `None` for an unknown kind.
@@ -26,6 +27,9 @@ pub fn schema(kind: &str) -> Option<Schema> {
         }
         "ui" => titled::<UiFile>("runbook UI strings (content/ui.yaml)"),
         "front-matter" => titled::<FrontMatter>("runbook page front matter"),
+        "baseline" => titled::<crate::baseline::Baseline>(
+            "runbook baseline of known findings (runbook-baseline.json, `runbook check --write-baseline`)",
+        ),
         "run-record" => titled::<RunRecord>(
             "runbook run record (run mode's \"Download JSON\", `runbook record check`)",
         ),

@@ -258,6 +258,12 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
             _ => {}
         }
     }
+    // A page whose source-locale file did not load is left out with its translations: they
+    // would be pages no other locale has (links to it are shown as text when tolerated).
+    let source = config.source_locale();
+    pages.retain(|path, page| {
+        page.versions.contains_key(source) || !site.unreadable.contains(path.as_str())
+    });
     site.pages = pages.into_values().collect();
     site.includes = includes.into_values().collect();
     site.tocs.sort_by(|a, b| {

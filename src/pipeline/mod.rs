@@ -304,9 +304,11 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
     diagnostics.extend(validate_project(&site, &config, &mut sources, &found));
     // Links to nothing that the project tolerates (lowered or baselined) become text when
     // rendered; with none reported, every link resolves and no page needs looking at again.
-    let unresolved = diagnostics
-        .iter()
-        .any(|d| crate::validate::links::UNRESOLVED_CODES.contains(&d.code));
+    // (Links to a file that did not load are not reported again, but lead nowhere too.)
+    let unresolved = !site.unreadable.is_empty()
+        || diagnostics
+            .iter()
+            .any(|d| crate::validate::links::UNRESOLVED_CODES.contains(&d.code));
     let baselined = settle(&config, &mut sources, &mut diagnostics, BaselineUse::Read);
     stage("load and validate");
     if has_errors(&diagnostics) {

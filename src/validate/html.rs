@@ -18,7 +18,19 @@ pub(super) fn check(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut check_text = |file: FileId, markdown: &str, base: Base| {
+        // A DocFX directive's attributes (`:::image alt-text="<alt text>":::`) are text, not HTML.
+        let directives: Vec<std::ops::Range<usize>> = crate::dialect::directives(markdown)
+            .into_iter()
+            .filter(|d| matches!(d.kind, crate::dialect::Kind::Image { .. }))
+            .map(|d| d.range)
+            .collect();
         for piece in markup::raw_html(markdown) {
+            if directives
+                .iter()
+                .any(|d| d.start <= piece.range.start && piece.range.end <= d.end)
+            {
+                continue;
+            }
             let span = base.span(file, sources, markdown, piece.range.clone(), &piece.html);
             let problems = match config.raw_html {
                 RawHtml::Refuse => vec![safety::RawHtmlProblem {

@@ -252,10 +252,9 @@ impl<'a> LinkResolver<'a> {
         if crate::paths::is_relative(destination)
             && !path.is_empty()
             && resolve(from, path).is_some_and(|resolved| {
-                self.targets
-                    .site
-                    .unreadable
-                    .contains(resolved.strip_suffix(".md").unwrap_or(&resolved))
+                let target = resolved.strip_suffix(".md").unwrap_or(&resolved);
+                self.targets.site.unreadable.contains(target)
+                    && !self.targets.pages.contains(target)
             })
         {
             return false;
@@ -747,7 +746,35 @@ fn anchor(
     if !targets.hints {
         return vec![error("broken-anchor", String::new(), None)];
     }
-    let help = did_you_mean(fragment, ids.set.iter().map(String::as_str))
+    let close = did_you_mean(fragment, ids.set.iter().map(String::as_str));
+    // The source page has the anchor and the translation does not: the translation is behind
+    // (a heading added or renamed since), and the link is right. The fix is in the translation.
+    let source_locale = targets.config.source_locale();
+    if source.fallback
+        && source.locale != source_locale
+        && targets
+            .ids(source_locale, target)
+            .is_some_and(|source_ids| source_ids.set.contains(fragment))
+    {
+        let page = destination.split('#').next().unwrap_or(destination);
+        let shown = if page.is_empty() { "this page" } else { page };
+        let mut help = format!(
+            "the link is right in `{source_locale}`; the `{}` translation of the page lacks the id (its headings have their own slugs, or it predates the heading): update the translation, or give the heading the explicit id `{{#{fragment}}}` in both",
+            source.locale
+        );
+        if let Some(id) = close {
+            help.push_str(&format!(" (its nearest id is `#{id}`)"));
+        }
+        return vec![error(
+            "broken-anchor",
+            format!(
+                "no anchor `#{fragment}` in the `{}` version of `{shown}`",
+                source.locale
+            ),
+            Some(help),
+        )];
+    }
+    let help = close
         .map(|id| format!("did you mean `#{id}`?"))
         .or_else(|| Some("anchors are heading slugs (`## Where to look` → `#where-to-look`), step ids and category ids".into()));
     let page = destination.split('#').next().unwrap_or(destination);

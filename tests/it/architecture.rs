@@ -189,3 +189,53 @@ fn the_loop_check_finds_a_loop() {
     let remaining = on_loops(graph);
     assert!(remaining.contains_key("source") && remaining.contains_key("pipeline"));
 }
+
+/// Every diagnostic code the library emits is in the one list of codes (`lints::CODES`), which
+/// lint levels and the baseline read, and docs/diagnostics.md lists each with its default level.
+#[test]
+fn every_diagnostic_code_is_registered_and_documented() {
+    let emitted = regex::Regex::new(
+        r#"(?:Diagnostic::(?:error|warning|note)|\berror|\bwarning)\(\s*"([a-z][a-z0-9-]*)""#,
+    )
+    .unwrap();
+    let mut found = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(repo_root().join("src")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(repo_root()).unwrap().to_owned();
+        // The command line's own fatal errors (`failed`) are not findings.
+        if relative.ends_with("cli.rs") {
+            continue;
+        }
+        let code = code_of(&std::fs::read_to_string(entry.path()).unwrap());
+        for captures in emitted.captures_iter(&code) {
+            found.insert((captures[1].to_string(), relative.display().to_string()));
+        }
+    }
+    assert!(found.len() > 40, "the pattern finds the codes: {found:?}");
+    for (code, file) in &found {
+        assert!(
+            runbook::lints::find(code).is_some(),
+            "{file} emits `{code}`, which is not in `lints::CODES`"
+        );
+    }
+    let docs = std::fs::read_to_string(repo_root().join("docs/diagnostics.md")).unwrap();
+    for code in runbook::lints::CODES {
+        let row = docs
+            .lines()
+            .find(|line| line.starts_with('|') && line.contains(&format!("`{}`", code.name)))
+            .unwrap_or_else(|| panic!("docs/diagnostics.md has no row for `{}`", code.name));
+        let level = match code.default {
+            runbook::diagnostic::Severity::Error => "error",
+            runbook::diagnostic::Severity::Warning => "warning",
+            runbook::diagnostic::Severity::Note => "note",
+        };
+        assert!(
+            row.contains(level),
+            "docs/diagnostics.md's row of `{}` does not say `{level}`: {row}",
+            code.name
+        );
+    }
+}

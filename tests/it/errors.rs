@@ -315,7 +315,10 @@ fn check_formats_json_and_github() {
     // Exactly the fields docs/diagnostics.md documents.
     let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&report), ["diagnostics", "summary", "version"]);
-    assert_eq!(keys(&report["summary"]), ["errors", "warnings"]);
+    assert_eq!(
+        keys(&report["summary"]),
+        ["baselined", "errors", "warnings"]
+    );
     assert_eq!(
         keys(first),
         ["code", "help", "location", "message", "severity"]
