@@ -118,6 +118,7 @@ pub const CODES: &[Code] = &[
     code("unconfirmed-translation", Warning, Lowerable),
     code("unknown-category", Error, Fixed),
     code("unknown-field", Warning, Lowerable),
+    code("unknown-locale", Error, Fixed),
     code("unknown-procedure", Error, Fixed),
     code("unknown-product", Error, Fixed),
     code("unknown-scheme", Warning, Lowerable),

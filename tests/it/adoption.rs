@@ -350,7 +350,7 @@ fn real_page_constructs_pass_check_and_build_alike() {
     ] {
         let page = project.read(file);
         let constructs = format!(
-            "\n\n[Back to the title](#{slug})\n\n<pre><code>tenant-id: 0000</code></pre>\n\n<blockquote>Quoted as raw HTML.</blockquote>\n\n<hr>\n\n<center>Centred long ago</center>\n\n<font color=\"red\">Red long ago</font>\n\n[![The status page](media/status-page.png)](media/status-page.png#lightbox)\n\n![Shared diagram](../shared/diagram.png)\n\n<a name=\"steps\"></a>\n\n## Search\n\n## Run\n\nJump to [the steps](#steps), [search](#search) and [run](#run).\n",
+            "\n\n[Back to the title](#{slug})\n\n<pre><code>tenant-id: 0000</code></pre>\n\n<blockquote>Quoted as raw HTML.</blockquote>\n\n<hr>\n\n<center>Centred long ago</center>\n\n<font color=\"red\">Red long ago</font>\n\n[![The status page](media/status-page.png)](media/status-page.png#lightbox)\n\n![Shared diagram](../shared/diagram.png)\n\n:::image type=\"content\" source=\"media/status-page.png\" alt-text=\"<the status page>\":::\n\n<a name=\"steps\"></a>\n\n## Search\n\n## Run\n\nJump to [the steps](#steps), [search](#search) and [run](#run).\n",
         );
         project.write(file, &format!("{page}{constructs}"));
     }
@@ -372,6 +372,10 @@ fn real_page_constructs_pass_check_and_build_alike() {
     let stderr = check.stderr();
     assert!(stderr.contains("warning[dropped-html]"), "{stderr}");
     assert!(!stderr.contains("no anchor"), "{stderr}");
+    assert!(
+        !stderr.contains("`<the>`"),
+        "a directive's text is not HTML: {stderr}"
+    );
     assert!(!stderr.contains("nowhere.md"), "excluded: {stderr}");
     project.run(&["build"]).expect(0);
     let en = project.read("build/html/en/check-service-health.html");
@@ -385,6 +389,7 @@ fn real_page_constructs_pass_check_and_build_alike() {
         "{en}"
     );
     assert!(en.contains("<h2 id=\"search\">Search</h2>"), "{en}");
+    assert!(en.contains("alt=\"&lt;the status page&gt;\""), "{en}");
     assert!(
         en.contains("Shared diagram") && !en.contains("../shared/diagram.png"),
         "an image declared outside without an address shows its alt text: {en}"
