@@ -461,7 +461,11 @@ pub fn links(text: &str) -> Vec<markup::Link> {
         })
         .collect();
     for directive in found {
-        if let Kind::Video { url } = &directive.kind {
+        // A video named by an id of the docs platform (`> [!VIDEO 0f1e…]`) has no address to
+        // check or link: `check` reports it as unsupported instead.
+        if let Kind::Video { url } = &directive.kind
+            && crate::paths::has_scheme(url)
+        {
             let start = text[directive.range.clone()]
                 .find(url.as_str())
                 .map_or(directive.range.start, |i| directive.range.start + i);
@@ -772,7 +776,15 @@ fn expand_in(
                 markup::escape_html(pivot)
             ),
             Kind::ZoneEnd => "</section>".to_string(),
-            Kind::Video { url } => format!("{prefix}[{0}]({0})", escape_brackets(url)),
+            Kind::Video { url } if crate::paths::has_scheme(url) => {
+                let destination = if url.contains([' ', '(', ')']) {
+                    format!("<{url}>")
+                } else {
+                    url.clone()
+                };
+                format!("{prefix}[{}]({destination})", escape_brackets(url))
+            }
+            Kind::Video { url } => format!("{prefix}{}", escape_brackets(url)),
             Kind::Layout => String::new(),
             Kind::Unsupported { .. } => text[directive.range.clone()].to_string(),
         };
@@ -1259,5 +1271,28 @@ mod tests {
         assert_eq!(rest, "\n\nBody.\n");
         assert!(leading_title("Intro.\n\n# Later\n").is_none());
         assert!(leading_title("## Two\n").is_none());
+    }
+
+    #[test]
+    fn a_video_named_by_an_id_is_no_link() {
+        assert!(links("> [!VIDEO d1ef4f9e-02dc-481e-8a95-a4bb624e1f74]\n").is_empty());
+        assert_eq!(
+            links("> [!VIDEO https://v.example.com/a_b]\n")[0].destination,
+            "https://v.example.com/a_b"
+        );
+    }
+
+    #[test]
+    fn image_attributes_are_text() {
+        let config = config("");
+        let include = |_: &str| None;
+        let expanded = expand(
+            ":::image type=\"content\" source=\"media/a.png\" alt-text=\"<alt> *x* [y]\":::\n",
+            &context(&config, "p", "en", &include),
+        );
+        assert!(
+            expanded.contains(r"![\<alt> \*x\* \[y\]](media/a.png)"),
+            "{expanded}"
+        );
     }
 }

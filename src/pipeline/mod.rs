@@ -349,6 +349,7 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
     cx.pdf &= target == Target::Directory;
     if unresolved {
         cx.unlinked = render::unlinked_pages(&site, &config, &sources);
+        stage("links to nothing shown as text");
     }
     if sharded {
         cx.locales = config

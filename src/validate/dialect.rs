@@ -76,6 +76,14 @@ fn check_text(
                     );
                 }
             }
+            Kind::Video { url } if !crate::paths::has_scheme(url) => out.push(
+                Diagnostic::error(
+                    "unsupported-directive",
+                    format!("the video `{url}` is named by an id of the docs platform, which runbook cannot link"),
+                )
+                .at(span(directive.range.clone()))
+                .help("give the video's address: `> [!VIDEO https://…]`"),
+            ),
             Kind::Unsupported { name } => out.push(
                 Diagnostic::error(
                     "unsupported-directive",
