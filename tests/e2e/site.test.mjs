@@ -278,7 +278,7 @@ describe("navigation", () => {
       const style = getComputedStyle(document.activeElement);
       return [document.activeElement.id, style.outlineStyle, style.outlineWidth];
     });
-    assert.deepEqual(outline, ["search-input", "solid", "3px"]);
+    assert.deepEqual(outline, ["rb-search-input", "solid", "3px"]);
   });
 });
 
