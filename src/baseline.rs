@@ -127,7 +127,7 @@ impl Baseline {
     pub fn parse(text: &str, file: FileId) -> Result<Self, Diagnostic> {
         let rewrite = "write it again with `runbook check --write-baseline` (it records every current finding)";
         let baseline: Self = serde_json::from_str(text).map_err(|error| {
-            let offset = offset_of(text, error.line(), error.column());
+            let offset = crate::source::json_error_offset(text, error.line(), error.column());
             Diagnostic::error(
                 "invalid-baseline",
                 format!("the baseline cannot be read: {error}"),
@@ -203,18 +203,6 @@ impl Baseline {
         }
         Applied { baselined, fixed }
     }
-}
-
-/// The byte offset of a 1-based line and column (characters) in `text`, clamped to the text.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    text.get(start..)
-        .and_then(|rest| rest.char_indices().nth(column.saturating_sub(1)))
-        .map_or(start.min(text.len()), |(i, _)| start + i)
 }
 
 /// What applying a baseline did.

@@ -14,6 +14,17 @@ use serde::{Deserialize, Deserializer};
 /// stay bounded whatever lands in `content/`. Assets (images, downloads) have no limit.
 pub const MAX_TEXT_BYTES: u64 = 8 * 1024 * 1024;
 
+/// The byte offset in `text` of a 1-based line and column as serde_json reports them (columns in
+/// bytes), kept to a character boundary and inside the text.
+pub fn json_error_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    floor_char_boundary(text, (start + column.saturating_sub(1)).min(text.len()))
+}
+
 /// Index of a file in the [`SourceMap`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(u32);

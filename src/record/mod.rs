@@ -98,7 +98,7 @@ pub fn read(text: &str) -> Result<RunRecord, ReadError> {
     // The version first, so a record of a later format is named as such rather than refused
     // for the keys it adds.
     let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
-        let offset = offset_of(text, error.line(), error.column());
+        let offset = crate::source::json_error_offset(text, error.line(), error.column());
         ReadError {
             pointer: String::new(),
             range: offset..offset,
@@ -121,7 +121,7 @@ pub fn read(text: &str) -> Result<RunRecord, ReadError> {
         serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
             let pointer = pointer_of(error.path());
             let inner = error.inner();
-            let offset = offset_of(text, inner.line(), inner.column());
+            let offset = crate::source::json_error_offset(text, inner.line(), inner.column());
             let message = strip_position(&inner.to_string());
             ReadError {
                 range: if inner.is_syntax() || inner.is_eof() || pointer.is_empty() {
@@ -170,21 +170,6 @@ fn strip_position(message: &str) -> String {
         Some(at) => message[..at].to_string(),
         None => message.to_string(),
     }
-}
-
-/// The byte offset of a 1-based line and column (serde_json counts columns in bytes).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let offset = (start + column.saturating_sub(1)).min(text.len());
-    // Keep to a character boundary.
-    (0..=offset)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0)
 }
 
 /// The byte range of the value a JSON pointer names in `text`, or of the closest enclosing value
