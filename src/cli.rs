@@ -539,6 +539,9 @@ fn import_docfx(options: &runbook::import::ImportOptions, color: bool) -> ExitCo
         "the site's title is \"{}\", from {} (`[book] title` in book.toml)",
         report.title.0, report.title.1
     );
+    for file in &report.redirections {
+        eprintln!("redirected pages read from {file}: declared `outside` in book.toml");
+    }
     if !report.skipped.is_empty() {
         eprintln!("not imported ({}):", report.skipped.len());
         for (path, reason) in &report.skipped {

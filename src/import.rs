@@ -37,6 +37,83 @@ pub struct ImportReport {
     pub skipped: Vec<(String, String)>,
     /// The site's title, and where it was taken from (`docfx.json's _appTitle`, ...).
     pub title: (String, String),
+    /// The redirection files read (`.openpublishing.redirection.json`), as found.
+    pub redirections: Vec<String>,
+}
+
+/// Pages links may name that the import does not make pages of, declared `outside`.
+struct Outside {
+    /// Pages only a translation's checkout has.
+    translation_only: std::collections::BTreeSet<String>,
+    /// Pages the docs platform redirects (from its redirection files).
+    redirected: std::collections::BTreeSet<String>,
+}
+
+/// The pages under `folder` that the repository's redirection files
+/// (`.openpublishing.redirection*.json`, in the folder or, when the folder is not a
+/// repository's root, in its parent: where docs repositories keep them) redirect, as paths
+/// relative to `folder`, and the files read.
+fn redirected_pages(folder: &Path) -> (std::collections::BTreeSet<String>, Vec<String>) {
+    let mut pages = std::collections::BTreeSet::new();
+    let mut read = Vec::new();
+    let Ok(folder) = folder.canonicalize() else {
+        return (pages, read);
+    };
+    for dir in folder.ancestors().take(2) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            break;
+        };
+        let mut names: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name().map(|n| n.to_string_lossy()).is_some_and(|n| {
+                    n.starts_with(".openpublishing.redirection") && n.ends_with(".json")
+                })
+            })
+            .collect();
+        names.sort();
+        let below = folder
+            .strip_prefix(dir)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        for file in names {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            read.push(file.display().to_string());
+            let entries = json["redirections"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            for entry in entries {
+                let Some(source) = entry["source_path"].as_str() else {
+                    continue;
+                };
+                let source = source.trim_start_matches('/');
+                let relative = if below.is_empty() {
+                    Some(source)
+                } else {
+                    source
+                        .strip_prefix(below.as_str())
+                        .and_then(|rest| rest.strip_prefix('/'))
+                };
+                if let Some(relative) =
+                    relative.filter(|r| r.ends_with(".md") && crate::load::is_link_safe(r))
+                {
+                    pages.insert(relative.to_string());
+                }
+            }
+        }
+        // The repository's root is as far up as its redirections can be.
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    (pages, read)
 }
 
 /// Creates the project.
@@ -103,7 +180,24 @@ pub fn import_docfx(options: &ImportOptions) -> Result<ImportReport, String> {
         .filter_map(|(path, _)| path.split_once('/').map(|(_, rest)| rest.to_string()))
         .filter(|path| path.ends_with(".md"))
         .collect();
-    let book = book_toml(options, &files, &report.title.0, &translation_only);
+    // Pages the docs platform redirects elsewhere: links to them work on the published site.
+    let mut redirected = std::collections::BTreeSet::new();
+    for folder in std::iter::once(&options.source).chain(options.locales.iter().map(|(_, f)| f)) {
+        let (pages, read) = redirected_pages(folder);
+        redirected.extend(
+            pages
+                .into_iter()
+                .filter(|p| !files.contains_key(&format!("content/{p}"))),
+        );
+        report.redirections.extend(read);
+    }
+    report.redirections.sort();
+    report.redirections.dedup();
+    let outside = Outside {
+        translation_only,
+        redirected,
+    };
+    let book = book_toml(options, &files, &report.title.0, &outside);
     let result = write_all(&options.out, &files, &book, &mut report.written);
     if let Err(message) = result {
         // Nothing half-made stays behind.
@@ -220,7 +314,7 @@ fn book_toml(
     options: &ImportOptions,
     files: &BTreeMap<String, PathBuf>,
     title: &str,
-    translation_only: &std::collections::BTreeSet<String>,
+    outside: &Outside,
 ) -> String {
     let folder = options
         .source
@@ -253,18 +347,30 @@ fn book_toml(
         options.source_locale,
         quoted.join(", ")
     );
-    if translation_only.is_empty() {
+    if outside.translation_only.is_empty() && outside.redirected.is_empty() {
         toml.push_str(
             "# Pages of the repository that are not imported, which links may name:\n# outside = [\"../other-docset/**\"]\n",
         );
     } else {
-        let listed: Vec<String> = translation_only
-            .iter()
-            .map(|path| format!("  \"{}\",\n", path.replace(['"', '\\'], "")))
-            .collect();
+        let list = |paths: &std::collections::BTreeSet<String>| -> String {
+            paths
+                .iter()
+                .map(|path| format!("  \"{}\",\n", path.replace(['"', '\\'], "")))
+                .collect()
+        };
+        let mut listed = String::new();
+        if !outside.translation_only.is_empty() {
+            listed.push_str(
+                "  # pages only a translation has (not built: a page needs its source):\n",
+            );
+            listed.push_str(&list(&outside.translation_only));
+        }
+        if !outside.redirected.is_empty() {
+            listed.push_str("  # pages the docs platform redirects (its redirection files):\n");
+            listed.push_str(&list(&outside.redirected));
+        }
         toml.push_str(&format!(
-            "# Pages only a translation has (not built: a page needs its source), which its pages link:\noutside = [\n{}]\n",
-            listed.concat()
+            "# Pages links name that are not built here: links to them lead to the published site\n# (with a root-link for the content) or show as text.\noutside = [\n{listed}]\n"
         ));
     }
     toml.push_str("\n[output.runbook.root-links]\n");

@@ -475,6 +475,18 @@ fn import_docfx_makes_a_project_that_builds() {
         "docs.ja-jp/partner-support/only-in-japanese.md",
         "---\ntitle: X\n---\n",
     );
+    // The translation links a page only it has, and one its repository redirects.
+    work.write(
+        "docs.ja-jp/.openpublishing.redirection.json",
+        r#"{"redirections": [{"source_path": "partner-support/old-escalation.md", "redirect_url": "/partner-support/escalate-to-vendor"}, {"source_path": "other-docset/x.md", "redirect_url": "/x"}]}"#,
+    );
+    let ja_index = work.root().join("docs.ja-jp/partner-support/index.md");
+    let text = std::fs::read_to_string(&ja_index).unwrap();
+    std::fs::write(
+        &ja_index,
+        format!("{text}\n[日本語のみ](only-in-japanese.md) [旧ページ](old-escalation.md)\n"),
+    )
+    .unwrap();
     let run = crate::util::run_in(
         work.root(),
         &[
@@ -497,13 +509,25 @@ fn import_docfx_makes_a_project_that_builds() {
         stderr.contains("ja/only-in-japanese.md: no page at this path in the source folder"),
         "{stderr}"
     );
+    // (The translation's added paragraph is one warning: its shape differs from the source.)
     assert!(
-        run.stdout().contains("0 errors, 0 warnings"),
+        run.stdout().contains("0 errors, 1 warning"),
         "{}",
         run.stdout()
     );
     let book = std::fs::read_to_string(work.root().join("guide/book.toml")).unwrap();
     assert!(book.contains("locales = [\"en\", \"ja\"]"), "{book}");
+    // Links to the translation's own page and to a redirected one are declared, not errors.
+    assert!(
+        book.contains("  \"only-in-japanese.md\",\n")
+            && book.contains("  \"old-escalation.md\",\n"),
+        "{book}"
+    );
+    assert!(
+        !book.contains("x.md\""),
+        "another docset's redirection: {book}"
+    );
+    assert!(stderr.contains("redirected pages read from"), "{stderr}");
     // Named after the docset, not its folder, and the source is said.
     assert!(
         book.contains("title = \"Partner support escalations\""),
