@@ -603,11 +603,17 @@ fn check_link(
                     )),
                 )];
             }
+            // Files left out as not content (a DocFX FAQ page) count too: a link that differs
+            // from one only in case is a case error, not a missing file.
             vec![missing_target(
                 source,
                 &resolved,
                 destination,
-                targets.assets.iter().copied(),
+                targets
+                    .assets
+                    .iter()
+                    .copied()
+                    .chain(targets.site.skipped.iter().map(String::as_str)),
                 "",
                 targets.hints,
             )]
