@@ -705,12 +705,14 @@ fn missing_target<'k>(
             )),
         );
     }
-    let help = did_you_mean(target, known).map(|k| {
-        format!(
-            "did you mean `{}{extension}`?",
-            relative_url(source.from, k)
-        )
-    });
+    let help = did_you_mean(target, known.clone())
+        .map(|k| {
+            format!(
+                "did you mean `{}{extension}`?",
+                relative_url(source.from, k)
+            )
+        })
+        .or_else(|| moved_to(target, known, extension, source.from));
     let what = if extension.is_empty() {
         "file"
     } else {
@@ -721,6 +723,27 @@ fn missing_target<'k>(
         format!("no {what} `{destination}` in content/"),
         help,
     )
+}
+
+/// The one file of the same name elsewhere in `content/` (`images/a.png` linked, `media/a.png`
+/// there: a folder renamed or a file moved), as a help; none when no file or several have it.
+fn moved_to<'k>(
+    target: &str,
+    known: impl Iterator<Item = &'k str>,
+    extension: &str,
+    from: &str,
+) -> Option<String> {
+    let name = target.rsplit('/').next().unwrap_or(target);
+    let mut same = known.filter(|k| k.rsplit('/').next() == Some(name) && *k != target);
+    let found = same.next()?;
+    if same.next().is_some() {
+        return None;
+    }
+    Some(format!(
+        "a {} of that name is at `{}{extension}`: link it there if it was moved",
+        if extension.is_empty() { "file" } else { "page" },
+        relative_url(from, found)
+    ))
 }
 
 /// A `#fragment` that the target page does not have in this locale.
@@ -922,6 +945,29 @@ mod tests {
         assert_eq!(resolve("a", "b.md").as_deref(), Some("b.md"));
         assert_eq!(resolve("g/a", "../b.png").as_deref(), Some("b.png"));
         assert_eq!(resolve("a", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn a_file_of_the_same_name_elsewhere_is_named() {
+        let known = [
+            "media/azure/plan.png",
+            "media/other.png",
+            "a/dup.png",
+            "b/dup.png",
+        ];
+        assert_eq!(
+            moved_to("images/azure/plan.png", known.into_iter(), "", "guide"),
+            Some(
+                "a file of that name is at `media/azure/plan.png`: link it there if it was moved"
+                    .into()
+            )
+        );
+        // Two candidates: no guess.
+        assert_eq!(moved_to("c/dup.png", known.into_iter(), "", "guide"), None);
+        assert_eq!(
+            moved_to("images/none.png", known.into_iter(), "", "guide"),
+            None
+        );
     }
 
     #[test]
