@@ -881,8 +881,9 @@ fn progress_bar(root: &Path, out: &Option<PathBuf>) -> BuildBar {
     BuildBar { bar }
 }
 
-/// The files a translation command could not read (errors of loading), shown on stderr with
-/// the list of their names; whether there were any. The command reported on all the others.
+/// The files a translation command could not load (errors of loading the project does not
+/// tolerate), shown on stderr with the list of their names; whether there were any. The command
+/// reported on all the others.
 fn report_unread(project: &runbook::Checked, color: bool) -> bool {
     let errors: Vec<Diagnostic> = project
         .diagnostics
@@ -899,9 +900,10 @@ fn report_unread(project: &runbook::Checked, color: bool) -> bool {
         .filter_map(|d| d.span.as_ref())
         .map(|span| project.sources.file(span.file).path.as_str())
         .collect();
+    files.sort_unstable();
     files.dedup();
     eprintln!(
-        "left out of the report, as they could not be read: {}",
+        "the report goes without what these files hold, as they did not load: {}",
         files.join(", ")
     );
     true

@@ -244,6 +244,12 @@ fn walk(
     Ok(files)
 }
 
+/// `text` as a TOML string, quoted and escaped (a title may hold quotes, backslashes or line
+/// breaks).
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
 /// The docset's title, and where it was found: `docfx.json`'s `_appTitle` (or `title`) in its
 /// global metadata, else the first entry of the root table of contents, else the landing page's
 /// title (`index.yml`, `index.md`), else the folder's name.
@@ -342,8 +348,8 @@ fn book_toml(
     locales.extend(options.locales.iter().map(|(l, _)| l.clone()));
     let quoted: Vec<String> = locales.iter().map(|l| format!("\"{l}\"")).collect();
     let mut toml = format!(
-        "# Imported from a DocFX docs folder by `runbook import docfx`.\n[book]\ntitle = \"{}\"\nlanguage = \"{}\"\nsrc = \"content\"\n\n# `mdbook build` and `mdbook serve` here run runbook (`command` below).\n[build]\nbuild-dir = \"build/html\"\ncreate-missing = false\n\n[output.runbook]\ncommand = \"runbook mdbook-backend\"\nlocales = [{}]\n",
-        title.replace(['"', '\\'], "'"),
+        "# Imported from a DocFX docs folder by `runbook import docfx`.\n[book]\ntitle = {}\nlanguage = \"{}\"\nsrc = \"content\"\n\n# `mdbook build` and `mdbook serve` here run runbook (`command` below).\n[build]\nbuild-dir = \"build/html\"\ncreate-missing = false\n\n[output.runbook]\ncommand = \"runbook mdbook-backend\"\nlocales = [{}]\n",
+        toml_string(title),
         options.source_locale,
         quoted.join(", ")
     );
@@ -355,7 +361,7 @@ fn book_toml(
         let list = |paths: &std::collections::BTreeSet<String>| -> String {
             paths
                 .iter()
-                .map(|path| format!("  \"{}\",\n", path.replace(['"', '\\'], "")))
+                .map(|path| format!("  {},\n", toml_string(&globset::escape(path))))
                 .collect()
         };
         let mut listed = String::new();

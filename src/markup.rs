@@ -784,55 +784,193 @@ fn rebase(text: &str, images: bool, rewrite: &dyn Fn(&str) -> Rebase) -> String 
 /// Markdown with every link and image that `resolves` rejects shown as text, so that no
 /// rendering points at nothing: a link's text inside `<span class="unresolved-link"
 /// title="NOTE">`, an image's alt text inside `<span class="missing-image" title="NOTE">`
-/// (nothing when it has none), and a raw `<a href>` without its `href`. An image inside a
-/// rejected link is judged on its own.
+/// (nothing when it has none), a raw `<a href>` without its `href` and a raw `<img>` as its
+/// `alt`. Links are found by the parser (as `check` finds them: inline, reference and raw ones,
+/// never inside code); an image inside a rejected link is judged on its own.
 pub fn unlink_unresolved(text: &str, resolves: &dyn Fn(&str) -> bool, note: &str) -> String {
     let note = escape_html(note);
-    let unlinked = unlink_in(text, resolves, &note);
-    rebase_raw_hrefs(&unlinked, &|destination| match resolves(destination) {
-        true => Rebase::Keep,
-        false => Rebase::Unlink,
-    })
+    unlink_in(text, resolves, &note)
 }
 
-/// [`unlink_unresolved`] of Markdown links and images, the note already escaped.
+/// A link or image with the byte range of its text (alt text for an image).
+struct LinkText {
+    link: Link,
+    text: Range<usize>,
+}
+
+/// Every link and image of `text` with the range of its text, in order.
+fn link_texts(text: &str) -> Vec<LinkText> {
+    let mut found: Vec<LinkText> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { ref dest_url, .. })
+            | Event::Start(Tag::Image { ref dest_url, .. }) => {
+                if let Some(&parent) = open.last() {
+                    widen(&mut found[parent].text, &range);
+                }
+                open.push(found.len());
+                found.push(LinkText {
+                    link: Link {
+                        destination: dest_url.to_string(),
+                        range: range.clone(),
+                        image: matches!(event, Event::Start(Tag::Image { .. })),
+                    },
+                    text: usize::MAX..0,
+                });
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                open.pop();
+            }
+            _ => {
+                for &index in &open {
+                    widen(&mut found[index].text, &range);
+                }
+            }
+        }
+    }
+    for found in &mut found {
+        if found.text.start > found.text.end {
+            // No text at all (`[](x)`): an empty range just inside the opening bracket.
+            let inside = found.link.range.start + if found.link.image { 2 } else { 1 };
+            found.text = inside.min(found.link.range.end)..inside.min(found.link.range.end);
+        }
+    }
+    found
+}
+
+/// `range` grown to cover `inner`.
+fn widen(range: &mut Range<usize>, inner: &Range<usize>) {
+    range.start = range.start.min(inner.start);
+    range.end = range.end.max(inner.end);
+}
+
+/// A link's text as one line: a text over several lines keeps no line break (and no container
+/// prefix), so that the span it is put in never starts an HTML block of its own.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(|line| line.trim_start_matches([' ', '\t', '>']).trim_end())
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// [`unlink_unresolved`], the note already escaped.
 fn unlink_in(text: &str, resolves: &dyn Fn(&str) -> bool, note: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    if !text.contains(['[', '<']) {
+        return text.to_string();
+    }
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut done = 0;
-    for link in links(text) {
+    for LinkText { link, text: inner } in link_texts(text) {
         if link.range.start < done || resolves(&link.destination) {
             continue;
         }
-        let written = &text[link.range.clone()];
-        let opening = if link.image { "![" } else { "[" };
-        if !written.starts_with(opening) {
-            continue;
-        }
-        // Inline `[text](dest)`, full or collapsed reference `[text][ref]`, shortcut `[text]`.
-        let end = written
-            .rfind("](")
-            .or_else(|| written.rfind("]["))
-            .or_else(|| written.ends_with(']').then(|| written.len() - 1));
-        let Some(end) = end.filter(|end| *end >= opening.len()) else {
-            continue;
-        };
-        let inside = &written[opening.len()..end];
-        out.push_str(&text[done..link.range.start]);
-        if link.image {
-            if !inside.trim().is_empty() {
-                out.push_str(&format!(
-                    "<span class=\"missing-image\" title=\"{note}\">{inside}</span>"
-                ));
+        let inside = text.get(inner.clone()).unwrap_or("");
+        let replacement = if link.image {
+            let alt = one_line(inside);
+            if alt.is_empty() {
+                String::new()
+            } else {
+                format!("<span class=\"missing-image\" title=\"{note}\">{alt}</span>")
             }
         } else {
-            out.push_str(&format!(
+            format!(
                 "<span class=\"unresolved-link\" title=\"{note}\">{}</span>",
-                unlink_in(inside, resolves, note)
-            ));
-        }
+                unlink_in(&one_line(inside), resolves, note)
+            )
+        };
+        edits.push((link.range.clone(), replacement));
         done = link.range.end;
     }
-    out.push_str(&text[done..]);
+    // Raw `<a href>` and `<img src>`, found as `check` finds them.
+    for piece in raw_html(text) {
+        if edits
+            .iter()
+            .any(|(range, _)| range.start <= piece.range.start && piece.range.end <= range.end)
+        {
+            continue;
+        }
+        let Some(written) = text.get(piece.range.clone()) else {
+            continue;
+        };
+        let unlinked = unlink_raw(written, resolves, note);
+        if unlinked != written {
+            edits.push((piece.range.clone(), unlinked));
+        }
+    }
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, replacement) in edits {
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// A piece of raw HTML with each `<a>` whose `href` `resolves` rejects left without it, and
+/// each such `<img>` replaced by its alt text.
+fn unlink_raw(html: &str, resolves: &dyn Fn(&str) -> bool, note: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    while let Some(offset) = html[at..].find('<') {
+        let start = at + offset;
+        let Some(length) = html[start..].find('>') else {
+            break;
+        };
+        let end = start + length + 1;
+        let tag = &html[start..end];
+        let replacement =
+            crate::safety::start_tags(tag)
+                .into_iter()
+                .next()
+                .and_then(|(name, attributes)| {
+                    let key = match name.as_str() {
+                        "a" => "href",
+                        "img" => "src",
+                        _ => return None,
+                    };
+                    let (_, destination) =
+                        attributes.iter().find(|(k, v)| k == key && !v.is_empty())?;
+                    if resolves(destination) {
+                        return None;
+                    }
+                    Some(match name.as_str() {
+                        "img" => {
+                            let alt = attributes
+                                .iter()
+                                .find(|(k, _)| k == "alt")
+                                .map(|(_, v)| escape_html(&one_line(v)))
+                                .unwrap_or_default();
+                            if alt.is_empty() {
+                                String::new()
+                            } else {
+                                format!(
+                                    "<span class=\"missing-image\" title=\"{note}\">{alt}</span>"
+                                )
+                            }
+                        }
+                        _ => {
+                            let kept: String = attributes
+                                .iter()
+                                .filter(|(k, _)| k != "href")
+                                .map(|(k, v)| format!(" {k}=\"{}\"", escape_html(v)))
+                                .collect();
+                            format!("<a{kept}>")
+                        }
+                    })
+                });
+        out.push_str(&html[at..start]);
+        out.push_str(replacement.as_deref().unwrap_or(tag));
+        at = end;
+    }
+    out.push_str(&html[at..]);
     out
 }
 
@@ -1041,7 +1179,38 @@ mod unlink_tests {
         // A raw link loses its address, and text with nothing to change stays as it is.
         assert_eq!(
             unlink_unresolved("<a href=\"gone.md\">x</a>", &resolves, "m"),
-            "<a >x</a>"
+            "<a>x</a>"
+        );
+        assert_eq!(
+            unlink_unresolved(
+                "<a class='c' href='gone.md'>x</a> <img src=\"gone.png\" alt=\"A pic\">",
+                &resolves,
+                "m"
+            ),
+            "<a class=\"c\">x</a> <span class=\"missing-image\" title=\"m\">A pic</span>"
+        );
+        // Code is never touched.
+        let code = "```html\n<a href=\"gone.md\">x</a>\n```\n\n`[a](gone.md)`\n";
+        assert_eq!(unlink_unresolved(code, &resolves, "m"), code);
+        // A reference link holding an image, and a link text over two lines that would
+        // otherwise leave the span alone on its line (an HTML block, where escapes stop).
+        let out = unlink_unresolved("[![Build](ok.png)][ci]\n\n[ci]: gone.md\n", &resolves, "m");
+        assert!(
+            out.starts_with("<span class=\"unresolved-link\" title=\"m\">![Build](ok.png)</span>"),
+            "{out}"
+        );
+        let out = unlink_unresolved(
+            "[\n\\<img src=x onerror=alert(1)>](gone.md)\n",
+            &resolves,
+            "m",
+        );
+        assert_eq!(
+            out,
+            "<span class=\"unresolved-link\" title=\"m\">\\<img src=x onerror=alert(1)></span>\n"
+        );
+        assert!(
+            raw_html(&out).iter().all(|p| !p.html.contains("onerror")),
+            "{out}"
         );
         assert_eq!(
             unlink_unresolved("[b](ok.md)", &resolves, "m"),

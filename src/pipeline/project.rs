@@ -100,7 +100,12 @@ pub(crate) fn settle(
     };
     let file = sources.add(name, text);
     match Baseline::parse(&sources.file(file).text, file) {
-        Ok(known) => known.apply(diagnostics, sources).baselined,
+        Ok(known) => {
+            let baselined = known.apply(diagnostics, sources).baselined;
+            // The notes of entries fixed since follow the levels too (`baseline-fixed = "deny"`).
+            config.lints.apply(diagnostics);
+            baselined
+        }
         Err(problem) => {
             diagnostics.push(problem);
             Vec::new()

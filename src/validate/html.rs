@@ -17,13 +17,24 @@ pub(super) fn check(
     sources: &SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut check_text = |file: FileId, markdown: &str, base: Base| {
-        // A DocFX directive's attributes (`:::image alt-text="<alt text>":::`) are text, not HTML.
-        let directives: Vec<std::ops::Range<usize>> = crate::dialect::directives(markdown)
-            .into_iter()
-            .filter(|d| matches!(d.kind, crate::dialect::Kind::Image { .. }))
-            .map(|d| d.range)
-            .collect();
+    let mut check_text = |file: FileId, markdown: &str, base: Base, dialect: bool| {
+        // In a page (where DocFX directives are expanded), an image directive's opening line
+        // holds attributes (`:::image alt-text="<alt text>":::`), which are escaped as text; its
+        // description below is Markdown, checked like the rest.
+        let directives: Vec<std::ops::Range<usize>> = if dialect {
+            crate::dialect::directives(markdown)
+                .into_iter()
+                .filter(|d| matches!(d.kind, crate::dialect::Kind::Image { .. }))
+                .map(|d| {
+                    let line = markdown[d.range.clone()]
+                        .find('\n')
+                        .unwrap_or(d.range.len());
+                    d.range.start..d.range.start + line
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         for piece in markup::raw_html(markdown) {
             if directives
                 .iter()
@@ -72,18 +83,23 @@ pub(super) fn check(
     for field in text_fields(site) {
         match &field.text.value {
             Text::Source(text) => {
-                check_text(field.file, text, Base::After(field.text.range.start));
+                check_text(field.file, text, Base::After(field.text.range.start), false);
             }
             Text::Localized(map) => {
                 for text in map.values() {
-                    check_text(field.file, &text.value, Base::After(text.range.start));
+                    check_text(
+                        field.file,
+                        &text.value,
+                        Base::After(text.range.start),
+                        false,
+                    );
                 }
             }
         }
     }
     // Pages, and include files, which end up inside pages.
     for text in site.markdown_bodies() {
-        check_text(text.file, text.body, Base::Exact(text.offset));
+        check_text(text.file, text.body, Base::Exact(text.offset), true);
     }
     check_assets(site, diagnostics);
 }

@@ -74,6 +74,21 @@ fn a_lowered_link_error_renders_the_text_never_a_link_to_nothing() {
         en.contains(">The old dashboard</span>"),
         "the missing image's alt text: {en}"
     );
+    // Raw HTML links and images too, as `check` finds them (any quoting), never in code.
+    let page = project.read("content/check-service-health.md");
+    project.write(
+        "content/check-service-health.md",
+        &format!("{page}\n<img src=\"media/gone-raw.png\" alt=\"A raw picture\"> and <a href='gone-raw.md'>a raw link</a>.\n\n```html\n<a href=\"gone-raw.md\">kept as code</a>\n```\n"),
+    );
+    project.run(&["check"]).expect(0);
+    project.run(&["build"]).expect(0);
+    let en = project.read("build/html/en/check-service-health.html");
+    assert!(!en.contains("src=\"media/gone-raw.png\""), "{en}");
+    assert!(en.contains(">A raw picture</span>"), "{en}");
+    assert!(
+        en.contains("&lt;a href=\"gone-raw.md\"&gt;kept as code"),
+        "{en}"
+    );
     // The Markdown book does not point at nothing either.
     let markdown = project.read("build/markdown/en/src/check-service-health.md");
     assert!(!markdown.contains("old-portal-guide.md"), "{markdown}");
@@ -427,4 +442,61 @@ fn the_translation_status_reports_every_file_it_could_read() {
         ])
         .expect(1);
     assert!(out.exists(), "{}", run.stderr());
+}
+
+#[test]
+fn a_complex_image_description_is_checked_like_any_text() {
+    let project = Project::fixture("docfx");
+    let page = project.read("content/check-service-health.md");
+    project.write(
+        "content/check-service-health.md",
+        &format!(
+            "{page}\n:::image type=\"complex\" source=\"media/status-page.png\" alt-text=\"<the page>\":::\nThe page, <img src=x onerror=alert(1)> described.\n:::image-end:::\n"
+        ),
+    );
+    let stderr = project.run(&["check"]).expect(1).stderr();
+    assert!(
+        stderr.contains("error[unsafe-html]: attribute `onerror` of `<img>` is not allowed"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("`<the>`"),
+        "the alt text is text: {stderr}"
+    );
+}
+
+#[test]
+fn levels_apply_to_the_baseline_s_own_notes_and_translation_commands_honour_both() {
+    let project = with_two_defects();
+    let ja = project.read("content/ja/escalate-to-vendor.md");
+    project.write(
+        "content/ja/escalate-to-vendor.md",
+        &ja.replacen("---\n", "---\n<<<<<<< HEAD\n", 1),
+    );
+    project.run(&["check", "--write-baseline"]).expect(0);
+    // The page that does not load is a known problem: the translation status goes on.
+    let status = project.run(&["i18n", "status"]).expect(0);
+    assert!(
+        status.stdout().contains("check-service-health"),
+        "{}",
+        status.stdout()
+    );
+    // A fixed finding's note, raised to an error, fails the run until the baseline shrinks.
+    let page = project.read("content/check-service-health.md");
+    project.write(
+        "content/check-service-health.md",
+        &page.replace(
+            "[the old portal guide](old-portal-guide.md)",
+            "the old portal guide",
+        ),
+    );
+    let toml = project.read("book.toml");
+    project.write(
+        "book.toml",
+        &format!("{toml}\n[output.runbook.lints]\nbaseline-fixed = \"deny\"\n"),
+    );
+    let stderr = project.run(&["check"]).expect(1).stderr();
+    assert!(stderr.contains("error[baseline-fixed]"), "{stderr}");
+    project.run(&["check", "--write-baseline"]).expect(0);
+    project.run(&["check"]).expect(0);
 }
