@@ -798,9 +798,15 @@ struct LinkText {
     text: Range<usize>,
 }
 
+/// A link found so far, with the range its text covers once some of it is seen.
+struct Opened {
+    link: Link,
+    text: Option<Range<usize>>,
+}
+
 /// Every link and image of `text` with the range of its text, in order.
 fn link_texts(text: &str) -> Vec<LinkText> {
-    let mut found: Vec<LinkText> = Vec::new();
+    let mut found: Vec<Opened> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
@@ -810,13 +816,13 @@ fn link_texts(text: &str) -> Vec<LinkText> {
                     widen(&mut found[parent].text, &range);
                 }
                 open.push(found.len());
-                found.push(LinkText {
+                found.push(Opened {
                     link: Link {
                         destination: dest_url.to_string(),
                         range: range.clone(),
                         image: matches!(event, Event::Start(Tag::Image { .. })),
                     },
-                    text: usize::MAX..0,
+                    text: None,
                 });
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
@@ -829,20 +835,26 @@ fn link_texts(text: &str) -> Vec<LinkText> {
             }
         }
     }
-    for found in &mut found {
-        if found.text.start > found.text.end {
-            // No text at all (`[](x)`): an empty range just inside the opening bracket.
-            let inside = found.link.range.start + if found.link.image { 2 } else { 1 };
-            found.text = inside.min(found.link.range.end)..inside.min(found.link.range.end);
-        }
-    }
     found
+        .into_iter()
+        .map(|Opened { link, text }| {
+            // No text at all (`[](x)`): an empty range just inside the opening bracket.
+            let text = text.unwrap_or_else(|| {
+                let inside =
+                    (link.range.start + if link.image { 2 } else { 1 }).min(link.range.end);
+                inside..inside
+            });
+            LinkText { link, text }
+        })
+        .collect()
 }
 
-/// `range` grown to cover `inner`.
-fn widen(range: &mut Range<usize>, inner: &Range<usize>) {
-    range.start = range.start.min(inner.start);
-    range.end = range.end.max(inner.end);
+/// `range` grown to cover `inner` (or made of it).
+fn widen(range: &mut Option<Range<usize>>, inner: &Range<usize>) {
+    *range = Some(match range.take() {
+        Some(range) => range.start.min(inner.start)..range.end.max(inner.end),
+        None => inner.clone(),
+    });
 }
 
 /// A link's text as one line: a text over several lines keeps no line break (and no container
