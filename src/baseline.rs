@@ -80,8 +80,9 @@ fn key(diagnostic: &Diagnostic, sources: &SourceMap) -> Key {
     (file, diagnostic.code.to_string(), fingerprint)
 }
 
-/// Whether a diagnostic may be recorded in (and tolerated by) a baseline.
-fn recordable(diagnostic: &Diagnostic) -> bool {
+/// Whether a diagnostic may be recorded in (and tolerated by) a baseline: an error or warning of
+/// a code that can be lowered.
+pub fn is_recordable(diagnostic: &Diagnostic) -> bool {
     diagnostic.severity != Severity::Note && crate::lints::is_lowerable(diagnostic.code)
 }
 
@@ -89,7 +90,7 @@ impl Baseline {
     /// The baseline of `diagnostics`: every error and warning of a code that can be lowered.
     pub fn of(diagnostics: &[Diagnostic], sources: &SourceMap) -> Self {
         let mut counted: BTreeMap<Key, (String, u32)> = BTreeMap::new();
-        for diagnostic in diagnostics.iter().filter(|d| recordable(d)) {
+        for diagnostic in diagnostics.iter().filter(|d| is_recordable(d)) {
             let entry = counted
                 .entry(key(diagnostic, sources))
                 .or_insert_with(|| (diagnostic.message.clone(), 0));
@@ -165,7 +166,7 @@ impl Baseline {
             .collect();
         let mut baselined = Vec::new();
         diagnostics.retain(|diagnostic| {
-            if !recordable(diagnostic) {
+            if !is_recordable(diagnostic) {
                 return true;
             }
             match left.get_mut(&key(diagnostic, sources)) {

@@ -933,16 +933,9 @@ fn check(root: &Path, options: CheckOptions, color: bool) -> ExitCode {
     if write_baseline {
         return write_baseline_file(root, format, color);
     }
-    let mut checked = match runbook::check(root) {
+    let mut checked = match checked_or_failed(runbook::check(root), format, color) {
         Ok(checked) => checked,
-        Err(Error::Content {
-            sources,
-            diagnostics,
-        }) => {
-            print_diagnostics(&diagnostics, &sources, format, color);
-            return ExitCode::FAILURE;
-        }
-        Err(error) => return fail(error, color),
+        Err(code) => return code,
     };
     if list_external {
         let links = runbook::validate::links::external_links(
@@ -1023,17 +1016,13 @@ fn check(root: &Path, options: CheckOptions, color: bool) -> ExitCode {
 /// (replaced whole); those that cannot (safety, a broken configuration or flow) are shown and
 /// fail the run.
 fn write_baseline_file(root: &Path, format: Format, color: bool) -> ExitCode {
-    let checked = match runbook::check_with(root, runbook::pipeline::BaselineUse::Ignore) {
+    let ignoring = runbook::check_with(root, runbook::pipeline::BaselineUse::Ignore);
+    let checked = match checked_or_failed(ignoring, format, color) {
         Ok(checked) => checked,
-        Err(Error::Content {
-            sources,
-            diagnostics,
-        }) => {
-            print_diagnostics(&diagnostics, &sources, format, color);
+        Err(code) => {
             eprintln!("the baseline was not written");
-            return ExitCode::FAILURE;
+            return code;
         }
-        Err(error) => return fail(error, color),
     };
     let baseline = runbook::baseline::Baseline::of(&checked.diagnostics, &checked.sources);
     let path = checked.config.root.join(&checked.config.baseline);
@@ -1045,7 +1034,7 @@ fn write_baseline_file(root: &Path, format: Format, color: bool) -> ExitCode {
     let refused: Vec<Diagnostic> = checked
         .diagnostics
         .iter()
-        .filter(|d| d.severity != Severity::Note && !runbook::lints::is_lowerable(d.code))
+        .filter(|d| d.severity != Severity::Note && !runbook::baseline::is_recordable(d))
         .cloned()
         .collect();
     eprintln!(
@@ -1065,6 +1054,26 @@ fn write_baseline_file(root: &Path, format: Format, color: bool) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// A checked project, or the exit code after its configuration's problems (in `format`) or
+/// another failure were shown.
+fn checked_or_failed(
+    result: Result<runbook::Checked, Error>,
+    format: Format,
+    color: bool,
+) -> Result<runbook::Checked, ExitCode> {
+    match result {
+        Ok(checked) => Ok(checked),
+        Err(Error::Content {
+            sources,
+            diagnostics,
+        }) => {
+            print_diagnostics(&diagnostics, &sources, format, color);
+            Err(ExitCode::FAILURE)
+        }
+        Err(error) => Err(fail(error, color)),
     }
 }
 

@@ -470,9 +470,7 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
     let mut lints = crate::lints::Lints::default();
     for (code, level) in &runbook.lints {
         if let Err(error) = lints.set(code.get_ref(), level.get_ref()) {
-            let span = if crate::lints::find(code.get_ref()).is_some()
-                && crate::lints::Level::parse(level.get_ref()).is_none()
-            {
+            let span = if error.at_level {
                 level.span()
             } else {
                 code.span()

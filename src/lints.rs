@@ -183,6 +183,8 @@ pub struct LintError {
     pub message: String,
     /// A likely fix.
     pub help: Option<String>,
+    /// Whether the level is at fault (else the code).
+    pub at_level: bool,
 }
 
 impl Lints {
@@ -200,12 +202,14 @@ impl Lints {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "docs/diagnostics.md lists every code".to_string(),
                 }),
+                at_level: false,
             });
         };
         let Some(level) = Level::parse(level) else {
             return Err(LintError {
                 message: format!("`{level}` is not a lint level"),
                 help: Some("write `\"allow\"`, `\"warn\"` or `\"deny\"`".to_string()),
+                at_level: true,
             });
         };
         let lowers = match level {
@@ -223,6 +227,7 @@ impl Lints {
                 help: Some(format!(
                     "remove `{name}` from `[output.runbook.lints]` and fix each finding"
                 )),
+                at_level: false,
             });
         }
         self.levels.insert(code.name, level);

@@ -55,7 +55,7 @@ pub struct LocaleView<'a> {
     /// Translations needing review, when rendering marks them.
     pub marks: Option<&'a Marks>,
     /// Pages' texts with their links to nothing shown as text, when rendering tolerates such
-    /// findings (`render::unlinked_pages`).
+    /// findings (`render::unlinked_texts`).
     pub unlinked: Option<&'a UnlinkedTexts>,
 }
 
@@ -760,11 +760,16 @@ impl<'a> LocaleView<'a> {
 /// an `# h1` (taken before the body's headings, as DocFX does, so `[x](#page-title)` works).
 pub fn page_anchors(version: &crate::model::PageVersion) -> (Anchors, Option<String>) {
     let mut anchors = new_page_anchors();
-    let title_id = version
+    let title_id = title_id(version, &mut anchors);
+    (anchors, title_id)
+}
+
+/// The id a page's title takes among `anchors` when the page opens with an `# h1`.
+pub fn title_id(version: &crate::model::PageVersion, anchors: &mut Anchors) -> Option<String> {
+    version
         .heading
         .as_deref()
-        .map(|heading| anchors.unique(&markup::plain_text(heading)));
-    (anchors, title_id)
+        .map(|heading| anchors.unique(&markup::plain_text(heading)))
 }
 
 /// The anchors of a new output page: the templates' own ids already taken.

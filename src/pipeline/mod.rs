@@ -301,7 +301,14 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
         ..
     } = read_project(&options.root, options.pdf)?;
     let found = segments(&site, &config);
-    diagnostics.extend(validate_project(&site, &config, &mut sources, &found));
+    let links = crate::validate::links::LinkResolver::new(&site, &config);
+    diagnostics.extend(validate_project(
+        &site,
+        &config,
+        &mut sources,
+        &found,
+        &links,
+    ));
     // Links to nothing that the project tolerates (lowered or baselined) become text when
     // rendered; with none reported, every link resolves and no page needs looking at again.
     // (Links to a file that did not load are not reported again, but lead nowhere too.)
@@ -348,9 +355,11 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
     let mut cx = RenderContext::new(&site, &config, &sources, found.segments);
     cx.pdf &= target == Target::Directory;
     if unresolved {
-        cx.unlinked = render::unlinked_pages(&site, &config, &sources);
+        cx.unlinked = render::unlinked_texts(&links, &site, &config, &sources);
         stage("links to nothing shown as text");
     }
+    // The link targets (every page's ids) are not held through rendering.
+    drop(links);
     if sharded {
         cx.locales = config
             .locales

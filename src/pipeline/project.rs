@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, has_errors};
 use crate::model::Site;
 use crate::source::SourceMap;
+use crate::validate::links::LinkResolver;
 
 /// The project loaded and validated, with every diagnostic.
 pub struct Checked {
@@ -53,8 +54,15 @@ pub enum BaselineUse {
 pub fn check_with(root: &Path, baseline: BaselineUse) -> Result<Checked, Error> {
     let mut checked = read_project(root, false)?;
     let found = segments(&checked.site, &checked.config);
-    let diagnostics =
-        validate_project(&checked.site, &checked.config, &mut checked.sources, &found);
+    let links = LinkResolver::new(&checked.site, &checked.config);
+    let diagnostics = validate_project(
+        &checked.site,
+        &checked.config,
+        &mut checked.sources,
+        &found,
+        &links,
+    );
+    drop((links, found));
     checked.diagnostics.extend(diagnostics);
     if checked.config.site_url.is_none() {
         checked.diagnostics.push(without_site_url());
@@ -124,17 +132,19 @@ fn without_site_url() -> Diagnostic {
 
 /// Every problem in the loaded project's relations, and in its template overrides (read as the
 /// build reads them, so a broken one fails `check` too). `segments` are the project's
-/// translation segments, cut once by the caller, which may render with them afterwards.
+/// translation segments and `links` its link targets, made once by the caller, which may
+/// render with them afterwards.
 pub(crate) fn validate_project(
     site: &Site,
     config: &Config,
     sources: &mut SourceMap,
     segments: &Segments<'_>,
+    links: &LinkResolver<'_>,
 ) -> Vec<Diagnostic> {
     // Relations are checked even when some file did not parse: links and references to a file
     // that could not be read are not reported again (`Site::unreadable`), so one broken file
     // hides no other file's problems.
-    let mut diagnostics = validate::validate(site, config, sources, segments);
+    let mut diagnostics = validate::validate(site, config, sources, segments, links);
     diagnostics.extend(template_problem(config, sources));
     diagnostics
 }

@@ -67,7 +67,7 @@ pub struct RenderContext<'a> {
     /// The SHA-256 of each source file, by index, made the first time a unit asks.
     file_keys: std::sync::OnceLock<Vec<[u8; 32]>>,
     /// Pages' texts, by (locale, content path), whose links or images lead nowhere (findings
-    /// the project lowered or baselined), with those shown as text ([`unlinked_pages`]).
+    /// the project lowered or baselined), with those shown as text ([`unlinked_texts`]).
     pub unlinked: crate::view::UnlinkedTexts,
 }
 
@@ -75,13 +75,13 @@ pub struct RenderContext<'a> {
 /// image `check` found leading nowhere, with those shown as text (`markup::unlink_unresolved`),
 /// so that a build tolerating such findings never writes a link to nothing. Texts whose links
 /// all resolve are left out.
-pub fn unlinked_pages(
+pub fn unlinked_texts(
+    resolver: &crate::validate::links::LinkResolver<'_>,
     site: &Site,
     config: &Config,
     sources: &SourceMap,
 ) -> crate::view::UnlinkedTexts {
     use rayon::prelude::*;
-    let resolver = crate::validate::links::LinkResolver::new(site, config, sources);
     let fields = crate::model::fields::text_fields(site);
     let mut unlinked = crate::view::UnlinkedTexts::default();
     for locale in &config.locales {
@@ -92,7 +92,7 @@ pub fn unlinked_pages(
             .par_iter()
             .filter_map(|page| {
                 let (version, _) = view.page_version(page)?;
-                let resolves = |d: &str| resolver.resolves(locale, &page.path, d);
+                let resolves = |d: &str| resolver.resolves(sources, locale, &page.path, d);
                 let text = crate::markup::unlink_unresolved(&version.expanded, &resolves, &note);
                 (text != version.expanded).then(|| ((locale.clone(), page.path.clone()), text))
             })
@@ -103,7 +103,7 @@ pub fn unlinked_pages(
             let Some((markdown, _)) = field.text.value.shown_in(locale, source) else {
                 continue;
             };
-            let resolves = |d: &str| resolver.resolves(locale, field.from, d);
+            let resolves = |d: &str| resolver.resolves(sources, locale, field.from, d);
             let text = crate::markup::unlink_unresolved(markdown, &resolves, &note);
             if text != markdown {
                 unlinked

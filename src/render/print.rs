@@ -541,10 +541,7 @@ impl<'a> Print<'_, 'a> {
                 let (version, fallback) = view.page_version(page)?;
                 let shown = Shown::in_locale(view.page_text(&page.path, version), fallback);
                 // The title keeps its id, as on the site, so that the page's links to it work.
-                let title_id = version
-                    .heading
-                    .as_deref()
-                    .map(|heading| anchors.unique(&markup::plain_text(heading)));
+                let title_id = crate::view::title_id(version, &mut anchors);
                 Some(json!({
                     "number": first_appendix + i,
                     "title": version.title(),

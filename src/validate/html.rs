@@ -21,7 +21,8 @@ pub(super) fn check(
         // In a page (where DocFX directives are expanded), an image directive's opening line
         // holds attributes (`:::image alt-text="<alt text>":::`), which are escaped as text; its
         // description below is Markdown, checked like the rest.
-        let directives: Vec<std::ops::Range<usize>> = if dialect {
+        let pieces = markup::raw_html(markdown);
+        let directives: Vec<std::ops::Range<usize>> = if dialect && !pieces.is_empty() {
             crate::dialect::directives(markdown)
                 .into_iter()
                 .filter(|d| matches!(d.kind, crate::dialect::Kind::Image { .. }))
@@ -35,7 +36,7 @@ pub(super) fn check(
         } else {
             Vec::new()
         };
-        for piece in markup::raw_html(markdown) {
+        for piece in pieces {
             if directives
                 .iter()
                 .any(|d| d.start <= piece.range.start && piece.range.end <= d.end)

@@ -41,6 +41,9 @@ struct LinkSource<'a> {
     /// Where `markdown` is in the file: exactly at an offset (page bodies), or somewhere after
     /// one (YAML scalars, whose escapes and folding move characters).
     base: Base,
+    /// Whether problems get "did you mean" hints (not when rendering, which only asks whether a
+    /// link resolves).
+    hints: bool,
 }
 
 /// Every Markdown text and page body as each locale shows it.
@@ -57,6 +60,7 @@ fn link_sources<'a>(site: &'a Site, config: &'a Config) -> Vec<LinkSource<'a>> {
                     fallback,
                     markdown,
                     base: Base::After(start),
+                    hints: true,
                 });
             }
         }
@@ -69,6 +73,7 @@ fn link_sources<'a>(site: &'a Site, config: &'a Config) -> Vec<LinkSource<'a>> {
                     fallback,
                     markdown: &version.body,
                     base: Base::Exact(version.body_offset),
+                    hints: true,
                 });
             }
         }
@@ -83,6 +88,7 @@ fn link_sources<'a>(site: &'a Site, config: &'a Config) -> Vec<LinkSource<'a>> {
                     fallback,
                     markdown: &version.body,
                     base: Base::Exact(version.body_offset),
+                    hints: true,
                 });
             }
         }
@@ -112,9 +118,6 @@ struct Targets<'a> {
     views: HashMap<&'a str, LocaleView<'a>>,
     /// The element ids of every page in every locale, computed once, in parallel.
     ids: HashMap<String, HashMap<String, PageIds>>,
-    /// Whether problems get "did you mean" hints (not when rendering, which only asks whether a
-    /// link resolves).
-    hints: bool,
 }
 
 /// The element ids of one page in one locale.
@@ -187,7 +190,6 @@ impl<'a> Targets<'a> {
             assets,
             views,
             ids,
-            hints: true,
         }
     }
 
@@ -220,25 +222,31 @@ pub const UNRESOLVED_CODES: &[&str] = &[
     "link-directory",
 ];
 
-/// Answers, for a link in a rendered page, whether it leads somewhere the build writes: the
-/// same rules as `check` (one owner), so a link `check` reported (and the project tolerated)
-/// is rendered as text, and every other link is kept.
+/// What links can lead to in the output (pages, files, directories, every page's element ids
+/// in every locale), computed once per run: the link check reads it, and rendering asks it
+/// whether a link resolves (the same rules, one owner), so a link `check` reported (and the
+/// project tolerated) is rendered as text, and every other link is kept.
 pub struct LinkResolver<'a> {
     targets: Targets<'a>,
-    sources: &'a SourceMap,
 }
 
 impl<'a> LinkResolver<'a> {
-    /// The resolver of a validated site.
-    pub fn new(site: &'a Site, config: &'a Config, sources: &'a SourceMap) -> Self {
-        let mut targets = Targets::new(site, config);
-        targets.hints = false;
-        Self { targets, sources }
+    /// The targets of a loaded site.
+    pub fn new(site: &'a Site, config: &'a Config) -> Self {
+        Self {
+            targets: Targets::new(site, config),
+        }
     }
 
     /// Whether `destination`, written in the expanded text of the page at content path `from`
     /// as shown in `locale`, leads to a page, anchor or file of the output (external links do).
-    pub fn resolves(&self, locale: &str, from: &str, destination: &str) -> bool {
+    pub fn resolves(
+        &self,
+        sources: &SourceMap,
+        locale: &str,
+        from: &str,
+        destination: &str,
+    ) -> bool {
         let source = LinkSource {
             file: FileId::default(),
             from,
@@ -246,6 +254,7 @@ impl<'a> LinkResolver<'a> {
             fallback: true,
             markdown: "",
             base: Base::Exact(0),
+            hints: false,
         };
         // A page that did not load is not written, whatever `check` says of links to it.
         let path = destination.split(['#', '?']).next().unwrap_or(destination);
@@ -259,16 +268,17 @@ impl<'a> LinkResolver<'a> {
         {
             return false;
         }
-        check_link(&source, destination, &self.targets, self.sources)
+        check_link(&source, destination, &self.targets, sources)
             .iter()
             .all(|(code, ..)| !UNRESOLVED_CODES.contains(code))
     }
 }
 
-pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
-    let targets = Targets::new(site, config);
-    duplicate_ids(&targets, sources, out);
-    tables_of_contents(&targets, sources, out);
+pub(super) fn check(links: &LinkResolver<'_>, sources: &SourceMap, out: &mut Vec<Diagnostic>) {
+    let targets = &links.targets;
+    let (site, config) = (targets.site, targets.config);
+    duplicate_ids(targets, sources, out);
+    tables_of_contents(targets, sources, out);
     // Findings by (place, problem) → the locales in which the problem shows.
     let mut findings: BTreeMap<Finding, BTreeSet<&str>> = BTreeMap::new();
     // Links by place → the locales that show them (a source text shows wherever it falls back).
@@ -283,7 +293,7 @@ pub(super) fn check(site: &Site, config: &Config, sources: &SourceMap, out: &mut
                     let span = destination_span(&source, &link, sources);
                     (
                         span,
-                        check_link(&source, &link.destination, &targets, sources),
+                        check_link(&source, &link.destination, targets, sources),
                     )
                 })
                 .collect();
@@ -392,6 +402,7 @@ fn tables_of_contents(targets: &Targets<'_>, sources: &SourceMap, out: &mut Vec<
             fallback: false,
             markdown: "",
             base: Base::Exact(0),
+            hints: true,
         };
         walk(&toc.items, &source, targets, sources, out);
     }
@@ -574,7 +585,7 @@ fn check_link(
                     destination,
                     targets.pages.iter().map(String::as_str),
                     ".md",
-                    targets.hints,
+                    source.hints,
                 )];
             }
             let mut problems = Vec::new();
@@ -615,7 +626,7 @@ fn check_link(
                     .copied()
                     .chain(targets.site.skipped.iter().map(String::as_str)),
                 "",
-                targets.hints,
+                source.hints,
             )]
         }
     }
@@ -772,7 +783,7 @@ fn anchor(
             }),
         )];
     }
-    if !targets.hints {
+    if !source.hints {
         return vec![error("broken-anchor", String::new(), None)];
     }
     let close = did_you_mean(fragment, ids.set.iter().map(String::as_str));

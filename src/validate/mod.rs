@@ -20,18 +20,20 @@ use crate::source::{FileId, SourceMap, Span};
 
 /// Every problem in `site` under `config`, in a stable order (by check, then by file order).
 /// `sources` holds the files' text, to place links written inside YAML scalars; `segments` are
-/// the site's translation segments (cut once per run, shared with rendering).
+/// the site's translation segments (cut once per run, shared with rendering); `links` are the
+/// site's link targets (made once per run, shared with rendering).
 pub fn validate(
     site: &Site,
     config: &Config,
     sources: &SourceMap,
     segments: &Segments<'_>,
+    links: &links::LinkResolver<'_>,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     references::check(site, &mut diagnostics);
     texts::check(site, config, &mut diagnostics);
     flow::check(site, &mut diagnostics);
-    links::check(site, config, sources, &mut diagnostics);
+    links::check(links, sources, &mut diagnostics);
     html::check(site, config, sources, &mut diagnostics);
     dialect::check(site, config, &mut diagnostics);
     translations::check(site, config, segments, &mut diagnostics);
