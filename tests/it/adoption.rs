@@ -178,7 +178,18 @@ fn safety_codes_and_unknown_codes_are_refused_in_the_configuration() {
 fn the_baseline_tolerates_what_it_records_and_fails_on_every_new_finding() {
     let project = with_two_defects();
     let run = project.run(&["check", "--write-baseline"]).expect(0);
-    assert!(run.stderr().contains("recorded"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("recorded 3 finding(s)"),
+        "{}",
+        run.stderr()
+    );
+    let json = project
+        .run(&["check", "--format", "json"])
+        .expect(0)
+        .stdout();
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["summary"]["baselined"], 3, "{json}");
+    assert_eq!(report["summary"]["errors"], 0, "{json}");
     let baseline = project.read("runbook-baseline.json");
     assert!(
         !baseline.contains("\"line\""),
