@@ -145,6 +145,36 @@ pub struct Config {
     /// The baseline of known findings, relative to the root (`[output.runbook] baseline`,
     /// default `runbook-baseline.json`).
     pub baseline: PathBuf,
+    /// Which Markdown pages are procedures (`[output.runbook.procedure-pages]`); a page's own
+    /// `procedure:` front matter key overrides it.
+    pub procedure_pages: ProcedurePages,
+}
+
+/// `[output.runbook.procedure-pages]`: the Markdown pages whose ordered lists are steps.
+#[derive(Clone, Debug, Default)]
+pub struct ProcedurePages {
+    /// Pages matched by content path (globs relative to `content/`).
+    pub paths: Option<globset::GlobSet>,
+    /// Pages whose front matter key holds one of these values (`"ms.topic" = ["how-to"]`).
+    pub metadata: BTreeMap<String, Vec<String>>,
+}
+
+impl ProcedurePages {
+    /// Whether a page at `relative` (its source file's content path) with this front matter
+    /// metadata is a procedure page by the project's rule.
+    pub fn matches(&self, relative: &str, metadata: &BTreeMap<String, serde_json::Value>) -> bool {
+        let by_path = self
+            .paths
+            .as_ref()
+            .is_some_and(|set| set.is_match(relative));
+        let by_metadata = self.metadata.iter().any(|(key, values)| {
+            metadata
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|value| values.iter().any(|v| v.eq_ignore_ascii_case(value.trim())))
+        });
+        by_path || by_metadata
+    }
 }
 
 /// Where the site-root links under one prefix lead.
@@ -285,6 +315,17 @@ struct RunbookTable {
     #[serde(default)]
     lints: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
     baseline: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    procedure_pages: ProcedurePagesTable,
+}
+
+/// `[output.runbook.procedure-pages]` as written.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcedurePagesTable {
+    paths: Option<Vec<toml::Spanned<String>>>,
+    #[serde(default)]
+    metadata: BTreeMap<String, Vec<String>>,
 }
 
 /// Reads and checks `ROOT/book.toml`. The file is added to `sources` so that diagnostics can quote
@@ -352,7 +393,7 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
             )),
         ]);
     }
-    let runbook = raw.output.runbook.unwrap_or_default();
+    let mut runbook = raw.output.runbook.unwrap_or_default();
     let book_language = raw.book.language.as_ref().map(|l| l.get_ref().clone());
     let locales: Vec<String> = match &runbook.locales {
         Some(list) => {
@@ -467,6 +508,14 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
     let exclude = glob_set(&runbook.exclude, file, "exclude", &mut diagnostics);
     let outside = glob_set(&runbook.outside, file, "outside", &mut diagnostics);
     let root_links = root_links(&runbook.root_links, file, &mut diagnostics);
+    let procedure_pages = ProcedurePages {
+        paths: runbook
+            .procedure_pages
+            .paths
+            .as_ref()
+            .map(|paths| glob_set(paths, file, "procedure-pages.paths", &mut diagnostics)),
+        metadata: std::mem::take(&mut runbook.procedure_pages.metadata),
+    };
     let mut lints = crate::lints::Lints::default();
     for (code, level) in &runbook.lints {
         if let Err(error) = lints.set(code.get_ref(), level.get_ref()) {
@@ -547,6 +596,7 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         outside,
         lints,
         baseline,
+        procedure_pages,
     })
 }
 

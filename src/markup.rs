@@ -5,6 +5,10 @@
 //! renderer and by validation, so an anchor that checks is an anchor that exists; it follows
 //! mdBook's rule, so anchors also work in the generated mdBook sources.
 
+mod steps;
+
+pub use steps::{ListItem, NOT_STEPS_MARKER, OrderedList, StepsHtml, ordered_lists};
+
 use crate::paths::md_link_to_html;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -368,10 +372,28 @@ pub fn to_html_labeled(
     rewrite: &dyn Fn(&str) -> LinkRewrite,
     labels: &AlertLabels,
 ) -> String {
+    to_html_steps(text, flavor, anchors, rewrite, labels, &[])
+}
+
+/// Renders Markdown to HTML like [`to_html_labeled`], the ordered lists that `steps` names shown
+/// as steps: each list, item and item title wrapped in the HTML given (which is not sanitized:
+/// the renderer makes it from escaped text).
+pub fn to_html_steps(
+    text: &str,
+    flavor: Flavor,
+    anchors: &mut Anchors,
+    rewrite: &dyn Fn(&str) -> LinkRewrite,
+    labels: &AlertLabels,
+    steps: &[StepsHtml],
+) -> String {
     let mut notes: Vec<Option<String>> = Vec::new();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut raw_html = false;
+    let mut decorate = steps::Decorate::new(steps);
     for event in Parser::new_ext(text, options()) {
+        if decorate.event(&event, &mut events) {
+            continue;
+        }
         match event {
             // Raw links go where Markdown links go.
             Event::Html(html) | Event::InlineHtml(html)
@@ -453,7 +475,7 @@ pub fn to_html_labeled(
     if flavor == Flavor::Inline {
         html.truncate(html.trim_end().len());
     }
-    html
+    steps::put_inserts(&html, &decorate.inserts)
 }
 
 /// The headings of parsed events with their anchors, in order. Explicit `{#id}`s are reserved
@@ -506,6 +528,22 @@ fn assign_heading_ids(events: &[Event<'_>], anchors: &mut Anchors) -> Vec<Headin
             Heading { level, text, id }
         })
         .collect()
+}
+
+/// Plain text escaped for Markdown: every ASCII punctuation character that could start markup
+/// is backslash-escaped, so the text reads back as itself.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '~' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Text escaped for HTML (`<`, `>`, `&`, `"` and `'`).

@@ -142,6 +142,15 @@ pub fn is_page_file(path: &str) -> bool {
     name.ends_with(".html") || name.ends_with(".htm")
 }
 
+/// The stem of a procedure's own output files (checklists, PDFs): its path, with a page
+/// procedure's `#ANCHOR` as one more folder (`page#add-a-user` → `page/add-a-user`).
+pub fn procedure_stem(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.split_once('#') {
+        Some((page, anchor)) => format!("{page}/{anchor}").into(),
+        None => path.into(),
+    }
+}
+
 /// Element ids the default templates use themselves, all under the `rb-` prefix, which no step or
 /// category id and no heading of a page is likely to produce, so that a page's `## Steps` or
 /// `<a name="search"></a>` keeps its own id; a heading that does slugify to one gets `-1`.

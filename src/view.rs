@@ -552,14 +552,14 @@ impl<'a> LocaleView<'a> {
 
     /// The procedure in this locale.
     pub fn procedure(&self, procedure: &'a Procedure) -> ProcedureView<'a> {
-        let steps = procedure
-            .steps
+        let shown_steps = procedure.steps_in(self.locale);
+        let steps = shown_steps
             .iter()
             .enumerate()
             .map(|(index, step)| {
                 let then = match &step.next {
                     Some(target) => Some(self.destination(procedure, &target.value)),
-                    None if index + 1 == procedure.steps.len() && step.decision.is_none() => {
+                    None if index + 1 == shown_steps.len() && step.decision.is_none() => {
                         Some(Destination::End)
                     }
                     None => None,
@@ -696,6 +696,14 @@ impl<'a> LocaleView<'a> {
             ids.extend(title_id);
             headings(&mut anchors, shown, &mut ids);
             ids.extend(markup::html_ids(shown.markdown));
+            for procedure in self.site.procedures_of_page(content_path) {
+                let steps = procedure.steps_in(self.locale);
+                ids.extend(steps.iter().map(|s| s.id.value.clone()));
+                // On a page with several, each list's section has its anchor.
+                let several = procedure.path.contains('#');
+                let anchor = procedure.page.as_ref().filter(|_| several);
+                ids.extend(anchor.map(|p| p.anchor.clone()));
+            }
         } else if content_path != INDEX_PATH {
             return None;
         }

@@ -1112,6 +1112,8 @@
     var byId = Object.create(null);
     var h1 = article ? article.querySelector("h1") : null;
     var lis = article ? article.querySelectorAll("ol.steps > li.step") : [];
+    /* A procedure read from a page's list is named by its section, not the page's h1. */
+    var named = article ? article.getAttribute("data-title") : null;
     Array.prototype.forEach.call(lis, function (li, i) {
       var kind = li.classList.contains("decision") ? "decision"
         : li.classList.contains("escalation") ? "escalation" : "action";
@@ -1157,7 +1159,7 @@
       categories: categories,
       id: article ? article.getAttribute("data-procedure") : "",
       version: article ? article.getAttribute("data-version") : "",
-      title: h1 ? trim(h1.textContent) : "",
+      title: named !== null ? named : h1 ? trim(h1.textContent) : "",
       steps: steps,
       byId: byId
     };
@@ -1256,9 +1258,9 @@
 
   /* The run as Markdown, byte for byte what `runbook record render --format md` writes, with
      the text of this page (its strings, title, labels, step titles, answers and categories). */
-  function runMarkdown(run, strings) {
+  function runMarkdown(run, strings, article) {
     var S = strings || readStrings(document.querySelector("[data-strings]") || document.documentElement);
-    var page = readProcedure(document.querySelector("article.procedure"));
+    var page = readProcedure(article || document.querySelector(".procedure[data-procedure]"));
     function s(key) { return S[key] || ""; }
     var lines = ["# " + fill(s("run-record-title"), { title: esc(page.title || run.title || "") }), ""];
     /* The form's labels are the project's own words; a key only the record knows is typed text. */
@@ -1319,8 +1321,11 @@
     var resume;
     if (home) {
       resume = element("a", "run-resume", S["run-resume"]);
-      resume.href = run.procedure.split("/").map(encodeURIComponent).join("/") + ".html" +
-        (run.finished ? "#rb-run" : "");
+      /* A page's procedure is `PAGE#ANCHOR`: its run is at that anchor of the page. */
+      var hash = run.procedure.indexOf("#");
+      var page = hash < 0 ? run.procedure : run.procedure.slice(0, hash);
+      resume.href = page.split("/").map(encodeURIComponent).join("/") + ".html" +
+        (hash >= 0 ? "#" + encodeURIComponent(run.procedure.slice(hash + 1)) : run.finished ? "#rb-run" : "");
     } else {
       resume = button("run-resume", S["run-resume"]);
     }
@@ -1376,7 +1381,7 @@
     var summary = active.querySelector(".run-summary");
     var undoButton = active.querySelector(".run-undo");
     var finishButton = active.querySelector(".run-finish");
-    var status = panel.querySelector("#rb-run-status");
+    var status = panel.querySelector(".run-status");
     var recordBox = element("div", "run-record");
     var where = element("p", "run-where");
     active.insertBefore(recordBox, active.firstChild);
@@ -1816,7 +1821,7 @@
       announce(S["run-finished-now"]);
     });
     active.querySelector(".run-copy").addEventListener("click", function () {
-      var text = runMarkdown(run, S);
+      var text = runMarkdown(run, S, article);
       var copyButton = this;
       function copied() {
         copyFailed.hidden = true;
@@ -1978,7 +1983,7 @@
     var ul = section.querySelector("ul");
     /* The live region goes after the section, so that it is heard when the last run is
        deleted and the section hides. */
-    var status = section.querySelector("#rb-run-status");
+    var status = section.querySelector(".run-status");
     if (status) section.insertAdjacentElement("afterend", status);
 
     function show() {
@@ -2052,9 +2057,12 @@
     var choice = document.querySelector("main.language-choice[data-choose]");
     if (choice) setUpLanguageChoice(choice);
     setUpTabs();
-    var article = document.querySelector("article.procedure[data-procedure]");
-    var panel = document.getElementById("rb-run");
-    if (article && panel && panel.hasAttribute("data-strings")) setUpRun(panel, article);
+    /* A procedure's page has one procedure; a procedure page one per list of steps, each with
+       its own run panel. */
+    document.querySelectorAll(".procedure[data-procedure]").forEach(function (article) {
+      var panel = article.querySelector(".run-panel[data-strings]");
+      if (panel) setUpRun(panel, article);
+    });
     var home = document.querySelector("section.run-home[data-strings]");
     if (home) setUpRunHome(home);
   }

@@ -8,6 +8,7 @@
 
 pub mod dates;
 mod pages;
+pub mod procedure_pages;
 pub mod yaml;
 
 use std::collections::BTreeMap;
@@ -271,6 +272,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
     });
     site.procedures.sort_by(|a, b| a.path.cmp(&b.path));
     expand_pages(&mut site, config, &mut diagnostics);
+    procedure_pages::read(&mut site, config, sources, &mut diagnostics);
     if !skipped.is_empty() {
         skipped.sort();
         let mut reasons: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -850,6 +852,7 @@ mod tests {
             outside: globset::GlobSet::empty(),
             lints: crate::lints::Lints::default(),
             baseline: "runbook-baseline.json".into(),
+            procedure_pages: Default::default(),
         }
     }
 

@@ -134,6 +134,10 @@ pub struct Site {
     pub procedures: Vec<Procedure>,
     /// Pages, sorted by path; `index` is the home page when present.
     pub pages: Vec<Page>,
+    /// Procedures read from the ordered lists of procedure pages, sorted by path (the page's
+    /// path, or `PAGE#ANCHOR` on a page with several); shown on their page, never a page of
+    /// their own.
+    pub page_procedures: Vec<Procedure>,
     /// UI string overrides from `content/ui.yaml`, by locale.
     pub ui: BTreeMap<String, UiOverrides>,
     /// Other files (images, downloads); copied into every locale of every output as they are.
@@ -202,6 +206,36 @@ impl Site {
             .binary_search_by(|p| p.path.as_str().cmp(path))
             .ok()?;
         self.procedures.get(index)
+    }
+
+    /// Every procedure, YAML then page procedures: what checklists, runbooks and runs cover.
+    pub fn all_procedures(&self) -> impl Iterator<Item = &Procedure> {
+        self.procedures.iter().chain(&self.page_procedures)
+    }
+
+    /// The procedure a run record or checklist names: a YAML procedure or a page procedure.
+    pub fn runnable(&self, id: &str) -> Option<&Procedure> {
+        self.procedure(id).or_else(|| {
+            let index = self
+                .page_procedures
+                .binary_search_by(|p| p.path.as_str().cmp(id))
+                .ok()?;
+            self.page_procedures.get(index)
+        })
+    }
+
+    /// The procedures read from the page at this content path, in page order.
+    pub fn procedures_of_page(&self, path: &str) -> Vec<&Procedure> {
+        let start = self
+            .page_procedures
+            .partition_point(|p| p.path.as_str() < path);
+        let mut found: Vec<&Procedure> = self.page_procedures[start..]
+            .iter()
+            .take_while(|p| p.path.starts_with(path))
+            .filter(|p| p.page.as_ref().is_some_and(|o| o.page == path))
+            .collect();
+        found.sort_by_key(|p| p.page.as_ref().map_or(0, |o| o.index));
+        found
     }
 
     /// Every Markdown body as written, of every page and include file in every locale: what
@@ -363,6 +397,26 @@ pub struct Procedure {
     /// Step id → index (the first step with that id), so that following a `goto` takes
     /// constant time however long the procedure.
     pub step_indices: std::collections::HashMap<String, usize>,
+    /// Where a procedure read from a page's ordered list stands; `None` for a YAML procedure.
+    pub page: Option<PageList>,
+}
+
+/// A procedure read from an ordered list of a procedure page (`load::procedure_pages`).
+#[derive(Debug, Default)]
+pub struct PageList {
+    /// The page's content path.
+    pub page: String,
+    /// The list's anchor on the page, the same in every locale: the id of the `<section>` around
+    /// it on a page with several lists (`steps-HEADING`).
+    pub anchor: String,
+    /// Its place among the page's procedures (0-based).
+    pub index: usize,
+    /// Per locale that writes the page: the ordinal of the list in that locale's expanded text
+    /// (`markup::OrderedList::ordinal`) and the ordinals joined to it.
+    pub ordinals: BTreeMap<String, (usize, Vec<usize>)>,
+    /// The steps of a locale whose list has another number of items than the source's: that
+    /// locale shows these, never a mix of two languages.
+    pub own_steps: BTreeMap<String, Vec<Step>>,
 }
 
 impl Procedure {
@@ -387,7 +441,26 @@ impl Procedure {
             introduction,
             steps,
             step_indices,
+            page: None,
         }
+    }
+
+    /// Where the procedure is shown in the guide: its own page, or for a page procedure the
+    /// page's content path with the list's anchor when the page has several.
+    pub fn guide_address(&self) -> (&str, Option<&str>) {
+        match &self.page {
+            Some(origin) if self.path.contains('#') => (&origin.page, Some(&origin.anchor)),
+            Some(origin) => (&origin.page, None),
+            None => (&self.path, None),
+        }
+    }
+
+    /// The steps `locale` shows: a translation's own when its list differs from the source's.
+    pub fn steps_in(&self, locale: &str) -> &[Step] {
+        self.page
+            .as_ref()
+            .and_then(|page| page.own_steps.get(locale))
+            .map_or(self.steps.as_slice(), Vec::as_slice)
     }
 
     /// The index of the step with this id.
@@ -494,6 +567,9 @@ pub struct FrontMatter {
     pub title: Located<String>,
     /// A one-sentence summary (the page's meta description).
     pub description: Option<Located<String>>,
+    /// Whether the page's ordered lists are procedures: `true` or `false` overrides
+    /// `[output.runbook.procedure-pages]`.
+    pub procedure: Option<Located<bool>>,
     /// Any other key, as written (DocFX metadata such as `ms.date`, `ms.topic`, `author`).
     #[schemars(skip)]
     pub metadata: BTreeMap<String, serde_json::Value>,
@@ -520,11 +596,13 @@ impl<'de> serde::de::Visitor<'de> for FrontMatterVisitor {
         use serde::de::Error as _;
         let mut title = None;
         let mut description = None;
+        let mut procedure = None;
         let mut metadata = BTreeMap::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "title" => title = Some(map.next_value::<Located<String>>()?),
                 "description" => description = Some(map.next_value::<Located<String>>()?),
+                "procedure" => procedure = Some(map.next_value::<Located<bool>>()?),
                 _ => {
                     metadata.insert(key, map.next_value::<serde_json::Value>()?);
                 }
@@ -534,6 +612,7 @@ impl<'de> serde::de::Visitor<'de> for FrontMatterVisitor {
         Ok(FrontMatter {
             title,
             description,
+            procedure,
             metadata,
         })
     }

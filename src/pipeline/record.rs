@@ -112,7 +112,7 @@ pub fn render_record(
             diagnostics: project.diagnostics,
         });
     };
-    let Some(procedure) = project.site.procedure(&record.procedure) else {
+    let Some(procedure) = project.site.runnable(&record.procedure) else {
         return Err(Error::Content {
             sources: project.sources,
             diagnostics: project.diagnostics,

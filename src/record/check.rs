@@ -68,7 +68,7 @@ pub fn check(
             );
         }
     }
-    let Some(procedure) = site.procedure(&record.procedure) else {
+    let Some(procedure) = site.runnable(&record.procedure) else {
         found.push(
             Diagnostic::error(
                 "run-unknown-procedure",
@@ -80,7 +80,7 @@ pub fn check(
             .at(at("/procedure"))
             .suggest(
                 &record.procedure,
-                site.procedures.iter().map(|p| p.path.as_str()),
+                site.all_procedures().map(|p| p.path.as_str()),
             )
             .or_help(
                 "check --root: the record must be checked against the project it was made from",

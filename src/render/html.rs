@@ -528,7 +528,19 @@ fn to_html(
     anchors: &mut Anchors,
     labels: &markup::AlertLabels,
 ) -> String {
-    let html = markup::to_html_labeled(
+    to_html_steps(shown, flavor, anchors, labels, &[])
+}
+
+/// Converts shown text to HTML like [`to_html`], the ordered lists `steps` names shown as steps
+/// (a procedure page's).
+fn to_html_steps(
+    shown: Shown<'_>,
+    flavor: Flavor,
+    anchors: &mut Anchors,
+    labels: &markup::AlertLabels,
+    steps: &[markup::StepsHtml],
+) -> String {
+    let html = markup::to_html_steps(
         shown.markdown,
         flavor,
         anchors,
@@ -537,6 +549,7 @@ fn to_html(
             note: None,
         },
         labels,
+        steps,
     );
     let html = lang_marked(html, shown.fallback_locale, flavor);
     match (shown.stale, flavor) {
@@ -830,11 +843,19 @@ impl<'a> LocalePages<'_, 'a> {
             Some((version, fallback)) => {
                 let shown = Shown::in_locale(self.view.page_text(content_path, version), fallback);
                 let (mut anchors, title_id) = crate::view::page_anchors(version);
+                let written_in = fallback.unwrap_or(self.view.locale);
+                let steps = self.page_steps(content_path, written_in)?;
                 (
                     version.title(),
                     version.front.title.value.as_str(),
                     version.front.description.as_ref().map(|d| d.value.as_str()),
-                    to_html(shown, Flavor::Block, &mut anchors, &self.alert_labels),
+                    to_html_steps(
+                        shown,
+                        Flavor::Block,
+                        &mut anchors,
+                        &self.alert_labels,
+                        &steps,
+                    ),
                     fallback,
                     Some(self.renderer.sources.file(version.file).path.clone()),
                     title_id,
@@ -865,6 +886,94 @@ impl<'a> LocalePages<'_, 'a> {
         }
         let html = self.render(template, &context, content_path)?;
         Ok(self.file(content_path, kind, source, html))
+    }
+
+    /// How the ordered lists of a procedure page, in the text of `written_in`, are shown: as
+    /// steps with their anchors and versions, each list in a section with its checklist link and
+    /// run panel. Empty for other pages.
+    fn page_steps(
+        &self,
+        content_path: &str,
+        written_in: &str,
+    ) -> Result<Vec<markup::StepsHtml>, RenderError> {
+        let view = self.view;
+        let procedures = view.site.procedures_of_page(content_path);
+        let here = self.output_path(content_path);
+        let step_word = markup::escape_html(view.ui.get(UiKey::Step));
+        let mut decorated = Vec::new();
+        for procedure in procedures {
+            let Some(origin) = &procedure.page else {
+                continue;
+            };
+            let Some((ordinal, continued_by)) = origin.ordinals.get(written_in) else {
+                continue;
+            };
+            let shown = view.procedure(procedure);
+            let steps = procedure.steps_in(view.locale);
+            let suffix = if origin.index == 0 {
+                String::new()
+            } else {
+                format!("-{}", origin.index + 1)
+            };
+            let record_fields: Vec<Value> = view
+                .config
+                .record_fields
+                .iter()
+                .map(|field| {
+                    json!({
+                        "key": field,
+                        "label": view.record_field_label(field),
+                        "type": if field == "date" { "date" } else { "text" },
+                    })
+                })
+                .collect();
+            let context = json!({
+                "suffix": suffix,
+                "run_strings": self.run_strings,
+                "procedure": { "record_fields": record_fields },
+            });
+            let panel = self.render("run-panel.html", &context, content_path)?;
+            let checklist_url = relative_url(
+                &here,
+                &crate::render::print::checklist_path(view.locale, &procedure.path),
+            );
+            let id = if procedure.path.contains('#') {
+                format!(" id=\"{}\"", markup::escape_html(&origin.anchor))
+            } else {
+                String::new()
+            };
+            let open = format!(
+                "<section class=\"procedure page-procedure\"{id} data-procedure=\"{}\" data-version=\"{}\" data-title=\"{}\">\n<p class=\"print-link\" data-search-ignore><a href=\"{}\">{}</a></p>\n{panel}<ol class=\"steps\">\n",
+                markup::escape_html(&procedure.path),
+                fingerprint::of_text(&self.renderer.sources.file(procedure.file).text),
+                markup::escape_html(&markup::plain_text(shown.title.markdown)),
+                markup::escape_html(&checklist_url),
+                markup::escape_html(view.ui.get(UiKey::PrintableChecklist)),
+            );
+            let items = steps
+                .iter()
+                .enumerate()
+                .map(|(i, step)| {
+                    let next = steps.get(i + 1).map_or("", |s| s.id.value.as_str());
+                    format!(
+                        "<li class=\"step action\" id=\"{}\" data-version=\"{}\" data-next=\"{}\">\n<h3><span class=\"step-number\">{step_word} {}.</span> ",
+                        markup::escape_html(&step.id.value),
+                        fingerprint::of_step(procedure, i),
+                        markup::escape_html(next),
+                        i + 1
+                    )
+                })
+                .collect();
+            decorated.push(markup::StepsHtml {
+                ordinal: *ordinal,
+                continued_by: continued_by.clone(),
+                open,
+                close: "</ol>\n</section>\n".to_string(),
+                items,
+                title_close: "</h3>\n".to_string(),
+            });
+        }
+        Ok(decorated)
     }
 
     /// Block texts converted to HTML in the order given (the order their headings take ids in),

@@ -57,6 +57,15 @@ impl Renderer for MarkdownRenderer<'_> {
                     Ok(sink.put(book.checklist(procedure))?)
                 })
             })?;
+            // A page's procedures have the page as their chapter; their checklists are theirs.
+            cx.site
+                .page_procedures
+                .par_iter()
+                .try_for_each(|procedure| {
+                    cx.procedure_unit(sink, "markdown", locale, procedure, |sink| {
+                        Ok(sink.put(book.checklist(procedure))?)
+                    })
+                })?;
             cx.site
                 .pages
                 .par_iter()
@@ -492,7 +501,10 @@ impl Book<'_, '_> {
         }
         text.push_str("</sub>\n");
         OutputFile {
-            path: format!("{locale}/checklists/{}.md", procedure.path),
+            path: format!(
+                "{locale}/checklists/{}.md",
+                crate::paths::procedure_stem(&procedure.path)
+            ),
             locale: Some(locale.to_string()),
             kind: OutputKind::Checklist,
             source: Some(self.sources.file(procedure.file).path.clone()),

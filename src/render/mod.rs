@@ -213,6 +213,14 @@ impl<'a> RenderContext<'a> {
             inputs.push(procedure.path.as_bytes());
             inputs.push(self.file_key(procedure.file));
             inputs.push(updated(procedure.file));
+            // A page's procedure reads the page in every locale.
+            let page = procedure
+                .page
+                .as_ref()
+                .and_then(|o| self.site.page(&o.page));
+            for version in page.iter().flat_map(|page| page.versions.values()) {
+                inputs.push(self.file_key(version.file));
+            }
         }
         for page in pages {
             inputs.push(page.path.as_bytes());

@@ -60,10 +60,13 @@ impl Renderer for PdfRenderer<'_> {
                 families: &fonts.families,
                 images: Default::default(),
             };
-            for procedure in &cx.site.procedures {
+            for procedure in cx.site.all_procedures() {
                 let (markup, charts) = doc.checklist(procedure);
                 jobs.push(Job {
-                    path: format!("{locale}/{}.pdf", procedure.path),
+                    path: format!(
+                        "{locale}/{}.pdf",
+                        crate::paths::procedure_stem(&procedure.path)
+                    ),
                     source: Some(self.sources.file(procedure.file).path.clone()),
                     markup,
                     charts,

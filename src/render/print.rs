@@ -44,7 +44,8 @@ impl<'t> PrintRenderer<'t> {
 
 /// The output path of a procedure's checklist in a locale (relative to the HTML directory).
 pub fn checklist_path(locale: &str, procedure_path: &str) -> String {
-    format!("{locale}/checklists/{procedure_path}.html")
+    let stem = crate::paths::procedure_stem(procedure_path);
+    format!("{locale}/checklists/{stem}.html")
 }
 
 impl Renderer for PrintRenderer<'_> {
@@ -75,7 +76,8 @@ impl Renderer for PrintRenderer<'_> {
                 ui: Shared::new(&view.ui.for_templates())?,
                 alert_labels: view.ui.alert_labels(),
             };
-            cx.site.procedures.par_iter().try_for_each(|procedure| {
+            let procedures: Vec<&Procedure> = cx.site.all_procedures().collect();
+            procedures.par_iter().try_for_each(|procedure| {
                 cx.procedure_unit(sink, "print", locale, procedure, |sink| {
                     Ok(sink.put(print.checklist(procedure)?)?)
                 })
@@ -102,7 +104,7 @@ impl Renderer for PrintRenderer<'_> {
 /// The runbooks to bind: one of every procedure, and one per product when procedures declare
 /// products (a product's runbook holds the procedures that apply to it).
 pub fn runbooks(site: &Site) -> Vec<(Option<&str>, Vec<&Procedure>)> {
-    let mut books = vec![(None, site.procedures.iter().collect::<Vec<_>>())];
+    let mut books = vec![(None, site.all_procedures().collect::<Vec<_>>())];
     for product in &site.products {
         let procedures: Vec<&Procedure> = site
             .procedures
@@ -114,6 +116,17 @@ pub fn runbooks(site: &Site) -> Vec<(Option<&str>, Vec<&Procedure>)> {
         }
     }
     books
+}
+
+/// The address of a procedure in the guide, from the file at `here`: its page, with the list's
+/// anchor for a page procedure on a page with several.
+pub fn guide_url(here: &str, locale: &str, procedure: &Procedure) -> String {
+    let (page, fragment) = procedure.guide_address();
+    let url = relative_url(here, &format!("{locale}/{page}.html"));
+    match fragment {
+        Some(fragment) => format!("{url}#{fragment}"),
+        None => url,
+    }
 }
 
 /// A run written into a checklist (`runbook record render`): the record fields' values and what
@@ -411,7 +424,7 @@ impl<'a> Print<'_, 'a> {
             "lang": self.view.locale,
             "title": format!("{} · {}", title, self.ui(UiKey::Checklist)),
             "stylesheet_url": relative_url(&here, PRINT_STYLESHEET),
-            "guide_url": relative_url(&here, &format!("{}/{}.html", self.view.locale, procedure.path)),
+            "guide_url": guide_url(&here, self.view.locale, procedure),
             "content_security_policy": safety::content_security_policy(&[&page_css]),
             "page_css": page_css,
             "body": body,

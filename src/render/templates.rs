@@ -11,6 +11,10 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
     (
+        "run-panel.html",
+        include_str!("../../templates/run-panel.html"),
+    ),
+    (
         "procedure.html",
         include_str!("../../templates/procedure.html"),
     ),
