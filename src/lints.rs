@@ -97,6 +97,7 @@ pub const CODES: &[Code] = &[
     code("po-language", Error, Fixed),
     code("po-syntax", Error, Fixed),
     code("pointless-decision", Warning, Lowerable),
+    code("procedure-without-steps", Warning, Lowerable),
     code("reserved-id", Error, Fixed),
     code("run-answer", Error, Fixed),
     code("run-categories", Error, Fixed),

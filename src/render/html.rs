@@ -932,7 +932,12 @@ impl<'a> LocalePages<'_, 'a> {
                 "run_strings": self.run_strings,
                 "procedure": { "record_fields": record_fields },
             });
-            let panel = self.render("run-panel.html", &context, content_path)?;
+            let panel = self.renderer.templates.render_with(
+                "run-panel.html",
+                &context,
+                &[("ui", &self.ui)],
+                &format!("{DIR}/{here}"),
+            )?;
             let checklist_url = relative_url(
                 &here,
                 &crate::render::print::checklist_path(view.locale, &procedure.path),

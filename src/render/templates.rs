@@ -257,6 +257,8 @@ mod contract {
     fn every_template_gets_exactly_the_documented_variables() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         crate::build_in_memory(root).unwrap();
+        // The run panel on its own is rendered for procedure pages only.
+        crate::build_in_memory(&root.join("tests/fixtures/procedure-pages")).unwrap();
         let documented = documented();
         let names: BTreeSet<&str> = super::DEFAULTS.iter().map(|(name, _)| *name).collect();
         assert_eq!(
