@@ -11,6 +11,7 @@ mod fuzz_corpus; // the fuzz targets' seeds and crash inputs, replayed on stable
 mod i18n; // translation status, staleness, PO export and import, bilingual pages, review view
 mod incremental; // builds that keep what is unchanged equal clean builds after random edits
 mod print;
+mod procedure_pages; // how-to pages whose numbered lists are checklists, runs and records
 mod publishing; // sitemap, canonical and hreflang links, 404 pages, descriptions, dates, icons // checklists, runbooks, flowcharts, PDFs and their printed pages
 mod record; // run records: checked against the flow with pointers and lines, rendered
 mod render; // snapshots of rendered HTML, Markdown and manifest; sidebar; unchanged files kept

@@ -1,0 +1,307 @@
+//! Procedure pages (`tests/fixtures/procedure-pages`): how-to pages whose numbered lists become
+//! checklists, runs and records. One list, several lists, nested lists and images in items, a
+//! list per tab, a translation with another number of steps, the not-steps marker, opting in
+//! and out in front matter.
+
+use serde_json::{Value, json};
+
+use crate::util::Project;
+
+fn built() -> Project {
+    let project = Project::fixture("procedure-pages");
+    project.run(&["build"]).expect(0);
+    project
+}
+
+/// The `<li class="step">` ids of the steps in an HTML file, in order.
+fn step_ids(html: &str) -> Vec<String> {
+    html.match_indices("<li class=\"step ")
+        .map(|(at, _)| {
+            let rest = &html[at..];
+            let id = rest.split("id=\"").nth(1).unwrap();
+            id[..id.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn every_list_of_steps_has_a_checklist_in_every_locale_and_nothing_else_does() {
+    let project = built();
+    let html = project.files("build/html");
+    let checklists: Vec<&str> = html
+        .keys()
+        .filter(|path| path.starts_with("en/checklists/"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        checklists,
+        [
+            "en/checklists/install-agent/steps-linux.html",
+            "en/checklists/install-agent/steps-windows.html",
+            "en/checklists/manage-users/steps-add-a-user.html",
+            "en/checklists/manage-users/steps-remove-a-user.html",
+            "en/checklists/reset-password.html",
+            "en/checklists/service-limits.html",
+        ]
+    );
+    for path in &checklists {
+        let ja = path.replacen("en/", "ja/", 1);
+        assert!(html.contains_key(&ja), "{ja} missing");
+        let md = format!("markdown/{}", path.replacen(".html", ".md", 1));
+        assert!(
+            project.root().join("build").join(&md).is_file(),
+            "{md} missing"
+        );
+    }
+    // A page that is not a procedure page keeps its numbered list as a list.
+    let about = project.read("build/html/en/about.html");
+    assert!(
+        about.contains("<ol>\n<li>Act only on a ticket.</li>"),
+        "{about}"
+    );
+    assert!(!about.contains("run-panel"), "{about}");
+}
+
+#[test]
+fn a_page_keeps_its_text_and_gains_step_anchors_a_checklist_link_and_a_run_panel() {
+    let project = built();
+    let html = project.read("build/html/en/reset-password.html");
+    assert_eq!(step_ids(&html), ["step-1", "step-2", "step-3", "step-4"]);
+    assert!(
+        html.contains(
+            "<section class=\"procedure page-procedure\" data-procedure=\"reset-password\""
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"checklists/reset-password.html\">Printable checklist</a>"));
+    assert!(html.contains("id=\"rb-run\""));
+    // Titles keep bold UI names; images, alerts, nested lists and code stay in the step.
+    assert!(html.contains("<span class=\"step-number\">Step 1.</span> Sign in to the admin portal and select <strong>Customers</strong>.</h3>"), "{html}");
+    let step_one = &html[html.find("id=\"step-1\"").unwrap()..html.find("id=\"step-2\"").unwrap()];
+    assert!(
+        step_one.contains("<img src=\"media/sign-in.png\""),
+        "{step_one}"
+    );
+    let step_two = &html[html.find("id=\"step-2\"").unwrap()..html.find("id=\"step-3\"").unwrap()];
+    assert!(
+        step_two.contains("class=\"alert alert-note\""),
+        "{step_two}"
+    );
+    let step_three =
+        &html[html.find("id=\"step-3\"").unwrap()..html.find("id=\"step-4\"").unwrap()];
+    assert!(
+        step_three.contains("<ol>\n<li>Check the user's name"),
+        "{step_three}"
+    );
+    // The text around the list is the page's as before; a linear list draws no flowchart.
+    assert!(
+        html.contains("<p>Reset a password only when the customer asks for it in a ticket.</p>")
+    );
+    assert!(html.contains("<p>See <a href=\"manage-users.html#remove-a-user\">Manage users</a>"));
+    assert!(!html.contains("flowchart"), "{html}");
+    // The checklist lists the steps with their bodies, and leads back to the page.
+    let checklist = project.read("build/html/en/checklists/reset-password.html");
+    assert!(
+        checklist.contains("Find the user and select <strong>Reset password</strong>:"),
+        "{checklist}"
+    );
+    assert!(
+        checklist.contains("href=\"../reset-password.html\""),
+        "{checklist}"
+    );
+}
+
+#[test]
+fn a_page_with_several_lists_has_one_procedure_and_one_run_panel_per_list() {
+    let project = built();
+    let html = project.read("build/html/en/manage-users.html");
+    assert_eq!(
+        step_ids(&html),
+        [
+            "add-a-user-step-1",
+            "add-a-user-step-2",
+            "add-a-user-step-3",
+            "remove-a-user-step-1",
+            "remove-a-user-step-2",
+            "remove-a-user-step-3",
+        ]
+    );
+    assert!(
+        html.contains("id=\"steps-add-a-user\" data-procedure=\"manage-users#steps-add-a-user\""),
+        "{html}"
+    );
+    assert!(html.contains("data-title=\"Remove a user\""));
+    assert!(html.contains("id=\"rb-run\"") && html.contains("id=\"rb-run-2\""));
+    // The checklist of the second list is named by its heading and leads to its section.
+    let checklist = project.read("build/html/en/checklists/manage-users/steps-remove-a-user.html");
+    assert!(checklist.contains("Remove a user"), "{checklist}");
+    assert!(
+        checklist.contains("href=\"../../manage-users.html#steps-remove-a-user\""),
+        "{checklist}"
+    );
+    // Each tab's list is a procedure named by its tab.
+    let tabs = project.read("build/html/en/checklists/install-agent/steps-linux.html");
+    assert!(tabs.contains("Install the sync agent: Linux"), "{tabs}");
+    assert!(tabs.contains("<code>sync-agent register</code>"), "{tabs}");
+}
+
+#[test]
+fn a_marked_list_of_facts_is_not_steps() {
+    let project = built();
+    let checklist = project.read("build/html/en/checklists/service-limits.html");
+    assert!(checklist.contains("Open a support request"), "{checklist}");
+    assert!(!checklist.contains("500 users"), "{checklist}");
+    let page = project.read("build/html/en/service-limits.html");
+    assert!(page.contains("<li>500 users per tenant.</li>"), "{page}");
+}
+
+#[test]
+fn a_translation_with_another_number_of_steps_shows_its_own_steps_and_is_warned_about() {
+    let project = Project::fixture("procedure-pages");
+    let run = project.run(&["check"]).expect(0);
+    assert!(
+        run.stderr().contains("warning[translation-structure]: the list under \"Remove a user\" has 2 steps in `ja` and 3 in the source"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("content/ja/manage-users.md:20:4"),
+        "{}",
+        run.stderr()
+    );
+    project.run(&["build"]).expect(0);
+    let ja = project.read("build/html/ja/checklists/manage-users/steps-remove-a-user.html");
+    assert!(
+        ja.contains("<strong>[削除]</strong> を選択して確定します。"),
+        "{ja}"
+    );
+    // Never a mix: no English step of that list in the Japanese checklist.
+    assert!(!ja.contains("Confirm with"), "{ja}");
+    let page = project.read("build/html/ja/manage-users.html");
+    assert_eq!(
+        step_ids(&page)[3..],
+        ["remove-a-user-step-1", "remove-a-user-step-2"]
+    );
+    // A list that pairs item for item is translated step for step.
+    let ja = project.read("build/markdown/ja/checklists/reset-password.md");
+    assert!(
+        ja.contains("- [ ] **1.** 管理ポータルにサインインし"),
+        "{ja}"
+    );
+}
+
+#[test]
+fn front_matter_opts_a_page_in_or_out_and_a_page_without_steps_is_warned_about() {
+    let project = Project::fixture("procedure-pages");
+    // `procedure: false` wins over the metadata rule.
+    let text = project.read("content/service-limits.md");
+    project.write(
+        "content/service-limits.md",
+        &text.replacen(
+            "ms.topic: how-to\n",
+            "ms.topic: how-to\nprocedure: false\n",
+            1,
+        ),
+    );
+    project.write(
+        "content/overview.md",
+        "---\ntitle: Overview\nprocedure: true\n---\n\nNo steps here.\n",
+    );
+    let run = project.run(&["check"]).expect(0);
+    assert!(
+        run.stderr().contains("warning[procedure-without-steps]: this procedure page has no ordered list of two or more steps\n --> content/overview.md:3:12"),
+        "{}",
+        run.stderr()
+    );
+    project.run(&["build"]).expect(0);
+    assert!(
+        !project
+            .root()
+            .join("build/html/en/checklists/service-limits.html")
+            .exists()
+    );
+}
+
+/// A finished run of a page procedure as run mode writes it, with the content's fingerprints.
+fn record(project: &Project, procedure: &str, locale: &str) -> Value {
+    let checked = runbook::load_project(project.root()).unwrap();
+    let found = checked
+        .site
+        .page_procedures
+        .iter()
+        .find(|p| p.path == procedure)
+        .unwrap();
+    let versions: serde_json::Map<String, Value> = found
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                s.id.value.clone(),
+                json!(runbook::fingerprint::of_step(found, i)),
+            )
+        })
+        .collect();
+    json!({
+        "runbook-run": 1,
+        "id": "p1",
+        "procedure": procedure,
+        "locale": locale,
+        "version": runbook::fingerprint::of_text(&checked.sources.file(found.file).text),
+        "step-versions": versions,
+        "fields": { "ticket": "T-7" },
+        "started": "2026-12-08T09:00:00Z",
+        "finished": "2026-12-08T09:05:00Z",
+        "path": found.steps.iter().map(|s| json!({ "step": s.id.value, "at": "2026-12-08T09:01:00Z" })).collect::<Vec<_>>(),
+    })
+}
+
+#[test]
+fn record_check_and_render_accept_runs_of_page_procedures() {
+    let project = Project::fixture("procedure-pages");
+    for (name, procedure) in [
+        ("single.json", "reset-password"),
+        ("several.json", "manage-users#steps-add-a-user"),
+    ] {
+        let text = serde_json::to_string_pretty(&record(&project, procedure, "en")).unwrap();
+        project.write(name, &text);
+        let path = project.root().join(name);
+        let path = path.to_str().unwrap();
+        project.run(&["record", "check", path]).expect(0);
+        let run = project.run(&["record", "render", path]).expect(0);
+        assert!(run.stdout().contains("T-7"), "{}", run.stdout());
+    }
+    // A step the page does not have is refused by name.
+    let mut wrong = record(&project, "reset-password", "en");
+    wrong["path"][1]["step"] = json!("step-9");
+    project.write("wrong.json", &serde_json::to_string_pretty(&wrong).unwrap());
+    let path = project.root().join("wrong.json");
+    let run = project
+        .run(&["record", "check", path.to_str().unwrap()])
+        .expect(1);
+    assert!(
+        run.stderr().contains("the procedure has no step `step-9`"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn editing_one_step_changes_only_that_steps_fingerprint() {
+    let project = Project::fixture("procedure-pages");
+    let before = record(&project, "reset-password", "en");
+    let text = project.read("content/reset-password.md");
+    project.write(
+        "content/reset-password.md",
+        &text.replacen("then **Users**.", "then **Users and groups**.", 1),
+    );
+    let after = record(&project, "reset-password", "en");
+    let changed: Vec<&String> = before["step-versions"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(id, v)| after["step-versions"][id.as_str()] != **v)
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(changed, ["step-2"]);
+}
