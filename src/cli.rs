@@ -150,6 +150,22 @@ Examples:
     /// Create a project from existing documentation.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Turn a procedure page (a how-to page of numbered steps) into a YAML procedure, to add
+    /// decisions and escalations; every locale's text is kept.
+    #[command(after_help = "\
+Examples:
+  runbook convert content/reset-password.md --dry-run    show what would be written and removed
+  runbook convert content/reset-password.md              replace the page by reset-password.yaml
+
+A page with one list becomes PAGE.yaml at its address (text below the list goes to PAGE-more.md);
+a page with several keeps its text and links PAGE-HEADING.yaml where each list was.")]
+    Convert {
+        /// The page, e.g. `content/reset-password.md` (its translations follow).
+        page: PathBuf,
+        /// Print what would be written and removed, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Run records downloaded from the guide's run mode: check one, or render it for a ticket.
     #[command(subcommand)]
     Record(RecordCommand),
@@ -413,6 +429,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init { dir } => init(&dir.unwrap_or(cli.root)),
         Command::Schema { kind, out } => schemas(kind.as_deref(), out),
         Command::Record(command) => record(&cli.root, command, color),
+        Command::Convert { page, dry_run } => convert(&cli.root, &page, dry_run, color),
         Command::I18n(command) => i18n(&cli.root, command, color),
         Command::Import(ImportCommand::Docfx {
             source,
@@ -431,6 +448,43 @@ pub fn run(cli: Cli) -> ExitCode {
             color,
         ),
     }
+}
+
+fn convert(root: &Path, page: &Path, dry_run: bool, color: bool) -> ExitCode {
+    let plan = match runbook::convert::plan(root, page) {
+        Ok(plan) => plan,
+        Err(message) => {
+            print_error(&message, color);
+            eprintln!("nothing was changed");
+            return ExitCode::FAILURE;
+        }
+    };
+    let verb = |done: &str, planned: &str| {
+        if dry_run {
+            planned.to_string()
+        } else {
+            done.to_string()
+        }
+    };
+    if !dry_run && let Err(message) = runbook::convert::apply(root, &plan) {
+        print_error(&message, color);
+        return ExitCode::FAILURE;
+    }
+    for (path, _) in &plan.writes {
+        eprintln!("{} {path}", verb("wrote", "would write"));
+    }
+    for path in &plan.removes {
+        eprintln!("{} {path}", verb("removed", "would remove"));
+    }
+    for note in &plan.notes {
+        eprintln!("  {note}");
+    }
+    if dry_run {
+        eprintln!("nothing was changed (--dry-run)");
+    } else {
+        eprintln!("next: `runbook check`, then add decisions and escalations to the YAML");
+    }
+    ExitCode::SUCCESS
 }
 
 fn record(root: &Path, command: RecordCommand, color: bool) -> ExitCode {

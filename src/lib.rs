@@ -28,6 +28,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod convert;
 pub mod diagnostic;
 pub mod dialect;
 pub mod fingerprint;

@@ -7,7 +7,9 @@
 
 mod steps;
 
-pub use steps::{ListItem, NOT_STEPS_MARKER, OrderedList, StepsHtml, ordered_lists};
+pub use steps::{
+    Alert, ListItem, NOT_STEPS_MARKER, OrderedList, StepsHtml, ordered_lists, take_alerts,
+};
 
 use crate::paths::md_link_to_html;
 use std::collections::HashMap;

@@ -289,6 +289,75 @@ fn dedent_item(item: &str) -> String {
     out
 }
 
+/// An alert (`> [!NOTE]`) taken out of a step's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alert {
+    /// A warning (`[!WARNING]`, `[!CAUTION]`), else a note (`[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`).
+    pub warning: bool,
+    /// Its text, without the `>` markers and the kind.
+    pub text: String,
+}
+
+/// A block text with its top-level alerts taken out: the rest, and the alerts in order.
+pub fn take_alerts(text: &str) -> (String, Vec<Alert>) {
+    let mut alerts = Vec::new();
+    let mut rest = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::BlockQuote(kind)) => {
+                if depth == 0
+                    && let Some(kind) = kind
+                {
+                    let quoted = &text[range.clone()];
+                    let inner: String = quoted
+                        .lines()
+                        .skip(1)
+                        .map(|line| {
+                            let line = line.trim_start();
+                            let line = line.strip_prefix('>').unwrap_or(line);
+                            line.strip_prefix(' ').unwrap_or(line)
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    alerts.push(Alert {
+                        warning: matches!(
+                            kind,
+                            pulldown_cmark::BlockQuoteKind::Warning
+                                | pulldown_cmark::BlockQuoteKind::Caution
+                        ),
+                        text: format!("{}\n", inner.trim()),
+                    });
+                    rest.push_str(&text[copied..range.start]);
+                    copied = range.end;
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::BlockQuote(_)) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    rest.push_str(&text[copied..]);
+    let rest = rest.trim();
+    let rest = if rest.is_empty() {
+        String::new()
+    } else {
+        // Blank lines left where an alert was are folded to one.
+        let mut folded = String::new();
+        let mut blank = 0;
+        for line in rest.lines() {
+            blank = if line.trim().is_empty() { blank + 1 } else { 0 };
+            if blank <= 1 {
+                folded.push_str(line);
+                folded.push('\n');
+            }
+        }
+        folded
+    };
+    (rest, alerts)
+}
+
 /// How the HTML renderer shows one ordered list as steps: HTML put around it and around each
 /// item and its title. Made by the renderer, placed by [`super::to_html_steps`].
 #[derive(Clone, Debug, Default)]
@@ -491,11 +560,12 @@ impl<'d> Decorate<'d> {
         }
     }
 
+    /// Closes a title opened by tight text, or one due that never came (the item opened with a
+    /// block or ended).
     fn close_tight_title(&mut self, out: &mut Vec<Event<'_>>) {
-        if self.title == TitleState::Open(false) {
-            self.title = TitleState::Done;
-            self.close_title(out);
-        } else if self.title == TitleState::Due && self.current.is_some() {
+        let open = self.title == TitleState::Open(false);
+        let never_came = self.title == TitleState::Due && self.current.is_some();
+        if open || never_came {
             self.title = TitleState::Done;
             self.close_title(out);
         }
@@ -594,6 +664,23 @@ mod tests {
         let lists = ordered_lists("1. Open it. ![x](x.png)\n1. Close it.\n");
         assert_eq!(lists[0].items[0].title, "Open it.");
         assert_eq!(lists[0].items[0].body, "![x](x.png)\n");
+    }
+
+    #[test]
+    fn alerts_become_notes_and_warnings() {
+        let (rest, alerts) = take_alerts(
+            "![x](x.png)\n\n> [!NOTE]\n> Admins only.\n\n> [!CAUTION]\n> It cannot be undone.\n\n> A quote.\n",
+        );
+        assert_eq!(rest, "![x](x.png)\n\n> A quote.\n");
+        assert_eq!(alerts.len(), 2);
+        assert_eq!(
+            alerts[0],
+            Alert {
+                warning: false,
+                text: "Admins only.\n".into()
+            }
+        );
+        assert!(alerts[1].warning);
     }
 
     #[test]

@@ -305,3 +305,156 @@ fn editing_one_step_changes_only_that_steps_fingerprint() {
         .collect();
     assert_eq!(changed, ["step-2"]);
 }
+
+/// Every file under `content/`, to see that a refused conversion changed nothing.
+fn content_of(project: &Project) -> std::collections::BTreeMap<String, Vec<u8>> {
+    project.files("content")
+}
+
+#[test]
+fn convert_turns_a_one_list_page_into_a_procedure_that_checks_and_builds_in_both_languages() {
+    let project = Project::fixture("procedure-pages");
+    let before = content_of(&project);
+    let run = project
+        .run(&["convert", "content/reset-password.md", "--dry-run"])
+        .expect(0);
+    assert!(
+        run.stderr()
+            .contains("would write content/reset-password.yaml"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(content_of(&project), before, "--dry-run changed files");
+    let run = project
+        .run(&["convert", "content/reset-password.md"])
+        .expect(0);
+    assert!(
+        run.stderr()
+            .contains("removed content/ja/reset-password.md"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("not kept: ms.topic, description"),
+        "{}",
+        run.stderr()
+    );
+    let yaml = project.read("content/reset-password.yaml");
+    // Every locale's text; the alert of step 2 is its note; the nested list stays in step 3.
+    assert!(
+        yaml.contains("  ja: ユーザーのパスワードをリセットする\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  notes:\n  - en: |\n      Only admin agents see the **Users** tab.\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("      1. Choose **Temporary password**.\n"),
+        "{yaml}"
+    );
+    assert!(!project.root().join("content/reset-password.md").exists());
+    // The text below the list is a page of its own, linked from the introduction.
+    let more = project.read("content/ja/reset-password-more.md");
+    assert!(more.contains("ユーザーを削除する場合は"), "{more}");
+    assert!(yaml.contains("(reset-password-more.md)"), "{yaml}");
+    // The project checks and builds; links to the page (the home page's) lead to the procedure.
+    project.run(&["check"]).expect(0);
+    project.run(&["build"]).expect(0);
+    let page = project.read("build/html/ja/reset-password.html");
+    assert!(
+        page.contains("<article class=\"procedure\" data-procedure=\"reset-password\""),
+        "{page}"
+    );
+    assert!(page.contains("<strong>[一時パスワード]</strong>"), "{page}");
+    assert!(
+        project
+            .read("build/html/en/index.html")
+            .contains("href=\"reset-password.html\"")
+    );
+}
+
+#[test]
+fn convert_keeps_a_page_of_several_lists_and_links_a_procedure_where_each_list_was() {
+    let project = Project::fixture("procedure-pages");
+    // First the translation is given the source's steps, one for one.
+    let ja = project.read("content/ja/manage-users.md");
+    let before = content_of(&project);
+    let run = project
+        .run(&["convert", "content/manage-users.md"])
+        .expect(1);
+    assert!(
+        run.stderr()
+            .contains("fix the `translation-structure` warnings"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("nothing was changed"));
+    assert_eq!(content_of(&project), before);
+    project.write(
+        "content/ja/manage-users.md",
+        &ja.replacen(
+            "1. 顧客を選択し、**[ユーザー]** を選択して、削除するユーザーを選びます。\n1. **[削除]** を選択して確定します。",
+            "1. 顧客を選択し、**[ユーザー]** を選択します。\n1. ユーザーを選び、**[削除]** を選択します。\n1. もう一度 **[削除]** を選択して確定します。",
+            1,
+        ),
+    );
+    project
+        .run(&["convert", "content/manage-users.md"])
+        .expect(0);
+    let page = project.read("content/ja/manage-users.md");
+    assert!(page.contains("procedure: false\n"), "{page}");
+    assert!(
+        page.contains("[ユーザーを削除する](manage-users-remove-a-user.md)\n"),
+        "{page}"
+    );
+    let yaml = project.read("content/manage-users-remove-a-user.yaml");
+    assert!(yaml.contains("- id: remove-a-user-step-3\n"), "{yaml}");
+    project.run(&["check"]).expect(0);
+    project.run(&["build"]).expect(0);
+    // The anchor other pages link keeps working: the heading stays on the page.
+    assert!(
+        project
+            .read("build/html/en/manage-users.html")
+            .contains("id=\"remove-a-user\"")
+    );
+}
+
+#[test]
+fn convert_refuses_what_it_cannot_convert_and_changes_nothing() {
+    let project = Project::fixture("procedure-pages");
+    project.write(
+        "content/reset-password-more.md",
+        "---\ntitle: Taken\n---\n\nTaken.\n",
+    );
+    let before = content_of(&project);
+    for (args, message) in [
+        (
+            &["convert", "content/index.md"][..],
+            "has no numbered list of two or more steps",
+        ),
+        (
+            &["convert", "book.toml"][..],
+            "is not a page inside this project's content/",
+        ),
+        (
+            &["convert", "content/missing.md"][..],
+            "is not a page inside this project's content/",
+        ),
+        (
+            &["convert", "content/reset-password.md"][..],
+            "`content/reset-password-more.md` already exists",
+        ),
+    ] {
+        let run = project.run(args).expect(1);
+        assert!(run.stderr().contains(message), "{args:?}: {}", run.stderr());
+        assert!(
+            run.stderr().contains("nothing was changed"),
+            "{}",
+            run.stderr()
+        );
+        assert_eq!(content_of(&project), before, "{args:?} changed files");
+    }
+    // A usage error is 2.
+    project.run(&["convert"]).expect(2);
+}
