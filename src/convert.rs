@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use crate::load::procedure_pages::step_lists;
+use crate::load::procedure_pages::{heading_ids, list_names, list_title, step_lists};
 use crate::markup::{self, OrderedList};
 use crate::model::{Page, PageVersion};
 
@@ -261,38 +261,14 @@ fn plan_lists(
     plan: &mut Plan,
 ) -> Result<(), String> {
     let (source, own, lists) = &versions[0];
-    let mut anchors = crate::view::page_anchors(own).0;
-    let heading_ids: Vec<String> = markup::headings(&own.expanded, &mut anchors)
-        .into_iter()
-        .map(|h| h.id)
-        .collect();
-    let names: Vec<String> = lists
-        .iter()
-        .enumerate()
-        .map(|(i, list)| {
-            let heading = list.heading_index.and_then(|h| heading_ids.get(h).cloned());
-            let tab = list.tab.as_deref().map(markup::slugify);
-            match (heading, tab) {
-                (Some(h), Some(t)) => format!("{h}-{t}"),
-                (Some(id), None) | (None, Some(id)) => id,
-                (None, None) => (i + 1).to_string(),
-            }
-        })
-        .collect();
+    let names = list_names(lists, &heading_ids(own));
     let source_file = file_of(own);
     for (index, name) in names.iter().enumerate() {
         let procedure_stem = format!("{}-{name}", stem(&page.path));
         let path = replace_stem(&source_file, &procedure_stem, ".yaml", source, source);
         let mut title = Localized::default();
         for (locale, version, lists) in versions {
-            let list = &lists[index];
-            let name = match (&list.heading, &list.tab) {
-                (Some(h), Some(t)) => format!("{h}: {t}"),
-                (Some(h), None) => h.clone(),
-                (None, Some(t)) => format!("{}: {t}", version.title()),
-                (None, None) => format!("{} ({})", version.title(), index + 1),
-            };
-            title.push(locale, markup::escape_markdown(&name));
+            title.push(locale, list_title(version, lists, index));
         }
         let procedure = ProcedureYaml {
             title,
@@ -324,7 +300,7 @@ fn plan_lists(
         let mut order: Vec<(usize, &OrderedList)> = placed.into_iter().enumerate().collect();
         order.sort_by_key(|(_, list)| std::cmp::Reverse(list.range.start));
         for (index, list) in order {
-            let title = markup::plain_text(&version_title(versions, version, index));
+            let title = markup::plain_text(&list_title(version, expanded_lists, index));
             let link = format!(
                 "[{}]({}-{}.md)\n\n",
                 markup::escape_markdown(&title),
@@ -347,27 +323,6 @@ fn plan_lists(
     }
     plan.notes.push("the page keeps its text and links each procedure where its list was; it is no longer a procedure page (`procedure: false`)".to_string());
     Ok(())
-}
-
-/// The title of list `index` in `version`, as `plan_lists` writes it.
-fn version_title(
-    versions: &[(&str, &PageVersion, Vec<OrderedList>)],
-    version: &PageVersion,
-    index: usize,
-) -> String {
-    let lists = versions
-        .iter()
-        .find(|(_, v, _)| std::ptr::eq(*v, version))
-        .map(|(_, _, l)| l);
-    match lists.and_then(|l| l.get(index)) {
-        Some(list) => match (&list.heading, &list.tab) {
-            (Some(h), Some(t)) => format!("{h}: {t}"),
-            (Some(h), None) => h.clone(),
-            (None, Some(t)) => format!("{}: {t}", version.title()),
-            (None, None) => format!("{} ({})", version.title(), index + 1),
-        },
-        None => version.title().to_string(),
-    }
 }
 
 /// The front matter as written (`front`: the file's text before the body), saying

@@ -379,6 +379,9 @@ fn book_toml(
             "# Pages links name that are not built here: links to them lead to the published site\n# (with a root-link for the content) or show as text.\noutside = [\n{listed}]\n"
         ));
     }
+    toml.push_str(
+        "\n# How-to pages are procedures: each numbered list of steps becomes a checklist, a run and\n# a record (`<!-- runbook: not-steps -->` above a list keeps it out; `procedure: false` a page).\n[output.runbook.procedure-pages]\nmetadata = { \"ms.topic\" = [\"how-to\"] }\n",
+    );
     toml.push_str("\n[output.runbook.root-links]\n");
     if first_segments.contains_key(&folder) {
         toml.push_str(&format!(

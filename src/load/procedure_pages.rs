@@ -12,11 +12,11 @@ use crate::model::{Page, PageList, PageVersion, Procedure, Site, Step, Text};
 use crate::source::{Located, SourceMap, Span};
 
 /// The lists of a page version that are steps: top-level ordered lists of two or more items
-/// without the not-steps marker.
+/// without the not-steps marker, whose items are not mere labels.
 pub fn step_lists(version: &PageVersion) -> Vec<OrderedList> {
     markup::ordered_lists(&version.expanded)
         .into_iter()
-        .filter(|list| !list.kept_out && list.items.len() >= 2)
+        .filter(|list| !list.kept_out && list.items.len() >= 2 && !list.reads_as_labels())
         .collect()
 }
 
@@ -64,31 +64,16 @@ struct LocaleLists<'p> {
 
 impl<'p> LocaleLists<'p> {
     fn of(version: &'p PageVersion) -> Self {
-        let (mut anchors, _) = crate::view::page_anchors(version);
-        let heading_ids = markup::headings(&version.expanded, &mut anchors)
-            .into_iter()
-            .map(|h| h.id)
-            .collect();
         Self {
             version,
             lists: step_lists(version),
-            heading_ids,
+            heading_ids: heading_ids(version),
         }
     }
 
-    /// The name of list `index`: the page's title when it is the only list, else its heading.
+    /// The name of list `index` (see [`list_title`]).
     fn title(&self, index: usize) -> String {
-        let page_title = markup::escape_markdown(self.version.title());
-        if self.lists.len() == 1 {
-            return page_title;
-        }
-        let list = &self.lists[index];
-        match (&list.heading, &list.tab) {
-            (Some(heading), Some(tab)) => markup::escape_markdown(&format!("{heading}: {tab}")),
-            (Some(heading), None) => markup::escape_markdown(heading),
-            (None, Some(tab)) => format!("{page_title}: {}", markup::escape_markdown(tab)),
-            (None, None) => format!("{page_title} ({})", index + 1),
-        }
+        list_title(self.version, &self.lists, index)
     }
 }
 
@@ -132,22 +117,15 @@ fn page_procedures(
         structure_warnings(page, &own, theirs, locale, sources, diagnostics);
     }
     let several = own.lists.len() > 1;
+    let names = list_names(&own.lists, &own.heading_ids);
     let page_ids: std::collections::HashSet<&str> =
         own.heading_ids.iter().map(String::as_str).collect();
     (0..own.lists.len())
         .map(|index| {
             let list = &own.lists[index];
-            // The list's section is `steps-HEADING` in every locale (headings' ids differ
-            // between languages); steps are `HEADING-step-N`.
-            let heading_id = list
-                .heading_index
-                .and_then(|heading| own.heading_ids.get(heading).cloned());
-            let tab_id = list.tab.as_deref().map(markup::slugify);
-            let heading_id = match (heading_id, tab_id) {
-                (Some(heading), Some(tab)) => format!("{heading}-{tab}"),
-                (Some(id), None) | (None, Some(id)) => id,
-                (None, None) => (index + 1).to_string(),
-            };
+            // The list's section is `steps-NAME` in every locale (headings' ids differ
+            // between languages); steps are `NAME-step-N`.
+            let heading_id = names[index].clone();
             let mut anchor = format!("steps-{heading_id}");
             if page_ids.contains(anchor.as_str()) {
                 anchor = format!("rb-steps-{}", index + 1);
@@ -229,6 +207,73 @@ fn page_procedures(
             });
             procedure
         })
+        .collect()
+}
+
+/// The name of each list of a page, unique on the page: its heading's id, with its tab's label
+/// when it sits in a tab (`add-a-user`, `install-linux`), else its place (`1`); a second list
+/// under the same heading gets `-2`. What its section, step ids and a converted file are named
+/// after.
+pub fn list_names(lists: &[OrderedList], heading_ids: &[String]) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    lists
+        .iter()
+        .enumerate()
+        .map(|(index, list)| {
+            let heading = list.heading_index.and_then(|h| heading_ids.get(h).cloned());
+            let tab = list.tab.as_deref().map(markup::slugify);
+            let name = match (heading, tab) {
+                (Some(heading), Some(tab)) => format!("{heading}-{tab}"),
+                (Some(id), None) | (None, Some(id)) => id,
+                (None, None) => (index + 1).to_string(),
+            };
+            let mut unique = name.clone();
+            let mut n = 1;
+            while !taken.insert(unique.clone()) {
+                n += 1;
+                unique = format!("{name}-{n}");
+            }
+            unique
+        })
+        .collect()
+}
+
+/// The title of list `index` of a page version's lists of steps, as inline Markdown: the
+/// page's title when it is the only list; else its lead-in when another list shares its heading
+/// or it has none; else its heading (with its tab's label), or the page's title and its place.
+pub fn list_title(version: &PageVersion, lists: &[OrderedList], index: usize) -> String {
+    let page_title = markup::escape_markdown(version.title());
+    let Some(list) = lists.get(index) else {
+        return page_title;
+    };
+    if lists.len() == 1 {
+        return page_title;
+    }
+    let shares_heading = lists
+        .iter()
+        .enumerate()
+        .any(|(i, other)| i != index && other.heading_index == list.heading_index);
+    if let Some(lead_in) = list
+        .lead_in
+        .as_ref()
+        .filter(|_| shares_heading || list.heading.is_none())
+    {
+        return markup::escape_markdown(lead_in);
+    }
+    match (&list.heading, &list.tab) {
+        (Some(heading), Some(tab)) => markup::escape_markdown(&format!("{heading}: {tab}")),
+        (Some(heading), None) => markup::escape_markdown(heading),
+        (None, Some(tab)) => format!("{page_title}: {}", markup::escape_markdown(tab)),
+        (None, None) => format!("{page_title} ({})", index + 1),
+    }
+}
+
+/// The ids of a page version's headings, in order, as the HTML renderer gives them.
+pub fn heading_ids(version: &PageVersion) -> Vec<String> {
+    let (mut anchors, _) = crate::view::page_anchors(version);
+    markup::headings(&version.expanded, &mut anchors)
+        .into_iter()
+        .map(|h| h.id)
         .collect()
 }
 

@@ -26,6 +26,9 @@ pub struct OrderedList {
     pub heading: Option<String>,
     /// The label of the tab (or zone) it sits in.
     pub tab: Option<String>,
+    /// The lead-in sentence right above it ("To tag a customer on the Account page:"), without
+    /// its colon, when there is one.
+    pub lead_in: Option<String>,
     /// The index of that heading among all of the text's headings, in order.
     pub heading_index: Option<usize>,
     /// Whether the not-steps marker stands right above it.
@@ -65,6 +68,7 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
     let mut heading_since_list = true;
     let mut ordinal = 0usize;
     let mut open: Option<OrderedList> = None;
+    let mut lead_in: Option<String> = None;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match &event {
             Event::Start(Tag::Heading { .. }) => {
@@ -83,6 +87,7 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
                     heading = Some((h.trim().to_string(), headings - 1));
                     heading_since_list = true;
                     marker_above = false;
+                    lead_in = None;
                     tab = None;
                 }
             }
@@ -99,6 +104,7 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
                     heading_since_list = true;
                 }
                 marker_above = false;
+                lead_in = None;
             }
             Event::Start(Tag::List(start)) => {
                 if depth == 0 {
@@ -116,6 +122,7 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
                                 start: *first,
                                 heading: heading.as_ref().map(|(h, _)| h.clone()),
                                 tab: tab.clone(),
+                                lead_in: lead_in.take(),
                                 heading_index: heading.as_ref().map(|(_, i)| *i),
                                 kept_out: marker_above,
                                 items: Vec::new(),
@@ -144,6 +151,7 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
                     push_list(&mut lists, list, text);
                     heading_since_list = false;
                     marker_above = false;
+                    lead_in = None;
                 }
             }
             Event::Start(Tag::Item) if depth == 1 => {
@@ -154,12 +162,34 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
             Event::Start(Tag::Paragraph | Tag::CodeBlock(_) | Tag::Table(_) | Tag::HtmlBlock)
                 if depth == 0 =>
             {
-                marker_above = false
+                marker_above = false;
+                lead_in = None;
+            }
+            Event::End(TagEnd::Paragraph) if depth == 0 => {
+                let written = text.get(range.clone()).unwrap_or("").trim();
+                lead_in = written
+                    .strip_suffix(':')
+                    .or_else(|| written.strip_suffix('：'))
+                    .filter(|lead| lead.chars().count() <= 160 && !lead.contains('\n'))
+                    .map(|lead| super::plain_text(lead).trim().to_string());
             }
             _ => {}
         }
     }
     lists
+}
+
+impl OrderedList {
+    /// Whether its items read as labels rather than steps: each a few words with no sentence
+    /// end (the call-outs of a screenshot: "1. Access keys 2. Username").
+    pub fn reads_as_labels(&self) -> bool {
+        self.items.iter().all(|item| {
+            let plain = super::plain_text(&item.title);
+            let plain = plain.trim();
+            plain.chars().count() <= 30
+                && !plain.ends_with(['.', '。', ':', '：', '!', '?', '！', '？'])
+        })
+    }
 }
 
 /// How many items a list has, as a number.
@@ -664,6 +694,24 @@ mod tests {
         let lists = ordered_lists("1. Open it. ![x](x.png)\n1. Close it.\n");
         assert_eq!(lists[0].items[0].title, "Open it.");
         assert_eq!(lists[0].items[0].body, "![x](x.png)\n");
+    }
+
+    #[test]
+    fn lead_ins_are_kept_and_labels_are_told_from_steps() {
+        let lists = ordered_lists(
+            "## Tag\n\nTo tag a customer on the **Account** page:\n\n1. Select it.\n1. Select **Tag**.\n\nCall-outs:\n\n1. Access keys\n2. User name\n",
+        );
+        assert_eq!(
+            lists[0].lead_in.as_deref(),
+            Some("To tag a customer on the Account page")
+        );
+        assert!(!lists[0].reads_as_labels());
+        assert!(lists[1].reads_as_labels());
+        let ja = ordered_lists(
+            "1. アクセス キー\n2. ユーザー名\n\n手順:\n\n1. サインインします。\n2. 選択します。\n",
+        );
+        assert!(ja[0].reads_as_labels());
+        assert!(!ja[1].reads_as_labels());
     }
 
     #[test]

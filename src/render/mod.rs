@@ -111,6 +111,27 @@ pub fn unlinked_texts(
                     .insert((locale.clone(), markdown.as_ptr() as usize), text);
             }
         }
+        // A page procedure's steps are its page's text, cut out: links read from the page.
+        for procedure in &site.page_procedures {
+            let Some(origin) = &procedure.page else {
+                continue;
+            };
+            let texts = procedure.steps_in(locale).iter().flat_map(|step| {
+                std::iter::once(&step.title.value).chain(step.text.as_ref().map(|t| &t.value))
+            });
+            for text in texts {
+                let Some((markdown, _)) = text.shown_in(locale, source) else {
+                    continue;
+                };
+                let resolves = |d: &str| resolver.resolves(sources, locale, &origin.page, d);
+                let changed = crate::markup::unlink_unresolved(markdown, &resolves, &note);
+                if changed != markdown {
+                    unlinked
+                        .texts
+                        .insert((locale.clone(), markdown.as_ptr() as usize), changed);
+                }
+            }
+        }
     }
     unlinked
 }

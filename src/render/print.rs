@@ -120,13 +120,33 @@ pub fn runbooks(site: &Site) -> Vec<(Option<&str>, Vec<&Procedure>)> {
 
 /// The address of a procedure in the guide, from the file at `here`: its page, with the list's
 /// anchor for a page procedure on a page with several.
-pub fn guide_url(here: &str, locale: &str, procedure: &Procedure) -> String {
+pub fn guide_url(here: &str, view: &LocaleView<'_>, procedure: &Procedure) -> String {
+    let locale = view.locale;
     let (page, fragment) = procedure.guide_address();
+    // The list's section is on the page only when the version shown has that list.
+    let fragment = fragment.filter(|_| shows_list(view, procedure));
     let url = relative_url(here, &format!("{locale}/{page}.html"));
     match fragment {
         Some(fragment) => format!("{url}#{fragment}"),
         None => url,
     }
+}
+
+/// Whether the page a page procedure is read from shows its list in `view`'s locale (the
+/// translation has it, or the page falls back to the source's); always for a YAML procedure.
+pub fn shows_list(view: &LocaleView<'_>, procedure: &Procedure) -> bool {
+    let Some(origin) = &procedure.page else {
+        return true;
+    };
+    let shown = view
+        .site
+        .page(&origin.page)
+        .and_then(|page| view.page_version(page));
+    shown.is_some_and(|(_, fallback)| {
+        origin
+            .ordinals
+            .contains_key(fallback.unwrap_or(view.locale))
+    })
 }
 
 /// A run written into a checklist (`runbook record render`): the record fields' values and what
@@ -238,13 +258,24 @@ impl<'a> Print<'_, 'a> {
         let (path, fragment) = destination
             .split_once('#')
             .map_or((destination, ""), |(p, f)| (p, f));
-        if !crate::paths::is_relative(destination) || path.is_empty() {
+        // A query (`?context=...`, the docs platform's) does not change the page on paper.
+        let path = path.split('?').next().unwrap_or(path);
+        // A page procedure's step may link its own page's anchors (`#section`): on paper they
+        // lead to the page.
+        let own_page = from.split('#').next().unwrap_or(from);
+        let on_own_page =
+            path.is_empty() && !fragment.is_empty() && self.view.site.page(own_page).is_some();
+        if !on_own_page && (!crate::paths::is_relative(destination) || path.is_empty()) {
             return LinkRewrite {
                 destination: destination.to_string(),
                 note: None,
             };
         }
-        let Some(target) = resolve_md_link(from, path) else {
+        let target = match on_own_page {
+            true => Some(own_page.to_string()),
+            false => resolve_md_link(from, path),
+        };
+        let Some(target) = target else {
             // A file (image, download): keep it reachable from this document's folder.
             let file = crate::paths::resolve(from, path).unwrap_or_default();
             return LinkRewrite {
@@ -424,7 +455,7 @@ impl<'a> Print<'_, 'a> {
             "lang": self.view.locale,
             "title": format!("{} · {}", title, self.ui(UiKey::Checklist)),
             "stylesheet_url": relative_url(&here, PRINT_STYLESHEET),
-            "guide_url": guide_url(&here, self.view.locale, procedure),
+            "guide_url": guide_url(&here, self.view, procedure),
             "content_security_policy": safety::content_security_policy(&[&page_css]),
             "page_css": page_css,
             "body": body,
