@@ -143,6 +143,16 @@ describe("run mode on a procedure page", () => {
 });
 
 describe("procedure pages as a reader sees them", () => {
+  test("search finds a page's step and lands on it, in both languages", async (t) => {
+    for (const [locale, query, step] of [["en", "temporary password", "step-3"], ["ja", "一時パスワード", "step-3"]]) {
+      const page = await open(t, `${locale}/index.html`);
+      await page.locator("#rb-search-input").fill(query);
+      await page.locator("#rb-search-results li").first().waitFor();
+      const hrefs = await page.locator("#rb-search-results a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+      assert.ok(hrefs.includes(`reset-password.html#${step}`), `${locale}: ${hrefs.join(" ")}`);
+    }
+  });
+
   const pages = () =>
     readdirSync(join(site, "html"), { withFileTypes: true, recursive: true })
       .filter((e) => e.isFile() && e.name.endsWith(".html") && !e.name.startsWith("404"))

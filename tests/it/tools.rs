@@ -32,7 +32,9 @@ fn nu_html_checker_reports_no_error_on_any_page() {
     // the 404 pages, the sitemap) and the project's icon and logo.
     let published = Project::published_sample("https://partners.example.com/docs/guide/");
     published.write_icon_and_logo();
-    for project in [Project::sample(), published] {
+    // And procedure pages: their lists of steps in sections with run panels.
+    let procedure_pages = Project::fixture("procedure-pages");
+    for project in [Project::sample(), published, procedure_pages] {
         nu_checker_finds_no_error(&vnu_jar, &project);
     }
 }
@@ -153,7 +155,11 @@ fn an_independent_checker_finds_no_broken_link_in_a_checked_build() {
     if !crate::util::tools_present(&["linkchecker"]) {
         return;
     }
-    for project in [Project::sample(), Project::fixture("minimal")] {
+    for project in [
+        Project::sample(),
+        Project::fixture("minimal"),
+        Project::fixture("procedure-pages"),
+    ] {
         project.run(&["check"]).expect(0);
         project.run(&["build"]).expect(0);
         let report = linkchecker(&project, "build/html/index.html");
