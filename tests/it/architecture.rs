@@ -35,7 +35,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "orchestration",
         &[
-            "crate", "pipeline", "serve", "init", "import", "mdbook", "schema", "fuzz",
+            "crate", "pipeline", "serve", "init", "import", "convert", "mdbook", "schema",
+            "fuzz",
         ],
     ),
 ];
