@@ -144,6 +144,48 @@ pub fn markdown(data: &[u8]) {
             piece.range
         );
     }
+    // Lists read as steps: items inside the text, every list decorated, no mark left behind.
+    let lists = markup::ordered_lists(text);
+    for list in &lists {
+        for item in &list.items {
+            assert!(
+                text.get(item.range.clone()).is_some(),
+                "item range {:?}",
+                item.range
+            );
+            let _ = markup::take_alerts(&item.body);
+        }
+    }
+    let steps: Vec<markup::StepsHtml> = lists
+        .iter()
+        .map(|list| markup::StepsHtml {
+            ordinal: list.ordinal,
+            continued_by: list.continued_by.clone(),
+            open: "<ol class=\"steps\">".into(),
+            close: "</ol>".into(),
+            items: (0..list.items.len())
+                .map(|i| format!("<li id=\"s{i}\"><h3>"))
+                .collect(),
+            title_close: "</h3>".into(),
+        })
+        .collect();
+    let decorated = markup::to_html_steps(
+        text,
+        markup::Flavor::Block,
+        &mut markup::Anchors::new(),
+        &|d| markup::LinkRewrite {
+            destination: d.to_string(),
+            note: None,
+        },
+        &markup::AlertLabels::english(),
+        &steps,
+    );
+    if !text.contains(['\u{E000}', '\u{E001}']) {
+        assert!(
+            !decorated.contains(['\u{E000}', '\u{E001}']),
+            "a step mark was left in {decorated}"
+        );
+    }
     let _ = markup::slugify(text);
     let clean = safety::sanitize(&html);
     let found = crate::verify::unsafe_markup(&clean);

@@ -279,6 +279,8 @@ pub struct Marks {
     pub fallbacks: BTreeMap<String, usize>,
     /// Segments whose translation needs review (marked in every output), by locale.
     pub stale: BTreeMap<String, usize>,
+    /// The translated text of each page block needing review: (locale, page path, text).
+    stale_blocks: Vec<(String, String, String)>,
 }
 
 /// The identity of a localized text in the loaded site: its address. The site is borrowed,
@@ -312,8 +314,18 @@ impl Marks {
                         let file = file_of(&segment.id);
                         paths.insert(file.strip_suffix(".yaml").unwrap_or(file).to_string());
                     }
-                    Origin::Front { page, .. } | Origin::Block { page, .. } => {
+                    Origin::Front { page, .. } => {
                         paths.insert(page.path.clone());
+                    }
+                    Origin::Block { page, .. } => {
+                        paths.insert(page.path.clone());
+                        if let Some(piece) = segment.translation(locale) {
+                            marks.stale_blocks.push((
+                                locale.clone(),
+                                page.path.clone(),
+                                piece.text.trim().to_string(),
+                            ));
+                        }
                     }
                 }
             }
@@ -325,6 +337,35 @@ impl Marks {
             }
         }
         marks
+    }
+
+    /// These marks, with the steps of page procedures marked where their text holds a page
+    /// block needing review: a step is stale as the page's text it was read from.
+    pub fn with_page_procedures(mut self, procedures: &[crate::model::Procedure]) -> Self {
+        for (locale, path, block) in std::mem::take(&mut self.stale_blocks) {
+            if block.is_empty() {
+                continue;
+            }
+            let texts = self.stale_texts.entry(locale.clone()).or_default();
+            let of_page = procedures
+                .iter()
+                .filter(|p| p.page.as_ref().is_some_and(|o| o.page == path));
+            for procedure in of_page {
+                for step in procedure.steps_in(&locale) {
+                    let parts = std::iter::once(&step.title).chain(step.text.as_ref());
+                    for part in parts {
+                        let holds = part
+                            .value
+                            .get(&locale, "")
+                            .is_some_and(|text| text.contains(block.as_str()));
+                        if holds {
+                            texts.insert(text_key(&part.value));
+                        }
+                    }
+                }
+            }
+        }
+        self
     }
 
     /// Whether this localized text's translation into `locale` needs review.

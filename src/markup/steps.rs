@@ -731,6 +731,57 @@ mod tests {
         assert!(alerts[1].warning);
     }
 
+    /// The HTML of `text` with every list of steps decorated with visible markers.
+    fn decorated(text: &str) -> String {
+        let steps: Vec<StepsHtml> = ordered_lists(text)
+            .iter()
+            .filter(|l| !l.kept_out)
+            .map(|list| StepsHtml {
+                ordinal: list.ordinal,
+                continued_by: list.continued_by.clone(),
+                open: "<OL>".into(),
+                close: "</OL>".into(),
+                items: (0..list.items.len())
+                    .map(|i| format!("<LI{}><T>", i + 1))
+                    .collect(),
+                title_close: "</T>".into(),
+            })
+            .collect();
+        crate::markup::to_html_steps(
+            text,
+            crate::markup::Flavor::Block,
+            &mut crate::markup::Anchors::new(),
+            &|d| crate::markup::LinkRewrite {
+                destination: d.to_string(),
+                note: None,
+            },
+            &crate::markup::AlertLabels::english(),
+            &steps,
+        )
+    }
+
+    #[test]
+    fn lists_of_steps_are_wrapped_item_by_item_and_a_continued_list_stays_one() {
+        let html = decorated("1. One.\n2. Two.\n\n![shot](a.png)\n\n3. Three.\n");
+        assert_eq!(html.matches("<OL>").count(), 1, "{html}");
+        assert_eq!(html.matches("</OL>").count(), 1, "{html}");
+        assert!(html.contains("<LI1><T>One.</T>"), "{html}");
+        assert!(html.contains("<LI3><T>Three.</T>"), "{html}");
+        // The image between the parts stays, inside the second step.
+        let second = &html[html.find("<LI2>").unwrap()..html.find("<LI3>").unwrap()];
+        assert!(second.contains("<img src=\"a.png\""), "{html}");
+        // A loose item: the title is its first paragraph; an image in it starts the body.
+        let html = decorated("1. Open **it**. ![x](x.png)\n\n   More.\n\n1. Close.\n");
+        assert!(
+            html.contains("<LI1><T>Open <strong>it</strong>. </T><p><img"),
+            "{html}"
+        );
+        assert!(html.contains("<p>More.</p>"), "{html}");
+        // A list kept out is an ordinary list.
+        let html = decorated("<!-- runbook: not-steps -->\n1. Fact.\n2. Fact.\n");
+        assert!(html.contains("<ol>") && !html.contains("<OL>"), "{html}");
+    }
+
     #[test]
     fn inserts_replace_their_marks() {
         let html = format!("a{INSERT_OPEN}1{INSERT_CLOSE}b{INSERT_OPEN}0{INSERT_CLOSE}");

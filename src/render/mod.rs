@@ -144,7 +144,8 @@ impl<'a> RenderContext<'a> {
         sources: &'a SourceMap,
         segments: Vec<Segment<'a>>,
     ) -> Self {
-        let marks = Marks::new(&segments, config, site.lock.as_ref());
+        let marks = Marks::new(&segments, config, site.lock.as_ref())
+            .with_page_procedures(&site.page_procedures);
         Self {
             site,
             config,

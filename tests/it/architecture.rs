@@ -35,8 +35,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "orchestration",
         &[
-            "crate", "pipeline", "serve", "init", "import", "convert", "mdbook", "schema",
-            "fuzz",
+            "crate", "pipeline", "serve", "init", "import", "convert", "mdbook", "schema", "fuzz",
         ],
     ),
 ];

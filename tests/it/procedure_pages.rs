@@ -458,3 +458,25 @@ fn convert_refuses_what_it_cannot_convert_and_changes_nothing() {
     // A usage error is 2.
     project.run(&["convert"]).expect(2);
 }
+
+#[test]
+fn a_step_whose_source_changed_is_marked_stale_in_the_translations_checklist() {
+    let project = Project::fixture("procedure-pages");
+    project
+        .run(&["i18n", "confirm", "--locale", "ja"])
+        .expect(0);
+    let text = project.read("content/reset-password.md");
+    project.write(
+        "content/reset-password.md",
+        &text.replacen("then **Users**.", "then **Users and groups**.", 1),
+    );
+    project.run(&["build"]).expect(0);
+    let ja = project.read("build/html/ja/checklists/reset-password.html");
+    let stale: Vec<&str> = ja
+        .match_indices("class=\"stale\"")
+        .map(|(at, _)| &ja[at..at + 60])
+        .collect();
+    assert_eq!(stale.len(), 1, "{ja}");
+    assert!(stale[0].contains("顧客を選択し、"), "{stale:?}");
+    assert!(ja.contains("class=\"stale-note\""), "{ja}");
+}
