@@ -509,14 +509,20 @@ fn import_docfx_makes_a_project_that_builds() {
         stderr.contains("ja/only-in-japanese.md: no page at this path in the source folder"),
         "{stderr}"
     );
-    // (The translation's added paragraph is one warning: its shape differs from the source.)
+    // The translation's added paragraph is one warning (its shape differs from the source);
+    // the how-to page without numbered steps, which the import's rule makes a procedure page,
+    // is the other.
     assert!(
-        run.stdout().contains("0 errors, 1 warning"),
+        run.stdout().contains("0 errors, 2 warnings"),
         "{}",
         run.stdout()
     );
     let book = std::fs::read_to_string(work.root().join("guide/book.toml")).unwrap();
     assert!(book.contains("locales = [\"en\", \"ja\"]"), "{book}");
+    assert!(
+        book.contains("[output.runbook.procedure-pages]\nmetadata = { \"ms.topic\" = [\"how-to\"] }"),
+        "{book}"
+    );
     // Links to the translation's own page and to a redirected one are declared, not errors.
     assert!(
         book.contains("  \"only-in-japanese.md\",\n")
@@ -564,6 +570,13 @@ fn import_docfx_makes_a_project_that_builds() {
     )
     .unwrap();
     assert!(page.contains("<p class=\"alert-title\">メモ</p>"));
+    // The how-to page's numbered steps are a procedure of the page, with a checklist.
+    assert!(page.contains("class=\"procedure page-procedure\""), "{page}");
+    let checklists = work.root().join("guide/build/html/ja/checklists/escalate-to-vendor");
+    assert!(
+        checklists.is_dir() || checklists.with_extension("html").is_file(),
+        "no checklist of escalate-to-vendor"
+    );
     // docfx.json's `_appTitle` comes first; with known problems, the next step is a baseline.
     let docfx = work.root().join("docs/partner-support/docfx.json");
     let text = std::fs::read_to_string(&docfx).unwrap();
