@@ -466,9 +466,15 @@ fn convert(root: &Path, page: &Path, dry_run: bool, color: bool) -> ExitCode {
             done.to_string()
         }
     };
-    if !dry_run && let Err(message) = runbook::convert::apply(root, &plan) {
-        print_error(&message, color);
-        return ExitCode::FAILURE;
+    let mut baseline_note = None;
+    if !dry_run {
+        match runbook::convert::apply(root, &plan) {
+            Ok(note) => baseline_note = note,
+            Err(message) => {
+                print_error(&message, color);
+                return ExitCode::FAILURE;
+            }
+        }
     }
     for (path, _) in &plan.writes {
         eprintln!("{} {path}", verb("wrote", "would write"));
@@ -476,7 +482,7 @@ fn convert(root: &Path, page: &Path, dry_run: bool, color: bool) -> ExitCode {
     for path in &plan.removes {
         eprintln!("{} {path}", verb("removed", "would remove"));
     }
-    for note in &plan.notes {
+    for note in plan.notes.iter().chain(&baseline_note) {
         eprintln!("  {note}");
     }
     if dry_run {

@@ -38,7 +38,8 @@ pub struct Plan {
 /// source's, or a file the conversion would write that already exists; nothing is changed.
 pub fn plan(root: &Path, page: &Path) -> Result<Plan, String> {
     let relative = content_relative(root, page)?;
-    let project = crate::pipeline::project::load_project(root).map_err(|error| {
+    // Other files' known problems do not stop a conversion; the page's own errors do.
+    let project = crate::pipeline::project::load_leniently(root).map_err(|error| {
         format!("the project does not load ({error}); run `runbook check` and fix its errors first")
     })?;
     let source = project.config.source_locale().to_string();
@@ -52,6 +53,24 @@ pub fn plan(root: &Path, page: &Path) -> Result<Plan, String> {
             "`{relative}` is not a page of this project (it is excluded, an include file, or not Markdown)"
         ));
     };
+    let page_errors: Vec<String> = project
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .filter(|d| {
+            d.span
+                .as_ref()
+                .is_some_and(|span| found.versions.values().any(|v| v.file == span.file))
+        })
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    if !page_errors.is_empty() {
+        return Err(format!(
+            "`{}` has errors to fix first (`runbook check` shows where): {}",
+            found.path,
+            page_errors.join("; ")
+        ));
+    }
     let Some(own) = found.versions.get(&source) else {
         return Err(format!(
             "`{}` has no `{source}` version to convert from",
@@ -119,11 +138,13 @@ pub fn plan(root: &Path, page: &Path) -> Result<Plan, String> {
     Ok(plan)
 }
 
-/// Carries out a plan: every file written, then the replaced ones removed.
+/// Carries out a plan: every file written, then the replaced ones removed; then the baseline's
+/// known problems of the removed files are moved to the files their text went to. Returns what
+/// it says about the baseline, if anything.
 ///
 /// # Errors
 /// A file that cannot be written or removed.
-pub fn apply(root: &Path, plan: &Plan) -> Result<(), String> {
+pub fn apply(root: &Path, plan: &Plan) -> Result<Option<String>, String> {
     for (path, text) in &plan.writes {
         crate::write::write_file_creating_dirs(&root.join(path), text.as_bytes())
             .map_err(|e| e.to_string())?;
@@ -131,7 +152,78 @@ pub fn apply(root: &Path, plan: &Plan) -> Result<(), String> {
     for path in &plan.removes {
         crate::write::remove_file(&root.join(path)).map_err(|e| e.to_string())?;
     }
-    Ok(())
+    carry_baseline(root, plan)
+}
+
+/// Moves the baseline's entries of the removed files to the files written: a known problem
+/// that moved with its text (same code, same message) stays known; the others are dropped.
+fn carry_baseline(root: &Path, plan: &Plan) -> Result<Option<String>, String> {
+    use crate::baseline::Baseline;
+    let mut sources = crate::source::SourceMap::new();
+    let Ok(config) = crate::config::load(root, &mut sources) else {
+        return Ok(None);
+    };
+    let path = root.join(&config.baseline);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+    let file = sources.add(config.baseline.to_string_lossy().into_owned(), text.clone());
+    let Ok(mut baseline) = Baseline::parse(&text, file) else {
+        return Ok(None);
+    };
+    let moved: Vec<&crate::baseline::Entry> = baseline
+        .findings
+        .iter()
+        .filter(|e| e.file.as_ref().is_some_and(|f| plan.removes.contains(f)))
+        .collect();
+    if moved.is_empty() {
+        return Ok(None);
+    }
+    let mut known: std::collections::HashMap<(String, String), u32> = Default::default();
+    for entry in &moved {
+        *known
+            .entry((entry.code.clone(), entry.message.clone()))
+            .or_default() += entry.count.max(1);
+    }
+    let checked =
+        crate::pipeline::project::check_with(root, crate::pipeline::project::BaselineUse::Ignore)
+            .map_err(|e| {
+            format!("the converted project could not be checked to move its baseline entries: {e}")
+        })?;
+    let written: std::collections::HashSet<&str> =
+        plan.writes.iter().map(|(p, _)| p.as_str()).collect();
+    let carried: Vec<crate::diagnostic::Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.span
+                .as_ref()
+                .is_some_and(|span| written.contains(checked.sources.file(span.file).path.as_str()))
+        })
+        .filter(
+            |d| match known.get_mut(&(d.code.to_string(), d.message.clone())) {
+                Some(left) if *left > 0 => {
+                    *left -= 1;
+                    true
+                }
+                _ => false,
+            },
+        )
+        .cloned()
+        .collect();
+    let before = moved.len();
+    baseline
+        .findings
+        .retain(|e| !e.file.as_ref().is_some_and(|f| plan.removes.contains(f)));
+    let added = Baseline::of(&carried, &checked.sources).findings;
+    let count = carried.len();
+    baseline.findings.extend(added);
+    baseline.findings.sort();
+    crate::write::write_file(&path, baseline.to_json().as_bytes()).map_err(|e| e.to_string())?;
+    Ok(Some(format!(
+        "{}: {count} known problem(s) of the page moved with its text ({before} entr(ies) of the removed files replaced)",
+        config.baseline.display()
+    )))
 }
 
 /// The page's path relative to the root (`content/...`), when it is a file inside `content/`.

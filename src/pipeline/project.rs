@@ -200,6 +200,22 @@ pub fn load_project(root: &Path) -> Result<Checked, Error> {
     Ok(checked)
 }
 
+/// The project as far as it loads, its loader's findings at the project's lint levels and less
+/// its baseline's: what is left as an error is a file the caller goes without.
+///
+/// # Errors
+/// A configuration that cannot be read ([`Error::Content`]).
+pub(crate) fn load_leniently(root: &Path) -> Result<Checked, Error> {
+    let mut project = read_project(root, false)?;
+    project.baselined = settle(
+        &project.config,
+        &mut project.sources,
+        &mut project.diagnostics,
+        BaselineUse::Read,
+    );
+    Ok(project)
+}
+
 /// Reads the configuration and content (PDFs asked for when `pdf`); the diagnostics are the
 /// loader's.
 pub(crate) fn read_project(root: &Path, pdf: bool) -> Result<Checked, Error> {

@@ -2,7 +2,7 @@
 //! project loaded, the translation stage run, edits written back in place.
 
 use super::Error;
-use super::project::{Checked, load_project, read_project};
+use super::project::{Checked, load_project};
 use crate::i18n::segments::segments;
 use crate::i18n::status::{StatusReport, file_of};
 use crate::i18n::{bilingual, po, status};
@@ -22,7 +22,7 @@ use crate::model::lock::{LOCK_FILE, Lock};
 /// # Errors
 /// A configuration that does not load, or an unknown locale.
 pub fn status(root: &Path, only: &[String]) -> Result<(StatusReport, Checked), Error> {
-    let project = loaded_leniently(root)?;
+    let project = super::project::load_leniently(root)?;
     check_locales(&project, only)?;
     let found = segments(&project.site, &project.config);
     let report = status::report(
@@ -40,7 +40,7 @@ pub fn status(root: &Path, only: &[String]) -> Result<(StatusReport, Checked), E
 /// # Errors
 /// A configuration that does not load, or a locale that is not a translated one.
 pub fn export(root: &Path, locale: &str) -> Result<(String, Checked), Error> {
-    let project = loaded_leniently(root)?;
+    let project = super::project::load_leniently(root)?;
     check_locales(&project, &[locale.to_string()])?;
     let found = segments(&project.site, &project.config);
     let catalog = po::export(
@@ -52,19 +52,6 @@ pub fn export(root: &Path, locale: &str) -> Result<(String, Checked), Error> {
     );
     drop(found);
     Ok((catalog, project))
-}
-
-/// The project as far as it loads, its loader's findings at the project's lint levels and less
-/// its baseline's: what is left as an error is a file the report goes without.
-fn loaded_leniently(root: &Path) -> Result<Checked, Error> {
-    let mut project = read_project(root, false)?;
-    project.baselined = super::project::settle(
-        &project.config,
-        &mut project.sources,
-        &mut project.diagnostics,
-        super::project::BaselineUse::Read,
-    );
-    Ok(project)
 }
 
 /// What an import did.

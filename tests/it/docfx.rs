@@ -520,7 +520,9 @@ fn import_docfx_makes_a_project_that_builds() {
     let book = std::fs::read_to_string(work.root().join("guide/book.toml")).unwrap();
     assert!(book.contains("locales = [\"en\", \"ja\"]"), "{book}");
     assert!(
-        book.contains("[output.runbook.procedure-pages]\nmetadata = { \"ms.topic\" = [\"how-to\"] }"),
+        book.contains(
+            "[output.runbook.procedure-pages]\nmetadata = { \"ms.topic\" = [\"how-to\"] }"
+        ),
         "{book}"
     );
     // Links to the translation's own page and to a redirected one are declared, not errors.
@@ -571,8 +573,13 @@ fn import_docfx_makes_a_project_that_builds() {
     .unwrap();
     assert!(page.contains("<p class=\"alert-title\">メモ</p>"));
     // The how-to page's numbered steps are a procedure of the page, with a checklist.
-    assert!(page.contains("class=\"procedure page-procedure\""), "{page}");
-    let checklists = work.root().join("guide/build/html/ja/checklists/escalate-to-vendor");
+    assert!(
+        page.contains("class=\"procedure page-procedure\""),
+        "{page}"
+    );
+    let checklists = work
+        .root()
+        .join("guide/build/html/ja/checklists/escalate-to-vendor");
     assert!(
         checklists.is_dir() || checklists.with_extension("html").is_file(),
         "no checklist of escalate-to-vendor"

@@ -480,3 +480,39 @@ fn a_step_whose_source_changed_is_marked_stale_in_the_translations_checklist() {
     assert!(stale[0].contains("顧客を選択し、"), "{stale:?}");
     assert!(ja.contains("class=\"stale-note\""), "{ja}");
 }
+
+#[test]
+fn convert_moves_the_pages_known_problems_in_the_baseline_with_their_text() {
+    let project = Project::fixture("procedure-pages");
+    let text = project.read("content/reset-password.md");
+    project.write(
+        "content/reset-password.md",
+        &text.replacen(
+            "to remove a user instead.",
+            "to remove a user instead, or [the old page](gone.md).",
+            1,
+        ),
+    );
+    project.run(&["check"]).expect(1);
+    project.run(&["check", "--write-baseline"]).expect(0);
+    let run = project
+        .run(&["convert", "content/reset-password.md"])
+        .expect(0);
+    assert!(
+        run.stderr()
+            .contains("1 known problem(s) of the page moved with its text"),
+        "{}",
+        run.stderr()
+    );
+    let baseline = project.read("runbook-baseline.json");
+    assert!(
+        baseline.contains("\"file\": \"content/reset-password-more.md\""),
+        "{baseline}"
+    );
+    assert!(
+        !baseline.contains("\"file\": \"content/reset-password.md\""),
+        "{baseline}"
+    );
+    project.run(&["check"]).expect(0);
+    project.run(&["build"]).expect(0);
+}
