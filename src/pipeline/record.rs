@@ -1,7 +1,7 @@
 //! `runbook record`: a run record read, checked against the project and rendered.
 
 use super::Error;
-use super::project::{Checked, load_project};
+use super::project::{Checked, load_leniently};
 use crate::{fingerprint, record, render, source, view};
 
 use std::path::Path;
@@ -26,7 +26,15 @@ pub struct RecordChecked {
 /// # Errors
 /// A project that does not load ([`Error::Content`]).
 pub fn check_record(root: &Path, path: &Path) -> Result<RecordChecked, Error> {
-    let mut project = load_project(root)?;
+    // Known problems the baseline records do not stop a record from being read, as they do
+    // not stop a build; any other error does.
+    let mut project = load_leniently(root)?;
+    if has_errors(&project.diagnostics) {
+        return Err(Error::Content {
+            sources: project.sources,
+            diagnostics: project.diagnostics,
+        });
+    }
     project.diagnostics.clear();
     let shown_path = path.display().to_string();
     let text = match std::fs::read_to_string(path) {

@@ -516,3 +516,17 @@ fn convert_moves_the_pages_known_problems_in_the_baseline_with_their_text() {
     project.run(&["check"]).expect(0);
     project.run(&["build"]).expect(0);
 }
+
+#[test]
+fn record_check_reads_a_project_whose_known_problems_are_in_the_baseline() {
+    let project = Project::fixture("procedure-pages");
+    let text = serde_json::to_string_pretty(&record(&project, "reset-password", "ja")).unwrap();
+    project.write("run.json", &text);
+    project.write("content/broken.yaml", "title: [unclosed\n");
+    let path = project.root().join("run.json");
+    let path = path.to_str().unwrap();
+    // A file that does not load stops it, as it stops a build; once known, it does not.
+    project.run(&["record", "check", path]).expect(1);
+    project.run(&["check", "--write-baseline"]).expect(0);
+    project.run(&["record", "check", path]).expect(0);
+}
