@@ -530,3 +530,30 @@ fn record_check_reads_a_project_whose_known_problems_are_in_the_baseline() {
     project.run(&["check", "--write-baseline"]).expect(0);
     project.run(&["record", "check", path]).expect(0);
 }
+
+#[cfg(feature = "pdf")]
+#[test]
+fn page_procedures_are_typeset_as_pdf_checklists_in_both_languages() {
+    if !crate::util::tools_present(&["pdftotext"]) {
+        return;
+    }
+    let project = Project::fixture("procedure-pages");
+    project.run(&["build", "--pdf"]).expect(0);
+    let text = |path: &str| {
+        let output = std::process::Command::new("pdftotext")
+            .args(["-layout", project.root().join(path).to_str().unwrap(), "-"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let ja = text("build/pdf/ja/reset-password.pdf");
+    assert!(ja.contains("ユーザーのパスワードをリセットする"), "{ja}");
+    assert!(ja.contains("チケットで指定された方法で"), "{ja}");
+    let en = text("build/pdf/en/manage-users/steps-remove-a-user.pdf");
+    assert!(en.contains("Confirm with Remove again."), "{en}");
+    let runbook = text("build/pdf/en/runbook.pdf");
+    assert!(
+        runbook.contains("Install the sync agent: Linux"),
+        "{runbook}"
+    );
+}
