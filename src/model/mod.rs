@@ -455,6 +455,11 @@ impl Procedure {
         }
     }
 
+    /// Whether its checklists draw a flowchart: a page's list is linear and needs none.
+    pub fn draws_flowchart(&self) -> bool {
+        self.page.is_none()
+    }
+
     /// The steps `locale` shows: a translation's own when its list differs from the source's.
     pub fn steps_in(&self, locale: &str) -> &[Step] {
         self.page

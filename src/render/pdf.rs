@@ -530,6 +530,14 @@ impl Typst<'_, '_> {
 
     /// The flowchart of a procedure for paper, as files named `STEM-N.svg`.
     fn chart(&self, shown: &ProcedureView<'_>, stem: &str) -> (ChartFiles, Vec<(String, Vec<u8>)>) {
+        if !shown.procedure.draws_flowchart() {
+            let none = ChartFiles {
+                names: Vec::new(),
+                landscape: false,
+                width_mm: 0.0,
+            };
+            return (none, Vec::new());
+        }
         let chart = flowchart::Chart::of(self.view, shown, "", "");
         let printed = flowchart::print(&chart, &flowchart::layout(&chart));
         let files: Vec<(String, Vec<u8>)> = printed

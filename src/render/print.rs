@@ -410,8 +410,15 @@ impl<'a> Print<'_, 'a> {
                 .map(|field| json!({ "label": self.view.record_field_label(field), "value": "" }))
                 .collect(),
         };
-        let chart = flowchart::Chart::of(self.view, shown, &format!("{prefix}chart-"), prefix);
-        let printed = flowchart::print(&chart, &flowchart::layout(&chart));
+        let (parts, landscape) = match procedure.draws_flowchart() {
+            true => {
+                let chart =
+                    flowchart::Chart::of(self.view, shown, &format!("{prefix}chart-"), prefix);
+                let printed = flowchart::print(&chart, &flowchart::layout(&chart));
+                (printed.parts, printed.landscape)
+            }
+            false => (Vec::new(), false),
+        };
         // A standalone checklist's title is its page's one `<h1>`; in the runbook, under the
         // cover's, a part's title is an `<h2>`.
         let heading = match mode {
@@ -428,7 +435,7 @@ impl<'a> Print<'_, 'a> {
                 "applies_to": shown.applies_to.iter().map(|p| self.html(from, *p, Flavor::Inline, &mut Anchors::new(), mode)).collect::<Vec<_>>(),
                 "steps": steps,
                 "version": crate::fingerprint::of_text(&self.renderer.sources.file(procedure.file).text),
-                "flowchart": {"parts": printed.parts, "landscape": printed.landscape},
+                "flowchart": {"parts": parts, "landscape": landscape},
             },
             // Two fields a row: the record box stays short.
             "fields": fields.chunks(2).collect::<Vec<_>>(),

@@ -557,3 +557,15 @@ fn page_procedures_are_typeset_as_pdf_checklists_in_both_languages() {
         "{runbook}"
     );
 }
+
+#[test]
+fn a_linear_list_draws_no_flowchart_on_paper_either() {
+    let project = built();
+    for path in [
+        "build/html/en/checklists/reset-password.html",
+        "build/html/ja/runbook.html",
+    ] {
+        let html = project.read(path);
+        assert!(!html.contains("flowchart-figure"), "{path}: {html}");
+    }
+}
