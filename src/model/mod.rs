@@ -379,7 +379,7 @@ pub struct ProcedureFile {
 }
 
 /// A procedure: ordered steps with decisions and escalations.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Procedure {
     /// Content path without extension, `/`-separated (`escalate-problems-to-microsoft`); also
     /// its id and output path.
@@ -402,7 +402,7 @@ pub struct Procedure {
 }
 
 /// A procedure read from an ordered list of a procedure page (`load::procedure_pages`).
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PageList {
     /// The page's content path.
     pub page: String,
@@ -458,6 +458,37 @@ impl Procedure {
     /// Whether its checklists draw a flowchart: a page's list is linear and needs none.
     pub fn draws_flowchart(&self) -> bool {
         self.page.is_none()
+    }
+
+    /// The procedure as `locale` shows it: itself, or for a translation with its own steps (a
+    /// page procedure whose list the translation writes otherwise), a procedure of those steps,
+    /// so that step fingerprints and run records follow what that locale's readers ran.
+    pub fn as_shown_in(&self, locale: &str) -> std::borrow::Cow<'_, Procedure> {
+        let own = self
+            .page
+            .as_ref()
+            .and_then(|page| page.own_steps.get(locale));
+        match own {
+            Some(steps) => {
+                let mut shown = Procedure::new(
+                    self.path.clone(),
+                    self.file,
+                    self.title.clone(),
+                    self.applies_to.clone(),
+                    self.introduction.clone(),
+                    steps.clone(),
+                );
+                shown.page = self.page.as_ref().map(|page| PageList {
+                    page: page.page.clone(),
+                    anchor: page.anchor.clone(),
+                    index: page.index,
+                    ordinals: page.ordinals.clone(),
+                    own_steps: BTreeMap::new(),
+                });
+                std::borrow::Cow::Owned(shown)
+            }
+            None => std::borrow::Cow::Borrowed(self),
+        }
     }
 
     /// The steps `locale` shows: a translation's own when its list differs from the source's.

@@ -127,6 +127,7 @@ pub fn render_record(
         });
     };
     let view = view::LocaleView::new(&project.site, &project.config, &record.locale);
+    let procedure = &*procedure.as_shown_in(&record.locale);
     let version = fingerprint::of_text(&project.sources.file(procedure.file).text);
     let bytes = match format {
         RecordFormat::Markdown => record::markdown(&record, &view, procedure).into_bytes(),

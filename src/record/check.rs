@@ -89,8 +89,10 @@ pub fn check(
         return found;
     };
     let view = LocaleView::new(site, config, locale);
-    path_problems(record, procedure, &view, &at, &mut found);
-    changed_steps(record, procedure, sources, &at, &mut found);
+    // A run follows the steps its locale showed (a translation's own, for some page lists).
+    let procedure = procedure.as_shown_in(locale);
+    path_problems(record, &procedure, &view, &at, &mut found);
+    changed_steps(record, &procedure, sources, &at, &mut found);
     found
 }
 

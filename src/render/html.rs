@@ -909,7 +909,8 @@ impl<'a> LocalePages<'_, 'a> {
                 continue;
             };
             let shown = view.procedure(procedure);
-            let steps = procedure.steps_in(view.locale);
+            let as_shown = procedure.as_shown_in(view.locale);
+            let steps = &as_shown.steps;
             let suffix = if origin.index == 0 {
                 String::new()
             } else {
@@ -963,7 +964,7 @@ impl<'a> LocalePages<'_, 'a> {
                     format!(
                         "<li class=\"step action\" id=\"{}\" data-version=\"{}\" data-next=\"{}\">\n<h3><span class=\"step-number\">{step_word} {}.</span> ",
                         markup::escape_html(&step.id.value),
-                        fingerprint::of_step(procedure, i),
+                        fingerprint::of_step(&as_shown, i),
                         markup::escape_html(next),
                         i + 1
                     )

@@ -231,6 +231,9 @@ fn record(project: &Project, procedure: &str, locale: &str) -> Value {
         .iter()
         .find(|p| p.path == procedure)
         .unwrap();
+    // What the locale's readers see: a translation's own steps where its list differs.
+    let found = found.as_shown_in(locale);
+    let found = &*found;
     let versions: serde_json::Map<String, Value> = found
         .steps
         .iter()
@@ -271,6 +274,23 @@ fn record_check_and_render_accept_runs_of_page_procedures() {
         let run = project.run(&["record", "render", path]).expect(0);
         assert!(run.stdout().contains("T-7"), "{}", run.stdout());
     }
+    // A run of the translation's own steps (two where the source has three) is the locale's run.
+    let own = record(&project, "manage-users#steps-remove-a-user", "ja");
+    assert_eq!(own["path"].as_array().unwrap().len(), 2);
+    project.write("own.json", &serde_json::to_string_pretty(&own).unwrap());
+    let path = project.root().join("own.json");
+    project
+        .run(&["record", "check", path.to_str().unwrap()])
+        .expect(0);
+    let run = project
+        .run(&["record", "render", path.to_str().unwrap()])
+        .expect(0);
+    assert!(
+        run.stdout()
+            .contains("2. ✓ 手順 2. \\[削除\\] を選択して確定します。"),
+        "{}",
+        run.stdout()
+    );
     // A step the page does not have is refused by name.
     let mut wrong = record(&project, "reset-password", "en");
     wrong["path"][1]["step"] = json!("step-9");
