@@ -532,8 +532,8 @@ fn assign_heading_ids(events: &[Event<'_>], anchors: &mut Anchors) -> Vec<Headin
         .collect()
 }
 
-/// Plain text escaped for Markdown: every ASCII punctuation character that could start markup
-/// is backslash-escaped, so the text reads back as itself.
+/// Plain text escaped for Markdown: every ASCII punctuation mark that Markdown could read as
+/// markup or HTML is backslash-escaped, so the text reads back as itself.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

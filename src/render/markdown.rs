@@ -591,20 +591,9 @@ fn quote(text: &str) -> String {
 }
 
 /// Plain text (a page title, a UI word) written into Markdown so that it reads back as the same
-/// text: every ASCII punctuation mark that Markdown could read as markup or HTML is escaped
-/// (square brackets too, which would end a link's text early).
+/// text (square brackets escaped too, which would end a link's text early).
 fn plain(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '#'
-        ) {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
+    markup::escape_markdown(text)
 }
 
 fn trim_end(mut text: String) -> String {

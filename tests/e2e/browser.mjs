@@ -39,3 +39,18 @@ export async function recordingPage(browser, t, options = {}, expected = null) {
   });
   return page;
 }
+
+/** axe's serious and critical violations on `page` (axe's script `axeSource` injected), as
+    "rule: target" lines. */
+export async function axeViolations(page, axeSource) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    const result = await globalThis.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+    });
+    return result.violations;
+  });
+  return found
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+}

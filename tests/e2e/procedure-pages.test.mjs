@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launchChromium, recordingPage } from "./browser.mjs";
+import { axeViolations, launchChromium, recordingPage } from "./browser.mjs";
 import { serveDirectory } from "./static-server.mjs";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -67,18 +67,7 @@ async function tabTo(page, selector, limit = 30) {
   assert.fail(`Tab never reached ${selector}`);
 }
 
-async function violations(page) {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const result = await globalThis.axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-    });
-    return result.violations;
-  });
-  return found
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
-}
+const violations = (page) => axeViolations(page, axeSource);
 
 describe("run mode on a procedure page", () => {
   for (const [locale, first, done] of [

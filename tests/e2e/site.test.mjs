@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { launchChromium, recordingPage } from "./browser.mjs";
+import { axeViolations, launchChromium, recordingPage } from "./browser.mjs";
 import { serveDirectory } from "./static-server.mjs";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -284,18 +284,7 @@ describe("navigation", () => {
 
 describe("accessibility", () => {
   /** axe's serious and critical violations on `page`, as "rule: target" lines. */
-  async function violations(page) {
-    await page.evaluate(axeSource);
-    const found = await page.evaluate(async () => {
-      const result = await globalThis.axe.run(document, {
-        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
-      });
-      return result.violations;
-    });
-    return found
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
-  }
+  const violations = (page) => axeViolations(page, axeSource);
 
   for (const scheme of ["light", "dark"]) {
     test(`axe finds no serious or critical violation on any page (${scheme})`, async (t) => {
