@@ -928,8 +928,11 @@ impl<'a> LocalePages<'_, 'a> {
                     })
                 })
                 .collect();
+            // On a page of several lists, each panel says which list it runs.
+            let several = procedure.path.contains('#');
             let context = json!({
                 "suffix": suffix,
+                "run_title": several.then(|| markup::plain_text(shown.title.markdown)),
                 "run_strings": self.run_strings,
                 "procedure": { "record_fields": record_fields },
             });

@@ -132,6 +132,11 @@ fn a_page_with_several_lists_has_one_procedure_and_one_run_panel_per_list() {
     );
     assert!(html.contains("data-title=\"Remove a user\""));
     assert!(html.contains("id=\"rb-run\"") && html.contains("id=\"rb-run-2\""));
+    // Each panel says which list it runs.
+    assert!(
+        html.contains("<h2 id=\"rb-run-heading-2\">Run this procedure: Remove a user</h2>"),
+        "{html}"
+    );
     // The checklist of the second list is named by its heading and leads to its section.
     let checklist = project.read("build/html/en/checklists/manage-users/steps-remove-a-user.html");
     assert!(checklist.contains("Remove a user"), "{checklist}");
