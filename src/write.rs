@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::output::{MANIFEST, OutputFile, Sink, WriteError};
+use crate::output::{MANIFEST, OutputFile, OutputKind, Sink, WriteError};
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {
@@ -91,6 +91,9 @@ pub struct WriteStats {
     /// Files identical to the previous output, kept as they were (same inode, same modification
     /// time), so an upload that compares times sends only what changed.
     pub unchanged: usize,
+    /// Copies of a content file (an image in another locale or in a Markdown book) linked to its
+    /// first copy in this output rather than stored again.
+    pub shared: usize,
 }
 
 /// A new output directory being written beside the old one: a [`Sink`] that writes each file
@@ -98,7 +101,8 @@ pub struct WriteStats {
 /// unfinished (a failed build), it is removed and the old output stays as it was.
 ///
 /// A file whose bytes equal the previous output's is hard-linked from it rather than written
-/// again, so it keeps its inode and modification time.
+/// again, so it keeps its inode and modification time. A content file copied to several places
+/// (each locale, each Markdown book) is stored once: the other copies are hard links to the first.
 pub struct Staging {
     out: PathBuf,
     parent: PathBuf,
@@ -107,6 +111,9 @@ pub struct Staging {
     previous: Option<PathBuf>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    shared: AtomicUsize,
+    /// Where the first copy of each content file (by its content path) was staged.
+    stored: std::sync::Mutex<std::collections::HashMap<String, PathBuf>>,
     finished: bool,
 }
 
@@ -140,8 +147,45 @@ impl Staging {
             dir,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            shared: AtomicUsize::new(0),
+            stored: std::sync::Mutex::default(),
             finished: false,
         })
+    }
+
+    /// Links `file` to the first staged copy of the same content file, when one was staged
+    /// already; otherwise records `path` as that copy. Whether it was linked.
+    fn link_copy(&self, file: &OutputFile, path: &Path) -> bool {
+        let Some(source) = file
+            .source
+            .as_ref()
+            .filter(|_| file.kind == OutputKind::Asset)
+        else {
+            return false;
+        };
+        let first = {
+            let mut stored = self
+                .stored
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match stored.get(source) {
+                Some(first) => first.clone(),
+                None => {
+                    stored.insert(source.clone(), path.to_path_buf());
+                    return false;
+                }
+            }
+        };
+        // A copy being written by another thread at this moment is not there yet: then this one
+        // is written in full.
+        let linked = std::fs::hard_link(&first, path).is_ok()
+            || path.parent().is_some_and(|parent| {
+                std::fs::create_dir_all(parent).is_ok() && std::fs::hard_link(&first, path).is_ok()
+            });
+        if linked {
+            self.shared.fetch_add(1, Ordering::Relaxed);
+        }
+        linked
     }
 
     /// Writes one file (or links it from the previous output when unchanged).
@@ -150,6 +194,9 @@ impl Staging {
     /// The file cannot be written.
     pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
         let path = self.dir.join(&file.path);
+        if self.link_copy(file, &path) {
+            return Ok(());
+        }
         if let Some(old) = self.previous.as_ref().map(|p| p.join(&file.path))
             && same_bytes(&old, &file.bytes)
             && (std::fs::hard_link(&old, &path).is_ok()
@@ -184,6 +231,7 @@ impl Staging {
         Ok(WriteStats {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
+            shared: self.shared.load(Ordering::Relaxed),
         })
     }
 }

@@ -444,10 +444,10 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
         links,
         pages: search_pages,
     };
-    let (unchanged, in_memory) = match destination {
+    let (stats, in_memory) = match destination {
         Destination::Directory(staging) => {
             incremental::forget(&config.root, &out)?;
-            let unchanged = staging.finish()?.unchanged;
+            let stats = staging.finish()?;
             stage("swap in");
             // A cache that cannot be written only makes the next build a full one.
             let _ = incremental::save(
@@ -457,9 +457,9 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
                 std::mem::take(&mut cache),
             );
             stage("write the build cache");
-            (unchanged, Vec::new())
+            (stats, Vec::new())
         }
-        Destination::Memory(collect) => (0, collect.into_sorted()),
+        Destination::Memory(collect) => (write::WriteStats::default(), collect.into_sorted()),
     };
     let built = |counts: &std::collections::BTreeMap<String, usize>| -> Vec<(String, usize)> {
         counts
@@ -481,7 +481,8 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
             sources,
             pages_per_locale,
             files: files.len(),
-            unchanged,
+            unchanged: stats.unchanged,
+            shared: stats.shared,
             elapsed: started.elapsed(),
             stages,
             search,

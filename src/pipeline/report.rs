@@ -29,6 +29,9 @@ pub struct BuildReport {
     pub files: usize,
     /// Of those, files identical to the previous output and left as they were.
     pub unchanged: usize,
+    /// Of those, copies of a content file (an image in another locale or book) linked to its
+    /// first copy instead of stored again.
+    pub shared: usize,
     /// Wall time of the whole build.
     pub elapsed: Duration,
     /// Wall time of each stage, in order: load and validate, render and write (into a staging
@@ -63,6 +66,10 @@ impl BuildReport {
                 self.memo.rendered + kept
             ),
         };
+        let shared = match self.shared {
+            0 => String::new(),
+            n => format!(" ({n} of them linked to the first copy of their content file)"),
+        };
         let indexes: Vec<String> = self
             .search
             .indexes
@@ -76,7 +83,7 @@ impl BuildReport {
             })
             .collect();
         format!(
-            "built {} pages per locale ({}), {} files{unchanged} in `{}`, in {:.2} s{fallbacks}{review}\n\
+            "built {} pages per locale ({}), {} files{unchanged} in `{}`{shared}, in {:.2} s{fallbacks}{review}\n\
              search index {} ({}), indexing took {:.3} s of processor time",
             self.pages_per_locale.first().map_or(0, |(_, n)| *n),
             locales.join(", "),

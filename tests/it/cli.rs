@@ -87,6 +87,43 @@ fn two_builds_are_byte_identical() {
 
 /// Files are rendered, verified and written on every core in any order: one thread gives the
 /// same bytes.
+#[cfg(unix)]
+#[test]
+fn each_content_file_is_stored_once_whatever_the_places_it_is_copied_to() {
+    use std::os::unix::fs::MetadataExt;
+    let project = Project::fixture("docfx");
+    let inode = |path: &str| {
+        std::fs::metadata(project.root().join("build").join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .ino()
+    };
+    let places = [
+        "html/en/media/portal-form.png",
+        "html/ja/media/portal-form.png",
+        "markdown/en/src/media/portal-form.png",
+        "markdown/ja/src/media/portal-form.png",
+    ];
+    let run = project.run(&["build"]).expect(0);
+    assert!(
+        run.stderr()
+            .contains("of them linked to the first copy of their content file)"),
+        "{}",
+        run.stderr()
+    );
+    let first = inode(places[0]);
+    for place in places {
+        assert_eq!(inode(place), first, "{place} is a copy of its own");
+    }
+    assert_eq!(
+        std::fs::read(project.root().join("build").join(places[3])).unwrap(),
+        std::fs::read(project.root().join("content/media/portal-form.png")).unwrap()
+    );
+    // A second build keeps the file as it was, still stored once.
+    project.run(&["build"]).expect(0);
+    assert_eq!(inode(places[2]), first);
+    assert_eq!(inode(places[1]), first);
+}
+
 #[test]
 fn a_build_on_one_thread_is_byte_identical_to_one_on_all() {
     let project = Project::sample();
