@@ -540,7 +540,8 @@ mod tests {
             stats,
             WriteStats {
                 written: 1,
-                unchanged: 2
+                unchanged: 2,
+                shared: 0,
             }
         );
         assert_eq!(inode("a.txt"), a, "an unchanged file keeps its inode");
