@@ -145,6 +145,9 @@ pub struct Config {
     /// The baseline of known findings, relative to the root (`[output.runbook] baseline`,
     /// default `runbook-baseline.json`).
     pub baseline: PathBuf,
+    /// Which runbooks are bound (`[output.runbook] runbooks`: `all`, `products`, `sections`);
+    /// `None`: the default, which binds `all` or `sections` by the number of procedures.
+    pub runbooks: Option<Vec<String>>,
     /// Which Markdown pages are procedures (`[output.runbook.procedure-pages]`); a page's own
     /// `procedure:` front matter key overrides it.
     pub procedure_pages: ProcedurePages,
@@ -317,6 +320,7 @@ struct RunbookTable {
     baseline: Option<toml::Spanned<String>>,
     #[serde(default)]
     procedure_pages: ProcedurePagesTable,
+    runbooks: Option<Vec<toml::Spanned<String>>>,
 }
 
 /// `[output.runbook.procedure-pages]` as written.
@@ -516,6 +520,18 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
             .map(|paths| glob_set(paths, file, "procedure-pages.paths", &mut diagnostics)),
         metadata: std::mem::take(&mut runbook.procedure_pages.metadata),
     };
+    for kind in runbook.runbooks.iter().flatten() {
+        if !["all", "products", "sections"].contains(&kind.get_ref().as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-config",
+                    format!("`{}` is not a kind of runbook", kind.get_ref()),
+                )
+                .at(Span::new(file, kind.span()))
+                .help("list `all` (every procedure), `products` (one per product) and `sections` (one per top-level section of the table of contents), e.g. `runbooks = [\"products\", \"sections\"]`"),
+            );
+        }
+    }
     let mut lints = crate::lints::Lints::default();
     for (code, level) in &runbook.lints {
         if let Err(error) = lints.set(code.get_ref(), level.get_ref()) {
@@ -597,6 +613,9 @@ fn resolve(root: &Path, file: FileId, raw: BookToml) -> Result<Config, Vec<Diagn
         lints,
         baseline,
         procedure_pages,
+        runbooks: runbook
+            .runbooks
+            .map(|kinds| kinds.into_iter().map(toml::Spanned::into_inner).collect()),
     })
 }
 

@@ -853,6 +853,7 @@ mod tests {
             lints: crate::lints::Lints::default(),
             baseline: "runbook-baseline.json".into(),
             procedure_pages: Default::default(),
+            runbooks: None,
         }
     }
 

@@ -72,12 +72,10 @@ impl Renderer for PdfRenderer<'_> {
                     charts,
                 });
             }
-            for (product, procedures) in runbooks(cx.site) {
-                let (markup, charts) = doc.runbook(product, &procedures);
-                let name =
-                    product.map_or_else(|| "runbook".to_string(), |p| format!("runbook-{p}"));
+            for book in runbooks(cx.site, cx.config) {
+                let (markup, charts) = doc.runbook(&book.scope, &book.procedures);
                 jobs.push(Job {
-                    path: format!("{locale}/{name}.pdf"),
+                    path: format!("{locale}/{}.pdf", book.stem()),
                     source: None,
                     markup,
                     charts,
@@ -585,7 +583,7 @@ impl Typst<'_, '_> {
 
     fn runbook(
         &self,
-        product: Option<&str>,
+        scope: &super::print::Scope<'_>,
         procedures: &[&Procedure],
     ) -> (String, Vec<(String, Vec<u8>)>) {
         self.images.borrow_mut().clear();
@@ -595,7 +593,7 @@ impl Typst<'_, '_> {
             has_categories,
             appendices,
         } = outline(view, procedures);
-        let title = runbook_title(view, product);
+        let title = runbook_title(view, scope);
         let mut t = self.setup(
             &title,
             &format!("{} · {}", view.config.title_in(view.locale), title),

@@ -11,6 +11,7 @@
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use crate::config::Config;
 use crate::markup::{self, Anchors, Flavor, LinkRewrite};
 use crate::model::{Page, Procedure, Site};
 use crate::output::{OutputFile, OutputKind, Sink};
@@ -82,18 +83,18 @@ impl Renderer for PrintRenderer<'_> {
                     Ok(sink.put(print.checklist(procedure)?)?)
                 })
             })?;
-            runbooks(cx.site)
+            runbooks(cx.site, cx.config)
                 .par_iter()
-                .try_for_each(|(product, procedures)| {
-                    let unit = format!("print runbook {}", product.unwrap_or(""));
+                .try_for_each(|book| {
+                    let unit = format!("print {}", book.stem());
                     // A runbook binds the pages its procedures link as appendices.
                     let appendices = match cx.memo.is_on() {
-                        true => linked_pages(&view, procedures),
+                        true => linked_pages(&view, &book.procedures),
                         false => Vec::new(),
                     };
-                    let read = (procedures.as_slice(), appendices.as_slice());
+                    let read = (book.procedures.as_slice(), appendices.as_slice());
                     cx.many_unit(sink, &unit, locale, read, |sink| {
-                        Ok(sink.put(print.runbook(*product, procedures)?)?)
+                        Ok(sink.put(print.runbook(book)?)?)
                     })
                 })?;
         }
@@ -101,21 +102,163 @@ impl Renderer for PrintRenderer<'_> {
     }
 }
 
-/// The runbooks to bind: one of every procedure, and one per product when procedures declare
-/// products (a product's runbook holds the procedures that apply to it).
-pub fn runbooks(site: &Site) -> Vec<(Option<&str>, Vec<&Procedure>)> {
-    let mut books = vec![(None, site.all_procedures().collect::<Vec<_>>())];
-    for product in &site.products {
-        let procedures: Vec<&Procedure> = site
-            .procedures
-            .iter()
-            .filter(|p| p.applies_to.iter().any(|id| id.value == product.id.value))
-            .collect();
-        if !procedures.is_empty() {
-            books.push((Some(product.id.as_str()), procedures));
+/// The most procedures a runbook of every procedure binds by default: above it (a docset whose
+/// how-to pages are procedures), runbooks are bound per section instead, unless
+/// `[output.runbook] runbooks` asks for `all`.
+pub const ALL_IN_ONE_LIMIT: usize = 200;
+
+/// What a bound runbook holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// Every procedure (`runbook.html`).
+    All,
+    /// The procedures that apply to a product (`runbook-PRODUCT.html`).
+    Product(&'a str),
+    /// The procedures of a top-level section of the table of contents, else of a top-level
+    /// folder (`runbook-section-KEY.html`): its place among the sections, its key and its title
+    /// in the source locale.
+    Section {
+        /// Its place among the top-level sections.
+        index: usize,
+        /// Its key in the file name.
+        key: String,
+        /// Its title in the source locale.
+        title: String,
+    },
+}
+
+/// A runbook to bind: what it holds, and its procedures in order.
+pub struct Runbook<'a> {
+    /// What it holds.
+    pub scope: Scope<'a>,
+    /// Its procedures.
+    pub procedures: Vec<&'a Procedure>,
+}
+
+impl Runbook<'_> {
+    /// Its file name without extension: `runbook`, `runbook-PRODUCT`, `runbook-section-KEY`.
+    pub fn stem(&self) -> String {
+        match &self.scope {
+            Scope::All => "runbook".to_string(),
+            Scope::Product(product) => format!("runbook-{product}"),
+            Scope::Section { key, .. } => format!("runbook-section-{key}"),
         }
     }
+}
+
+/// The runbooks to bind, as `[output.runbook] runbooks` says (`all`, `products`, `sections`).
+/// By default: one of every procedure while there are at most [`ALL_IN_ONE_LIMIT`], else one per
+/// top-level section; and one per product when procedures declare products (a product's
+/// runbook holds the procedures that apply to it).
+pub fn runbooks<'a>(site: &'a Site, config: &Config) -> Vec<Runbook<'a>> {
+    let all: Vec<&Procedure> = site.all_procedures().collect();
+    let asked = |kind: &str| {
+        config
+            .runbooks
+            .as_ref()
+            .map(|kinds| kinds.iter().any(|k| k == kind))
+    };
+    let mut books = Vec::new();
+    if asked("all").unwrap_or(all.len() <= ALL_IN_ONE_LIMIT) && !all.is_empty() {
+        books.push(Runbook {
+            scope: Scope::All,
+            procedures: all.clone(),
+        });
+    }
+    if asked("products").unwrap_or(true) {
+        for product in &site.products {
+            let procedures: Vec<&Procedure> = all
+                .iter()
+                .copied()
+                .filter(|p| p.applies_to.iter().any(|id| id.value == product.id.value))
+                .collect();
+            if !procedures.is_empty() {
+                books.push(Runbook {
+                    scope: Scope::Product(product.id.as_str()),
+                    procedures,
+                });
+            }
+        }
+    }
+    if asked("sections").unwrap_or(all.len() > ALL_IN_ONE_LIMIT) {
+        books.extend(section_runbooks(site, config, &all));
+    }
     books
+}
+
+/// One runbook per top-level section: the entries of the root table of contents (below a
+/// single root entry, its children), else the top-level folders of `content/` (the root's own
+/// procedures in one more). A procedure goes in the first section that lists its page.
+fn section_runbooks<'a>(
+    site: &'a Site,
+    config: &Config,
+    all: &[&'a Procedure],
+) -> Vec<Runbook<'a>> {
+    let view = LocaleView::new(site, config, config.source_locale());
+    let page_of = |p: &Procedure| p.guide_address().0.to_string();
+    let mut sections: Vec<(String, Vec<&'a Procedure>)> = Vec::new();
+    if let Some(mut nodes) = view.toc() {
+        while nodes.len() == 1 && !nodes[0].children.is_empty() {
+            nodes = std::mem::take(&mut nodes[0].children);
+        }
+        let mut placed = std::collections::HashSet::new();
+        for node in &nodes {
+            let mut paths = Vec::new();
+            node.content_paths(&mut paths);
+            let paths: std::collections::HashSet<&str> = paths.into_iter().collect();
+            let procedures: Vec<&Procedure> = all
+                .iter()
+                .copied()
+                .filter(|p| paths.contains(page_of(p).as_str()) && placed.insert(p.path.clone()))
+                .collect();
+            sections.push((node.title.clone(), procedures));
+        }
+        let rest: Vec<&Procedure> = all
+            .iter()
+            .copied()
+            .filter(|p| !placed.contains(&p.path))
+            .collect();
+        sections.push((config.title_in(config.source_locale()).to_string(), rest));
+    } else {
+        let mut folders: std::collections::BTreeMap<String, Vec<&Procedure>> = Default::default();
+        for procedure in all {
+            let page = page_of(procedure);
+            let folder = page
+                .split_once('/')
+                .map_or("", |(folder, _)| folder)
+                .to_string();
+            folders.entry(folder).or_default().push(procedure);
+        }
+        for (folder, procedures) in folders {
+            let title = match folder.as_str() {
+                "" => config.title_in(config.source_locale()).to_string(),
+                _ => folder,
+            };
+            sections.push((title, procedures));
+        }
+    }
+    let mut keys = std::collections::HashSet::new();
+    sections
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (_, procedures))| !procedures.is_empty())
+        .map(|(index, (title, procedures))| {
+            let base = match markup::slugify(&title) {
+                slug if slug.is_empty() || !slug.is_ascii() => (index + 1).to_string(),
+                slug => slug,
+            };
+            let mut key = base.clone();
+            let mut n = 1;
+            while !keys.insert(key.clone()) {
+                n += 1;
+                key = format!("{base}-{n}");
+            }
+            Runbook {
+                scope: Scope::Section { index, key, title },
+                procedures,
+            }
+        })
+        .collect()
 }
 
 /// The address of a procedure in the guide, from the file at `here`: its page, with the list's
@@ -540,16 +683,10 @@ impl<'a> Print<'_, 'a> {
         )
     }
 
-    fn runbook(
-        &self,
-        product: Option<&str>,
-        procedures: &[&Procedure],
-    ) -> Result<OutputFile, RenderError> {
+    fn runbook(&self, book: &Runbook<'_>) -> Result<OutputFile, RenderError> {
         let view = self.view;
-        let here = match product {
-            Some(product) => format!("{}/runbook-{product}.html", view.locale),
-            None => format!("{}/runbook.html", view.locale),
-        };
+        let procedures = book.procedures.as_slice();
+        let here = format!("{}/{}.html", view.locale, book.stem());
         let Outline {
             sections,
             has_categories,
@@ -601,7 +738,7 @@ impl<'a> Print<'_, 'a> {
                 }))
             })
             .collect();
-        let title = runbook_title(view, product);
+        let title = runbook_title(view, &book.scope);
         let page_css = self.page_css(&title, None);
         let context = json!({
             "lang": view.locale,
@@ -724,14 +861,28 @@ pub fn outline<'a>(view: &LocaleView<'a>, procedures: &[&'a Procedure]) -> Outli
 }
 
 /// The title of a runbook: "Runbook", or "Runbook — PRODUCT".
-pub fn runbook_title(view: &LocaleView<'_>, product: Option<&str>) -> String {
+pub fn runbook_title(view: &LocaleView<'_>, scope: &Scope<'_>) -> String {
     let runbook = view.ui.get(UiKey::Runbook);
-    match product.and_then(|id| view.site.product(id)) {
-        Some(product) => format!(
-            "{runbook} — {}",
-            markup::plain_text(view.text(&product.name).markdown)
-        ),
-        None => runbook.to_string(),
+    match scope {
+        Scope::All => runbook.to_string(),
+        Scope::Product(id) => match view.site.product(id) {
+            Some(product) => format!(
+                "{runbook} — {}",
+                markup::plain_text(view.text(&product.name).markdown)
+            ),
+            None => runbook.to_string(),
+        },
+        // The section's title in this locale's table of contents when it has the same
+        // sections, else in the source locale's.
+        Scope::Section { index, title, .. } => {
+            let own = view.toc().and_then(|mut nodes| {
+                while nodes.len() == 1 && !nodes[0].children.is_empty() {
+                    nodes = std::mem::take(&mut nodes[0].children);
+                }
+                nodes.get(*index).map(|node| node.title.clone())
+            });
+            format!("{runbook} — {}", own.unwrap_or_else(|| title.clone()))
+        }
     }
 }
 

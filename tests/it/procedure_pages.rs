@@ -594,3 +594,100 @@ fn a_linear_list_draws_no_flowchart_on_paper_either() {
         assert!(!html.contains("flowchart-figure"), "{path}: {html}");
     }
 }
+
+#[test]
+fn runbooks_are_bound_per_section_once_there_are_too_many_procedures_for_one() {
+    let project = Project::fixture("procedure-pages");
+    // 201 more procedures, in a folder: too many for one runbook of everything.
+    let mut page = String::from("---\ntitle: Many tasks\nprocedure: true\n---\n\n# Many tasks\n");
+    for n in 1..=201 {
+        page.push_str(&format!(
+            "\n## Task {n}\n\n1. Open task {n}.\n2. Close task {n}.\n"
+        ));
+    }
+    project.write("content/bulk/many-tasks.md", &page);
+    project.run(&["build"]).expect(0);
+    let html = project.files("build/html/en");
+    let books: Vec<&String> = html.keys().filter(|p| p.starts_with("runbook")).collect();
+    assert_eq!(
+        books,
+        [
+            "runbook-section-bulk.html",
+            "runbook-section-tenant-admin-tasks.html"
+        ]
+    );
+    let bulk = project.read("build/html/en/runbook-section-bulk.html");
+    assert!(
+        bulk.contains("Runbook — bulk"),
+        "{}",
+        &bulk[..400.min(bulk.len())]
+    );
+    assert!(bulk.contains("Open task 201."));
+    assert!(!bulk.contains("Reset a user"));
+    // Asked for, the runbook of everything is bound as well.
+    let config = project.read("book.toml");
+    project.write(
+        "book.toml",
+        &config.replacen(
+            "[output.runbook]\n",
+            "[output.runbook]\nrunbooks = [\"all\", \"sections\"]\n",
+            1,
+        ),
+    );
+    project.run(&["build"]).expect(0);
+    assert!(project.root().join("build/html/ja/runbook.html").is_file());
+    assert!(
+        project
+            .root()
+            .join("build/html/ja/runbook-section-bulk.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn a_kind_of_runbook_that_does_not_exist_is_refused_at_its_place() {
+    let project = Project::fixture("procedure-pages");
+    let config = project.read("book.toml");
+    project.write(
+        "book.toml",
+        &config.replacen(
+            "[output.runbook]\n",
+            "[output.runbook]\nrunbooks = [\"chapters\"]\n",
+            1,
+        ),
+    );
+    let run = project.run(&["check"]).expect(1);
+    assert!(
+        run.stderr()
+            .contains("error[invalid-config]: `chapters` is not a kind of runbook"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("book.toml:6:"), "{}", run.stderr());
+}
+
+#[test]
+fn a_section_runbook_follows_the_table_of_contents() {
+    let project = Project::fixture("docfx");
+    let config = project.read("book.toml");
+    project.write(
+        "book.toml",
+        &(config.replacen(
+            "[output.runbook]\n",
+            "[output.runbook]\nrunbooks = [\"sections\"]\n",
+            1,
+        ) + "\n[output.runbook.procedure-pages]\nmetadata = { \"ms.topic\" = [\"how-to\"] }\n"),
+    );
+    project.run(&["build"]).expect(0);
+    let books: Vec<String> = project
+        .files("build/html/en")
+        .into_keys()
+        .filter(|p| p.starts_with("runbook"))
+        .collect();
+    // The toc's "Escalations" group holds the YAML procedure and the how-to page's list.
+    assert_eq!(books, ["runbook-section-escalations.html"]);
+    let book = project.read("build/html/en/runbook-section-escalations.html");
+    assert!(book.contains("Runbook — Escalations"), "{book}");
+    assert!(book.contains("escalation-checklist"), "{book}");
+    assert!(book.contains("escalate-to-vendor"), "{book}");
+}
