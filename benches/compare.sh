@@ -2,9 +2,13 @@
 # Side-by-side benchmark of full builds: runbook against Hugo and mdBook on the same text.
 #
 #   benches/compare.sh [N ...]        N procedures per corpus (default: 1000 5000 20000)
+#   benches/compare.sh docset:N       N pages shaped like a real DocFX docset (docset:1036 is the
+#                                     public Partner Center docset's size)
 #
 # For each N: generates the synthetic project (examples/corpus.rs: N procedures and N pages in
-# en and ja), builds it once to get runbook's Markdown (an mdBook source per locale), and turns
+# en and ja; with `docset:`, `--docset`: how-to pages with numbered steps, images in media/
+# folders, includes, tables, toc.yml, a third translated), builds it once to get runbook's
+# Markdown (an mdBook source per locale, with the images), and turns
 # that into a Hugo site and two mdBook books (benches/peers.py), so the three tools render the
 # same text. Then, with hyperfine, RUNS runs each (default 5; 3 when N > 5000):
 #   clean build   output directory removed before every run (all three tools);
@@ -48,11 +52,13 @@ median() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['resu
 rss_mb() { /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>&1; echo $(( $(tail -1 "$work/rss") / 1024 )); }
 
 printf '%-7s %-8s %-14s %10s %9s %10s %8s\n' N pages tool "median s" "ms/page" "RSS MB" "ratio"
-for n in "${sizes[@]}"; do
-  dir=$work/n$n
+for size in "${sizes[@]}"; do
+  shape=(); n=$size
+  if [ "${size#docset:}" != "$size" ]; then shape=(--docset); n=${size#docset:}; fi
+  dir=$work/${shape:+docset}n$n
   runs=5; [ "$n" -gt 5000 ] && runs=3
   if [ ! -f "$dir/book.toml" ]; then
-    "$corpus" "$n" "$dir"
+    "$corpus" "${shape[@]}" "$n" "$dir"
     "$runbook" build --quiet --root "$dir"
     python3 benches/peers.py "$dir"
   fi
@@ -77,6 +83,11 @@ for n in "${sizes[@]}"; do
   # One-file edits, each run a new one, rebuilt from the previous output and its cache.
   page=$dir/content/area-0/page-1.md
   procedure=$dir/content/area-0/procedure-2.yaml
+  if [ ${#shape[@]} -gt 0 ]; then
+    # A docset: a line added to a page, a word added to a how-to page's first step.
+    page=$dir/content/section-1/page-1.md
+    procedure=$(grep -l -m1 'ms.topic: how-to' "$dir"/content/section-0/*.md | head -1)
+  fi
   cp "$page" "$work/page.bak"; cp "$procedure" "$work/procedure.bak"
   edit_page="python3 benches/edit.py page $page"
   edit_step="python3 benches/edit.py step $procedure"
@@ -98,7 +109,7 @@ for n in "${sizes[@]}"; do
   # Free the disk for the next size, then let the file system forget the deletions.
   rm -rf "${trash:?}"/*
   sleep 35
-  python3 - "$n" "$work/clean.json" "$work/mdbook.json" "$work/again.json" "$work/edit.json" "$rb_pages" "$hugo_pages" "$mdbook_pages" \
+  python3 - "${shape:+docset }$n" "$work/clean.json" "$work/mdbook.json" "$work/again.json" "$work/edit.json" "$rb_pages" "$hugo_pages" "$mdbook_pages" \
     "$rss_rb" "$rss_hugo" "$rss_md" "$rss_check" <<'PY'
 import json, sys
 n = sys.argv[1]

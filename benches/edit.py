@@ -3,6 +3,7 @@
 
     benches/edit.py page FILE.md        adds a line at the end of a Markdown page
     benches/edit.py step FILE.yaml      adds a word at the start of the first step text in English
+    benches/edit.py step FILE.md        adds a word to the first numbered step of a procedure page
 """
 import sys
 
@@ -11,6 +12,11 @@ with open(path, encoding="utf-8") as f:
     text = f.read()
 if kind == "page":
     text += "\nOne more line.\n"
+elif kind == "step" and path.endswith(".md"):
+    marker = "\n1. "
+    if marker not in text:
+        sys.exit(f"edit.py: no numbered step in {path}")
+    text = text.replace(marker, marker + "Then ", 1)
 elif kind == "step":
     marker = '      en: "'
     if marker not in text:

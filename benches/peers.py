@@ -11,7 +11,8 @@ and writes
                                  with its first heading as front matter title, links to `.md`
                                  files turned into links to the `.html` pages by a render hook,
                                  and layouts (benches/hugo/) whose sidebar lists the root's and
-                                 the page's own section's pages, as runbook's does.
+                                 the page's own section's pages, as runbook's does; every other
+                                 file of the source (images) as a static file at the same place.
 Deterministic; uses only the standard library.
 """
 import pathlib
@@ -42,6 +43,11 @@ def main() -> None:
         config += [f'[languages.{locale}]', f'weight = {weight}', f'title = {title}',
                    f'contentDir = "content/{locale}"', f'languageName = "{locale}"']
         src = markdown / locale / "src"
+        for other in sorted(src.rglob("*")):
+            if other.is_file() and other.suffix != ".md":
+                target = hugo / "static" / locale / other.relative_to(src)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(other, target)
         for page in sorted(src.rglob("*.md")):
             relative = page.relative_to(src)
             if relative.name == "SUMMARY.md":

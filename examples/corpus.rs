@@ -1,10 +1,20 @@
-//! A synthetic `runbook` project for benchmarks: N procedures in English and Japanese, each with
-//! 8 steps (2 decisions, 1 escalation), 3 cross-links with anchors and a page of its own, plus 10
-//! escalation categories and 3 products. Deterministic for a seed.
+//! A synthetic `runbook` project for benchmarks, deterministic for a seed. Two shapes:
+//!
+//! - the default: N procedures in English and Japanese, each with 8 steps (2 decisions, 1
+//!   escalation), 3 cross-links with anchors and a page of its own, plus 10 escalation categories
+//!   and 3 products;
+//! - `--docset`: N Markdown pages shaped like a real DocFX docset (the statistics of the public
+//!   Partner Center docset, `docset` below): page sizes, links, images in `media/` folders,
+//!   alerts, includes, tables, numbered steps, a nested `toc.yml`, and a Japanese tree of older
+//!   revisions covering a third of the pages.
 //!
 //! ```sh
-//! cargo run --release --example corpus -- 5000 /tmp/corpus   # N, output directory[, seed]
+//! cargo run --release --example corpus -- 5000 /tmp/corpus            # N, output directory[, seed]
+//! cargo run --release --example corpus -- --docset 1036 /tmp/docset  # a docset's shape
 //! ```
+
+#[path = "corpus/docset.rs"]
+mod docset;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -38,16 +48,24 @@ const KOTOBA: &[&str] = &[
 const AREA: usize = 50;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let shaped_as_docset = args.first().is_some_and(|a| a == "--docset");
+    if shaped_as_docset {
+        args.remove(0);
+    }
     let (Some(n), Some(out)) = (
         args.first().and_then(|n| n.parse::<usize>().ok()),
         args.get(1),
     ) else {
-        eprintln!("usage: corpus N OUT_DIR [SEED]");
+        eprintln!("usage: corpus [--docset] N OUT_DIR [SEED]");
         std::process::exit(2);
     };
     let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
-    if let Err(error) = generate(n, Path::new(out), seed) {
+    let made = match shaped_as_docset {
+        true => docset::generate(n, Path::new(out), seed),
+        false => generate(n, Path::new(out), seed),
+    };
+    if let Err(error) = made {
         eprintln!("corpus: {error}");
         std::process::exit(1);
     }
