@@ -320,6 +320,21 @@ fn plan_page(
         steps: steps(versions, 0, ""),
     };
     plan.writes.push((yaml_path.clone(), to_yaml(&procedure)?));
+    // YAML texts are Markdown without DocFX's constructs: they are written out expanded.
+    for (locale, version, _) in versions {
+        let written = crate::dialect::directives(&version.body);
+        if !written.is_empty() {
+            let includes = written
+                .iter()
+                .filter(|d| matches!(d.kind, crate::dialect::Kind::Include { .. }))
+                .count();
+            plan.notes.push(format!(
+                "{} ({locale}): {} DocFX construct(s) written out as Markdown, {includes} of them include file(s) whose text is now copied in",
+                file_of(version),
+                written.len()
+            ));
+        }
+    }
     for (path, text) in rest_pages {
         plan.notes.push(format!(
             "the text below the list moved to {path}, linked from the introduction"
@@ -442,7 +457,7 @@ fn opt_out(version: &PageVersion, front: &str) -> String {
 fn step_lists_of(body: &str) -> Vec<OrderedList> {
     markup::ordered_lists(body)
         .into_iter()
-        .filter(|l| !l.kept_out && l.items.len() >= 2)
+        .filter(|l| !l.kept_out && l.items.len() >= 2 && !l.reads_as_labels())
         .collect()
 }
 

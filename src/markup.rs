@@ -393,6 +393,18 @@ pub fn to_html_steps(
     let mut raw_html = false;
     let mut decorate = steps::Decorate::new(steps);
     for event in Parser::new_ext(text, options()) {
+        // The marks of the steps' HTML are two private-use characters: where the content has
+        // them (written or as character references), they become U+FFFD, so that no content
+        // can pose as a mark.
+        let unmarked = |t: &str| CowStr::from(t.replace(['\u{E000}', '\u{E001}'], "\u{FFFD}"));
+        let marked = |t: &str| !steps.is_empty() && t.contains(['\u{E000}', '\u{E001}']);
+        let event = match event {
+            Event::Text(t) if marked(&t) => Event::Text(unmarked(&t)),
+            Event::Code(t) if marked(&t) => Event::Code(unmarked(&t)),
+            Event::Html(t) if marked(&t) => Event::Html(unmarked(&t)),
+            Event::InlineHtml(t) if marked(&t) => Event::InlineHtml(unmarked(&t)),
+            other => other,
+        };
         if decorate.event(&event, &mut events) {
             continue;
         }
@@ -535,7 +547,21 @@ fn assign_heading_ids(events: &[Event<'_>], anchors: &mut Anchors) -> Vec<Headin
 /// Plain text escaped for Markdown: every ASCII punctuation mark that Markdown could read as
 /// markup or HTML is backslash-escaped, so the text reads back as itself.
 pub fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 1);
+    // A leading `-`, `+` or `1.` / `1)` would start a list.
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let text = match text.as_bytes().get(digits) {
+        Some(b'.' | b')') if digits > 0 => {
+            out.push_str(&text[..digits]);
+            out.push('\\');
+            &text[digits..]
+        }
+        Some(b'-' | b'+') if digits == 0 => {
+            out.push('\\');
+            text
+        }
+        _ => text,
+    };
     for c in text.chars() {
         if matches!(
             c,
@@ -1199,6 +1225,29 @@ pub fn blocks(text: &str) -> Vec<Block> {
     }
     found.retain(|block| !block.range.is_empty());
     found
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+
+    #[test]
+    fn escaped_plain_text_reads_back_as_itself() {
+        for text in [
+            "2. Configure",
+            "- Remove",
+            "+1 more",
+            "A *b* [c](d) <e> #f",
+            "10) Ten",
+        ] {
+            let escaped = escape_markdown(text);
+            assert_eq!(plain_text(&escaped), text, "{escaped}");
+            assert!(
+                !to_html(&escaped, Flavor::Block, &mut Anchors::new()).contains("<ol"),
+                "{escaped}"
+            );
+        }
+    }
 }
 
 #[cfg(test)]

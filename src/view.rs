@@ -696,7 +696,16 @@ impl<'a> LocaleView<'a> {
             ids.extend(title_id);
             headings(&mut anchors, shown, &mut ids);
             ids.extend(markup::html_ids(shown.markdown));
+            let written_in = fallback_locale.unwrap_or(self.locale);
             for procedure in self.site.procedures_of_page(content_path) {
+                // Only the lists this locale's page shows are decorated with ids.
+                let shown = procedure
+                    .page
+                    .as_ref()
+                    .is_some_and(|origin| origin.ordinals.contains_key(written_in));
+                if !shown {
+                    continue;
+                }
                 let steps = procedure.steps_in(self.locale);
                 ids.extend(steps.iter().map(|s| s.id.value.clone()));
                 // On a page with several, each list's section has its anchor.

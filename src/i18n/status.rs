@@ -283,6 +283,12 @@ pub struct Marks {
     stale_blocks: Vec<(String, String, String)>,
 }
 
+/// A text with its runs of white space made one space, so that a block written over several
+/// lines is found in a step title read onto one.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The identity of a localized text in the loaded site: its address. The site is borrowed,
 /// unchanged, for as long as the marks are used, so addresses are stable and unique.
 pub fn text_key(text: &crate::model::Text) -> usize {
@@ -357,7 +363,7 @@ impl Marks {
                         let holds = part
                             .value
                             .get(&locale, "")
-                            .is_some_and(|text| text.contains(block.as_str()));
+                            .is_some_and(|text| squeezed(text).contains(&squeezed(&block)));
                         if holds {
                             texts.insert(text_key(&part.value));
                         }

@@ -118,8 +118,19 @@ fn page_procedures(
     }
     let several = own.lists.len() > 1;
     let names = list_names(&own.lists, &own.heading_ids);
-    let page_ids: std::collections::HashSet<&str> =
-        own.heading_ids.iter().map(String::as_str).collect();
+    // Ids the page already has in any locale: headings and raw HTML anchors.
+    let html_ids: Vec<String> = page
+        .versions
+        .values()
+        .flat_map(|v| markup::html_ids(&v.expanded))
+        .collect();
+    let page_ids: std::collections::HashSet<&str> = own
+        .heading_ids
+        .iter()
+        .chain(translations.iter().flat_map(|(_, t)| &t.heading_ids))
+        .chain(&html_ids)
+        .map(String::as_str)
+        .collect();
     (0..own.lists.len())
         .map(|index| {
             let list = &own.lists[index];
@@ -226,6 +237,17 @@ pub fn list_names(lists: &[OrderedList], heading_ids: &[String]) -> Vec<String> 
                 (Some(heading), Some(tab)) => format!("{heading}-{tab}"),
                 (Some(id), None) | (None, Some(id)) => id,
                 (None, None) => (index + 1).to_string(),
+            };
+            // A name becomes a file name (a checklist's): an explicit `{#id}` with a path in it
+            // is slugified.
+            let name = match name.contains(['/', '\\']) || name.starts_with('.') {
+                true => markup::slugify(&name.replace(['/', '\\', '.'], " ")),
+                false => name,
+            };
+            let name = if name.is_empty() {
+                (index + 1).to_string()
+            } else {
+                name
             };
             let mut unique = name.clone();
             let mut n = 1;

@@ -136,7 +136,11 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
                             }
                             ordinal += 1;
                         }
-                        None => marker_above = false,
+                        None => {
+                            // A bullet list between two numbered ones ends the first.
+                            marker_above = false;
+                            heading_since_list = true;
+                        }
                     }
                 }
                 depth += 1;
@@ -238,13 +242,25 @@ fn split_item(text: &str, range: Range<usize>) -> ListItem {
     let mut depth = 0usize;
     let mut in_title = false;
     let mut title_start = 0;
+    // Inline nesting inside the title (emphasis, links): an image in it stays in the title.
+    let mut nesting = 0usize;
     for (event, at) in Parser::new_ext(&content, options()).into_offset_iter() {
         match event {
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+                if in_title =>
+            {
+                nesting += 1;
+            }
+            Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) if in_title => {
+                nesting = nesting.saturating_sub(1);
+            }
             Event::Start(Tag::Paragraph) if depth == 0 && title.is_none() => {
                 in_title = true;
                 title_start = at.start;
             }
-            Event::Start(Tag::Image { .. }) if in_title => {
+            Event::Start(Tag::Image { .. }) if in_title && nesting == 0 => {
                 title = Some(content[title_start..at.start].to_string());
                 rest_from = at.start;
                 break;
@@ -419,6 +435,8 @@ pub(super) struct Decorate<'d> {
     title: TitleState,
     /// Whether a paragraph split at an image is open after its title.
     after_split: bool,
+    /// Inline nesting inside an open title (emphasis, links).
+    nesting: usize,
     /// The HTML to put in, in order: markers in the text refer to it by index.
     pub(super) inserts: Vec<String>,
 }
@@ -446,6 +464,7 @@ impl<'d> Decorate<'d> {
             current: None,
             title: TitleState::Done,
             after_split: false,
+            nesting: 0,
             inserts: Vec::new(),
         }
     }
@@ -463,6 +482,10 @@ impl<'d> Decorate<'d> {
         }
         match event {
             Event::Start(Tag::List(start)) => {
+                // A list inside a tight item ends its title.
+                if self.depth >= 1 {
+                    self.close_tight_title(out);
+                }
                 self.depth += 1;
                 if self.depth != 1 || start.is_none() {
                     return false;
@@ -539,7 +562,21 @@ impl<'d> Decorate<'d> {
                 self.close_title(out);
                 true
             }
-            Event::Start(Tag::Image { .. }) if matches!(self.title, TitleState::Open(_)) => {
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+                if matches!(self.title, TitleState::Open(_)) =>
+            {
+                self.nesting += 1;
+                false
+            }
+            Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) if matches!(self.title, TitleState::Open(_)) => {
+                self.nesting = self.nesting.saturating_sub(1);
+                false
+            }
+            Event::Start(Tag::Image { .. })
+                if matches!(self.title, TitleState::Open(_)) && self.nesting == 0 =>
+            {
                 let in_paragraph = self.title == TitleState::Open(true);
                 self.title = TitleState::Done;
                 self.close_title(out);
@@ -780,6 +817,38 @@ mod tests {
         // A list kept out is an ordinary list.
         let html = decorated("<!-- runbook: not-steps -->\n1. Fact.\n2. Fact.\n");
         assert!(html.contains("<ol>") && !html.contains("<OL>"), "{html}");
+    }
+
+    #[test]
+    fn a_nested_list_ends_a_tight_title_and_a_bullet_list_ends_a_numbered_one() {
+        let html = decorated("1. Open Settings\n   - Pick A\n   - Pick B\n2. Save\n");
+        assert!(html.contains("<LI1><T>Open Settings</T>\n<ul>"), "{html}");
+        let html = decorated("1. A.\n2. B.\n\n- note x\n- note y\n\n3. C.\n");
+        assert!(html.contains("<ul>\n<li>note x</li>"), "{html}");
+        assert_eq!(html.matches("<OL>").count(), 2, "{html}");
+        // An image inside bold stays in the title.
+        let lists = ordered_lists("1. Select **![gear](g.png) Settings**.\n2. Save.\n");
+        assert_eq!(
+            lists[0].items[0].title,
+            "Select **![gear](g.png) Settings**."
+        );
+        let html = decorated("1. Select **![gear](g.png) Settings**.\n2. Save.\n");
+        assert!(
+            html.contains("<strong><img src=\"g.png\" alt=\"gear\" /> Settings</strong>.</T>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn content_cannot_pose_as_a_mark() {
+        for text in [
+            "1. One \u{E000}0\u{E001}.\n2. Two.\n",
+            "1. One &#xE000;0&#xE001;.\n2. Two.\n",
+        ] {
+            let html = decorated(text);
+            assert_eq!(html.matches("<OL>").count(), 1, "{html}");
+            assert!(html.contains("One \u{FFFD}0\u{FFFD}."), "{html}");
+        }
     }
 
     #[test]

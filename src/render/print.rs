@@ -120,6 +120,8 @@ pub enum Scope<'a> {
     Section {
         /// Its place among the top-level sections.
         index: usize,
+        /// How many top-level sections the source locale's table of contents has.
+        of: usize,
         /// Its key in the file name.
         key: String,
         /// Its title in the source locale.
@@ -197,10 +199,12 @@ fn section_runbooks<'a>(
     let view = LocaleView::new(site, config, config.source_locale());
     let page_of = |p: &Procedure| p.guide_address().0.to_string();
     let mut sections: Vec<(String, Vec<&'a Procedure>)> = Vec::new();
+    let mut of = 0;
     if let Some(mut nodes) = view.toc() {
         while nodes.len() == 1 && !nodes[0].children.is_empty() {
             nodes = std::mem::take(&mut nodes[0].children);
         }
+        of = nodes.len();
         let mut placed = std::collections::HashSet::new();
         for node in &nodes {
             let mut paths = Vec::new();
@@ -254,7 +258,12 @@ fn section_runbooks<'a>(
                 key = format!("{base}-{n}");
             }
             Runbook {
-                scope: Scope::Section { index, key, title },
+                scope: Scope::Section {
+                    index,
+                    of,
+                    key,
+                    title,
+                },
                 procedures,
             }
         })
@@ -874,12 +883,17 @@ pub fn runbook_title(view: &LocaleView<'_>, scope: &Scope<'_>) -> String {
         },
         // The section's title in this locale's table of contents when it has the same
         // sections, else in the source locale's.
-        Scope::Section { index, title, .. } => {
+        Scope::Section {
+            index, of, title, ..
+        } => {
             let own = view.toc().and_then(|mut nodes| {
                 while nodes.len() == 1 && !nodes[0].children.is_empty() {
                     nodes = std::mem::take(&mut nodes[0].children);
                 }
-                nodes.get(*index).map(|node| node.title.clone())
+                // Only a table of contents with the same sections names them the same way.
+                (nodes.len() == *of)
+                    .then(|| nodes.get(*index).map(|node| node.title.clone()))
+                    .flatten()
             });
             format!("{runbook} — {}", own.unwrap_or_else(|| title.clone()))
         }

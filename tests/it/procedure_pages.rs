@@ -691,3 +691,22 @@ fn a_section_runbook_follows_the_table_of_contents() {
     assert!(book.contains("escalation-checklist"), "{book}");
     assert!(book.contains("escalate-to-vendor"), "{book}");
 }
+
+#[test]
+fn step_ids_give_way_to_the_pages_own_anchors() {
+    let project = Project::fixture("procedure-pages");
+    let text = project.read("content/service-limits.md");
+    project.write(
+        "content/service-limits.md",
+        &text.replacen(
+            "## Ask for a higher limit\n",
+            "## Ask for a higher limit\n\n<a id=\"step-2\"></a>\n",
+            1,
+        ),
+    );
+    project.run(&["check"]).expect(0);
+    project.run(&["build"]).expect(0);
+    let html = project.read("build/html/en/service-limits.html");
+    assert_eq!(step_ids(&html), ["rb-1-step-1", "rb-1-step-2"]);
+    assert_eq!(html.matches("id=\"step-2\"").count(), 1, "{html}");
+}
