@@ -709,9 +709,7 @@ impl<'a> LocaleView<'a> {
                 let steps = procedure.steps_in(self.locale);
                 ids.extend(steps.iter().map(|s| s.id.value.clone()));
                 // On a page with several, each list's section has its anchor.
-                let several = procedure.path.contains('#');
-                let anchor = procedure.page.as_ref().filter(|_| several);
-                ids.extend(anchor.map(|p| p.anchor.clone()));
+                ids.extend(procedure.guide_address().1.map(str::to_string));
             }
         } else if content_path != INDEX_PATH {
             return None;

@@ -347,23 +347,21 @@ impl Marks {
 
     /// These marks, with the steps of page procedures marked where their text holds a page
     /// block needing review: a step is stale as the page's text it was read from.
-    pub fn with_page_procedures(mut self, procedures: &[crate::model::Procedure]) -> Self {
+    pub fn with_page_procedures(mut self, site: &crate::model::Site) -> Self {
         for (locale, path, block) in std::mem::take(&mut self.stale_blocks) {
+            let block = squeezed(&block);
             if block.is_empty() {
                 continue;
             }
             let texts = self.stale_texts.entry(locale.clone()).or_default();
-            let of_page = procedures
-                .iter()
-                .filter(|p| p.page.as_ref().is_some_and(|o| o.page == path));
-            for procedure in of_page {
+            for procedure in site.procedures_of_page(&path) {
                 for step in procedure.steps_in(&locale) {
                     let parts = std::iter::once(&step.title).chain(step.text.as_ref());
                     for part in parts {
                         let holds = part
                             .value
                             .get(&locale, "")
-                            .is_some_and(|text| squeezed(text).contains(&squeezed(&block)));
+                            .is_some_and(|text| squeezed(text).contains(&block));
                         if holds {
                             texts.insert(text_key(&part.value));
                         }

@@ -68,6 +68,8 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
     let mut heading_since_list = true;
     let mut ordinal = 0usize;
     let mut open: Option<OrderedList> = None;
+    // Whether the open list goes on with the one before it.
+    let mut open_continues = false;
     let mut lead_in: Option<String> = None;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match &event {
@@ -110,7 +112,7 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
                 if depth == 0 {
                     match start {
                         Some(first) => {
-                            let continues = lists.last().filter(|last| {
+                            open_continues = lists.last().is_some_and(|last| {
                                 !heading_since_list
                                     && *first > 1
                                     && last.start + count(last) == *first
@@ -128,12 +130,6 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
                                 items: Vec::new(),
                                 continued_by: Vec::new(),
                             });
-                            if continues.is_some()
-                                && let Some(list) = open.as_mut()
-                            {
-                                // Marked as a continuation by its place; joined below.
-                                list.continued_by.push(usize::MAX);
-                            }
                             ordinal += 1;
                         }
                         None => {
@@ -152,7 +148,7 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
                 if depth == 0
                     && let Some(list) = open.take()
                 {
-                    push_list(&mut lists, list, text);
+                    push_list(&mut lists, list, open_continues, text);
                     heading_since_list = false;
                     marker_above = false;
                     lead_in = None;
@@ -201,11 +197,9 @@ fn count(list: &OrderedList) -> u64 {
     u64::try_from(list.items.len()).unwrap_or(u64::MAX)
 }
 
-/// Adds a finished list, joining it to the one before when it continues it.
-fn push_list(lists: &mut Vec<OrderedList>, mut list: OrderedList, text: &str) {
-    if list.continued_by.first() == Some(&usize::MAX)
-        && let Some(last) = lists.last_mut()
-    {
+/// Adds a finished list, joining it to the one before when it `continues` it.
+fn push_list(lists: &mut Vec<OrderedList>, mut list: OrderedList, continues: bool, text: &str) {
+    if continues && let Some(last) = lists.last_mut() {
         let between = text.get(last.range.end..list.range.start).unwrap_or("");
         if let Some(item) = last.items.last_mut() {
             let between = between.trim();
@@ -222,7 +216,6 @@ fn push_list(lists: &mut Vec<OrderedList>, mut list: OrderedList, text: &str) {
         last.items.append(&mut list.items);
         return;
     }
-    list.continued_by.clear();
     lists.push(list);
 }
 

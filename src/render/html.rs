@@ -521,6 +521,21 @@ impl Navigation {
     }
 }
 
+/// The run record fields of a run panel: key, label in the locale's words, input type.
+fn record_fields(view: &LocaleView<'_>) -> Vec<Value> {
+    view.config
+        .record_fields
+        .iter()
+        .map(|field| {
+            json!({
+                "key": field,
+                "label": view.record_field_label(field),
+                "type": if field == "date" { "date" } else { "text" },
+            })
+        })
+        .collect()
+}
+
 /// Converts shown text to HTML, marking text in another language with `lang`.
 fn to_html(
     shown: Shown<'_>,
@@ -916,25 +931,14 @@ impl<'a> LocalePages<'_, 'a> {
             } else {
                 format!("-{}", origin.index + 1)
             };
-            let record_fields: Vec<Value> = view
-                .config
-                .record_fields
-                .iter()
-                .map(|field| {
-                    json!({
-                        "key": field,
-                        "label": view.record_field_label(field),
-                        "type": if field == "date" { "date" } else { "text" },
-                    })
-                })
-                .collect();
-            // On a page of several lists, each panel says which list it runs.
-            let several = procedure.path.contains('#');
+            // On a page of several lists, each panel says which list it runs, and each list's
+            // section has its anchor.
+            let anchor = procedure.guide_address().1;
             let context = json!({
                 "suffix": suffix,
-                "run_title": several.then(|| markup::plain_text(shown.title.markdown)),
+                "run_title": anchor.map(|_| markup::plain_text(shown.title.markdown)),
                 "run_strings": self.run_strings,
-                "procedure": { "record_fields": record_fields },
+                "procedure": { "record_fields": record_fields(view) },
             });
             let panel = self.renderer.templates.render_with(
                 "run-panel.html",
@@ -946,11 +950,9 @@ impl<'a> LocalePages<'_, 'a> {
                 &here,
                 &crate::render::print::checklist_path(view.locale, &procedure.path),
             );
-            let id = if procedure.path.contains('#') {
-                format!(" id=\"{}\"", markup::escape_html(&origin.anchor))
-            } else {
-                String::new()
-            };
+            let id = anchor.map_or(String::new(), |anchor| {
+                format!(" id=\"{}\"", markup::escape_html(anchor))
+            });
             let open = format!(
                 "<section class=\"procedure page-procedure\"{id} data-procedure=\"{}\" data-version=\"{}\" data-title=\"{}\">\n<p class=\"print-link\" data-search-ignore><a href=\"{}\">{}</a></p>\n{panel}<ol class=\"steps\">\n",
                 markup::escape_html(&procedure.path),
@@ -1081,11 +1083,7 @@ impl<'a> LocalePages<'_, 'a> {
             "steps": steps,
             "id": procedure.path,
             "version": fingerprint::of_text(&self.renderer.sources.file(procedure.file).text),
-            "record_fields": view.config.record_fields.iter().map(|field| json!({
-                "key": field,
-                "label": view.record_field_label(field),
-                "type": if field == "date" { "date" } else { "text" },
-            })).collect::<Vec<_>>(),
+            "record_fields": record_fields(view),
         });
         context["run_strings"] = json!(self.run_strings);
         let html = self.render("procedure.html", &context, &procedure.path)?;

@@ -144,8 +144,7 @@ impl<'a> RenderContext<'a> {
         sources: &'a SourceMap,
         segments: Vec<Segment<'a>>,
     ) -> Self {
-        let marks = Marks::new(&segments, config, site.lock.as_ref())
-            .with_page_procedures(&site.page_procedures);
+        let marks = Marks::new(&segments, config, site.lock.as_ref()).with_page_procedures(site);
         Self {
             site,
             config,

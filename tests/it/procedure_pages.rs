@@ -710,3 +710,44 @@ fn step_ids_give_way_to_the_pages_own_anchors() {
     assert_eq!(step_ids(&html), ["rb-1-step-1", "rb-1-step-2"]);
     assert_eq!(html.matches("id=\"step-2\"").count(), 1, "{html}");
 }
+
+#[test]
+fn the_project_rule_matches_pages_by_path_glob_and_by_metadata_in_any_case() {
+    let project = Project::fixture("procedure-pages");
+    let config = project.read("book.toml");
+    project.write(
+        "book.toml",
+        &config.replacen(
+            "metadata = { \"ms.topic\" = [\"how-to\"] }",
+            "paths = [\"abo*.md\"]\nmetadata = { \"ms.topic\" = [\"HOW-TO\"] }",
+            1,
+        ),
+    );
+    project.run(&["build"]).expect(0);
+    // By path: the page of two rules is a procedure page now.
+    assert!(
+        project
+            .root()
+            .join("build/html/en/checklists/about.html")
+            .is_file()
+    );
+    // By metadata, whatever the case: the how-to pages still are.
+    assert!(
+        project
+            .root()
+            .join("build/html/en/checklists/reset-password.html")
+            .is_file()
+    );
+    // A bad glob is refused at its place.
+    project.write(
+        "book.toml",
+        &config.replacen("metadata = ", "paths = [\"[oops\"]\nmetadata = ", 1),
+    );
+    let run = project.run(&["check"]).expect(1);
+    assert!(
+        run.stderr()
+            .contains("`[oops` in `procedure-pages.paths` is not a glob"),
+        "{}",
+        run.stderr()
+    );
+}
