@@ -99,8 +99,11 @@ pub fn ordered_lists(text: &str) -> Vec<OrderedList> {
                     marker_above = true;
                     continue;
                 }
-                if let Some(label) = tab_title(html) {
-                    tab = Some(label);
+                // A tab's or zone's label names the lists in it, until its group ends.
+                match tab_title(html) {
+                    Some(label) => tab = Some(label),
+                    None if html.contains("</section>") => tab = None,
+                    None => {}
                 }
                 if html.contains("class=\"tabs\"") || html.contains("class=\"zone") {
                     heading_since_list = true;
@@ -219,11 +222,14 @@ fn push_list(lists: &mut Vec<OrderedList>, mut list: OrderedList, continues: boo
     lists.push(list);
 }
 
-/// The label of a tab panel opened by this HTML (`<p class="tab-title">Linux</p>`).
+/// The label of the tab panel or zone this HTML opens (`<p class="tab-title">Linux</p>`,
+/// `<p class="zone-label">azure</p>`, as `dialect` writes them).
 fn tab_title(html: &str) -> Option<String> {
-    let start = html.find("class=\"tab-title\">")? + "class=\"tab-title\">".len();
-    let end = html[start..].find("</p>")? + start;
-    Some(super::plain_text(&html[start..end]))
+    let (_, after) = ["class=\"tab-title\">", "class=\"zone-label\">"]
+        .iter()
+        .find_map(|label| html.split_once(label))?;
+    let (label, _) = after.split_once("</p>")?;
+    Some(super::plain_text(label))
 }
 
 /// An item's text split into its title (first paragraph, up to an image) and the rest.
@@ -742,6 +748,14 @@ mod tests {
         );
         assert!(ja[0].reads_as_labels());
         assert!(!ja[1].reads_as_labels());
+    }
+
+    #[test]
+    fn a_tab_or_zone_names_its_lists_until_its_group_ends() {
+        let text = "## Install\n\n<div class=\"tabs\">\n\n<section class=\"tab-panel\" data-tab=\"linux\">\n\n<p class=\"tab-title\">Linux</p>\n\n1. Get it.\n2. Run it.\n\n</section>\n</div>\n\n1. Check it.\n2. Close it.\n\n<section class=\"zone\" data-pivot=\"azure\">\n\n<p class=\"zone-label\">azure</p>\n\n1. Sign in.\n2. Select it.\n\n</section>\n";
+        let lists = ordered_lists(text);
+        let tabs: Vec<Option<&str>> = lists.iter().map(|l| l.tab.as_deref()).collect();
+        assert_eq!(tabs, [Some("Linux"), None, Some("azure")]);
     }
 
     #[test]
