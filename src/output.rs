@@ -203,6 +203,9 @@ pub enum OutputKind {
     Crawl,
     /// A stylesheet, the site's script or a copied content file.
     Asset,
+    /// A locale's whole table of contents: `toc.js`, which the site's script unfolds in the
+    /// sidebar, and the contents page listing it.
+    Navigation,
     /// A locale's search index (a script the site's script loads).
     SearchIndex,
     /// mdBook's `book.toml` or `SUMMARY.md`.

@@ -57,6 +57,10 @@ ui_keys! {
     Previous = "previous": "Previous", "前へ";
     /// Heading of the navigation.
     Contents = "contents": "Contents", "目次";
+    /// The sidebar's link to the page listing the whole table of contents, and that page's title.
+    AllContents = "all-contents": "All contents", "目次全体";
+    /// Name of the button that folds or unfolds the entries under an entry of the contents.
+    ContentsToggle = "contents-toggle": "Entries under {title}", "「{title}」の項目";
     /// Navigation group of procedures.
     Procedures = "procedures": "Procedures", "手順書";
     /// Navigation group of pages.

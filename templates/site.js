@@ -790,6 +790,73 @@
     small.addEventListener("change", function () { contents.open = !small.matches; });
   }
 
+  /* The sidebar's table of contents. A page carries its own branch of it (what shows without
+     this script); the locale's toc.js holds the whole table, which replaces the branch here:
+     every entry with entries under it gets a fold button, and only the current page's branch
+     starts unfolded. */
+  function unfoldContents() {
+    var branch = document.querySelector(".sidebar ul.toc[data-current]");
+    var table = self.runbookToc;
+    if (!branch || !Array.isArray(table)) return;
+    var root = branch.getAttribute("data-root") || "";
+    var current = branch.getAttribute("data-current");
+    var toggle = branch.getAttribute("data-toggle") || "{title}";
+    function build(entries) {
+      var list = document.createElement("ul");
+      var holdsCurrent = false;
+      entries.forEach(function (entry) {
+        var item = document.createElement("li");
+        var label;
+        var isCurrent = false;
+        if (entry.h) {
+          label = document.createElement("a");
+          label.href = entry.x ? entry.h : root + entry.h;
+          isCurrent = !entry.x && entry.h === current;
+          if (isCurrent) label.setAttribute("aria-current", "page");
+        } else {
+          label = document.createElement("span");
+          label.className = "toc-group";
+        }
+        if (entry.l) label.lang = entry.l;
+        label.textContent = entry.t;
+        if (Array.isArray(entry.c) && entry.c.length) {
+          var under = build(entry.c);
+          var open = isCurrent || under.holdsCurrent;
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "toc-toggle";
+          button.setAttribute("aria-label", toggle.replace("{title}", entry.t));
+          button.setAttribute("aria-expanded", String(open));
+          under.list.hidden = !open;
+          item.className = "toc-branch";
+          item.appendChild(button);
+          item.appendChild(label);
+          item.appendChild(under.list);
+          holdsCurrent = holdsCurrent || open;
+        } else {
+          item.appendChild(label);
+          holdsCurrent = holdsCurrent || isCurrent;
+        }
+        list.appendChild(item);
+      });
+      return { list: list, holdsCurrent: holdsCurrent };
+    }
+    var whole = build(table).list;
+    whole.className = "toc";
+    whole.addEventListener("click", function (event) {
+      var target = event.target;
+      /* A group's name folds and unfolds it as its button does. */
+      if (target.classList.contains("toc-group") && target.parentNode.classList.contains("toc-branch")) {
+        target = target.parentNode.querySelector(":scope > .toc-toggle");
+      }
+      if (!target.classList.contains("toc-toggle")) return;
+      var open = target.getAttribute("aria-expanded") !== "true";
+      target.setAttribute("aria-expanded", String(open));
+      target.parentNode.querySelector(":scope > ul").hidden = !open;
+    });
+    branch.parentNode.replaceChild(whole, branch);
+  }
+
   /* Tab groups (DocFX `# [Title](#tab/id)`) become tab lists: arrow keys, Home and End move
      between tabs, a `#tab/id` address opens its tab, and choosing a tab chooses the tab with the
      same id in every group of the page. Without this script each tab is a titled section. */
@@ -2051,6 +2118,7 @@
 
   function start() {
     foldContentsOnSmallScreens();
+    unfoldContents();
     var form = document.getElementById("rb-search");
     if (form) setUpSearch(form);
     setUpLanguageLinks();

@@ -8,13 +8,17 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+mod contents;
+
 use crate::fingerprint;
 use crate::markup::{self, Anchors, Flavor};
 use crate::model::{Page, PageVersion, Procedure};
 use crate::output::{OutputFile, OutputKind, Sink};
 use crate::paths::directory_of;
 use crate::paths::to_locale_root;
-use crate::paths::{CATEGORIES_PATH, INDEX_PATH, relative_url};
+use crate::paths::{
+    CATEGORIES_PATH, CONTENTS_PATH, CONTENTS_SCRIPT_PATH, INDEX_PATH, relative_url,
+};
 use crate::render::{RenderContext, RenderError, Renderer, Shared, Templates};
 use crate::render::{flowchart, search};
 use crate::source::SourceMap;
@@ -159,12 +163,15 @@ impl HtmlRenderer<'_> {
                 run_strings: run_strings(view),
                 toc: view.toc().map(|toc| {
                     let left_out = toc_left_out(view, &toc);
-                    (toc, left_out)
+                    contents::Contents::new(toc, left_out, view.ui.get(UiKey::Pages))
                 }),
                 icons,
             };
             sink.put(locale_pages.home()?)?;
             sink.put(locale_pages.not_found()?)?;
+            for file in locale_pages.contents()? {
+                sink.put(file)?;
+            }
             // Pages are independent of each other: render them on every core.
             cx.site.procedures.par_iter().try_for_each(|procedure| {
                 cx.procedure_unit(sink, DIR, view.locale, procedure, |sink| {
@@ -432,9 +439,9 @@ struct LocalePages<'r, 'a> {
     alert_labels: markup::AlertLabels,
     /// Run mode's words, as the JSON of the run panel's `data-strings`.
     run_strings: String,
-    /// The table of contents (`toc.yml`), when the project has one: it makes the sidebar; and
-    /// the pages and procedures it leaves out, listed after it.
-    toc: Option<(Vec<TocNode>, Vec<TocNode>)>,
+    /// The table of contents (`toc.yml`) with the pages and procedures it leaves out, when the
+    /// project has one: it makes the sidebar.
+    toc: Option<contents::Contents>,
     /// The project's icon and logo.
     icons: SiteIcons<'a>,
 }
@@ -702,67 +709,46 @@ impl<'a> LocalePages<'_, 'a> {
             })),
             "logo_url": self.icons.logo.map(|name| relative_url(&here, &format!("{}/{name}", view.locale))),
             "toc": self.toc_html(content_path),
+            "toc_script_url": self.toc.as_ref().map(|_| relative_url(&here, &format!("{}/{CONTENTS_SCRIPT_PATH}", view.locale))),
         })
     }
 
     /// The sidebar's table of contents on the page at `current`, when the project has one: the
-    /// entries of `toc.yml` in order and nesting, then the pages and procedures it leaves out.
+    /// page's branch of it (the whole table is in `toc.js`), and a link to the contents page.
     fn toc_html(&self, current: &str) -> Option<String> {
-        use std::fmt::Write as _;
-        fn walk(nodes: &[TocNode], to_root: &str, current: &str, html: &mut String) {
-            for node in nodes {
-                html.push_str("<li>");
-                let title = markup::escape_html(&node.title);
-                let lang = node
-                    .fallback_locale
-                    .as_ref()
-                    .map_or(String::new(), |l| format!(" lang=\"{l}\""));
-                match &node.target {
-                    Some(TocTarget::Content(path)) => {
-                        let here = if path == current {
-                            " aria-current=\"page\""
-                        } else {
-                            ""
-                        };
-                        let _ = write!(
-                            html,
-                            "<a href=\"{to_root}{path}.html\"{here}{lang}>{title}</a>"
-                        );
-                    }
-                    Some(TocTarget::External(url)) => {
-                        let _ = write!(
-                            html,
-                            "<a href=\"{}\"{lang}>{title}</a>",
-                            markup::escape_html(url)
-                        );
-                    }
-                    None => {
-                        let _ = write!(html, "<span class=\"toc-group\"{lang}>{title}</span>");
-                    }
-                }
-                if !node.children.is_empty() {
-                    html.push_str("\n<ul>\n");
-                    walk(&node.children, to_root, current, html);
-                    html.push_str("</ul>\n");
-                }
-                html.push_str("</li>\n");
-            }
-        }
-        let (nodes, left_out) = self.toc.as_ref()?;
-        let to_root = to_locale_root(current);
-        let mut html = String::from("<ul class=\"toc\">\n");
-        walk(nodes, &to_root, current, &mut html);
-        if !left_out.is_empty() {
-            let _ = write!(
-                html,
-                "<li><span class=\"toc-group\">{}</span>\n<ul>\n",
-                markup::escape_html(self.view.ui.get(UiKey::Pages))
-            );
-            walk(left_out, &to_root, current, &mut html);
-            html.push_str("</ul>\n</li>\n");
-        }
-        html.push_str("</ul>\n");
+        let toc = self.toc.as_ref()?;
+        let ui = &self.view.ui;
+        let mut html = toc.branch_html(current, ui.get(UiKey::ContentsToggle));
+        html.push_str(&format!(
+            "<p class=\"toc-all\"><a href=\"{}\">{}</a></p>\n",
+            relative_url(&self.output_path(current), &self.output_path(CONTENTS_PATH)),
+            markup::escape_html(ui.get(UiKey::AllContents)),
+        ));
         Some(html)
+    }
+
+    /// With a table of contents: the locale's `toc.js`, which the site's script unfolds in the
+    /// sidebar, and the contents page, which lists it whole for readers without the script.
+    fn contents(&self) -> Result<Vec<OutputFile>, RenderError> {
+        let Some(toc) = &self.toc else {
+            return Ok(Vec::new());
+        };
+        let view = self.view;
+        let title = view.ui.get(UiKey::AllContents);
+        let mut context = self.common(CONTENTS_PATH, title, None);
+        context["page"] =
+            json!({ "title": title, "body": toc.full_html(), "title_id": Value::Null });
+        let html = self.render("page.html", &context, CONTENTS_PATH)?;
+        Ok(vec![
+            OutputFile {
+                path: format!("{}/{CONTENTS_SCRIPT_PATH}", view.locale),
+                locale: Some(view.locale.to_string()),
+                kind: OutputKind::Navigation,
+                source: None,
+                bytes: toc.script().into_bytes(),
+            },
+            self.file(CONTENTS_PATH, OutputKind::Navigation, None, html),
+        ])
     }
 
     fn file(

@@ -112,12 +112,17 @@ fn every_construct_renders_in_the_site() {
     assert!(
         !files
             .keys()
-            .any(|p| p.contains("includes/") || p.contains("docfx") || p.contains("toc.")),
+            .any(|p| p.contains("includes/") || p.contains("docfx") || p.contains("toc.yml")),
         "{:?}",
         files.keys()
     );
-    // The sidebar lists the pages by their names in toc.yml, never the include files.
-    assert!(home.contains(">Escalate to the vendor</a>"));
+    // The table of contents lists the pages by their names in toc.yml, never the include files.
+    let contents = project.read("build/html/en/contents.html");
+    assert!(
+        contents.contains(">Escalate to the vendor</a>"),
+        "{contents}"
+    );
+    assert!(!contents.contains("contact-window"));
     assert!(!home.contains("contact-window"));
 }
 
@@ -396,9 +401,10 @@ fn content_ids_never_collide_with_the_templates_ids() {
 fn the_table_of_contents_orders_the_sidebar_and_the_summary() {
     let project = Project::fixture("docfx");
     project.run(&["build"]).expect(0);
-    let page = project.read("build/html/ja/check-service-health.html");
-    let start = page.find("<ul class=\"toc\">").unwrap();
-    let sidebar = &page[start..start + page[start..].find("</nav>").unwrap()];
+    // The whole table is listed once per locale, on its contents page and in its `toc.js`.
+    let contents = project.read("build/html/ja/contents.html");
+    let start = contents.find("<ul class=\"toc toc-full\">").unwrap();
+    let table = &contents[start..start + contents[start..].find("</article>").unwrap()];
     let order = [
         "index.html",
         "Escalations",
@@ -410,24 +416,47 @@ fn the_table_of_contents_orders_the_sidebar_and_the_summary() {
     let positions: Vec<usize> = order
         .iter()
         .map(|n| {
-            sidebar
+            table
                 .find(n)
-                .unwrap_or_else(|| panic!("{n} not in\n{sidebar}"))
+                .unwrap_or_else(|| panic!("{n} not in\n{table}"))
         })
         .collect();
-    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{sidebar}");
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{table}");
     // Shared with the source locale: pages take their Japanese titles, a group name is marked English.
     assert!(
-        sidebar.contains(">エスカレーション チェックリスト</a>"),
-        "{sidebar}"
+        table.contains(">エスカレーション チェックリスト</a>"),
+        "{table}"
     );
     assert!(
-        sidebar.contains("<span class=\"toc-group\" lang=\"en\">Escalations</span>"),
-        "{sidebar}"
+        table.contains("<span class=\"toc-group\" lang=\"en\">Escalations</span>"),
+        "{table}"
     );
+    let script = project.read("build/html/ja/toc.js");
+    for entry in [
+        r#""h":"escalation-checklist.html","t":"エスカレーション チェックリスト""#,
+        r#""l":"en""#,
+        r#""h":"https://status.example.com/""#,
+    ] {
+        assert!(script.contains(entry), "{entry} in {script}");
+    }
+    // A page carries its own branch: the top-level entries, the folded group's entries left out,
+    // and a link to the contents page.
+    let page = project.read("build/html/ja/check-service-health.html");
+    let start = page.find("<ul class=\"toc\"").unwrap();
+    let sidebar = &page[start..start + page[start..].find("</nav>").unwrap()];
     assert!(
         sidebar.contains("<a href=\"check-service-health.html\" aria-current=\"page\">"),
         "{sidebar}"
+    );
+    assert!(sidebar.contains(">Escalations</span>"), "{sidebar}");
+    assert!(!sidebar.contains("escalation-checklist.html"), "{sidebar}");
+    assert!(
+        sidebar.contains("<a href=\"contents.html\">目次全体</a>"),
+        "{sidebar}"
+    );
+    assert!(
+        page.contains("<script src=\"toc.js\" defer></script>"),
+        "{page}"
     );
     let summary = project.read("build/markdown/en/src/SUMMARY.md");
     assert!(

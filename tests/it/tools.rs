@@ -32,9 +32,15 @@ fn nu_html_checker_reports_no_error_on_any_page() {
     // the 404 pages, the sitemap) and the project's icon and logo.
     let published = Project::published_sample("https://partners.example.com/docs/guide/");
     published.write_icon_and_logo();
-    // And procedure pages: their lists of steps in sections with run panels.
+    // And procedure pages: their lists of steps in sections with run panels; and a table of
+    // contents: each page's branch of it, and the contents page.
     let procedure_pages = Project::fixture("procedure-pages");
-    for project in [Project::sample(), published, procedure_pages] {
+    for project in [
+        Project::sample(),
+        published,
+        procedure_pages,
+        Project::fixture("docfx"),
+    ] {
         nu_checker_finds_no_error(&vnu_jar, &project);
     }
 }
@@ -159,6 +165,7 @@ fn an_independent_checker_finds_no_broken_link_in_a_checked_build() {
         Project::sample(),
         Project::fixture("minimal"),
         Project::fixture("procedure-pages"),
+        Project::fixture("docfx"),
     ] {
         project.run(&["check"]).expect(0);
         project.run(&["build"]).expect(0);
