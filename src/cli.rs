@@ -62,7 +62,8 @@ source per locale) and build/manifest.json (every file written).")]
         /// Also typeset every checklist and runbook as PDF (build/pdf/), as `[output.runbook] pdf = true`.
         #[arg(long)]
         pdf: bool,
-        /// Also print the wall time of each stage (load and validate, render, verify, write).
+        /// Also print the wall time of each stage (load and validate, render, verify, write), and
+        /// the peak memory at its end.
         #[arg(long)]
         timings: bool,
         /// Replace an output directory that holds files runbook did not write (never the
@@ -825,8 +826,11 @@ fn build(
                 eprintln!("{}", report.summary());
             }
             if output.timings {
-                for (stage, time) in &report.stages {
-                    eprintln!("{:>8.3} s  {stage}", time.as_secs_f64());
+                for stage in &report.stages {
+                    let peak = stage.peak_memory.map_or(String::new(), |bytes| {
+                        format!("  (peak memory {} MiB)", bytes / (1024 * 1024))
+                    });
+                    eprintln!("{:>8.3} s  {}{peak}", stage.time.as_secs_f64(), stage.name);
                 }
             }
             ExitCode::SUCCESS

@@ -113,6 +113,9 @@ pub fn did_you_mean<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -
     known
         .into_iter()
         .filter(|candidate| *candidate != wrong)
+        // Each edit changes the length by at most one: a cheap bound before the distance, which
+        // is quadratic, so that a link checked against a docset's thousands of pages is fast.
+        .filter(|candidate| candidate.chars().count().abs_diff(length) <= allowed)
         .filter(|candidate| numbers_of(candidate) == numbers)
         .map(|candidate| (strsim::damerau_levenshtein(wrong, candidate), candidate))
         .filter(|(distance, candidate)| {

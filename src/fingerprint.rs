@@ -49,6 +49,11 @@ pub fn of_source_text(text: &str) -> String {
     hex_prefix(normalized.as_bytes(), 8)
 }
 
+/// The SHA-256 of a file's bytes (an asset's).
+pub fn of_bytes(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
 /// A SHA-256 fed with length-prefixed parts, so that no two sequences of parts collide.
 #[derive(Default)]
 pub struct Hasher(Sha256);

@@ -132,6 +132,7 @@ impl<'s> Noting<'s> {
 
     fn note(&self, file: &OutputFile) {
         let noted = OutputFile {
+            copy_of: file.copy_of.clone(),
             path: file.path.clone(),
             locale: file.locale.clone(),
             kind: file.kind,
@@ -171,9 +172,13 @@ pub struct OutputFile {
     pub kind: OutputKind,
     /// The content file it was rendered from (relative to the project root), if one.
     pub source: Option<String>,
-    /// The bytes.
+    /// The bytes (none when `copy_of` is set).
     #[serde(skip)]
     pub bytes: Vec<u8>,
+    /// A file copied as it is (an image of the content): writing the output copies it, so its
+    /// bytes are never held in memory.
+    #[serde(skip)]
+    pub copy_of: Option<std::path::PathBuf>,
 }
 
 /// What an output file is, as listed in `manifest.json`.

@@ -661,6 +661,7 @@ mod tests {
             body.to_string()
         };
         OutputFile {
+            copy_of: None,
             path: path.into(),
             locale: None,
             kind: OutputKind::Page,
@@ -688,6 +689,7 @@ mod tests {
         assert_eq!(remembered["html/a.html"].ids, ["top"]);
         // `a.html` is kept; `b.html` is rendered again without the id `a.html` links to.
         let kept = OutputFile {
+            copy_of: None,
             bytes: Vec::new(),
             ..a
         };
@@ -738,6 +740,7 @@ mod tests {
         )];
         files.push(html("html/s.js", ""));
         files.push(OutputFile {
+            copy_of: None,
             bytes: b"<p>no policy</p>".to_vec(),
             ..html("html/b.html", "")
         });

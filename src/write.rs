@@ -198,7 +198,10 @@ impl Staging {
             return Ok(());
         }
         if let Some(old) = self.previous.as_ref().map(|p| p.join(&file.path))
-            && same_bytes(&old, &file.bytes)
+            && match &file.copy_of {
+                Some(original) => same_file(&old, original),
+                None => same_bytes(&old, &file.bytes),
+            }
             && (std::fs::hard_link(&old, &path).is_ok()
                 || path.parent().is_some_and(|parent| {
                     std::fs::create_dir_all(parent).is_ok()
@@ -208,14 +211,20 @@ impl Staging {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        if let Err(error) = std::fs::write(&path, &file.bytes) {
+        // A copy of a content file is copied by the system (without passing through memory);
+        // a rendered file is written.
+        let put = |path: &Path| match &file.copy_of {
+            Some(original) => std::fs::copy(original, path).map(drop),
+            None => std::fs::write(path, &file.bytes),
+        };
+        if let Err(error) = put(&path) {
             // The first file of a directory creates it.
             let parent = path.parent().unwrap_or(&self.dir);
             if error.kind() != std::io::ErrorKind::NotFound {
                 return Err(io(&path)(error));
             }
             std::fs::create_dir_all(parent).map_err(io(parent))?;
-            std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+            put(&path).map_err(io(&path))?;
         }
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -271,6 +280,19 @@ impl Drop for Staging {
 }
 
 /// Whether the file at `path` exists and holds exactly `bytes`.
+/// Whether files `a` and `b` hold the same bytes.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let length = |path: &Path| {
+        fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+    };
+    length(a).is_some()
+        && length(a) == length(b)
+        && fs::read(b).is_ok_and(|bytes| same_bytes(a, &bytes))
+}
+
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     let same_length =
         fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
@@ -465,6 +487,7 @@ mod tests {
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
+            copy_of: None,
             path: path.into(),
             locale: None,
             kind: OutputKind::Asset,
@@ -514,6 +537,29 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, [running, "build".to_string()]);
+    }
+
+    #[test]
+    fn a_content_file_is_copied_and_kept_while_it_is_the_same() {
+        let temp = tempfile::tempdir().unwrap();
+        let image = temp.path().join("image.png");
+        std::fs::write(&image, "pixels").unwrap();
+        let copy = OutputFile {
+            copy_of: Some(image.clone()),
+            source: Some("content/image.png".into()),
+            ..file("en/image.png", "")
+        };
+        let out = temp.path().join("build");
+        let stats = write(&out, &[copy.clone(), file(MANIFEST, "{}")]).unwrap();
+        assert_eq!(stats.written, 2);
+        assert_eq!(std::fs::read(out.join("en/image.png")).unwrap(), b"pixels");
+        let stats = write(&out, &[copy.clone(), file(MANIFEST, "{}")]).unwrap();
+        assert_eq!((stats.written, stats.unchanged), (0, 2));
+        // Changed in the content, with the same length: copied again.
+        std::fs::write(&image, "pixelz").unwrap();
+        let stats = write(&out, &[copy, file(MANIFEST, "{}")]).unwrap();
+        assert_eq!((stats.written, stats.unchanged), (1, 1));
+        assert_eq!(std::fs::read(out.join("en/image.png")).unwrap(), b"pixelz");
     }
 
     #[cfg(unix)]

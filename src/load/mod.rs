@@ -90,7 +90,15 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
             let read = if let FileKind::Skipped(_) = entry.kind {
                 Ok(Read::Skipped)
             } else if entry.kind == FileKind::Asset {
-                std::fs::read(&entry.absolute).map(Read::Bytes)
+                std::fs::read(&entry.absolute).map(|bytes| {
+                    let hold = Asset::is_read(&entry.relative);
+                    Read::Asset(asset(
+                        entry.relative.clone(),
+                        entry.absolute.clone(),
+                        bytes,
+                        hold,
+                    ))
+                })
             } else if let Ok(meta) = std::fs::metadata(&entry.absolute)
                 && meta.len() > crate::source::MAX_TEXT_BYTES
             {
@@ -110,7 +118,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         let display_path = format!("content/{}", entry.relative);
         if !matches!(
             read,
-            Ok(Read::Text(_)) | Ok(Read::Bytes(_)) | Ok(Read::Skipped)
+            Ok(Read::Text(_)) | Ok(Read::Asset(_)) | Ok(Read::Skipped)
         ) {
             site.unreadable.insert(unreadable_path(&entry.relative));
         }
@@ -121,10 +129,7 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
                     skipped.push((display_path, reason));
                 }
             }
-            Ok(Read::Bytes(bytes)) => site.assets.push(Asset {
-                path: entry.relative,
-                bytes,
-            }),
+            Ok(Read::Asset(asset)) => site.assets.push(asset),
             Ok(Read::Text(text)) => to_parse.push((entry.kind, sources.add(display_path, text))),
             Ok(Read::NotUtf8(lossy, bad_byte)) => {
                 // Keep a readable copy so the diagnostic can show the line with the bad byte.
@@ -300,11 +305,14 @@ pub fn load(config: &Config, sources: &mut SourceMap) -> Loaded {
         );
     }
     for font in &config.fonts {
-        match std::fs::read(config.root.join(font)) {
-            Ok(bytes) => site.fonts.push(Asset {
-                path: font.to_string_lossy().replace('\\', "/"),
+        let file = config.root.join(font);
+        match std::fs::read(&file) {
+            Ok(bytes) => site.fonts.push(asset(
+                font.to_string_lossy().replace('\\', "/"),
+                file,
                 bytes,
-            }),
+                true,
+            )),
             Err(error) => diagnostics.push(Diagnostic::error(
                 "unreadable-file",
                 format!("cannot read the font `{}`: {error}", font.display()),
@@ -483,8 +491,19 @@ struct Entry {
 }
 
 /// What reading a file gave.
+/// An asset read from `file`, its bytes kept when `hold`.
+fn asset(path: String, file: std::path::PathBuf, bytes: Vec<u8>, hold: bool) -> Asset {
+    Asset {
+        path,
+        file,
+        fingerprint: crate::fingerprint::of_bytes(&bytes),
+        bytes: hold.then_some(bytes),
+    }
+}
+
 enum Read {
-    Bytes(Vec<u8>),
+    /// An asset: its fingerprint, and its bytes when runbook reads them.
+    Asset(Asset),
     Text(String),
     NotUtf8(String, usize),
     /// A YAML or Markdown file over [`MAX_TEXT_BYTES`](crate::source::MAX_TEXT_BYTES), not read.

@@ -178,13 +178,35 @@ pub struct MarkdownBody<'a> {
     pub body: &'a str,
 }
 
-/// A content file that is neither YAML nor Markdown (an image, a download).
+/// A content file that is neither YAML nor Markdown (an image, a download), or a font.
 #[derive(Debug)]
 pub struct Asset {
     /// Content path, `/`-separated, with extension.
     pub path: String,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
+    /// Where the file is, to copy it into the output.
+    pub file: std::path::PathBuf,
+    /// The fingerprint of its bytes, taken when it was read.
+    pub fingerprint: [u8; 32],
+    /// Its bytes, held only when runbook reads them itself (markup checked for script, fonts):
+    /// an image is copied from `file` when the output is written, never held in memory.
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl Asset {
+    /// Its bytes: those held, else read from its file again (`None` when it cannot be read).
+    pub fn read(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match &self.bytes {
+            Some(bytes) => Some(std::borrow::Cow::Borrowed(bytes)),
+            None => std::fs::read(&self.file).ok().map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// Whether runbook reads a content file of this path itself, and so holds its bytes: markup
+    /// that may hold script (SVG, XML).
+    pub fn is_read(path: &str) -> bool {
+        let extension = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        matches!(extension.as_deref(), Some("svg" | "svgz" | "xml"))
+    }
 }
 
 impl Site {

@@ -155,7 +155,7 @@ pub fn global_key(config: &Config, site: &Site, sources: &SourceMap, flags: &str
         hasher.add("template").add(name).add(bytes);
     }
     for asset in site.assets.iter().chain(&site.fonts) {
-        hasher.add("asset").add(&asset.path).add(&asset.bytes);
+        hasher.add("asset").add(&asset.path).add(asset.fingerprint);
     }
     hasher.add(fingerprint::outline(site, sources));
     hasher.finish()

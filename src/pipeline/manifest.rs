@@ -79,6 +79,7 @@ impl Manifest {
             .into_iter()
             .filter(|file| file.path != MANIFEST)
             .map(|file| OutputFile {
+                copy_of: None,
                 bytes: Vec::new(),
                 ..file
             })
@@ -95,6 +96,7 @@ impl Manifest {
     /// The manifest's own entry, without bytes.
     pub fn entry() -> OutputFile {
         OutputFile {
+            copy_of: None,
             path: MANIFEST.to_string(),
             locale: None,
             kind: OutputKind::Manifest,
@@ -108,6 +110,7 @@ impl Manifest {
         let mut bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
         bytes.push(b'\n');
         OutputFile {
+            copy_of: None,
             bytes,
             ..Self::entry()
         }

@@ -290,7 +290,11 @@ fn build_once(options: &BuildOptions, target: Target, previous: Previous) -> Res
     progress(Progress::Stage("loading"));
     let mut stage = |name: &'static str| {
         let now = Instant::now();
-        stages.push((name, now - lap));
+        stages.push(report::Stage {
+            name,
+            time: now - lap,
+            peak_memory: report::peak_memory(),
+        });
         lap = now;
     };
     let Checked {

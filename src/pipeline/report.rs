@@ -34,9 +34,9 @@ pub struct BuildReport {
     pub shared: usize,
     /// Wall time of the whole build.
     pub elapsed: Duration,
-    /// Wall time of each stage, in order: load and validate, render and write (into a staging
-    /// directory), verify links, swap in.
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Each stage, in order: load and validate, render and write (into a staging directory),
+    /// verify links, swap in.
+    pub stages: Vec<Stage>,
     /// What the search indexes hold and cost.
     pub search: render::search::Stats,
     /// How many units were kept from the previous build and rendered.
@@ -118,4 +118,25 @@ fn kib(bytes: usize) -> String {
     #[allow(clippy::cast_precision_loss)]
     let kib = bytes as f64 / 1024.0;
     format!("{kib:.1} KiB")
+}
+
+/// A stage of a build, for `--timings`.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    /// What it does.
+    pub name: &'static str,
+    /// Its wall time.
+    pub time: Duration,
+    /// The process's peak resident memory at its end, in bytes, where the system says
+    /// (Linux's `VmHWM`).
+    pub peak_memory: Option<u64>,
+}
+
+/// The process's peak resident memory so far, in bytes: `VmHWM` of `/proc/self/status` on
+/// Linux, `None` elsewhere.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

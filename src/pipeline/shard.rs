@@ -124,6 +124,7 @@ pub fn merge(options: &MergeOptions) -> Result<MergeReport, Error> {
     for (path, (shard, entry)) in owners {
         let bytes = read_file(&shards[shard].dir, &path)?;
         staging.write(&OutputFile {
+            copy_of: None,
             bytes,
             ..entry.clone()
         })?;

@@ -117,13 +117,14 @@ impl HtmlRenderer<'_> {
         sink.put(self.languages(&views, icons, false)?)?;
         sink.put(self.languages(&views, icons, true)?)?;
         // Browsers ask the site's root for its icon too.
-        if let Some((name, _, bytes)) = icons.favicon {
+        if let Some((name, _, file)) = icons.favicon {
             sink.put(OutputFile {
+                copy_of: Some(file.to_path_buf()),
                 path: name.to_string(),
                 locale: None,
                 kind: OutputKind::Asset,
                 source: Some(format!("content/{name}")),
-                bytes: bytes.to_vec(),
+                bytes: Vec::new(),
             })?;
         }
         if let Some(site_url) = cx.config.site_url.as_deref() {
@@ -139,6 +140,7 @@ impl HtmlRenderer<'_> {
             ))?;
         }
         sink.put(OutputFile {
+            copy_of: None,
             path: STYLESHEET_PATH.to_string(),
             locale: None,
             kind: OutputKind::Asset,
@@ -146,6 +148,7 @@ impl HtmlRenderer<'_> {
             bytes: self.templates.stylesheet().as_bytes().to_vec(),
         })?;
         sink.put(OutputFile {
+            copy_of: None,
             path: SCRIPT_PATH.to_string(),
             locale: None,
             kind: OutputKind::Asset,
@@ -245,6 +248,7 @@ impl HtmlRenderer<'_> {
         });
         let html = self.templates.render("languages.html", &context, path)?;
         Ok(OutputFile {
+            copy_of: None,
             path: path.to_string(),
             locale: None,
             kind: if not_found {
@@ -277,8 +281,8 @@ fn not_found_policy(base_url: Option<&str>) -> String {
 /// The project's icon and logo, looked up among the content's files once per render.
 #[derive(Clone, Copy)]
 struct SiteIcons<'a> {
-    /// `content/favicon.*`: its file name, media type and bytes.
-    favicon: Option<(&'static str, &'static str, &'a [u8])>,
+    /// `content/favicon.*`: its file name, media type and file.
+    favicon: Option<(&'static str, &'static str, &'a std::path::Path)>,
     /// `content/logo.*`: its file name.
     logo: Option<&'static str>,
 }
@@ -289,7 +293,7 @@ impl<'a> SiteIcons<'a> {
         Self {
             favicon: FAVICONS
                 .into_iter()
-                .find_map(|(name, media)| asset(name).map(|a| (name, media, a.bytes.as_slice()))),
+                .find_map(|(name, media)| asset(name).map(|a| (name, media, a.file.as_path()))),
             logo: LOGOS.into_iter().find(|name| asset(name).is_some()),
         }
     }
@@ -298,6 +302,7 @@ impl<'a> SiteIcons<'a> {
 /// A file for search engines at the root of the site.
 fn crawl_file(path: &str, text: String) -> OutputFile {
     OutputFile {
+        copy_of: None,
         path: path.to_string(),
         locale: None,
         kind: OutputKind::Crawl,
@@ -741,6 +746,7 @@ impl<'a> LocalePages<'_, 'a> {
         let html = self.render("page.html", &context, CONTENTS_PATH)?;
         Ok(vec![
             OutputFile {
+                copy_of: None,
                 path: format!("{}/{CONTENTS_SCRIPT_PATH}", view.locale),
                 locale: Some(view.locale.to_string()),
                 kind: OutputKind::Navigation,
@@ -759,6 +765,7 @@ impl<'a> LocalePages<'_, 'a> {
         html: String,
     ) -> OutputFile {
         OutputFile {
+            copy_of: None,
             path: self.output_path(content_path),
             locale: Some(self.view.locale.to_string()),
             kind,

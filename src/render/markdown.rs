@@ -132,6 +132,7 @@ impl Book<'_, '_> {
         text: String,
     ) -> OutputFile {
         OutputFile {
+            copy_of: None,
             path: format!("{}/src/{content_path}.md", self.locale()),
             locale: Some(self.locale().to_string()),
             kind,
@@ -163,6 +164,7 @@ impl Book<'_, '_> {
             },
         };
         OutputFile {
+            copy_of: None,
             path: format!("{}/book.toml", self.locale()),
             locale: Some(self.locale().to_string()),
             kind: OutputKind::BookConfig,
@@ -217,6 +219,7 @@ impl Book<'_, '_> {
     /// `SUMMARY.md` holding `text`.
     fn summary_file(&self, text: String) -> OutputFile {
         OutputFile {
+            copy_of: None,
             path: format!("{}/src/SUMMARY.md", self.locale()),
             locale: Some(self.locale().to_string()),
             kind: OutputKind::BookConfig,
@@ -318,6 +321,7 @@ impl Book<'_, '_> {
             procedure.path.rsplit('/').next().unwrap_or(&procedure.path)
         );
         let chart_file = OutputFile {
+            copy_of: None,
             path: format!("{}/src/{}.flowchart.svg", self.locale(), procedure.path),
             locale: Some(self.locale().to_string()),
             kind: OutputKind::Asset,
@@ -501,6 +505,7 @@ impl Book<'_, '_> {
         }
         text.push_str("</sub>\n");
         OutputFile {
+            copy_of: None,
             path: format!(
                 "{locale}/checklists/{}.md",
                 crate::paths::procedure_stem(&procedure.path)

@@ -149,6 +149,7 @@ mod tests {
 
     fn file(path: &str, bytes: &str) -> OutputFile {
         OutputFile {
+            copy_of: None,
             path: path.into(),
             locale: Some("en".into()),
             kind: OutputKind::Page,

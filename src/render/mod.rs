@@ -318,11 +318,12 @@ pub fn copy_assets(site: &Site, dir: &str, locale: &str) -> Vec<OutputFile> {
     site.assets
         .iter()
         .map(|asset| OutputFile {
+            copy_of: Some(asset.file.clone()),
             path: format!("{dir}/{}", asset.path),
             locale: Some(locale.to_string()),
             kind: OutputKind::Asset,
             source: Some(format!("content/{}", asset.path)),
-            bytes: asset.bytes.clone(),
+            bytes: Vec::new(),
         })
         .collect()
 }

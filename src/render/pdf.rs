@@ -114,6 +114,7 @@ impl Renderer for PdfRenderer<'_> {
                         OutputKind::Checklist
                     };
                     sink.put(OutputFile {
+                        copy_of: None,
                         path: path.clone(),
                         locale,
                         kind,
@@ -286,7 +287,7 @@ impl Typst<'_, '_> {
             return None;
         }
         let asset = self.view.site.assets.iter().find(|a| a.path == path)?;
-        let pixels = png_width(&asset.bytes);
+        let pixels = asset.read().and_then(|bytes| png_width(&bytes));
         let mut images = self.images.borrow_mut();
         let next = images.len() + 1;
         let file = images
@@ -311,7 +312,7 @@ impl Typst<'_, '_> {
             .into_iter()
             .filter_map(|(path, name)| {
                 let asset = self.view.site.assets.iter().find(|a| a.path == path)?;
-                Some((name, asset.bytes.clone()))
+                Some((name, asset.read()?.into_owned()))
             })
             .collect()
     }
@@ -678,7 +679,7 @@ impl Fonts {
     fn new(extra: &[crate::model::Asset]) -> Self {
         let mut fonts: Vec<Font> = extra
             .iter()
-            .flat_map(|asset| Font::iter(Bytes::new(asset.bytes.clone())))
+            .flat_map(|asset| Font::iter(Bytes::new(asset.bytes.clone().unwrap_or_default())))
             .collect();
         fonts.extend(Font::iter(Bytes::new(FONT)));
         let mut families: Vec<String> = Vec::new();

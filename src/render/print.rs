@@ -56,6 +56,7 @@ impl Renderer for PrintRenderer<'_> {
 
     fn render(&self, cx: &RenderContext<'_>, sink: &dyn Sink) -> Result<(), RenderError> {
         sink.put(OutputFile {
+            copy_of: None,
             path: PRINT_STYLESHEET.to_string(),
             locale: None,
             kind: OutputKind::Asset,
@@ -621,6 +622,7 @@ impl<'a> Print<'_, 'a> {
         });
         let html = self.render("checklist.html", &context, &here)?;
         Ok(OutputFile {
+            copy_of: None,
             path: here,
             locale: Some(self.view.locale.to_string()),
             kind: OutputKind::Checklist,
@@ -763,6 +765,7 @@ impl<'a> Print<'_, 'a> {
         });
         let html = self.render("runbook.html", &context, &here)?;
         Ok(OutputFile {
+            copy_of: None,
             path: here,
             locale: Some(view.locale.to_string()),
             kind: OutputKind::Runbook,

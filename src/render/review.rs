@@ -34,6 +34,7 @@ impl Renderer for ReviewRenderer<'_> {
         }
         let locales: Vec<&String> = cx.locales.iter().filter(|l| *l != source).collect();
         sink.put(OutputFile {
+            copy_of: None,
             path: "review.css".to_string(),
             locale: None,
             kind: OutputKind::Asset,
@@ -53,6 +54,7 @@ impl Renderer for ReviewRenderer<'_> {
                 let context = self.context(cx, &cx.segments, locale);
                 let html = self.templates.render("review.html", &context, &path)?;
                 Ok(sink.put(OutputFile {
+                    copy_of: None,
                     path,
                     locale: Some(locale.clone()),
                     kind: OutputKind::Review,

@@ -147,7 +147,11 @@ fn rebuild(root: &Path, served: &Served, report: &(dyn Fn(ServeEvent<'_>) + Send
                 .into_iter()
                 .filter_map(|file| {
                     let url = file.path.strip_prefix(render::html::DIR)?.to_string();
-                    Some((url, Arc::from(file.bytes)))
+                    let bytes = match &file.copy_of {
+                        Some(original) => std::fs::read(original).ok()?,
+                        None => file.bytes,
+                    };
+                    Some((url, Arc::from(bytes)))
                 })
                 .collect();
             let previous = served

@@ -117,7 +117,9 @@ fn check_assets(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
         let problem = match extension.as_str() {
             "html" | "htm" | "xhtml" | "xht" => Some("is an HTML file: pages are written in Markdown, so that they are checked and carry the site's policy".to_string()),
             "svg" | "svgz" | "xml" => {
-                let found = crate::verify::unsafe_markup(&String::from_utf8_lossy(&asset.bytes));
+                let found = crate::verify::unsafe_markup(&String::from_utf8_lossy(
+                    asset.bytes.as_deref().unwrap_or_default(),
+                ));
                 (!found.is_empty()).then(|| format!("holds script ({})", found.join("; ")))
             }
             _ => None,

@@ -22,10 +22,11 @@ use std::sync::PoisonError;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use hashbrown::HashMap;
 use html5gum::{Token, Tokenizer};
 use rayon::prelude::*;
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use crate::output::{OutputFile, OutputKind, Sink, WriteError};
 use crate::render::{RenderContext, RenderError};
@@ -165,6 +166,7 @@ impl<'s> Indexer<'s> {
             cx.memo.unit(self.inner, &inputs, |sink| {
                 for (path, bytes) in files {
                     sink.put(OutputFile {
+                        copy_of: None,
                         path,
                         locale: Some(locale.clone()),
                         kind: OutputKind::SearchIndex,
@@ -533,7 +535,14 @@ pub fn is_unspaced(c: char) -> bool {
 /// `text` as the index compares it: NFKC (full-width Latin and half-width kana folded), then
 /// lower case. `site.js` does the same to a query.
 pub fn normalize(text: &str) -> String {
-    text.nfkc().collect::<String>().to_lowercase()
+    // Most text is already in NFKC (all ASCII text is): the quick check spares rebuilding it.
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else if unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        text.to_lowercase()
+    } else {
+        text.nfkc().collect::<String>().to_lowercase()
+    }
 }
 
 /// A piece of normalized text: a word of a spaced script, or a run of unspaced characters.
@@ -594,7 +603,7 @@ struct Index {
     /// `[page, anchor, title, text]` per section.
     sections: Vec<(usize, String, String, String)>,
     /// Term → the sections holding it, ascending.
-    terms: BTreeMap<String, Vec<usize>>,
+    terms: HashMap<String, Vec<usize>>,
     /// Stem → the words of the text that have it, where a word differs from its stem.
     words: BTreeMap<String, BTreeSet<String>>,
     /// What ranks the sections a query finds.
@@ -606,11 +615,11 @@ struct Index {
 #[derive(Debug, Default)]
 struct Scoring {
     /// Word as written (normalized) → sections with its counts.
-    words: BTreeMap<String, shards::Postings>,
+    words: HashMap<String, shards::Postings>,
     /// Unspaced character → sections holding it, with its counts.
-    chars: BTreeMap<String, shards::Postings>,
+    chars: HashMap<String, shards::Postings>,
     /// Two or three unspaced characters → sections holding them, with their counts.
-    grams: BTreeMap<String, shards::Postings>,
+    grams: HashMap<String, shards::Postings>,
     /// Three unspaced characters → where they stand in the title and text of each section, for
     /// runs of four or more characters.
     positions: BTreeMap<String, shards::Postings>,
@@ -621,7 +630,7 @@ impl Index {
         let mut index = Index {
             pages: Vec::new(),
             sections: Vec::new(),
-            terms: BTreeMap::new(),
+            terms: HashMap::default(),
             words: BTreeMap::new(),
             scoring: Scoring::default(),
         };
@@ -647,7 +656,7 @@ impl Index {
                                     .or_default()
                                     .insert(word.to_string());
                             }
-                            index.add(stem.into_owned(), id);
+                            index.add(&stem, id);
                         }
                         Piece::Unspaced(run) => {
                             chars.extend(run.chars());
@@ -656,7 +665,7 @@ impl Index {
                                 grams.extend(run_chars.windows(width).map(String::from_iter));
                             }
                             for pair in pairs(run) {
-                                index.add(pair, id);
+                                index.add(&pair, id);
                             }
                         }
                     }
@@ -679,8 +688,8 @@ impl Index {
         index
     }
 
-    fn add(&mut self, term: String, section: usize) {
-        let postings = self.terms.entry(term).or_default();
+    fn add(&mut self, term: &str, section: usize) {
+        let postings = entry(&mut self.terms, term);
         if postings.last() != Some(&section) {
             postings.push(section);
         }
@@ -772,10 +781,7 @@ impl Scoring {
             }
         }
         for (word, (in_title, in_text)) in counts {
-            self.words
-                .entry(word)
-                .or_default()
-                .push(id, &[shards::code(in_title, in_text, top)]);
+            entry(&mut self.words, &word).push(id, &[shards::code(in_title, in_text, top)]);
         }
         let (title_hay, title_folded) = haystack(title);
         let (text_hay, text_folded) = haystack(text);
@@ -792,7 +798,7 @@ impl Scoring {
         let text_runs = UnspacedRuns::of(&text_hay);
         for c in chars {
             let count = |runs: &UnspacedRuns| runs.chars.get(c).copied().unwrap_or(0);
-            self.chars.entry(c.to_string()).or_default().push(
+            entry(&mut self.chars, c.encode_utf8(&mut [0; 4])).push(
                 id,
                 &[shards::code(count(&title_runs), count(&text_runs), top)],
             );
@@ -801,7 +807,7 @@ impl Scoring {
             let width = gram.encode_utf16().count();
             let in_title = title_runs.at(gram);
             let in_text = text_runs.at(gram);
-            self.grams.entry(gram.clone()).or_default().push(
+            entry(&mut self.grams, gram).push(
                 id,
                 &[shards::code(
                     not_overlapping(in_title, width),
@@ -827,6 +833,11 @@ impl Scoring {
                 .push(id, &numbers);
         }
     }
+}
+
+/// The value of `key` in `map`, added empty when missing; the key is copied only then.
+fn entry<'m, V: Default>(map: &'m mut HashMap<String, V>, key: &str) -> &'m mut V {
+    map.entry_ref(key).or_default()
 }
 
 /// The text `site.js` searches for a run: the normalized text when normalizing kept its length
