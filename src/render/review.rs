@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::i18n::segments::Segment;
 use crate::i18n::status::{self, State, file_of};
 use crate::output::{OutputFile, OutputKind, Sink};
-use crate::render::{RenderContext, RenderError, Renderer, Templates};
+use crate::render::{RenderContext, RenderError, Renderer, Shared, Templates};
 use crate::ui::{UiKey, UiStrings};
 
 /// Renders `review/LOCALE.html` for each locale other than the source.
@@ -51,8 +51,13 @@ impl Renderer for ReviewRenderer<'_> {
             let read = (procedures.as_slice(), pages.as_slice());
             cx.many_unit(sink, "review", locale, read, |sink| {
                 let path = format!("{locale}.html");
-                let context = self.context(cx, &cx.segments, locale);
-                let html = self.templates.render("review.html", &context, &path)?;
+                let (context, sections) = self.context(cx, &cx.segments, locale, &path)?;
+                let html = self.templates.render_with(
+                    "review.html",
+                    &context,
+                    &[("sections", &sections)],
+                    &path,
+                )?;
                 Ok(sink.put(OutputFile {
                     copy_of: None,
                     path,
@@ -68,7 +73,16 @@ impl Renderer for ReviewRenderer<'_> {
 }
 
 impl ReviewRenderer<'_> {
-    fn context(&self, cx: &RenderContext<'_>, found: &[Segment<'_>], locale: &str) -> Value {
+    /// The page's context, and its `sections`. Each file's section is rendered on its own (`review-file.html`) as
+    /// its rows are gathered, and the page takes the sections as one piece of HTML: the review
+    /// of a large site (tens of megabytes) is never held as template data.
+    fn context(
+        &self,
+        cx: &RenderContext<'_>,
+        found: &[Segment<'_>],
+        locale: &str,
+        page: &str,
+    ) -> Result<(Value, Shared), RenderError> {
         let source = cx.config.source_locale();
         let ui = UiStrings::resolve(locale, &cx.site.ui);
         let source_ui = UiStrings::resolve(source, &cx.site.ui);
@@ -79,14 +93,41 @@ impl ReviewRenderer<'_> {
             &[locale.to_string()],
         );
         let counts = report.locales.first().map(|l| l.total).unwrap_or_default();
+        let common = json!({
+            "lang": locale,
+            "source": source,
+            "language_name": ui.get(UiKey::LanguageName),
+            "source_name": source_ui.get(UiKey::LanguageName),
+        });
+        let ui_strings = Shared::new(&ui.for_templates())?;
         let mut files: Vec<Value> = Vec::new();
+        let mut sections = String::new();
         let mut current: Option<(String, Vec<Value>, usize)> = None;
+        let mut end_file = |done: (String, Vec<Value>, usize), files: &mut Vec<Value>| {
+            let (name, rows, attention) = done;
+            let file = json!({
+                "name": name,
+                "anchor": format!("f{}", files.len()),
+                "attention": attention,
+            });
+            let mut context = common.clone();
+            context["file"] = file.clone();
+            context["file"]["rows"] = Value::Array(rows);
+            sections.push_str(&self.templates.render_with(
+                "review-file.html",
+                &context,
+                &[("ui", &ui_strings)],
+                page,
+            )?);
+            files.push(file);
+            Ok::<(), RenderError>(())
+        };
         for (index, segment) in found.iter().enumerate() {
             let state = status::state(segment, locale, cx.site.lock.as_ref());
             let file = file_of(&segment.id).to_string();
             if current.as_ref().is_none_or(|(name, _, _)| *name != file) {
                 if let Some(done) = current.take() {
-                    files.push(file_entry(done, files.len()));
+                    end_file(done, &mut files)?;
                 }
                 current = Some((file, Vec::new(), 0));
             }
@@ -104,24 +145,17 @@ impl ReviewRenderer<'_> {
             }
         }
         if let Some(done) = current.take() {
-            files.push(file_entry(done, files.len()));
+            end_file(done, &mut files)?;
         }
-        json!({
-            "lang": locale,
-            "source": source,
-            "site_title": cx.config.title_in(locale),
-            "language_name": ui.get(UiKey::LanguageName),
-            "source_name": source_ui.get(UiKey::LanguageName),
-            "ui": ui.for_templates(),
-            "counts": counts,
-            "files": files,
-        })
+        let mut context = common;
+        context["site_title"] = json!(cx.config.title_in(locale));
+        context["ui"] = json!(ui.for_templates());
+        context["counts"] = json!(counts);
+        context["files"] = Value::Array(files);
+        // Placed in the page's context at the cost of a reference count, not a copy.
+        let sections = Shared::new(&sections)?;
+        Ok((context, sections))
     }
-}
-
-/// A file's section of the review.
-fn file_entry((name, rows, attention): (String, Vec<Value>, usize), index: usize) -> Value {
-    json!({ "name": name, "anchor": format!("f{index}"), "rows": rows, "attention": attention })
 }
 
 /// The CSS class and flag of a state.

@@ -42,6 +42,10 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("runbook.html", include_str!("../../templates/runbook.html")),
     ("print.css", include_str!("../../templates/print.css")),
     ("review.html", include_str!("../../templates/review.html")),
+    (
+        "review-file.html",
+        include_str!("../../templates/review-file.html"),
+    ),
     ("review.css", include_str!("../../templates/review.css")),
 ];
 
