@@ -192,7 +192,8 @@ struct Place {
 #[derive(Default)]
 struct Seen {
     paths: HashSet<String>,
-    ids: HashMap<String, HashSet<String>>,
+    /// Each HTML file's element ids, as [`IdSet`]s.
+    ids: HashMap<String, IdSet>,
     /// Target file and fragment → the first place leading there.
     targets: HashMap<(String, String), Place>,
     /// Links broken whatever the output holds (absolute, or climbing out of it).
@@ -218,7 +219,8 @@ impl<'s> Verifier<'s> {
     pub fn remembering(inner: &'s dyn Sink, previous: Remembered) -> Self {
         Self {
             memory: Some(Memory {
-                previous: Mutex::new(previous),
+                previous: Mutex::new(previous.decode()),
+                kept: Mutex::default(),
                 next: Mutex::default(),
             }),
             ..Self::new(inner)
@@ -252,23 +254,23 @@ impl<'s> Verifier<'s> {
             .seen
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
-        let remembered = self
+        let (kept, remembered) = self
             .memory
             .map(|memory| {
-                memory
-                    .next
-                    .into_inner()
-                    .unwrap_or_else(PoisonError::into_inner)
+                let kept = memory.kept.into_inner();
+                let next = memory.next.into_inner();
+                (
+                    kept.unwrap_or_else(PoisonError::into_inner),
+                    next.unwrap_or_else(PoisonError::into_inner),
+                )
             })
             .unwrap_or_default();
         // The links of kept files, checked on every core; only those that fail join the
         // targets, where they are reported (or deferred) with the others.
         let ids_hold =
-            |ids: &HashMap<String, HashSet<String>>, target: &str, fragment: &str| match ids
-                .get(target)
-            {
+            |ids: &HashMap<String, IdSet>, target: &str, fragment: &str| match ids.get(target) {
                 Some(ids) => ids.contains(fragment),
-                None => remembered.get(target).is_none_or(|links| {
+                None => kept.get(target).is_none_or(|links| {
                     links
                         .ids
                         .binary_search_by(|id| id.as_str().cmp(fragment))
@@ -281,10 +283,7 @@ impl<'s> Verifier<'s> {
             seen.kept
                 .par_iter()
                 .flat_map_iter(|path| {
-                    let links = remembered
-                        .get(path)
-                        .map(|f| f.links.as_slice())
-                        .unwrap_or(&[]);
+                    let links = kept.get(path).map(|f| f.links.as_slice()).unwrap_or(&[]);
                     links.iter().filter_map(move |(line, link)| {
                         let Ok(Some(key)) = resolve(path, link) else {
                             return None;
@@ -460,7 +459,7 @@ impl Verifier<'_> {
             }
         }
         if let Some(ids) = ids {
-            seen.ids.insert(path.to_string(), ids);
+            seen.ids.insert(path.to_string(), IdSet::of(&ids));
         }
         drop(seen);
         if let (Some(memory), Some(remembered)) = (&self.memory, remembered) {
@@ -468,7 +467,7 @@ impl Verifier<'_> {
                 .next
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .insert(path.to_string(), remembered);
+                .push(path, &remembered);
         }
     }
 }
@@ -487,6 +486,33 @@ fn add_target(targets: &mut HashMap<(String, String), Place>, key: (String, Stri
             }
         })
         .or_insert(place);
+}
+
+/// A file's element ids held as sorted 64-bit hashes: a site's millions of ids in 8 bytes each.
+/// Two ids that hash alike (a chance of one in 2^64 per pair) would let a link to the missing
+/// one pass.
+#[derive(Debug, Default)]
+struct IdSet(Vec<u64>);
+
+impl IdSet {
+    fn of(ids: &HashSet<String>) -> Self {
+        let mut hashes: Vec<u64> = ids.iter().map(|id| Self::hash(id)).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        Self(hashes)
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.0.binary_search(&Self::hash(id)).is_ok()
+    }
+
+    /// A hash fixed for the process (SipHash with zero keys).
+    fn hash(id: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        id.hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 /// A set's items in order.
@@ -570,6 +596,11 @@ impl Sink for Verifier<'_> {
                 .next
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
+                .push(&file.path, &links);
+            memory
+                .kept
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
                 .insert(file.path.clone(), links);
             let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
             seen.paths.insert(file.path.clone());
@@ -591,12 +622,42 @@ pub struct FileLinks {
     pub links: Vec<(usize, String)>,
 }
 
-/// What the verifier read in each HTML file, by output path.
-pub type Remembered = HashMap<String, FileLinks>;
+/// What the verifier read in each HTML file, as one build leaves it for the next: entries of
+/// output path and [`FileLinks`] encoded one after another (postcard) as the files pass, so that
+/// a site's tens of thousands of files take a few bytes a link, not a string each.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Remembered(Vec<u8>);
 
-/// The previous build's [`FileLinks`] (taken by the files kept) and this build's.
+impl Remembered {
+    /// Adds what was read in the file at `path`.
+    fn push(&mut self, path: &str, links: &FileLinks) {
+        if let Ok(bytes) = postcard::to_extend(&(path, links), std::mem::take(&mut self.0)) {
+            self.0 = bytes;
+        }
+    }
+
+    /// What was read in each file, by output path (entries past one that does not decode are
+    /// left out, and their files checked again as new).
+    pub fn decode(&self) -> HashMap<String, FileLinks> {
+        let mut files = HashMap::new();
+        let mut rest = self.0.as_slice();
+        while !rest.is_empty() {
+            let Ok(((path, links), after)) = postcard::take_from_bytes::<(String, FileLinks)>(rest)
+            else {
+                break;
+            };
+            files.insert(path, links);
+            rest = after;
+        }
+        files
+    }
+}
+
+/// The previous build's [`FileLinks`] (taken by the files kept), those of the files kept, and
+/// what this build leaves for the next.
 struct Memory {
-    previous: Mutex<Remembered>,
+    previous: Mutex<HashMap<String, FileLinks>>,
+    kept: Mutex<HashMap<String, FileLinks>>,
     next: Mutex<Remembered>,
 }
 
@@ -640,6 +701,36 @@ fn resolve(from: &str, link: &str) -> Result<Option<(String, String)>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_set_holds_exactly_its_ids() {
+        let ids: HashSet<String> = ["top", "step-1", "ステップ"].map(String::from).into();
+        let set = IdSet::of(&ids);
+        for id in &ids {
+            assert!(set.contains(id), "{id}");
+        }
+        for other in ["", "Top", "step-2", "step-1 "] {
+            assert!(!set.contains(other), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn remembered_files_decode_as_they_were_pushed() {
+        let mut remembered = Remembered::default();
+        let a = FileLinks {
+            ids: vec!["x".into()],
+            links: vec![(3, "b.html#y".into())],
+        };
+        remembered.push("html/a.html", &a);
+        remembered.push("html/b.html", &FileLinks::default());
+        let decoded = remembered.decode();
+        assert_eq!(decoded.len(), 2);
+        assert_eq!(decoded["html/a.html"], a);
+        // A cut entry ends the reading: the files before it are kept.
+        let mut cut = remembered.clone();
+        cut.0.truncate(cut.0.len() - 1);
+        assert_eq!(cut.decode().len(), 1);
+    }
     use crate::output::{Collect, OutputKind};
 
     /// Every problem of `files`, as a build's verifier reports them.
@@ -681,12 +772,12 @@ mod tests {
             "<h2 id=\"x\">x</h2><a href=\"a.html#top\">a</a>",
         );
         let sink = Collect::default();
-        let first = Verifier::remembering(&sink, Remembered::new());
+        let first = Verifier::remembering(&sink, Remembered::default());
         first.put(a.clone()).unwrap();
         first.put(b).unwrap();
         let (problems, _, remembered) = first.finish_and_remember(false);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(remembered["html/a.html"].ids, ["top"]);
+        assert_eq!(remembered.decode()["html/a.html"].ids, ["top"]);
         // `a.html` is kept; `b.html` is rendered again without the id `a.html` links to.
         let kept = OutputFile {
             copy_of: None,

@@ -25,7 +25,7 @@ use crate::verify::Remembered;
 use crate::write;
 
 /// The cache's layout version: a cache of another layout is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The directory of build caches, under the project root (`.gitignore` it).
 pub const CACHE_DIR: &str = ".runbook/cache";
@@ -41,14 +41,21 @@ pub struct Cache {
     pub pages: PageRecords,
 }
 
-/// The cache as stored: [`Cache`] and what it must match.
-#[derive(Serialize, Deserialize)]
-struct Stored {
+/// The cache as stored: what it must match ([`Header`]), then [`Cache`].
+#[derive(Serialize)]
+struct Stored<'a> {
+    header: Header,
+    cache: &'a Cache,
+}
+
+/// What a stored cache must match, read before the rest so that a cache that does not match is
+/// never decoded.
+#[derive(Serialize, Deserialize, PartialEq, Eq)]
+struct Header {
     format: u32,
     binary: String,
     out: String,
     manifest: [u8; 32],
-    cache: Cache,
 }
 
 /// Where the cache of the output directory `out` of the project at `root` is.
@@ -75,14 +82,19 @@ fn binary() -> String {
 
 /// The cache of `out`, if there is one that matches the binary and the output as it is now.
 pub fn read(root: &Path, out: &Path) -> Option<Cache> {
-    let bytes = std::fs::read(path(root, out)).ok()?;
-    let stored: Stored = postcard::from_bytes(&bytes).ok()?;
     let manifest = std::fs::read(out.join(MANIFEST)).ok()?;
-    let matches = stored.format == FORMAT
-        && stored.binary == binary()
-        && stored.out == out.to_string_lossy()
-        && stored.manifest == <[u8; 32]>::from(Sha256::digest(&manifest));
-    matches.then_some(stored.cache)
+    let bytes = std::fs::read(path(root, out)).ok()?;
+    let (header, rest) = postcard::take_from_bytes::<Header>(&bytes).ok()?;
+    let expected = Header {
+        format: FORMAT,
+        binary: binary(),
+        out: out.to_string_lossy().into_owned(),
+        manifest: Sha256::digest(&manifest).into(),
+    };
+    if header != expected {
+        return None;
+    }
+    postcard::from_bytes(rest).ok()
 }
 
 /// Removes the cache of `out` (before the output changes).
@@ -99,11 +111,13 @@ pub fn forget(root: &Path, out: &Path) -> Result<(), WriteError> {
 /// The cache cannot be written.
 pub fn save(root: &Path, out: &Path, manifest: &[u8], cache: Cache) -> Result<(), WriteError> {
     let stored = Stored {
-        format: FORMAT,
-        binary: binary(),
-        out: out.to_string_lossy().into_owned(),
-        manifest: Sha256::digest(manifest).into(),
-        cache,
+        header: Header {
+            format: FORMAT,
+            binary: binary(),
+            out: out.to_string_lossy().into_owned(),
+            manifest: Sha256::digest(manifest).into(),
+        },
+        cache: &cache,
     };
     write::write_file_with(&path(root, out), |writer| {
         postcard::to_io(&stored, writer)
