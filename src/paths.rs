@@ -128,7 +128,8 @@ pub fn has_scheme(destination: &str) -> bool {
 pub const INDEX_PATH: &str = "index";
 /// Content path of the generated escalation categories page.
 pub const CATEGORIES_PATH: &str = "categories";
-/// Content path of each locale's page listing the whole table of contents (with a `toc.yml`).
+/// Content path of each locale's page listing the whole table of contents (with a `toc.yml`,
+/// which reserves it).
 pub const CONTENTS_PATH: &str = "contents";
 /// Output path of each locale's table of contents as a script, from the locale's directory
 /// (with a `toc.yml`).
@@ -137,8 +138,9 @@ pub const CONTENTS_SCRIPT_PATH: &str = "toc.js";
 pub const NOT_FOUND_PATH: &str = "404";
 
 /// Content paths no page or procedure may take: the renderers generate files of these names
-/// (`index` is the home page, which a page may provide).
-pub const RESERVED_PATHS: &[&str] = &[CATEGORIES_PATH, CONTENTS_PATH, NOT_FOUND_PATH, "SUMMARY"];
+/// (`index` is the home page, which a page may provide; [`CONTENTS_PATH`] is reserved too when
+/// the project has a table of contents).
+pub const RESERVED_PATHS: &[&str] = &[CATEGORIES_PATH, NOT_FOUND_PATH, "SUMMARY"];
 
 /// Whether an output path is an HTML page, the only kind of file whose `#fragment` names an
 /// element (a fragment on an image or a PDF is left to the viewer, in `check` and `verify` alike).

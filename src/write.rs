@@ -211,10 +211,15 @@ impl Staging {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        // A copy of a content file is copied by the system (without passing through memory);
-        // a rendered file is written.
+        // A copy of a content file is copied by the system (without passing through memory; a
+        // new file, so with the output's permissions, not the content file's); a rendered file
+        // is written.
         let put = |path: &Path| match &file.copy_of {
-            Some(original) => std::fs::copy(original, path).map(drop),
+            Some(original) => {
+                let mut from = std::fs::File::open(original)?;
+                let mut to = std::fs::File::create(path)?;
+                std::io::copy(&mut from, &mut to).map(drop)
+            }
             None => std::fs::write(path, &file.bytes),
         };
         if let Err(error) = put(&path) {

@@ -825,7 +825,7 @@
           var button = document.createElement("button");
           button.type = "button";
           button.className = "toc-toggle";
-          button.setAttribute("aria-label", toggle.replace("{title}", entry.t));
+          button.setAttribute("aria-label", toggle.split("{title}").join(entry.t));
           button.setAttribute("aria-expanded", String(open));
           under.list.hidden = !open;
           item.className = "toc-branch";

@@ -210,6 +210,12 @@ impl Asset {
 }
 
 impl Site {
+    /// Whether a table of contents (`toc.yml`) sits at the content root, in any locale: the
+    /// site then has a contents page and a `toc.js` per locale.
+    pub fn has_root_toc(&self) -> bool {
+        self.tocs.iter().any(|toc| !toc.path.contains('/'))
+    }
+
     /// The product with this id.
     pub fn product(&self, id: &str) -> Option<&Product> {
         self.products.iter().find(|p| p.id.value == id)

@@ -117,15 +117,8 @@ impl HtmlRenderer<'_> {
         sink.put(self.languages(&views, icons, false)?)?;
         sink.put(self.languages(&views, icons, true)?)?;
         // Browsers ask the site's root for its icon too.
-        if let Some((name, _, file)) = icons.favicon {
-            sink.put(OutputFile {
-                copy_of: Some(file.to_path_buf()),
-                path: name.to_string(),
-                locale: None,
-                kind: OutputKind::Asset,
-                source: Some(format!("content/{name}")),
-                bytes: Vec::new(),
-            })?;
+        if let Some((name, _, asset)) = icons.favicon {
+            sink.put(super::asset_file(asset, name.to_string(), None))?;
         }
         if let Some(site_url) = cx.config.site_url.as_deref() {
             for (path, text) in sitemaps(&views, site_url) {
@@ -281,8 +274,8 @@ fn not_found_policy(base_url: Option<&str>) -> String {
 /// The project's icon and logo, looked up among the content's files once per render.
 #[derive(Clone, Copy)]
 struct SiteIcons<'a> {
-    /// `content/favicon.*`: its file name, media type and file.
-    favicon: Option<(&'static str, &'static str, &'a std::path::Path)>,
+    /// `content/favicon.*`: its file name, media type and asset.
+    favicon: Option<(&'static str, &'static str, &'a crate::model::Asset)>,
     /// `content/logo.*`: its file name.
     logo: Option<&'static str>,
 }
@@ -293,7 +286,7 @@ impl<'a> SiteIcons<'a> {
         Self {
             favicon: FAVICONS
                 .into_iter()
-                .find_map(|(name, media)| asset(name).map(|a| (name, media, a.file.as_path()))),
+                .find_map(|(name, media)| asset(name).map(|a| (name, media, a))),
             logo: LOGOS.into_iter().find(|name| asset(name).is_some()),
         }
     }

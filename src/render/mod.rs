@@ -313,17 +313,24 @@ pub enum RenderError {
 }
 
 /// The content's assets copied under `dir/` (a locale's root in one output), so relative links
-/// from pages find them.
+/// from pages find them. A file whose bytes runbook holds (markup checked for script) is
+/// written from those bytes, so that what is published is what was checked; any other is copied
+/// from `content/` when written.
 pub fn copy_assets(site: &Site, dir: &str, locale: &str) -> Vec<OutputFile> {
     site.assets
         .iter()
-        .map(|asset| OutputFile {
-            copy_of: Some(asset.file.clone()),
-            path: format!("{dir}/{}", asset.path),
-            locale: Some(locale.to_string()),
-            kind: OutputKind::Asset,
-            source: Some(format!("content/{}", asset.path)),
-            bytes: Vec::new(),
-        })
+        .map(|asset| asset_file(asset, format!("{dir}/{}", asset.path), Some(locale)))
         .collect()
+}
+
+/// The output file at `path` of a content file (see [`copy_assets`]).
+pub fn asset_file(asset: &crate::model::Asset, path: String, locale: Option<&str>) -> OutputFile {
+    OutputFile {
+        copy_of: asset.bytes.is_none().then(|| asset.file.clone()),
+        path,
+        locale: locale.map(str::to_string),
+        kind: OutputKind::Asset,
+        source: Some(format!("content/{}", asset.path)),
+        bytes: asset.bytes.clone().unwrap_or_default(),
+    }
 }

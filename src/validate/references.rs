@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Site, Step, Target};
 use crate::paths::resolve_md_link;
-use crate::paths::{CATEGORIES_PATH, INDEX_PATH, RESERVED_PATHS, TEMPLATE_IDS};
+use crate::paths::{
+    CATEGORIES_PATH, CONTENTS_PATH, CONTENTS_SCRIPT_PATH, INDEX_PATH, RESERVED_PATHS, TEMPLATE_IDS,
+};
 use crate::source::{FileId, Located};
 
 pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
@@ -262,12 +264,12 @@ fn output_paths(site: &Site, out: &mut Vec<Diagnostic>) {
                 .help("rename the procedure file or the page"),
             );
         }
-        if RESERVED_PATHS.contains(&procedure.path.as_str()) || procedure.path == INDEX_PATH {
+        if is_reserved(site, &procedure.path) || procedure.path == INDEX_PATH {
             out.push(reserved_path(&procedure.path).at(span));
         }
     }
     for page in &site.pages {
-        if RESERVED_PATHS.contains(&page.path.as_str())
+        if is_reserved(site, &page.path)
             && let Some(version) = page.versions.values().next()
         {
             out.push(
@@ -277,11 +279,24 @@ fn output_paths(site: &Site, out: &mut Vec<Diagnostic>) {
         }
     }
     for asset in &site.assets {
+        if asset.path == CONTENTS_SCRIPT_PATH && site.has_root_toc() {
+            out.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!(
+                        "`content/{}` would overwrite the generated script of the table of contents",
+                        asset.path
+                    ),
+                )
+                .help("rename or remove the file"),
+            );
+        }
         if let Some(stem) = asset.path.strip_suffix(".html")
             && (site.page(stem).is_some()
                 || site.procedure(stem).is_some()
                 || stem == INDEX_PATH
-                || stem == CATEGORIES_PATH)
+                || stem == CATEGORIES_PATH
+                || is_reserved(site, stem))
         {
             out.push(
                 Diagnostic::error(
@@ -297,13 +312,18 @@ fn output_paths(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether `path` is the name of a generated file of this site.
+fn is_reserved(site: &Site, path: &str) -> bool {
+    RESERVED_PATHS.contains(&path) || path == CONTENTS_PATH && site.has_root_toc()
+}
+
 fn reserved_path(path: &str) -> Diagnostic {
     Diagnostic::error(
         "reserved-id",
         format!("`{path}` is the name of a generated file"),
     )
     .help(format!(
-        "rename the file; reserved names: index (procedures only), {}",
+        "rename the file; reserved names: index (procedures only), {}, {CONTENTS_PATH} (with a toc.yml)",
         RESERVED_PATHS.join(", ")
     ))
 }

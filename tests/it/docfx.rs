@@ -876,3 +876,40 @@ fn exclude_and_include_folders_shape_the_content() {
         files.keys()
     );
 }
+
+#[test]
+fn the_contents_page_and_script_are_reserved_only_with_a_table_of_contents() {
+    // With a toc.yml, `contents` is the contents page and `toc.js` the table's script.
+    let project = Project::fixture("docfx");
+    project.write(
+        "content/contents.md",
+        "---\ntitle: Contents\n---\n# Contents\n\nMine.\n",
+    );
+    project.write("content/toc.js", "self.mine = 1;\n");
+    let stderr = project.run(&["check"]).expect(1).stderr();
+    assert!(
+        stderr.contains("`contents` is the name of a generated file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "`content/toc.js` would overwrite the generated script of the table of contents"
+        ),
+        "{stderr}"
+    );
+    // Without one, they are ordinary content.
+    let project = Project::fixture("minimal");
+    project.write(
+        "content/contents.md",
+        "---\ntitle: Contents\n---\n# Contents\n\nMine.\n",
+    );
+    project.write("content/toc.js", "self.mine = 1;\n");
+    project.run(&["check"]).expect(0);
+    project.run(&["build"]).expect(0);
+    assert!(
+        project
+            .read("build/html/en/contents.html")
+            .contains("Mine.")
+    );
+    assert_eq!(project.read("build/html/en/toc.js"), "self.mine = 1;\n");
+}
