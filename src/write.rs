@@ -293,8 +293,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
             .filter(|m| m.is_file())
             .map(|m| m.len())
     };
-    length(a).is_some()
-        && length(a) == length(b)
+    matches!((length(a), length(b)), (Some(x), Some(y)) if x == y)
         && fs::read(b).is_ok_and(|bytes| same_bytes(a, &bytes))
 }
 

@@ -490,7 +490,6 @@ struct Entry {
     kind: FileKind,
 }
 
-/// What reading a file gave.
 /// An asset read from `file`, its bytes kept when `hold`.
 fn asset(path: String, file: std::path::PathBuf, bytes: Vec<u8>, hold: bool) -> Asset {
     Asset {
@@ -501,6 +500,7 @@ fn asset(path: String, file: std::path::PathBuf, bytes: Vec<u8>, hold: bool) -> 
     }
 }
 
+/// What reading a file gave.
 enum Read {
     /// An asset: its fingerprint, and its bytes when runbook reads them.
     Asset(Asset),

@@ -334,3 +334,35 @@ pub fn asset_file(asset: &crate::model::Asset, path: String, locale: Option<&str
         bytes: asset.bytes.clone().unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_published_from_the_bytes_checked_and_images_are_copied() {
+        let asset = |path: &str, bytes: Option<&str>| crate::model::Asset {
+            path: path.to_string(),
+            file: std::path::PathBuf::from("content").join(path),
+            fingerprint: [0; 32],
+            bytes: bytes.map(|b| b.as_bytes().to_vec()),
+        };
+        let svg = asset_file(
+            &asset("logo.svg", Some("<svg/>")),
+            "en/logo.svg".into(),
+            None,
+        );
+        assert_eq!((svg.bytes.as_slice(), svg.copy_of), (&b"<svg/>"[..], None));
+        let png = asset_file(
+            &asset("media/a.png", None),
+            "en/media/a.png".into(),
+            Some("en"),
+        );
+        assert!(png.bytes.is_empty());
+        assert_eq!(
+            png.copy_of,
+            Some(std::path::PathBuf::from("content/media/a.png"))
+        );
+        assert_eq!(png.source.as_deref(), Some("content/media/a.png"));
+    }
+}

@@ -51,11 +51,11 @@ impl Renderer for ReviewRenderer<'_> {
             let read = (procedures.as_slice(), pages.as_slice());
             cx.many_unit(sink, "review", locale, read, |sink| {
                 let path = format!("{locale}.html");
-                let (context, sections) = self.context(cx, &cx.segments, locale, &path)?;
+                let (context, sections, ui) = self.context(cx, &cx.segments, locale, &path)?;
                 let html = self.templates.render_with(
                     "review.html",
                     &context,
-                    &[("sections", &sections)],
+                    &[("sections", &sections), ("ui", &ui)],
                     &path,
                 )?;
                 Ok(sink.put(OutputFile {
@@ -73,16 +73,17 @@ impl Renderer for ReviewRenderer<'_> {
 }
 
 impl ReviewRenderer<'_> {
-    /// The page's context, and its `sections`. Each file's section is rendered on its own (`review-file.html`) as
-    /// its rows are gathered, and the page takes the sections as one piece of HTML: the review
-    /// of a large site (tens of megabytes) is never held as template data.
+    /// The page's context, with its `sections` and `ui` apart (shared). Each file's section is
+    /// rendered on its own (`review-file.html`) as its rows are gathered, and the page takes the
+    /// sections as one piece of HTML: the review of a large site (tens of megabytes) is never
+    /// held as template data.
     fn context(
         &self,
         cx: &RenderContext<'_>,
         found: &[Segment<'_>],
         locale: &str,
         page: &str,
-    ) -> Result<(Value, Shared), RenderError> {
+    ) -> Result<(Value, Shared, Shared), RenderError> {
         let source = cx.config.source_locale();
         let ui = UiStrings::resolve(locale, &cx.site.ui);
         let source_ui = UiStrings::resolve(source, &cx.site.ui);
@@ -149,12 +150,11 @@ impl ReviewRenderer<'_> {
         }
         let mut context = common;
         context["site_title"] = json!(cx.config.title_in(locale));
-        context["ui"] = json!(ui.for_templates());
         context["counts"] = json!(counts);
         context["files"] = Value::Array(files);
         // Placed in the page's context at the cost of a reference count, not a copy.
         let sections = Shared::new(&sections)?;
-        Ok((context, sections))
+        Ok((context, sections, ui_strings))
     }
 }
 

@@ -116,13 +116,12 @@ fn check_assets(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
             .unwrap_or_default();
         let problem = match extension.as_str() {
             "html" | "htm" | "xhtml" | "xht" => Some("is an HTML file: pages are written in Markdown, so that they are checked and carry the site's policy".to_string()),
-            "svg" | "svgz" | "xml" => {
-                let found = crate::verify::unsafe_markup(&String::from_utf8_lossy(
-                    asset.bytes.as_deref().unwrap_or_default(),
-                ));
+            // Markup that may hold script (SVG, XML) is what the loader holds the bytes of
+            // (`Asset::is_read`), and is published from those bytes.
+            _ => asset.bytes.as_deref().and_then(|bytes| {
+                let found = crate::verify::unsafe_markup(&String::from_utf8_lossy(bytes));
                 (!found.is_empty()).then(|| format!("holds script ({})", found.join("; ")))
-            }
-            _ => None,
+            }),
         };
         if let Some(problem) = problem {
             diagnostics.push(

@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Site, Step, Target};
 use crate::paths::resolve_md_link;
-use crate::paths::{
-    CATEGORIES_PATH, CONTENTS_PATH, CONTENTS_SCRIPT_PATH, INDEX_PATH, RESERVED_PATHS, TEMPLATE_IDS,
-};
+use crate::paths::{CONTENTS_PATH, CONTENTS_SCRIPT_PATH, INDEX_PATH, RESERVED_PATHS, TEMPLATE_IDS};
 use crate::source::{FileId, Located};
 
 pub(super) fn check(site: &Site, out: &mut Vec<Diagnostic>) {
@@ -295,7 +293,6 @@ fn output_paths(site: &Site, out: &mut Vec<Diagnostic>) {
             && (site.page(stem).is_some()
                 || site.procedure(stem).is_some()
                 || stem == INDEX_PATH
-                || stem == CATEGORIES_PATH
                 || is_reserved(site, stem))
         {
             out.push(
